@@ -1,0 +1,22 @@
+// Content identity: SHA-256 (via OpenSSL) for stable document ids, and random UUIDs for
+// async operation ids.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace memconn {
+
+using Sha256 = std::array<unsigned char, 32>;
+
+Sha256 sha256(std::string_view data);
+std::string to_hex(const unsigned char* data, size_t n);
+std::string sha256_hex(std::string_view data);
+// First 8 bytes of a digest as an integer: a cheap key for in-run duplicate detection.
+uint64_t fingerprint64(const Sha256& digest);
+// RFC 4122 version-4 UUID from a cryptographic RNG, lower-case.
+std::string uuid_v4();
+bool looks_like_uuid(std::string_view s);
+
+}  // namespace memconn

@@ -1,0 +1,14 @@
+// The documented exit codes (README "Exit codes", man page EXIT STATUS).
+#pragma once
+
+namespace memconn::exit_code {
+constexpr int kOk = 0;            // everything done
+constexpr int kPartial = 1;       // finished, but some items are in the dead-letter file / inputs skipped
+constexpr int kUsage = 2;         // bad command line
+constexpr int kConfig = 3;        // bad config or state file
+constexpr int kAuth = 4;          // the server refused our credentials (401/403)
+constexpr int kUnreachable = 69;  // target unreachable after retries / outage longer than --max-outage
+constexpr int kLocked = 75;       // another run holds the state lock
+constexpr int kSigInt = 130;
+constexpr int kSigTerm = 143;
+}  // namespace memconn::exit_code

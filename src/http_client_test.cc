@@ -1,0 +1,15 @@
+#include "http_client.h"
+
+#include <doctest/doctest.h>
+
+using namespace memconn;
+
+TEST_CASE("logged URLs never show credentials or the host") {
+  CHECK(url_path_for_log("https://user:secret@example.org:8443/v1/x?q=1") == "/v1/x?q=1");
+  CHECK(url_path_for_log("http://h") == "/");
+}
+
+TEST_CASE("url_escape keeps unreserved characters only") {
+  CHECK(url_escape("team a/b") == "team%20a%2Fb");
+  CHECK(url_escape("A-z_0.~") == "A-z_0.~");
+}

@@ -1,0 +1,40 @@
+// Streams lines from a file descriptor with constant memory (except for the longest line),
+// tracking line numbers and byte offsets so a run can resume mid-file.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace memconn {
+
+struct Line {
+  std::string_view text;  // without the trailing "\n" or "\r\n"; valid until the next next()
+  uint64_t number = 0;    // 1-based
+  uint64_t end_offset = 0;  // byte offset just past the newline
+};
+
+class LineReader {
+ public:
+  // Reads from fd (not owned) starting at start_offset, numbering lines from first_line.
+  LineReader(int fd, uint64_t start_offset = 0, uint64_t first_line = 1);
+  // False at end of input or on a read error (see error()).
+  bool next(Line& line);
+  uint64_t offset() const { return offset_; }
+  const std::string& error() const { return error_; }
+  // True if a NUL byte was seen so far: the input is almost certainly binary.
+  bool saw_nul() const { return saw_nul_; }
+
+ private:
+  bool fill();
+  int fd_;
+  std::string buf_;
+  size_t pos_ = 0;   // consumed prefix of buf_
+  bool eof_ = false;
+  bool saw_nul_ = false;
+  uint64_t offset_;  // file offset of buf_[pos_]
+  uint64_t line_no_;
+  bool at_start_;
+  std::string error_;
+};
+
+}  // namespace memconn

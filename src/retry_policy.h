@@ -1,0 +1,38 @@
+// How a failed request is treated: retried (with exponential backoff and full jitter, or
+// the server's Retry-After), given up on for the items involved, or fatal for the run.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string_view>
+
+namespace memconn {
+
+enum class Outcome {
+  Success,
+  Retryable,   // connection errors, timeouts, 408, 429, 5xx except 501
+  ItemError,   // other 4xx (and 501): the items in the request are at fault
+  AuthError,   // 401/403: nothing will succeed until the user fixes the key
+};
+
+// transport_ok is false when no HTTP status was received (connect failure, reset, timeout).
+Outcome classify(bool transport_ok, long status);
+// True for outages that must never send items to the dead-letter file: no connection, or
+// the server says it is overloaded/unavailable. A persistent 500 is the item's fault instead.
+bool is_outage(bool transport_ok, long status);
+
+// Parses a Retry-After header: delta-seconds or an HTTP-date (relative to now).
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now);
+
+struct BackoffPolicy {
+  std::chrono::milliseconds base{250};
+  std::chrono::milliseconds cap{30000};
+  // Full jitter: uniform in [0, min(cap, base * 2^attempt)]; attempt counts from 0.
+  // A server's Retry-After wins, capped at 5 minutes so a bad header cannot stall a run.
+  std::chrono::milliseconds delay(int attempt, std::optional<std::chrono::milliseconds> retry_after,
+                                  std::mt19937_64& rng) const;
+};
+
+}  // namespace memconn
