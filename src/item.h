@@ -11,7 +11,8 @@ namespace memconn {
 struct Origin {
   uint32_t source = 0;     // index into the run's source table
   uint64_t line = 0;       // 1-based line number in that source
-  uint64_t end_offset = 0; // byte offset just past this line (resume point once committed)
+  uint64_t start_offset = 0;  // byte offset where this line starts
+  uint64_t end_offset = 0;    // byte offset just past this line
   uint64_t seq = 0;        // ordinal of the item within its source, for the commit watermark
 };
 
