@@ -40,6 +40,12 @@ std::string format_value(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buf[64];
+  // Counters and timestamps are whole numbers; print them as such ("1700000000", not
+  // "1.7e+09") while they are exact in a double.
+  if (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0) {
+    auto res = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+    return std::string(buf, res.ptr);
+  }
   auto res = std::to_chars(buf, buf + sizeof buf, v);  // shortest form that reads back exactly
   return std::string(buf, res.ptr);
 }
