@@ -11,10 +11,7 @@ TEST_CASE("state round-trips through JSON") {
   c.offset = 120;
   c.line = 7;
   s.files["bank|/x"] = c;
-  RunRecord r;
-  r.command = "ingest";
-  r.result = "ok";
-  r.sent = 5;
+  RunRecord r{"ingest", "t0", "t1", "ok", 5, 0, 0, 0, ""};
   add_run(s.runs, r);
   ConnectorState cs;
   cs.cursor = "2024-01-01T00:00:00Z";
