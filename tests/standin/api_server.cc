@@ -1,0 +1,207 @@
+#include "api_server.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "http_reply.h"
+#include "response_shaping.h"
+
+namespace standin {
+namespace {
+
+constexpr const char* kHtmlPage =
+    "<!DOCTYPE html>\n<html><head><title>Welcome</title></head>\n"
+    "<body><h1>It works!</h1><p>This is not the API you are looking for (memconn-standin --respond-html).</p>"
+    "</body></html>\n";
+constexpr const char* kMalformedJson = "{\"success\": true, \"bank_id\": \"trunc";
+
+LoggedRequest log_entry(const httplib::Request& req) {
+  LoggedRequest e;
+  e.method = req.method;
+  e.path = req.path;
+  e.target = req.target;
+  // Lower-cased names, repeated headers joined, so tests can look headers up directly.
+  for (const auto& [name, value] : req.headers) {
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "remote_addr" || lower == "remote_port" || lower == "local_addr" || lower == "local_port") continue;
+    auto it = std::find_if(e.headers.begin(), e.headers.end(), [&](const auto& h) { return h.first == lower; });
+    if (it == e.headers.end()) e.headers.emplace_back(lower, value);
+    else it->second += ", " + value;
+  }
+  e.body = req.body;
+  return e;
+}
+
+// /_standin/config values arrive as JSON; knobs take text.
+bool json_to_text(simdjson::dom::element v, std::string& out) {
+  switch (v.type()) {
+    case simdjson::dom::element_type::STRING: out = std::string(v.get_string().value()); return true;
+    case simdjson::dom::element_type::BOOL: out = v.get_bool().value() ? "true" : "false"; return true;
+    case simdjson::dom::element_type::NULL_VALUE: out.clear(); return true;
+    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::UINT64:
+    case simdjson::dom::element_type::DOUBLE: out = simdjson::minify(v); return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+ApiServer::ApiServer(httplib::Server& svr, Faults& faults, Backend& backend)
+    : svr_(svr), faults_(faults), backend_(backend) {}
+
+void ApiServer::route(const std::string& method, const std::string& pattern, ApiHandler handler, bool open) {
+  known_routes_.emplace_back(method, std::regex(pattern));
+  auto h = [this, handler = std::move(handler), open](const httplib::Request& req, httplib::Response& res) {
+    handle(handler, open, req, res);
+  };
+  if (method == "GET") svr_.Get(pattern, h);
+  else if (method == "POST") svr_.Post(pattern, h);
+  else if (method == "PUT") svr_.Put(pattern, h);
+  else if (method == "PATCH") svr_.Patch(pattern, h);
+  else if (method == "DELETE") svr_.Delete(pattern, h);
+}
+
+void ApiServer::handle(const ApiHandler& handler, bool open, const httplib::Request& req, httplib::Response& res) {
+  Knobs k = faults_.snapshot();
+  uint64_t n = stats_.begin_request(log_entry(req));
+  struct InFlight {
+    ServerStats& s;
+    ~InFlight() { s.end_request(); }
+  } in_flight{stats_};
+  if (k.log) std::fprintf(stderr, "standin: #%llu %s %s\n", static_cast<unsigned long long>(n), req.method.c_str(),
+                          req.target.c_str());
+  if (k.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(k.latency_ms));
+
+  FaultDecision d = faults_.decide(n, k);
+  if (d.fail || d.throttle) {
+    res.set_header("Retry-After", std::to_string(k.retry_after));
+    if (d.fail) {
+      stats_.count_injected_503();
+      reply_detail(res, 503, "Service temporarily unavailable (stand-in fault injection), retry later");
+    } else {
+      stats_.count_injected_429();
+      reply_detail(res, 429, "Too many requests (stand-in fault injection), retry later");
+    }
+    stats_.count_status(res.status);
+    return;
+  }
+  if (k.respond_html || k.respond_malformed) {
+    res.status = 200;
+    if (k.respond_html) res.set_content(kHtmlPage, "text/html; charset=utf-8");
+    else res.set_content(kMalformedJson, "application/json");
+    stats_.count_status(200);
+    return;
+  }
+  if (!open && !backend_.authorize(req, res, k)) {
+    stats_.count_status(res.status);
+    return;
+  }
+  handler(req, res, k);
+  if (res.status == -1) res.status = 200;
+  stats_.count_status(res.status);
+  if (d.drop) {
+    stats_.count_dropped();
+    lose_ack(req, res);
+    return;
+  }
+  if (k.slow_body_ms > 0) trickle(res, k.slow_body_ms);
+}
+
+void ApiServer::not_found(const httplib::Request& req, httplib::Response& res) {
+  // FastAPI: 405 when the path exists under another method, else 404.
+  for (const auto& [method, re] : known_routes_) {
+    if (method != req.method && std::regex_match(req.path, re)) {
+      reply_detail(res, 405, "Method Not Allowed");
+      return;
+    }
+  }
+  reply_detail(res, 404, "Not Found");
+}
+
+void ApiServer::install_control() {
+  svr_.Get("/_standin/stats", [this](const httplib::Request&, httplib::Response& res) {
+    JsonOut j;
+    j.begin_object();
+    stats_.write_fields(j);
+    backend_.write_stats(j);
+    j.end_object();
+    reply_json(res, 200, j.take());
+  });
+  svr_.Get("/_standin/documents", [this](const httplib::Request&, httplib::Response& res) {
+    JsonOut j;
+    backend_.write_documents(j);
+    reply_json(res, 200, j.take());
+  });
+  svr_.Get("/_standin/requests", [this](const httplib::Request&, httplib::Response& res) {
+    JsonOut j;
+    stats_.write_request_log(j);
+    reply_json(res, 200, j.take());
+  });
+  svr_.Get("/_standin/config", [this](const httplib::Request&, httplib::Response& res) {
+    JsonOut j;
+    write_knobs(j, faults_.snapshot());
+    reply_json(res, 200, j.take());
+  });
+  svr_.Post("/_standin/config", [this](const httplib::Request& req, httplib::Response& res) {
+    simdjson::dom::parser parser;
+    simdjson::dom::object obj;
+    if (parser.parse(req.body).get_object().get(obj)) {
+      reply_detail(res, 400, "expected a JSON object of settings");
+      return;
+    }
+    std::vector<std::pair<std::string, std::string>> settings;
+    for (auto [key, value] : obj) {
+      std::string text;
+      if (!json_to_text(value, text)) {
+        reply_detail(res, 400, std::string(key) + ": expected a string, number, boolean or null");
+        return;
+      }
+      settings.emplace_back(std::string(key), std::move(text));
+    }
+    std::string err;
+    if (!faults_.update(settings, err)) {
+      reply_detail(res, 400, err);
+      return;
+    }
+    JsonOut j;
+    write_knobs(j, faults_.snapshot());
+    reply_json(res, 200, j.take());
+  });
+  svr_.Post("/_standin/reset", [this](const httplib::Request&, httplib::Response& res) {
+    backend_.reset();
+    stats_.reset();
+    reply_json(res, 200, "{\"reset\":true}");
+  });
+  backend_.register_control(svr_);
+}
+
+void ApiServer::install() {
+  install_control();
+  backend_.register_routes(*this);
+  // Fallbacks go last: httplib tries routes in registration order.
+  auto fallback = [this](const httplib::Request& req, httplib::Response& res, const Knobs&) { not_found(req, res); };
+  for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+    auto h = [this, fallback](const httplib::Request& req, httplib::Response& res) {
+      if (req.path.starts_with("/_standin/")) {
+        reply_detail(res, 404, "Unknown stand-in control endpoint");
+        return;
+      }
+      handle(fallback, true, req, res);
+    };
+    std::string m = method;
+    if (m == "GET") svr_.Get(".*", h);
+    else if (m == "POST") svr_.Post(".*", h);
+    else if (m == "PUT") svr_.Put(".*", h);
+    else if (m == "PATCH") svr_.Patch(".*", h);
+    else svr_.Delete(".*", h);
+  }
+}
+
+}  // namespace standin

@@ -1,0 +1,120 @@
+#include "knobs.h"
+
+#include <charconv>
+#include <cstdlib>
+
+#include "json_out.h"
+
+namespace standin {
+namespace {
+
+std::string normalise(std::string_view name) {
+  std::string n(name);
+  for (auto& c : n)
+    if (c == '-') c = '_';
+  return n;
+}
+
+template <class T>
+bool parse_int(std::string_view v, T& out) {
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  return ec == std::errc() && p == v.data() + v.size();
+}
+
+bool parse_double(std::string_view v, double& out) {
+  std::string s(v);
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return !s.empty() && end == s.c_str() + s.size();
+}
+
+bool parse_bool(std::string_view v, bool& out) {
+  if (v == "true" || v == "1" || v.empty()) return out = true, true;
+  if (v == "false" || v == "0") return out = false, true;
+  return false;
+}
+
+}  // namespace
+
+bool is_boolean_knob(std::string_view name) {
+  std::string n = normalise(name);
+  return n == "respond_html" || n == "respond_malformed" || n == "log";
+}
+
+bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::string& err) {
+  std::string n = normalise(name);
+  auto integer = [&](int& field) {
+    if (!parse_int(value, field) || field < 0) return err = n + ": expected a non-negative integer", false;
+    return true;
+  };
+  auto rate = [&](double& field) {
+    if (!parse_double(value, field) || field < 0 || field > 1) return err = n + ": expected a number in 0..1", false;
+    return true;
+  };
+  auto boolean = [&](bool& field) {
+    if (!parse_bool(value, field)) return err = n + ": expected true or false", false;
+    return true;
+  };
+  if (n == "api_key") return k.api_key = value, true;
+  if (n == "latency_ms") return integer(k.latency_ms);
+  if (n == "fail_every") return integer(k.fail_every);
+  if (n == "fail_rate") return rate(k.fail_rate);
+  if (n == "throttle_every") return integer(k.throttle_every);
+  if (n == "throttle_rate") return rate(k.throttle_rate);
+  if (n == "retry_after") return integer(k.retry_after);
+  if (n == "drop_every") return integer(k.drop_every);
+  if (n == "drop_rate") return rate(k.drop_rate);
+  if (n == "seed") {
+    if (!parse_int(value, k.seed)) return err = "seed: expected an unsigned integer", false;
+    return true;
+  }
+  if (n == "slow_body_ms") return integer(k.slow_body_ms);
+  if (n == "reject_marker") return k.reject_marker = value, true;
+  if (n == "respond_html") return boolean(k.respond_html);
+  if (n == "respond_malformed") return boolean(k.respond_malformed);
+  if (n == "op_ms") return integer(k.op_ms);
+  if (n == "fail_op_marker") return k.fail_op_marker = value, true;
+  if (n == "log") return boolean(k.log);
+  if (n == "lightrag_version") {
+    if (value != "old" && value != "new") return err = "lightrag_version: expected old or new", false;
+    return k.lightrag_version = value, true;
+  }
+  if (n == "max_texts") return integer(k.max_texts);
+  if (n == "now") {
+    if (value.empty()) return k.now.reset(), true;
+    auto t = parse_iso(value);
+    if (!t) return err = "now: expected an ISO-8601 timestamp", false;
+    return k.now = *t, true;
+  }
+  err = "unknown setting: " + n;
+  return false;
+}
+
+void write_knobs(JsonOut& j, const Knobs& k) {
+  j.begin_object();
+  j.field("api_key", k.api_key);
+  j.field("latency_ms", k.latency_ms);
+  j.field("fail_every", k.fail_every);
+  j.field("fail_rate", k.fail_rate);
+  j.field("throttle_every", k.throttle_every);
+  j.field("throttle_rate", k.throttle_rate);
+  j.field("retry_after", k.retry_after);
+  j.field("drop_every", k.drop_every);
+  j.field("drop_rate", k.drop_rate);
+  j.field("seed", k.seed);
+  j.field("slow_body_ms", k.slow_body_ms);
+  j.field("reject_marker", k.reject_marker);
+  j.field("respond_html", k.respond_html);
+  j.field("respond_malformed", k.respond_malformed);
+  j.field("op_ms", k.op_ms);
+  j.field("fail_op_marker", k.fail_op_marker);
+  j.field("log", k.log);
+  j.field("lightrag_version", k.lightrag_version);
+  j.field("max_texts", k.max_texts);
+  j.key("now");
+  if (k.now) j.value(iso_utc(*k.now));
+  else j.value(nullptr);
+  j.end_object();
+}
+
+}  // namespace standin

@@ -1,0 +1,51 @@
+// Every behaviour a test can tune, at start-up (flags) or at runtime (POST /_standin/config).
+// One struct so that flags and config keys can never drift apart: the flag is the key
+// with '-' for '_'.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "clock.h"
+
+namespace standin {
+
+class JsonOut;
+
+struct Knobs {
+  std::string api_key;          // empty = auth disabled
+  int latency_ms = 0;           // sleep before answering an API request
+  int fail_every = 0;           // every K-th API request -> 503 + Retry-After
+  double fail_rate = 0;         // same, with probability P
+  int throttle_every = 0;       // every K-th API request -> 429 + Retry-After
+  double throttle_rate = 0;
+  int retry_after = 1;          // seconds, for 503/429
+  int drop_every = 0;           // every K-th API request is processed, then the connection is cut
+  double drop_rate = 0;
+  uint64_t seed = 1;            // for the *_rate knobs
+  int slow_body_ms = 0;         // trickle each response body over N ms
+  std::string reject_marker;    // retain/insert items containing it -> 422, nothing stored
+  bool respond_html = false;    // API routes answer 200 text/html
+  bool respond_malformed = false;  // API routes answer 200 application/json, truncated
+  int op_ms = 300;              // async operation: pending -> processing -> done
+  std::string fail_op_marker;   // async operations with an item containing it end failed
+  bool log = false;             // one stderr line per API request
+  // LightRAG: "old" = API 0260 (200 "duplicated"), "new" = 1.5.x (409, 413 on --max-texts).
+  std::string lightrag_version = "old";
+  int max_texts = 0;
+  // Memory API: the server clock used for ?range=; unset = real time.
+  std::optional<SysTime> now;
+};
+
+// Sets knob `name` (flag or key spelling) from its textual value. Boolean knobs accept
+// "true"/"false"/"1"/"0"; an empty value clears a string knob. Returns false with a
+// reason in err for an unknown name or a bad value.
+bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::string& err);
+// The current settings, as served by GET /_standin/config.
+void write_knobs(JsonOut& j, const Knobs& k);
+// True for knobs that take no value on the command line.
+bool is_boolean_knob(std::string_view name);
+
+}  // namespace standin
