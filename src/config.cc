@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <initializer_list>
@@ -301,6 +302,12 @@ void set(T& field, std::optional<U> v) {
   if (v) field = std::move(*v);
 }
 
+void not_both_keys(Reader& r, const toml::table& t, const std::string& where) {
+  if (t.contains("api_key") && t.contains("api_key_file")) {
+    r.error(line_of(*t.get("api_key_file")), where + ": set api_key or api_key_file, not both");
+  }
+}
+
 void read_hindsight(Reader& r, const toml::table& t, HindsightSection& out) {
   out.line = line_of(t);
   for (auto&& [k, v] : t) {
@@ -311,9 +318,7 @@ void read_hindsight(Reader& r, const toml::table& t, HindsightSection& out) {
     else if (key == "bank") out.bank = r.nonempty(v, what);
     else r.unknown(k, "[hindsight]");
   }
-  if (t.contains("api_key") && t.contains("api_key_file")) {
-    r.error(line_of(*t.get("api_key_file")), "hindsight: set api_key or api_key_file, not both");
-  }
+  not_both_keys(r, t, "hindsight");
 }
 
 void read_defaults(Reader& r, const toml::table& t, Defaults& out) {
@@ -349,12 +354,6 @@ void require(Reader& r, const toml::table& t, const std::string& where, std::ini
   }
 }
 
-void not_both_keys(Reader& r, const toml::table& t, const std::string& where) {
-  if (t.contains("api_key") && t.contains("api_key_file")) {
-    r.error(line_of(*t.get("api_key_file")), where + ": set api_key or api_key_file, not both");
-  }
-}
-
 void read_target(Reader& r, const std::string& name, const toml::table& t, TargetConfig& out) {
   std::string where = "targets." + name;
   out.name = name;
@@ -372,8 +371,8 @@ void read_target(Reader& r, const std::string& name, const toml::table& t, Targe
   };
   for (auto&& [k, v] : t) {
     std::string key(k.str()), what = where + "." + key;
-    if (key == "kind") continue;
-    else if (key == "url") set(out.url, r.url(v, what));
+    if (key == "kind") continue;  // read above
+    if (key == "url") set(out.url, r.url(v, what));
     else if (key == "api_key") out.api_key = r.secret(v, what);
     else if (key == "api_key_file") out.api_key_file = r.path(v, what);
     else if (key == "bank") {
@@ -405,8 +404,8 @@ void read_source(Reader& r, const std::string& name, const toml::table& t, Sourc
   };
   for (auto&& [k, v] : t) {
     std::string key(k.str()), what = where + "." + key;
-    if (key == "kind") continue;
-    else if (key == "url") set(out.url, r.url(v, what));
+    if (key == "kind") continue;  // read above
+    if (key == "url") set(out.url, r.url(v, what));
     else if (key == "api_key") out.api_key = r.secret(v, what);
     else if (key == "api_key_file") out.api_key_file = r.path(v, what);
     else if (key == "timeout") out.timeout = r.duration(v, what, false);
@@ -477,14 +476,14 @@ void read_connector(Reader& r, const std::string& name, const toml::table& t, Co
     else r.unknown(k, "[" + where + "]");
   }
   require(r, t, where, {"source", "target", "schedule"});
+  // Only judge the pair when transform itself was valid (or absent = standard); otherwise
+  // its own error already says what is wrong.
+  const toml::node* tn = t.get("transform");
   const toml::node* tmpl = t.get("template");
-  if (transform == "template" && !tmpl) {
-    r.error(line_of(*t.get("transform")), where + ": transform = \"template\" needs a template");
-  }
-  if (tmpl && t.contains("transform") && transform && *transform != "template") {
-    r.error(line_of(*tmpl), where + ".template: only used with transform = \"template\"");
-  } else if (tmpl && !t.contains("transform")) {
-    r.error(line_of(*tmpl), where + ".template: only used with transform = \"template\"");
+  if (!tn || transform) {
+    bool is_template = out.transform == TransformKind::kTemplate;
+    if (is_template && !tmpl) r.error(line_of(*tn), where + ": transform = \"template\" needs a template");
+    if (!is_template && tmpl) r.error(line_of(*tmpl), where + ".template: only used with transform = \"template\"");
   }
 }
 
