@@ -1,0 +1,205 @@
+#include "cmd_query.h"
+
+#include <simdjson.h>
+
+#include <iostream>
+
+#include "atomic_file.h"
+#include "exit_codes.h"
+#include "hindsight.h"
+#include "json_writer.h"
+#include "request.h"
+
+namespace memconn {
+
+namespace {
+
+void write_tags(JsonWriter& w, const std::vector<std::string>& tags, const std::string& match) {
+  if (!tags.empty()) {
+    w.key("tags").begin_array();
+    for (const auto& t : tags) w.value(t);
+    w.end_array();
+  }
+  if (!match.empty()) w.key("tags_match").value(match);
+}
+
+std::string str(simdjson::dom::element e, const char* key) {
+  std::string_view sv;
+  return e[key].get_string().get(sv) ? std::string() : std::string(sv);
+}
+
+int query(const GlobalOptions& g, const std::string& suffix, const std::string& body,
+          const std::function<Result<std::string>(const std::string&)>& render) {
+  Console console = make_console(g);
+  auto env = process_env();
+  auto cfg = load_settings_config(g, env);
+  if (!cfg) {
+    console.error(cfg.error().message);
+    return cfg.error().exit_code;
+  }
+  auto hs = resolve_hindsight(g, *cfg, env, true);
+  if (!hs) {
+    console.error(hs.error().message);
+    return hs.error().exit_code;
+  }
+  auto defaults = resolve_tuning({}, cfg->defaults);
+  HttpOptions http;
+  http.user_agent = user_agent();
+  http.headers = hindsight_auth_headers(hs->api_key);
+  if (defaults) {
+    http.timeout = defaults->timeout;
+    http.connect_timeout = defaults->connect_timeout;
+  }
+  HttpClient client(http, nullptr);
+  HindsightEndpoint ep{hs->url, hs->bank};
+  HttpRequest req{"POST", bank_url(ep, suffix), body, {}};
+  auto resp = perform_with_retries(client, req, defaults ? defaults->retries : 5);
+  console.debug("POST " + url_path_for_log(req.url) + " " +
+                (resp.transport_ok ? std::to_string(resp.status) : "error") + " " +
+                std::to_string(static_cast<int>(resp.seconds * 1000)) + "ms");
+  if (int code = exit_code_for(resp); code != exit_code::kOk) {
+    console.error(req.url.substr(0, req.url.find("/v1/")) + ": " +
+                  (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp));
+    return code;
+  }
+  if (g.json) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(resp.body).get(doc)) {
+      console.error("the server's answer is not valid JSON");
+      return exit_code::kPartial;
+    }
+    std::cout << resp.body << (resp.body.ends_with("\n") ? "" : "\n");
+    return exit_code::kOk;
+  }
+  auto text = render(resp.body);
+  if (!text) {
+    console.error(text.error().message);
+    return text.error().exit_code;
+  }
+  std::cout << *text;
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+std::string recall_request_body(const RecallOptions& o) {
+  std::string s;
+  JsonWriter w(s);
+  w.begin_object().key("query").value(o.query);
+  if (!o.budget.empty()) w.key("budget").value(o.budget);
+  if (o.max_tokens) w.key("max_tokens").value(*o.max_tokens);
+  if (!o.types.empty()) {
+    w.key("types").begin_array();
+    for (const auto& t : o.types) w.value(t);
+    w.end_array();
+  }
+  if (!o.query_timestamp.empty()) w.key("query_timestamp").value(o.query_timestamp);
+  if (o.include_chunks) w.key("include").begin_object().key("chunks").begin_object().end_object().end_object();
+  write_tags(w, o.tags, o.tags_match);
+  w.end_object();
+  return s;
+}
+
+Result<std::string> reflect_request_body(const ReflectOptions& o) {
+  std::string s;
+  JsonWriter w(s);
+  w.begin_object().key("query").value(o.query);
+  if (!o.budget.empty()) w.key("budget").value(o.budget);
+  if (o.max_tokens) w.key("max_tokens").value(*o.max_tokens);
+  if (!o.context.empty()) w.key("context").value(o.context);
+  if (o.include_facts) w.key("include").begin_object().key("facts").begin_object().end_object().end_object();
+  if (!o.schema_file.empty()) {
+    auto text = read_whole_file(o.schema_file);
+    if (!text) return Error{"--schema: " + text.error().message, exit_code::kUsage};
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (auto err = parser.parse(*text).get(doc))
+      return Error{"--schema: " + o.schema_file + ": invalid JSON: " + simdjson::error_message(err), exit_code::kUsage};
+    if (!doc.is_object()) return Error{"--schema: " + o.schema_file + ": a JSON Schema must be an object", exit_code::kUsage};
+    w.key("response_schema").raw(simdjson::minify(doc));
+  }
+  write_tags(w, o.tags, o.tags_match);
+  w.end_object();
+  return s;
+}
+
+Result<std::string> render_recall(const std::string& body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::array results;
+  if (parser.parse(body).get(doc) || doc["results"].get_array().get(results))
+    return Error{"the server's recall answer is not the documented JSON (no \"results\" array)", exit_code::kPartial};
+  std::string out;
+  int n = 0;
+  for (auto r : results) {
+    ++n;
+    std::string type = str(r, "type");
+    std::string date = str(r, "occurred_start");
+    if (date.empty()) date = str(r, "mentioned_at");
+    out += std::to_string(n) + ". ";
+    if (!type.empty()) out += "[" + type + "] ";
+    if (!date.empty()) out += date.substr(0, 10) + "  ";
+    out += str(r, "text") + "\n";
+    std::string extra;
+    simdjson::dom::array tags;
+    if (!r["tags"].get_array().get(tags) && tags.size() > 0) {
+      std::string t;
+      for (auto tag : tags) {
+        std::string_view sv;
+        if (!tag.get_string().get(sv)) t += (t.empty() ? "" : ", ") + std::string(sv);
+      }
+      extra += "tags: " + t;
+    }
+    simdjson::dom::object meta;
+    if (!r["metadata"].get_object().get(meta)) {
+      std::string_view src, line;
+      if (!meta["source"].get_string().get(src)) {
+        extra += (extra.empty() ? "" : "  ") + std::string("source: ") + std::string(src);
+        if (!meta["line"].get_string().get(line)) extra += ":" + std::string(line);
+      }
+    }
+    if (!extra.empty()) out += "   " + extra + "\n";
+  }
+  if (n == 0) out = "no memories matched\n";
+  return out;
+}
+
+Result<std::string> render_reflect(const std::string& body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view text;
+  if (parser.parse(body).get(doc) || doc["text"].get_string().get(text))
+    return Error{"the server's reflect answer is not the documented JSON (no \"text\")", exit_code::kPartial};
+  std::string out(text);
+  if (!out.ends_with("\n")) out += "\n";
+  simdjson::dom::element structured;
+  if (!doc["structured_output"].get(structured) && !structured.is_null())
+    out += "\nStructured output:\n" + simdjson::minify(structured) + "\n";
+  simdjson::dom::array memories;
+  if (!doc["based_on"]["memories"].get_array().get(memories) && memories.size() > 0) {
+    out += "\nSources:\n";
+    int n = 0;
+    for (auto m : memories) {
+      std::string type = str(m, "type");
+      out += "  " + std::to_string(++n) + ". " + (type.empty() ? "" : "[" + type + "] ") + str(m, "text") + "\n";
+    }
+  }
+  return out;
+}
+
+int run_recall(const GlobalOptions& g, const RecallOptions& o) {
+  return query(g, "/memories/recall", recall_request_body(o), render_recall);
+}
+
+int run_reflect(const GlobalOptions& g, const ReflectOptions& o) {
+  auto body = reflect_request_body(o);
+  if (!body) {
+    Console console = make_console(g);
+    console.error(body.error().message);
+    return body.error().exit_code;
+  }
+  return query(g, "/reflect", *body, render_reflect);
+}
+
+}  // namespace memconn

@@ -1,0 +1,14 @@
+// One request with the shared retry policy, for commands that send a single call
+// (recall, reflect, status probes): retries transport errors, 408, 429 and 5xx.
+#pragma once
+#include "http_client.h"
+#include "retry_policy.h"
+
+namespace memconn {
+
+HttpResponse perform_with_retries(HttpClient& client, const HttpRequest& req, int retries,
+                                  const BackoffPolicy& backoff = {});
+// Maps a final response to an exit code (0 for 2xx).
+int exit_code_for(const HttpResponse& resp);
+
+}  // namespace memconn
