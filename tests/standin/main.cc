@@ -2,6 +2,7 @@
 // fault injection, for memconn's end-to-end tests, demo and benchmark.
 #include <httplib.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -61,6 +62,14 @@ int main(int argc, char** argv) {
   svr.set_read_timeout(60, 0);
   svr.set_write_timeout(60, 0);
   svr.set_tcp_nodelay(true);
+  // httplib 0.11 listens with a backlog of 5: a burst of 16 connects would overflow it and
+  // stall clients for a SYN retransmit (1 s). Remember the listening socket to widen it.
+  int listen_fd = -1;
+  svr.set_socket_options([&listen_fd](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;
+  });
   standin::ApiServer api(svr, faults, *backend);
   api.install();
 
@@ -71,6 +80,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "memconn-standin: cannot listen on %s:%d\n", opt.host.c_str(), opt.port);
     return 1;
   }
+  if (listen_fd >= 0) listen(listen_fd, 4096);
   std::printf("listening http://%s:%d\n", opt.host.c_str(), port);
   std::fflush(stdout);
 

@@ -1,0 +1,432 @@
+// Tests of memconn-standin itself: the e2e suites rely on its counters and faults being exact.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "harness.h"
+
+using e2e::HttpResponse;
+using e2e::JsonDoc;
+using e2e::Standin;
+
+namespace {
+
+const std::string kRetain = "/v1/default/banks/b1/memories";
+const std::string kRecall = "/v1/default/banks/b1/memories/recall";
+
+std::string op_path(const std::string& id) { return "/v1/default/banks/b1/operations/" + id; }
+
+std::string str_at(const JsonDoc& d, const char* pointer) {
+  std::string_view s;
+  if (d.root().at_pointer(pointer).get_string().get(s)) return "<missing " + std::string(pointer) + ">";
+  return std::string(s);
+}
+
+int64_t int_at(const JsonDoc& d, const char* pointer) {
+  int64_t n = -1;
+  if (d.root().at_pointer(pointer).get_int64().get(n)) return -1;
+  return n;
+}
+
+size_t array_size(const JsonDoc& d, const char* pointer) {
+  simdjson::dom::array a;
+  if (d.root().at_pointer(pointer).get_array().get(a)) return 0;
+  return a.size();
+}
+
+// document_ids of a recall answer, in rank order.
+std::vector<std::string> recalled(Standin& s, const std::string& body) {
+  HttpResponse r = s.http("POST", kRecall, body);
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  JsonDoc d(r.body);
+  std::vector<std::string> ids;
+  for (auto res : d.root()["results"].get_array()) ids.emplace_back(res["document_id"].get_string().value());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::string wait_for_status(Standin& s, const std::string& op, double timeout_s) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  std::string status;
+  while (std::chrono::steady_clock::now() < deadline) {
+    JsonDoc d(s.get(op_path(op)));
+    status = str_at(d, "/status");
+    if (status == "completed" || status == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return status;
+}
+
+}  // namespace
+
+TEST_CASE("standin: prints its URL, answers health and version, stops cleanly on SIGTERM") {
+  Standin s;
+  CHECK(s.url().starts_with("http://127.0.0.1:"));
+  CHECK(s.port() > 0);
+  CHECK(JsonDoc(s.get("/health")).root()["status"].get_string().value() == "healthy");
+  CHECK(str_at(JsonDoc(s.get("/version")), "/api_version") == "0.9.1");
+  CHECK(s.stop() == 0);
+}
+
+TEST_CASE("standin: restart keeps the port and starts empty") {
+  Standin s;
+  int port = s.port();
+  s.post(kRetain, R"({"items":[{"content":"hello","document_id":"a"}]})");
+  s.kill9();
+  CHECK(s.http("GET", "/health").status == 0);  // outage
+  s.restart();
+  CHECK(s.port() == port);
+  CHECK(s.stats().documents() == 0);
+}
+
+TEST_CASE("standin: retain upserts on document_id and counts resent items") {
+  Standin s;
+  auto r = s.http("POST", kRetain, R"({"items":[{"content":"one","document_id":"a"},{"content":"two","document_id":"b"}]})");
+  REQUIRE(r.status == 200);
+  JsonDoc d(r.body);
+  CHECK(d.root()["success"].get_bool().value());
+  CHECK(d.root()["async"].get_bool().value() == false);
+  CHECK(int_at(d, "/items_count") == 2);
+  CHECK(int_at(d, "/usage/total_tokens") > 0);
+
+  REQUIRE(s.http("POST", kRetain, R"({"items":[{"content":"one v2","document_id":"a"}]})").status == 200);
+  auto st = s.stats();
+  CHECK(st.retain_requests() == 2);
+  CHECK(st.items_received() == 3);
+  CHECK(st.unique_document_ids() == 2);
+  CHECK(st.resent_items() == 1);
+  CHECK(st.documents() == 2);
+  auto docs = s.documents();
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0].document_id == "a");
+  CHECK(docs[0].content == "one v2");
+  CHECK(docs[0].times_received == 2);
+  CHECK(docs[0].bank == "b1");
+  // content_hash = SHA-256 of the content.
+  CHECK(docs[1].content_hash == "3fc4ccfe745870e2c0d99f71f30ff0656c8dedd41cc1d7d3d376b0dbe685e2f3");
+}
+
+TEST_CASE("standin: sync retain folds items sharing a document_id") {
+  Standin s;
+  REQUIRE(s.http("POST", kRetain,
+                 R"({"items":[{"content":"Alice works at Google","document_id":"c1","tags":["x"]},
+                              {"content":"Bob went hiking","document_id":"c1","tags":["y"],"timestamp":"2024-01-15T10:00:00Z"}]})")
+              .status == 200);
+  auto docs = s.documents();
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].content == "Alice works at Google\nBob went hiking");
+  CHECK(docs[0].tags == std::vector<std::string>{"x", "y"});
+  CHECK(s.stats().resent_items() == 0);
+}
+
+TEST_CASE("standin: async retain rejects duplicate document_ids with 400") {
+  Standin s;
+  auto r = s.http("POST", kRetain, R"({"async":true,"items":[{"content":"a","document_id":"d"},{"content":"b","document_id":"d"}]})");
+  CHECK(r.status == 400);
+  CHECK(str_at(JsonDoc(r.body), "/detail").starts_with("Batch contains duplicate document_ids: ['d']"));
+  CHECK(s.stats().documents() == 0);
+}
+
+TEST_CASE("standin: operation_id replays the original operation, 409 for other work") {
+  Standin s({"--op-ms", "0"});
+  const std::string op = "0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f";
+  const std::string body = R"({"async":true,"operation_id":")" + op + R"(","items":[{"content":"x","document_id":"d"}]})";
+  auto first = s.http("POST", kRetain, body);
+  REQUIRE(first.status == 200);
+  CHECK(str_at(JsonDoc(first.body), "/operation_id") == op);
+  auto again = s.http("POST", kRetain, body);
+  CHECK(again.status == 200);
+  CHECK(str_at(JsonDoc(again.body), "/operation_id") == op);
+  auto st = s.stats();
+  CHECK(st.items_received() == 1);
+  CHECK(st["replayed_operations"] == 1);
+  CHECK(s.documents().at(0).times_received == 1);
+
+  auto other = s.http("POST", kRetain, R"({"async":true,"operation_id":")" + op + R"(","items":[{"content":"y","document_id":"d"}]})");
+  CHECK(other.status == 409);
+  auto bad = s.http("POST", kRetain, R"({"async":true,"operation_id":"not-a-uuid","items":[{"content":"y"}]})");
+  CHECK(bad.status == 422);
+}
+
+TEST_CASE("standin: retain validation is strict (422 FastAPI shape)") {
+  Standin s;
+  auto unknown = s.http("POST", kRetain, R"({"items":[{"content":"x","documentId":"a"}]})");
+  CHECK(unknown.status == 422);
+  JsonDoc d(unknown.body);
+  CHECK(str_at(d, "/detail/0/type") == "extra_forbidden");
+  CHECK(str_at(d, "/detail/0/loc/3") == "documentId");
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x"}],"batch":1})").status == 422);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"   "}]})").status == 422);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"context":"no content"}]})").status == 422);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x","metadata":{"n":1}}]})").status == 422);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x","tags":"a"}]})").status == 422);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x","timestamp":"yesterday"}]})").status == 422);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x","timestamp":"unset"}]})").status == 200);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x","timestamp":"2024-01-15T10:30:00+02:00"}]})").status == 200);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x","metadata":{"k":"v","gone":null}}]})").status == 200);
+  CHECK(s.http("POST", kRetain, R"({"items":[)").status == 422);
+  CHECK(s.stats()["faults.422"] == 8);
+}
+
+TEST_CASE("standin: api key is required when configured") {
+  Standin s({"--api-key", "sekret"});
+  auto none = s.http("POST", kRetain, R"({"items":[{"content":"x"}]})");
+  CHECK(none.status == 401);
+  CHECK(str_at(JsonDoc(none.body), "/detail") == "Invalid API key");
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x"}]})", {"Authorization: Bearer wrong"}).status == 401);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x"}]})", {"Authorization: Bearer sekret"}).status == 200);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"x"}]})", {"Authorization: sekret"}).status == 200);
+  CHECK(s.http("GET", "/health").status == 200);  // open
+  CHECK(s.http("GET", "/version").status == 200);
+  CHECK(s.stats()["faults.401"] == 2);
+}
+
+TEST_CASE("standin: fail-every answers 503 with Retry-After and processes nothing") {
+  Standin s({"--fail-every", "2", "--retry-after", "3"});
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"a","document_id":"a"}]})").status == 200);
+  auto failed = s.http("POST", kRetain, R"({"items":[{"content":"b","document_id":"b"}]})");
+  CHECK(failed.status == 503);
+  CHECK(failed.headers["retry-after"] == "3");
+  CHECK(str_at(JsonDoc(failed.body), "/detail").size() > 0);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"b","document_id":"b"}]})").status == 200);
+  auto st = s.stats();
+  CHECK(st["faults.503"] == 1);
+  CHECK(st.items_received() == 2);
+  CHECK(st.documents() == 2);
+}
+
+TEST_CASE("standin: throttle-every answers 429 with Retry-After") {
+  Standin s({"--throttle-every", "1"});
+  auto r = s.http("GET", "/health");
+  CHECK(r.status == 429);
+  CHECK(r.headers["retry-after"] == "1");
+  CHECK(s.stats()["faults.429"] == 1);
+}
+
+TEST_CASE("standin: fail-rate is reproducible with a seed") {
+  auto pattern = [] {
+    Standin s({"--fail-rate", "0.5", "--seed", "42"});
+    std::string p;
+    for (int i = 0; i < 20; ++i) p += s.http("GET", "/health").status == 503 ? 'x' : '.';
+    return p;
+  };
+  std::string a = pattern();
+  CHECK(a == pattern());
+  CHECK(a.find('x') != std::string::npos);
+  CHECK(a.find('.') != std::string::npos);
+}
+
+TEST_CASE("standin: drop-every stores the items but the client gets no response") {
+  Standin s({"--drop-every", "1"});
+  auto r = s.http("POST", kRetain, R"({"items":[{"content":"lost ack","document_id":"a"}]})");
+  CHECK(r.status == 0);
+  CHECK_FALSE(r.error.empty());
+  s.config(R"({"drop_every":0})");
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"lost ack","document_id":"a"}]})").status == 200);
+  auto st = s.stats();
+  CHECK(st["faults.dropped"] == 1);
+  CHECK(st.documents() == 1);
+  CHECK(st.resent_items() == 1);
+  CHECK(s.documents().at(0).times_received == 2);
+}
+
+TEST_CASE("standin: latency and slow body delay the answer") {
+  Standin s({"--latency-ms", "150"});
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(s.http("GET", "/health").status == 200);
+  CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(150));
+  s.config(R"({"latency_ms":0,"slow_body_ms":300})");
+  t0 = std::chrono::steady_clock::now();
+  auto r = s.http("GET", "/health");
+  CHECK(r.status == 200);
+  CHECK(str_at(JsonDoc(r.body), "/status") == "healthy");
+  CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(250));
+}
+
+TEST_CASE("standin: reject-marker refuses the whole request") {
+  Standin s({"--reject-marker", "POISON"});
+  auto r = s.http("POST", kRetain, R"({"items":[{"content":"fine","document_id":"a"},{"content":"has POISON","document_id":"b"}]})");
+  CHECK(r.status == 422);
+  JsonDoc d(r.body);
+  CHECK(str_at(d, "/detail/0/msg") == "rejected by stand-in marker");
+  CHECK(int_at(d, "/detail/0/loc/2") == 1);
+  CHECK(str_at(d, "/detail/0/loc/3") == "content");
+  CHECK(s.stats().documents() == 0);
+  s.config(R"({"reject_marker":""})");
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"has POISON"}]})").status == 200);
+}
+
+TEST_CASE("standin: respond-html and respond-malformed") {
+  Standin s({"--respond-html"});
+  auto html = s.http("POST", kRetain, R"({"items":[{"content":"x"}]})");
+  CHECK(html.status == 200);
+  CHECK(html.headers["content-type"].starts_with("text/html"));
+  CHECK(html.body.find("<html>") != std::string::npos);
+  s.config(R"({"respond_html":false,"respond_malformed":true})");
+  auto bad = s.http("GET", "/version");
+  CHECK(bad.status == 200);
+  CHECK(bad.headers["content-type"] == "application/json");
+  simdjson::dom::parser p;
+  CHECK(p.parse(bad.body).error() != simdjson::SUCCESS);
+  CHECK(s.stats().documents() == 0);
+}
+
+TEST_CASE("standin: async operations progress and fail on the marker") {
+  Standin s({"--op-ms", "300", "--fail-op-marker", "BREAKME"});
+  auto ok = s.http("POST", kRetain, R"({"async":true,"items":[{"content":"good","document_id":"g"}]})");
+  REQUIRE(ok.status == 200);
+  std::string op = str_at(JsonDoc(ok.body), "/operation_id");
+  JsonDoc early(s.get(op_path(op)));
+  CHECK(str_at(early, "/status") == "pending");
+  CHECK(s.stats().documents() == 0);  // written when the operation completes
+  CHECK(wait_for_status(s, op, 5) == "completed");
+  JsonDoc done(s.get(op_path(op)));
+  CHECK(int_at(done, "/progress/processed") == 1);
+  CHECK(int_at(done, "/progress/total") == 1);
+  CHECK(s.stats().documents() == 1);
+
+  auto bad = s.http("POST", kRetain, R"({"async":true,"items":[{"content":"BREAKME now","document_id":"x"}]})");
+  std::string bad_op = str_at(JsonDoc(bad.body), "/operation_id");
+  CHECK(wait_for_status(s, bad_op, 5) == "failed");
+  CHECK(str_at(JsonDoc(s.get(op_path(bad_op))), "/error_message").find("fail-op marker") != std::string::npos);
+  CHECK(s.stats().documents() == 1);
+  CHECK(s.stats()["failed_operations"] == 1);
+
+  CHECK(s.http("GET", op_path("nope")).status == 400);
+  CHECK(str_at(JsonDoc(s.get(op_path("6f1d7a80-1111-4222-8333-944455556666"))), "/status") == "not_found");
+  JsonDoc list(s.get("/v1/default/banks/b1/operations"));
+  CHECK(int_at(list, "/total") == 4);  // two parents, two children
+}
+
+TEST_CASE("standin: recall honours tags_match exactly as the spec defines it") {
+  Standin s;
+  REQUIRE(s.http("POST", kRetain, R"({"items":[
+      {"content":"coffee untagged","document_id":"none"},
+      {"content":"coffee for a","document_id":"a","tags":["a"]},
+      {"content":"coffee for b","document_id":"b","tags":["b"]},
+      {"content":"coffee for a and b","document_id":"ab","tags":["a","b"]}]})").status == 200);
+  using V = std::vector<std::string>;
+  auto q = [&](const std::string& extra) { return recalled(s, R"({"query":"coffee")" + extra + "}"); };
+  CHECK(q("") == V{"a", "ab", "b", "none"});
+  CHECK(q(R"(,"tags":["a"])") == V{"a", "ab", "none"});  // any (default) keeps untagged
+  CHECK(q(R"(,"tags":["a"],"tags_match":"any_strict")") == V{"a", "ab"});
+  CHECK(q(R"(,"tags":["a","b"],"tags_match":"all")") == V{"ab", "none"});
+  CHECK(q(R"(,"tags":["a","b"],"tags_match":"all_strict")") == V{"ab"});
+  CHECK(q(R"(,"tags":["a"],"tags_match":"exact")") == V{"a"});
+  CHECK(q(R"(,"tags":[],"tags_match":"exact")") == V{"none"});
+  CHECK(q(R"(,"tag_groups":[{"tags":["a"]},{"not":{"tags":["b"]}}])") == V{"a"});
+  CHECK(q(R"(,"types":["experience"])").empty());
+}
+
+TEST_CASE("standin: recall limits, chunks and errors") {
+  Standin s;
+  std::string big(4000, 'w');  // ~1000 tokens
+  REQUIRE(s.http("POST", kRetain, R"({"items":[{"content":"alpha beta","document_id":"small"},{"content":"alpha )" + big +
+                                      R"(","document_id":"big"}]})").status == 200);
+  CHECK(recalled(s, R"({"query":"alpha beta","max_tokens":100})") == std::vector<std::string>{"small"});
+  CHECK(recalled(s, R"({"query":"alpha beta"})").size() == 2);
+  JsonDoc chunks(s.post(kRecall, R"({"query":"beta","include":{"chunks":{}}})"));
+  std::string_view chunk_id = chunks.root()["results"].at(0)["chunk_id"].get_string().value();
+  CHECK(chunks.root()["chunks"][chunk_id]["text"].get_string().value() == "alpha beta");
+  CHECK(s.http("POST", kRecall, R"({"query":"x","query_timestamp":"not a date"})").status == 400);
+  std::string long_query;
+  for (int i = 0; i < 501; ++i) long_query += "word ";
+  CHECK(s.http("POST", kRecall, R"({"query":")" + long_query + R"("})").status == 400);
+  CHECK(s.http("POST", kRecall, R"({"query":"x","top_k":5})").status == 422);
+  CHECK(s.http("POST", kRecall, R"({"query":"x","tags_match":"some"})").status == 422);
+  CHECK(s.http("POST", "/v1/default/banks/unknown/memories/recall", R"({"query":"alpha"})").status == 200);
+}
+
+TEST_CASE("standin: reflect composes an answer from memories and fills a schema") {
+  Standin s;
+  REQUIRE(s.http("POST", kRetain, R"({"items":[{"content":"The deploy uses blue green switching","document_id":"d"}]})").status == 200);
+  auto r = s.http("POST", "/v1/default/banks/b1/reflect",
+                  R"({"query":"how does the deploy work","include":{"facts":{}},"response_schema":{"type":"object",
+                      "properties":{"summary":{"type":"string"},"count":{"type":"integer"}},"required":["summary","count"]}})");
+  REQUIRE(r.status == 200);
+  JsonDoc d(r.body);
+  CHECK(str_at(d, "/text").find("no LLM") != std::string::npos);
+  CHECK(str_at(d, "/text").find("blue green") != std::string::npos);
+  CHECK(array_size(d, "/based_on/memories") == 1);
+  CHECK(str_at(d, "/structured_output/summary").find("blue green") != std::string::npos);
+  CHECK(int_at(d, "/structured_output/count") == 1);
+  CHECK(s.http("POST", "/v1/default/banks/b1/reflect", R"({"query":"x","budget":"max"})").status == 422);
+  CHECK(s.http("POST", "/v1/default/banks/b1/reflect", R"({"query":"x","stream":true})").status == 422);
+  CHECK(s.http("POST", "/v1/default/banks/newbank/reflect", R"({"query":"x"})").status == 200);
+  CHECK(s.http("GET", "/v1/default/banks/newbank/profile").status == 200);  // reflect auto-creates
+}
+
+TEST_CASE("standin: banks, documents and profile endpoints") {
+  Standin s;
+  CHECK(s.http("GET", "/v1/default/banks/b1/profile").status == 404);
+  REQUIRE(s.http("POST", kRetain, R"({"items":[{"content":"doc text","document_id":"x1","metadata":{"src":"t"}}]})").status == 200);
+  CHECK(s.http("GET", "/v1/default/banks/b1/profile").status == 200);
+  JsonDoc banks(s.get("/v1/default/banks"));
+  CHECK(int_at(banks, "/total") == 1);
+  CHECK(str_at(banks, "/banks/0/bank_id") == "b1");
+  JsonDoc doc(s.get("/v1/default/banks/b1/documents/x1"));
+  CHECK(str_at(doc, "/original_text") == "doc text");
+  CHECK(str_at(doc, "/document_metadata/src") == "t");
+  auto missing = s.http("GET", "/v1/default/banks/b1/documents/nope");
+  CHECK(missing.status == 404);
+  CHECK(str_at(JsonDoc(missing.body), "/detail") == "Document not found");
+  CHECK(int_at(JsonDoc(s.get("/v1/default/banks/b1/stats")), "/total_documents") == 1);
+  CHECK(s.http("GET", "/v1/default/nothing").status == 404);
+}
+
+TEST_CASE("standin: request log exposes headers and bodies; reset clears everything") {
+  Standin s;
+  s.http("POST", kRetain, R"({"items":[{"content":"x"}]})", {"User-Agent: memconn-test/1"});
+  auto reqs = s.requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].method == "POST");
+  CHECK(reqs[0].path == kRetain);
+  CHECK(reqs[0].headers["user-agent"] == "memconn-test/1");
+  CHECK_FALSE(reqs[0].has_header("expect"));
+  CHECK(reqs[0].body.find("\"content\"") != std::string::npos);
+  s.reset();
+  CHECK(s.requests().empty());
+  CHECK(s.stats().documents() == 0);
+  CHECK(s.stats().requests() == 0);
+}
+
+TEST_CASE("standin: serves concurrent keep-alive clients and reports the peak") {
+  Standin s({"--latency-ms", "300"});
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0}, ready{0};
+  for (int i = 0; i < 16; ++i)
+    clients.emplace_back([&, i] {
+      // Start together so that the requests overlap even on a busy machine.
+      ++ready;
+      while (ready < 16) std::this_thread::yield();
+      auto r = s.http("POST", kRetain, R"({"items":[{"content":"c","document_id":"d)" + std::to_string(i) + R"("}]})");
+      if (r.status == 200) ++ok;
+    });
+  for (auto& t : clients) t.join();
+  CHECK(ok == 16);
+  auto st = s.stats();
+  CHECK(st.max_concurrent() >= 12);
+  CHECK(st.documents() == 16);
+}
+
+TEST_CASE("standin: config endpoint validates names and values") {
+  Standin s;
+  CHECK(s.http("POST", "/_standin/config", R"({"no_such_knob":1})").status == 400);
+  CHECK(s.http("POST", "/_standin/config", R"({"fail_rate":2})").status == 400);
+  s.config(R"({"fail_every":1})");
+  CHECK(s.http("GET", "/health").status == 503);
+  CHECK(s.http("GET", "/_standin/stats").status == 200);  // control endpoints never fault
+}
+
+TEST_CASE("harness: run_memconn captures output and exit status") {
+  auto r = e2e::run_memconn({"--version"});
+  CHECK_FALSE(r.signaled);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("memconn") != std::string::npos);
+  e2e::TempDir dir;
+  std::string p = e2e::write_lines(dir.file("in/lines.txt"), 5, "row ");
+  CHECK(e2e::count_lines(p) == 5);
+  CHECK(e2e::read_file(p).starts_with("row 0\n"));
+}
