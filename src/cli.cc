@@ -46,6 +46,7 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   app.add_option("--log-format", g.log_format, "stderr messages as text or json lines")->check(CLI::IsMember({"text", "json"}));
   register_ingest(app, ctx);
   register_query(app, ctx);
+  register_dlq(app, ctx);
 }
 
 }  // namespace memconn

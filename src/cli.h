@@ -18,6 +18,7 @@ void build_cli(CLI::App& app, CliContext& ctx);
 // One registration function per subcommand, each in its own cli_*.cc file.
 void register_ingest(CLI::App& app, CliContext& ctx);
 void register_query(CLI::App& app, CliContext& ctx);
+void register_dlq(CLI::App& app, CliContext& ctx);
 
 // Shared option groups.
 void add_tuning_options(CLI::App& sub, TuningFlags& t);

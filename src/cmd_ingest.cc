@@ -140,7 +140,7 @@ int Ingest::run() {
   std::vector<std::string> names;
   for (const auto& s : inputs_.sources) names.push_back(s.display);
   dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path_);
-  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get());
+  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", hs_.url + "#" + hs_.bank);
 
   install_stop_signals();
   CurlShare share;

@@ -35,6 +35,7 @@ std::string encode_dead_letter(const DeadLetter& d) {
   w.key("http_status").value(static_cast<int64_t>(d.http_status)).key("error").value(d.error);
   w.key("attempts").value(d.attempts);
   if (!d.connector.empty()) w.key("connector").value(d.connector);
+  if (!d.target.empty()) w.key("target").value(d.target);
   w.end_object();
   return s;
 }
@@ -59,6 +60,7 @@ bool decode_dead_letter(std::string_view line, DeadLetter& out) {
   if (!o["error"].get_string().get(sv)) out.error = sv;
   if (!o["attempts"].get_int64().get(n)) out.attempts = static_cast<int>(n);
   if (!o["connector"].get_string().get(sv)) out.connector = sv;
+  if (!o["target"].get_string().get(sv)) out.target = sv;
   return true;
 }
 

@@ -20,6 +20,7 @@ struct DeadLetter {
   std::string error;
   int attempts = 0;
   std::string connector;    // empty for plain ingest
+  std::string target;       // where it was going: "<url>#<bank>" for Hindsight ingest
 };
 
 std::string encode_dead_letter(const DeadLetter& d);

@@ -4,9 +4,10 @@
 
 namespace memconn {
 
-Ledger::Ledger(std::vector<std::string> source_names, DeadLetterWriter* dead_letters, std::string connector)
+Ledger::Ledger(std::vector<std::string> source_names, DeadLetterWriter* dead_letters, std::string connector,
+               std::string target)
     : names_(std::move(source_names)), dead_letters_(dead_letters), connector_(std::move(connector)),
-      sources_(names_.size()) {}
+      target_(std::move(target)), sources_(names_.size()) {}
 
 void Ledger::start_source(uint32_t source, uint64_t offset, uint64_t line) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -46,6 +47,7 @@ Status Ledger::bad_input(uint32_t source, uint64_t line, const std::string& raw,
   d.item_json = item;
   d.error = error;
   d.connector = connector_;
+  d.target = target_;
   return dead_letters_->append(d);
 }
 
@@ -72,6 +74,7 @@ Status Ledger::dead(const Item& item, long http_status, const std::string& error
   d.error = error;
   d.attempts = attempts;
   d.connector = connector_;
+  d.target = target_;
   // Written before the item is settled: a crash in between re-sends it rather than losing it.
   auto st = dead_letters_->append(d);
   if (!st) return st;
@@ -126,6 +129,13 @@ size_t Ledger::pending() const {
   size_t n = 0;
   for (const auto& s : sources_) n += s.pending.size();
   return n;
+}
+
+std::vector<uint64_t> Ledger::pending_seqs(uint32_t source) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<uint64_t> out;
+  for (const auto& [seq, _] : sources_[source].pending) out.push_back(seq);
+  return out;
 }
 
 }  // namespace memconn

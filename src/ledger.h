@@ -36,7 +36,9 @@ struct CommitPoint {
 
 class Ledger {
  public:
-  Ledger(std::vector<std::string> source_names, DeadLetterWriter* dead_letters, std::string connector = "");
+  // target is recorded in dead letters so `dlq retry` knows where they were going.
+  Ledger(std::vector<std::string> source_names, DeadLetterWriter* dead_letters, std::string connector = "",
+         std::string target = "");
 
   // Reader side.
   void start_source(uint32_t source, uint64_t offset, uint64_t line);
@@ -64,6 +66,8 @@ class Ledger {
   size_t source_count() const { return names_.size(); }
   // Items handed to the pipeline and not yet acknowledged or dead-lettered.
   size_t pending() const;
+  // Their sequence numbers, for one source (dlq retry keeps those entries as they were).
+  std::vector<uint64_t> pending_seqs(uint32_t source) const;
 
  private:
   struct SourceState {
@@ -76,6 +80,7 @@ class Ledger {
   std::vector<std::string> names_;
   DeadLetterWriter* dead_letters_;
   std::string connector_;
+  std::string target_;
   mutable std::mutex mu_;  // guards sources_, ops_
   std::vector<SourceState> sources_;
   std::map<std::string, std::set<uint32_t>> ops_;

@@ -1,5 +1,7 @@
 #include "pipeline.h"
 
+#include <condition_variable>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
@@ -17,6 +19,8 @@ Pipeline::Pipeline(PipelineOptions options, SenderFactory make_sender, Ledger& l
 void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   BoundedQueue<Batch> queue(static_cast<size_t>(options_.workers) * 2);
   std::atomic<int> workers_left{options_.workers};  // counts live workers; the ticking loop polls it
+  std::mutex done_mu;                               // pairs with done_cv: wakes the ticker when workers finish
+  std::condition_variable done_cv;
 
   // Senders are created here so a failure to set one up happens before any thread starts.
   std::vector<std::unique_ptr<BatchSender>> senders;
@@ -34,7 +38,11 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
         for (const auto& it : batch->items) items.push_back(&it);
         if (!deliver(*senders[i], std::move(items), rng)) break;
       }
-      workers_left.fetch_sub(1);
+      {
+        std::lock_guard<std::mutex> lock(done_mu);
+        workers_left.fetch_sub(1);
+      }
+      done_cv.notify_all();
     });
   }
   std::thread reader([&] {
@@ -45,7 +53,10 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   // The calling thread owns progress and checkpoints; it also enforces the drain deadline.
   std::optional<std::chrono::steady_clock::time_point> stop_seen;
   while (workers_left.load() > 0) {
-    std::this_thread::sleep_for(options_.tick_interval);
+    {
+      std::unique_lock<std::mutex> lock(done_mu);
+      done_cv.wait_for(lock, options_.tick_interval, [&] { return workers_left.load() == 0; });
+    }
     if (control_.stopping()) {
       if (!stop_seen) {
         stop_seen = std::chrono::steady_clock::now();

@@ -1,0 +1,21 @@
+// `memconn dlq list|retry|purge`: look at, re-send, or drop the items that failed for good.
+#pragma once
+#include <string>
+
+#include "settings.h"
+
+namespace memconn {
+
+struct DlqOptions {
+  std::string dead_letter;  // default: beside the state file
+  TuningFlags tuning;
+  std::string older_than;   // purge: only entries older than this duration
+  std::string connector;    // list/retry/purge: only this connector's entries ("-" = plain ingest only)
+  bool wait_lock = false;
+};
+
+int run_dlq_list(const GlobalOptions& g, const DlqOptions& o);
+int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o);
+int run_dlq_purge(const GlobalOptions& g, const DlqOptions& o);
+
+}  // namespace memconn
