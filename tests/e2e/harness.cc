@@ -150,7 +150,7 @@ size_t curl_header(char* data, size_t size, size_t n, void* out) {
     std::string value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.pop_back();
-    (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
+    (*static_cast<StringMap*>(out))[name] = value;
   }
   return size * n;
 }
@@ -168,6 +168,13 @@ std::optional<std::string> opt_str_field(simdjson::dom::element obj, const char*
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------
+const std::string& StringMap::operator[](const std::string& key) const {
+  static const std::string kEmpty;
+  auto it = find(key);
+  return it == end() ? kEmpty : it->second;
+}
 
 // ---------------------------------------------------------------------------------------
 TempDir::TempDir() {

@@ -13,6 +13,15 @@
 
 namespace e2e {
 
+// A string map whose operator[] also works on const objects (returning "" for a missing
+// key), so that tests can read headers and metadata through const references.
+class StringMap : public std::map<std::string, std::string> {
+ public:
+  using std::map<std::string, std::string>::map;
+  using std::map<std::string, std::string>::operator[];
+  const std::string& operator[](const std::string& key) const;
+};
+
 // A fresh directory under $TMPDIR (or /tmp), removed recursively on destruction.
 class TempDir {
  public:
@@ -46,15 +55,15 @@ class JsonDoc {
 
 struct HttpResponse {
   long status = 0;         // 0 when the transfer failed
-  std::string body;
-  std::string error;       // libcurl's message on a transport error
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body{};
+  std::string error{};     // libcurl's message on a transport error
+  StringMap headers{};     // lower-case names
 };
 
 // GET /_standin/stats, flattened: "requests", "faults.503", "responses.200", ...
 struct StandinStats {
-  std::map<std::string, long long> values;
-  std::string raw;
+  std::map<std::string, long long> values{};
+  std::string raw{};
   // 0 for a key the stand-in did not report.
   long long operator[](const std::string& key) const;
   long long requests() const { return (*this)["requests"]; }
@@ -69,18 +78,18 @@ struct StandinStats {
 // One entry of GET /_standin/documents. Hindsight fills bank/context/timestamp/tags/
 // metadata/content_hash; LightRAG fills file_source/track_id/status; Memory API is empty.
 struct StoredDoc {
-  std::string bank, document_id, content, content_hash;
-  std::optional<std::string> context, timestamp;
-  std::vector<std::string> tags;
-  std::map<std::string, std::string> metadata;
+  std::string bank{}, document_id{}, content{}, content_hash{};
+  std::optional<std::string> context{}, timestamp{};
+  std::vector<std::string> tags{};
+  StringMap metadata{};
   long long times_received = 0;
-  std::string file_source, track_id, status;
+  std::string file_source{}, track_id{}, status{};
 };
 
 // One entry of GET /_standin/requests (the last 200 API requests). Header names are lower-case.
 struct SeenRequest {
-  std::string method, path, target, body;
-  std::map<std::string, std::string> headers;
+  std::string method{}, path{}, target{}, body{};
+  StringMap headers{};
   bool has_header(const std::string& lower_name) const { return headers.count(lower_name) > 0; }
 };
 
@@ -133,14 +142,16 @@ struct RunResult {
   int exit_code = -1;     // valid when !signaled
   bool signaled = false;
   int signal = 0;
-  std::string out, err;
+  std::string out{}, err{};
 };
 
+// Every member has a default so that designated initializers ({.stdin_data = "..."}) can
+// name only what they need without -Wmissing-field-initializers.
 struct RunOptions {
-  std::string stdin_data;                   // empty = stdin is /dev/null
-  std::map<std::string, std::string> env;   // added to the clean environment (overrides it)
-  std::string cwd;                          // empty = inherit
-  double timeout_s = 60;                    // then kill -9 and fail the test
+  std::string stdin_data{};                   // empty = stdin is /dev/null
+  std::map<std::string, std::string> env{};   // added to the clean environment (overrides it)
+  std::string cwd{};                          // empty = inherit
+  double timeout_s = 60;                      // then kill -9 and fail the test
 };
 
 // Runs memconn with args in a clean environment: only PATH, HOME and TMPDIR are inherited

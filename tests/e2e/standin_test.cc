@@ -430,3 +430,164 @@ TEST_CASE("harness: run_memconn captures output and exit status") {
   CHECK(e2e::count_lines(p) == 5);
   CHECK(e2e::read_file(p).starts_with("row 0\n"));
 }
+
+// --- LightRAG ---------------------------------------------------------------------------
+
+TEST_CASE("standin: lightrag inserts texts and tracks them to processed") {
+  Standin s({"--op-ms", "150"}, "lightrag");
+  auto r = s.http("POST", "/documents/texts", R"({"texts":["Met Anna about the Q3 roadmap","t2"],"file_sources":["a.txt","b.txt"]})");
+  REQUIRE(r.status == 200);
+  JsonDoc d(r.body);
+  CHECK(str_at(d, "/status") == "success");
+  std::string track = str_at(d, "/track_id");
+  CHECK(track.starts_with("insert_"));
+  CHECK(track.size() == std::string("insert_20251218_143000_1a2b3c4d").size());
+  JsonDoc early(s.get("/documents/track_status/" + track));
+  CHECK(int_at(early, "/total_count") == 2);
+  CHECK(str_at(early, "/documents/0/status") == "pending");
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  JsonDoc late(s.get("/documents/track_status/" + track));
+  CHECK(int_at(late, "/status_summary/processed") == 2);
+  CHECK(str_at(late, "/documents/0/id").starts_with("doc-"));
+  CHECK(int_at(JsonDoc(s.get("/documents/track_status/insert_unknown")), "/total_count") == 0);
+  auto docs = s.documents();
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0].file_source + docs[1].file_source == "b.txta.txt");
+  CHECK(docs[0].status == "processed");
+  CHECK(str_at(JsonDoc(s.get("/health")), "/api_version") == "0260");
+}
+
+TEST_CASE("standin: lightrag 0260 answers duplicated and inserts nothing of that batch") {
+  Standin s({}, "lightrag");
+  REQUIRE(s.http("POST", "/documents/texts", R"({"texts":["first"],"file_sources":["a.txt"]})").status == 200);
+  auto by_source = s.http("POST", "/documents/texts", R"({"texts":["other","new"],"file_sources":["a.txt","n.txt"]})");
+  CHECK(by_source.status == 200);
+  CHECK(str_at(JsonDoc(by_source.body), "/status") == "duplicated");
+  auto by_content = s.http("POST", "/documents/texts", R"({"texts":["new","  first  "],"file_sources":["n.txt","z.txt"]})");
+  CHECK(str_at(JsonDoc(by_content.body), "/status") == "duplicated");
+  CHECK(str_at(JsonDoc(by_content.body), "/message").find("Identical content") != std::string::npos);
+  CHECK(s.stats().documents() == 1);
+  // Duplicates inside one batch collapse silently.
+  CHECK(str_at(JsonDoc(s.post("/documents/texts", R"({"texts":["same","same"],"file_sources":["s1","s2"]})")), "/status") == "success");
+  CHECK(s.stats().documents() == 2);
+}
+
+TEST_CASE("standin: lightrag new version answers 409 and 413, and needs a file_source") {
+  Standin s({"--lightrag-version", "new", "--max-texts", "2"}, "lightrag");
+  CHECK(str_at(JsonDoc(s.get("/health")), "/api_version") == "0270");
+  REQUIRE(s.http("POST", "/documents/texts", R"({"texts":["one"],"file_sources":["memory_ctx_1.txt"]})").status == 200);
+  CHECK(s.http("POST", "/documents/texts", R"({"texts":["two"],"file_sources":["memory_ctx_1.txt"]})").status == 409);
+  CHECK(s.http("POST", "/documents/texts", R"({"texts":["a","b","c"]})").status == 413);
+  CHECK(s.http("POST", "/documents/text", R"({"text":"no source"})").status == 400);
+  CHECK(s.http("POST", "/documents/text", R"({"text":"   ","file_source":"x.txt"})").status == 422);
+  CHECK(s.http("POST", "/documents/text", R"({"text":"ok","file_source":"memory://ctx/abc"})").status == 200);
+  CHECK(s.http("POST", "/documents/text", R"({"text":"ok 2","file_source":"abc"})").status == 409);  // basename
+}
+
+TEST_CASE("standin: lightrag 0260 stores a missing file_source as null, which breaks status routes") {
+  Standin s({}, "lightrag");
+  auto r = s.http("POST", "/documents/text", R"({"text":"no source given","metadata":{"ignored":true}})");
+  REQUIRE(r.status == 200);
+  CHECK(s.http("GET", "/documents/track_status/" + str_at(JsonDoc(r.body), "/track_id")).status == 500);
+  CHECK(s.http("POST", "/documents/paginated", "{}").status == 500);
+  CHECK(s.http("POST", "/documents/text", R"({"text":"x","file_source":null})").status == 422);
+  CHECK(s.http("POST", "/documents/text", R"({"text":""})").status == 422);
+}
+
+TEST_CASE("standin: lightrag auth uses X-API-Key with 403s") {
+  Standin s({"--api-key", "k1"}, "lightrag");
+  auto none = s.http("POST", "/documents/texts", R"({"texts":["x"]})");
+  CHECK(none.status == 403);
+  CHECK(str_at(JsonDoc(none.body), "/detail") == "API Key required");
+  auto wrong = s.http("POST", "/documents/texts", R"({"texts":["x"]})", {"X-API-Key: nope"});
+  CHECK(wrong.status == 403);
+  CHECK(str_at(JsonDoc(wrong.body), "/detail") == "Invalid API Key");
+  CHECK(s.http("POST", "/documents/texts", R"({"texts":["x"]})", {"X-API-Key: k1"}).status == 200);
+  CHECK(s.http("GET", "/health").status == 200);
+  std::string guest = str_at(JsonDoc(s.get("/auth-status")), "/access_token");
+  CHECK(s.http("GET", "/documents/pipeline_status", "", {"Authorization: Bearer " + guest}).status == 200);
+  CHECK(s.http("GET", "/documents/pipeline_status", "", {"Authorization: Bearer forged"}).status == 401);
+  CHECK(s.stats()["faults.403"] == 2);
+}
+
+TEST_CASE("standin: lightrag queries rank processed documents") {
+  Standin s({"--op-ms", "0"}, "lightrag");
+  REQUIRE(s.http("POST", "/documents/texts", R"({"texts":["Anna likes the Q3 roadmap","Bob fixes bikes"],"file_sources":["m1.txt","m2.txt"]})").status == 200);
+  JsonDoc q(s.post("/query", R"({"query":"What about the roadmap?","mode":"mix"})"));
+  CHECK(str_at(q, "/response").find("Anna likes") != std::string::npos);
+  CHECK(str_at(q, "/references/0/file_path") == "m1.txt");
+  CHECK(str_at(JsonDoc(s.post("/query", R"({"query":"zebra crossing"})")), "/response") == "No relevant context found for the query.");
+  CHECK(s.http("POST", "/query", R"({"query":"ab"})").status == 422);
+  auto data_err = s.http("POST", "/query/data", R"({"query":"ab"})");
+  CHECK(data_err.status == 400);
+  CHECK(str_at(JsonDoc(data_err.body), "/status") == "failure");
+  JsonDoc data(s.post("/query/data", R"({"query":"bikes please"})"));
+  CHECK(str_at(data, "/data/chunks/0/file_path") == "m2.txt");
+  CHECK(s.http("POST", "/query", R"({"query":"roadmap","mode":"deep"})").status == 422);
+}
+
+TEST_CASE("standin: lightrag faults and reject marker apply to inserts") {
+  Standin s({"--reject-marker", "BAD", "--fail-every", "3"}, "lightrag");
+  CHECK(s.http("POST", "/documents/texts", R"({"texts":["fine","BAD one"]})").status == 422);
+  CHECK(s.http("POST", "/documents/texts", R"({"texts":["fine"]})").status == 200);
+  CHECK(s.http("POST", "/documents/texts", R"({"texts":["more"]})").status == 503);
+  CHECK(s.stats().documents() == 1);
+}
+
+// --- Memory API -------------------------------------------------------------------------
+
+TEST_CASE("standin: memory-api serves generated memories newest first within range and limit") {
+  Standin s({"--generate", "ctx1:40", "--now", "2025-06-30T12:00:00Z", "--api-key", "mk"}, "memory-api");
+  auto no_key = s.http("GET", "/memory/ctx1");
+  CHECK(no_key.status == 401);
+  CHECK(s.http("GET", "/memory/ctx1", "", {"X-API-KEY: wrong"}).status == 401);
+  CHECK(s.http("GET", "/memory/other", "", {"X-API-KEY: mk"}).status == 404);
+  auto all = s.http("GET", "/memory/ctx1?range=all&limit=1000", "", {"X-API-KEY: mk"});
+  REQUIRE(all.status == 200);
+  JsonDoc d(all.body);
+  CHECK(int_at(d, "/count") == 40);
+  std::string prev = "9999";
+  int empty = 0, located = 0;
+  for (auto m : d.root()["memories"].get_array()) {
+    std::string created(m["created_at"].get_string().value());
+    CHECK(created <= prev);
+    CHECK(created >= "2025-06-10T12:00:00Z");
+    prev = created;
+    CHECK(m["id"].get_string().value().size() == 20);
+    CHECK(m["audio"].is_bool());
+    empty += m["transcript"].get_string().value().empty();
+    located += !m["location_lat"].error();
+  }
+  CHECK(empty > 0);
+  CHECK(empty < 40);
+  CHECK(located > 0);
+  JsonDoc def(s.http("GET", "/memory/ctx1", "", {"X-API-KEY: mk"}).body);
+  CHECK(int_at(def, "/count") <= 10);  // default limit 10, default range week
+  JsonDoc week(s.http("GET", "/memory/ctx1?range=week&limit=1000", "", {"X-API-KEY: mk"}).body);
+  JsonDoc month(s.http("GET", "/memory/ctx1?range=month&limit=1000", "", {"X-API-KEY: mk"}).body);
+  CHECK(int_at(week, "/count") < int_at(month, "/count"));
+  CHECK(int_at(month, "/count") == 40);
+  CHECK(s.http("GET", "/memory/ctx1?range=year", "", {"X-API-KEY: mk"}).status == 400);
+  CHECK(s.http("GET", "/memory/ctx1?limit=0", "", {"X-API-KEY: mk"}).status == 400);
+}
+
+TEST_CASE("standin: memory-api loads a file and grows at runtime") {
+  e2e::TempDir dir;
+  std::string file = dir.write("memories.json", R"({"c9":[{"id":"abc123XYZ","type":"memory","audio":true,"image":false,
+      "transcript":"Had a great team meeting","created_at":"2024-01-19T07:28:08Z"}]})");
+  Standin s({"--memories", file, "--now", "2024-01-20T00:00:00Z"}, "memory-api");
+  JsonDoc first(s.get("/memory/c9?range=day"));
+  CHECK(int_at(first, "/count") == 1);
+  CHECK(str_at(first, "/memories/0/id") == "abc123XYZ");
+  JsonDoc added(s.post("/_standin/memories", R"({"context":"c9","generate":3})"));
+  CHECK(int_at(added, "/added") == 3);
+  s.post("/_standin/memories", R"({"context":"c9","memories":[{"id":"m-new","transcript":"fresh note","audio":false,"image":false}]})");
+  JsonDoc now(s.get("/memory/c9?range=day&limit=2"));
+  CHECK(int_at(now, "/count") == 2);
+  CHECK(str_at(now, "/memories/0/id") == "m-new");
+  CHECK(s.stats()["memories"] == 5);
+  CHECK(s.http("GET", "/memory/c9/abc123XYZ/audio").headers["content-type"] == "audio/mpeg");
+  CHECK(s.http("GET", "/memory/c9/abc123XYZ/image").status == 404);
+  s.config(R"({"throttle_every":1})");
+  CHECK(s.http("GET", "/memory/c9").status == 429);
+}

@@ -179,7 +179,7 @@ void ApiServer::install_control() {
     stats_.reset();
     reply_json(res, 200, "{\"reset\":true}");
   });
-  backend_.register_control(svr_);
+  backend_.register_control(svr_, faults_);
 }
 
 void ApiServer::install() {

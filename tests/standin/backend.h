@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include "faults.h"
 #include "json_out.h"
 #include "knobs.h"
 
@@ -23,8 +24,9 @@ class Backend {
   // Writes the JSON array served by GET /_standin/documents.
   virtual void write_documents(JsonOut& j) = 0;
   virtual void reset() = 0;
-  // Kind-specific control endpoints under /_standin/ (no auth, no faults).
-  virtual void register_control(httplib::Server&) {}
+  // Kind-specific control endpoints under /_standin/ (no auth, no faults); faults gives
+  // the current runtime knobs.
+  virtual void register_control(httplib::Server&, const Faults&) {}
 };
 
 }  // namespace standin

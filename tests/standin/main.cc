@@ -14,12 +14,20 @@
 #include "api_server.h"
 #include "connections.h"
 #include "hindsight.h"
+#include "lightrag.h"
+#include "memory_api.h"
 #include "options.h"
 
 namespace {
 
 std::unique_ptr<standin::Backend> make_backend(const standin::Options& opt, std::string& err) {
   if (opt.kind == "hindsight") return std::make_unique<standin::hindsight::HindsightBackend>();
+  if (opt.kind == "lightrag") return std::make_unique<standin::lightrag::LightragBackend>();
+  if (opt.kind == "memory-api") {
+    auto backend = std::make_unique<standin::memory_api::MemoryApiBackend>();
+    if (!backend->load(opt.memories_files, opt.generate, opt.knobs, err)) return nullptr;
+    return backend;
+  }
   err = "--kind " + opt.kind + " is not available in this build";
   return nullptr;
 }

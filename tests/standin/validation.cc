@@ -29,7 +29,18 @@ std::string quoted_list(std::initializer_list<std::string_view> allowed) {
 
 }  // namespace
 
+void Violations::record(const Loc& loc, std::string_view msg) {
+  std::string text;
+  for (const auto& p : loc) {
+    if (!text.empty()) text += " -> ";
+    if (const auto* s = std::get_if<std::string>(&p)) text += *s;
+    else text += std::to_string(std::get<long long>(p));
+  }
+  summaries_.push_back(text + ": " + std::string(msg));
+}
+
 void Violations::add(const Loc& loc, std::string_view type, std::string_view msg) {
+  record(loc, msg);
   JsonOut j;
   j.begin_object().field("type", type);
   write_loc(j, loc);
@@ -38,6 +49,7 @@ void Violations::add(const Loc& loc, std::string_view type, std::string_view msg
 }
 
 void Violations::add(const Loc& loc, std::string_view type, std::string_view msg, simdjson::dom::element input) {
+  record(loc, msg);
   JsonOut j;
   j.begin_object().field("type", type);
   write_loc(j, loc);

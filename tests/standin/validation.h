@@ -28,9 +28,14 @@ class Violations {
   bool empty() const { return entries_.empty(); }
   // {"detail":[...]}
   std::string body() const;
+  // "body -> query: String should have ..." for the first error (LightRAG's /query/data style).
+  std::string first_summary() const { return summaries_.empty() ? std::string() : summaries_.front(); }
 
  private:
+  void record(const Loc& loc, std::string_view msg);
+
   std::vector<std::string> entries_;
+  std::vector<std::string> summaries_;
 };
 
 // Readers: on a type mismatch they record the pydantic error and return false.
