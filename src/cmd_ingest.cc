@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "batcher.h"
+#include "commit_journal.h"
 #include "digest.h"
 #include "exit_codes.h"
 #include "hindsight.h"
@@ -69,6 +70,7 @@ class Ingest {
   void produce(const std::function<bool(Batch)>& emit);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
   void checkpoint(bool force);
+  Status update_and_save(bool force);
   int wait_for_operations();
   int finish();
 
@@ -82,6 +84,7 @@ class Ingest {
   InputSet inputs_;
   std::string state_path_, dead_letter_path_;
   std::optional<FileLock> lock_;
+  std::unique_ptr<CommitJournal> journal_;
   State state_;
   std::unique_ptr<DeadLetterWriter> dead_letters_;
   std::unique_ptr<Ledger> ledger_;
@@ -129,18 +132,33 @@ int Ingest::run() {
   auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
   if (!lock) return fail(console_, lock.error());
   lock_.emplace(std::move(*lock));
+  journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
   if (!o_.reset_state) {
     auto st = load_state(state_path_);
     if (!st) return fail(console_, st.error());
     state_ = std::move(*st);
+    // A run killed between checkpoints left its last commit points in the journal.
+    if (CommitJournal::replay(journal_->path(), state_) > 0) console_.debug("replayed the commit journal");
   } else {
-    std::erase_if(state_.files, [](const auto&) { return true; });
+    auto st = load_state(state_path_);
+    if (st) state_ = std::move(*st);  // keep history and connectors; forget file offsets
+    state_.files.clear();
   }
+  if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
+    return fail(console_, Error{"cannot write state file: " + st.error().message, exit_code::kConfig});
 
   std::vector<std::string> names;
   for (const auto& s : inputs_.sources) names.push_back(s.display);
   dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path_);
   ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", hs_.url + "#" + hs_.bank);
+  ledger_->set_commit_observer([this](uint32_t src, const CommitPoint& cp) {
+    std::optional<Resumable> r;
+    {
+      std::lock_guard<std::mutex> lock(resume_mu_);
+      r = resumables_[src];
+    }
+    if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, ""});
+  });
 
   install_stop_signals();
   CurlShare share;
@@ -318,6 +336,12 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
 }
 
 void Ingest::checkpoint(bool force) {
+  // Lock order: journal, then resume_mu_ (the commit observer never holds both).
+  auto st = journal_->checkpoint([&]() -> Status { return update_and_save(force); });
+  if (!st) console_.error("cannot save state: " + st.error().message);
+}
+
+Status Ingest::update_and_save(bool force) {
   std::lock_guard<std::mutex> lock(resume_mu_);
   bool any = false;
   for (uint32_t i = 0; i < resumables_.size(); ++i) {
@@ -330,8 +354,8 @@ void Ingest::checkpoint(bool force) {
       any = true;
     }
   }
-  if (!any && !force) return;
-  if (auto st = save_state(state_path_, state_); !st) console_.error("cannot save state: " + st.error().message);
+  if (!any && !force) return ok_status();
+  return save_state(state_path_, state_);
 }
 
 int Ingest::finish() {
@@ -358,7 +382,8 @@ int Ingest::finish() {
   RunRecord rec{"ingest", started_iso_, now_iso8601(), result, c.sent, c.failed, c.duplicates, skipped_.load(),
                 control_.stopping() ? control_.message() : ""};
   add_run(state_.runs, rec);
-  if (auto st = save_state(state_path_, state_); !st) console_.error("cannot save state: " + st.error().message);
+  if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
+    console_.error("cannot save state: " + st.error().message);
 
   IngestReport r;
   r.counters = c;

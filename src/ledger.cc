@@ -53,14 +53,27 @@ Status Ledger::bad_input(uint32_t source, uint64_t line, const std::string& raw,
 
 void Ledger::settle(const Item& item) { sources_[item.origin.source].pending.erase(item.origin.seq); }
 
+void Ledger::notify(const std::vector<std::pair<uint32_t, CommitPoint>>& moved) {
+  if (observer_)
+    for (const auto& [source, cp] : moved) observer_(source, cp);
+}
+
 void Ledger::delivered(const std::vector<const Item*>& items, bool already_present, const std::string& operation_id) {
   (already_present ? present_ : sent_).fetch_add(items.size());
   batches_.fetch_add(1);
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto* it : items) {
-    settle(*it);
-    if (!operation_id.empty()) ops_[operation_id].insert(it->origin.source);
+  std::vector<std::pair<uint32_t, CommitPoint>> moved;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::set<uint32_t> touched;
+    for (const auto* it : items) {
+      settle(*it);
+      touched.insert(it->origin.source);
+      if (!operation_id.empty()) ops_[operation_id].insert(it->origin.source);
+    }
+    if (observer_)
+      for (auto s : touched) moved.emplace_back(s, commit_point_locked(s));
   }
+  notify(moved);
 }
 
 Status Ledger::dead(const Item& item, long http_status, const std::string& error, int attempts) {
@@ -79,8 +92,13 @@ Status Ledger::dead(const Item& item, long http_status, const std::string& error
   auto st = dead_letters_->append(d);
   if (!st) return st;
   failed_.fetch_add(1);
-  std::lock_guard<std::mutex> lock(mu_);
-  settle(item);
+  std::vector<std::pair<uint32_t, CommitPoint>> moved;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    settle(item);
+    if (observer_) moved.emplace_back(item.origin.source, commit_point_locked(item.origin.source));
+  }
+  notify(moved);
   return st;
 }
 
@@ -101,6 +119,10 @@ Counters Ledger::counters() const {
 
 CommitPoint Ledger::commit_point(uint32_t source) const {
   std::lock_guard<std::mutex> lock(mu_);
+  return commit_point_locked(source);
+}
+
+CommitPoint Ledger::commit_point_locked(uint32_t source) const {
   const auto& s = sources_[source];
   if (s.pending.empty()) return {s.read_offset, s.read_line, s.done};
   // Everything before the oldest unsettled item is accounted for.

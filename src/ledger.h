@@ -4,6 +4,7 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -57,6 +58,10 @@ class Ledger {
   void delivered(const std::vector<const Item*>& items, bool already_present, const std::string& operation_id);
   Status dead(const Item& item, long http_status, const std::string& error, int attempts);
 
+  // Called after an acknowledgement or dead letter moved a source's commit point, outside
+  // the ledger lock, from the worker thread that settled the items. Set before the run.
+  void set_commit_observer(std::function<void(uint32_t, const CommitPoint&)> f) { observer_ = std::move(f); }
+
   // Observers (any thread).
   Counters counters() const;
   CommitPoint commit_point(uint32_t source) const;
@@ -76,6 +81,9 @@ class Ledger {
     std::map<uint64_t, std::pair<uint64_t, uint64_t>> pending;  // seq -> (start offset, lines before)
   };
   void settle(const Item& item);  // requires mu_
+  void notify(const std::vector<std::pair<uint32_t, CommitPoint>>& moved);
+  CommitPoint commit_point_locked(uint32_t source) const;  // requires mu_
+  std::function<void(uint32_t, const CommitPoint&)> observer_;
 
   std::vector<std::string> names_;
   DeadLetterWriter* dead_letters_;

@@ -20,6 +20,9 @@ void write_run(JsonWriter& w, const RunRecord& r) {
   w.key("result").value(r.result).key("sent").value(r.sent).key("failed").value(r.failed);
   w.key("duplicates").value(r.duplicates).key("skipped").value(r.skipped);
   if (!r.error.empty()) w.key("error").value(r.error);
+  if (r.fetched) w.key("fetched").value(r.fetched);
+  if (r.skipped_empty) w.key("skipped_empty").value(r.skipped_empty);
+  if (!r.warning.empty()) w.key("warning").value(r.warning);
   w.end_object();
 }
 
@@ -44,6 +47,9 @@ RunRecord read_run(simdjson::dom::element e) {
   r.duplicates = num(e, "duplicates");
   r.skipped = num(e, "skipped");
   r.error = str(e, "error");
+  r.fetched = num(e, "fetched");
+  r.skipped_empty = num(e, "skipped_empty");
+  r.warning = str(e, "warning");
   return r;
 }
 
@@ -67,9 +73,10 @@ std::string encode_state(const State& s) {
     w.key(name).begin_object().key("cursor").value(c.cursor).key("recent_ids").begin_array();
     for (const auto& id : c.recent_ids) w.begin_object().key("id").value(id.id).key("created_at").value(id.created_at).end_object();
     w.end_array().key("empty_ids").begin_array();
-    for (const auto& id : c.empty_ids) w.value(id);
+    for (const auto& id : c.empty_ids) w.begin_object().key("id").value(id.id).key("created_at").value(id.created_at).end_object();
     w.end_array();
     w.key("last_run_started").value(c.last_run_started).key("last_success").value(c.last_success);
+    if (c.running_pid) w.key("running_pid").value(c.running_pid).key("running_since").value(c.running_since);
     w.key("total_sent").value(c.total_sent).key("total_failed").value(c.total_failed);
     w.key("total_skipped_empty").value(c.total_skipped_empty).key("total_duplicates").value(c.total_duplicates);
     w.key("runs").begin_array();
@@ -123,12 +130,11 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
       if (!e["recent_ids"].get_array().get(arr))
         for (auto id : arr) c.recent_ids.push_back({str(id, "id"), str(id, "created_at")});
       if (!e["empty_ids"].get_array().get(arr))
-        for (auto id : arr) {
-          std::string_view sv;
-          if (!id.get_string().get(sv)) c.empty_ids.emplace_back(sv);
-        }
+        for (auto id : arr) c.empty_ids.push_back({str(id, "id"), str(id, "created_at")});
       c.last_run_started = str(e, "last_run_started");
       c.last_success = str(e, "last_success");
+      c.running_pid = num(e, "running_pid");
+      c.running_since = str(e, "running_since");
       c.total_sent = num(e, "total_sent");
       c.total_failed = num(e, "total_failed");
       c.total_skipped_empty = num(e, "total_skipped_empty");

@@ -33,6 +33,10 @@ struct RunRecord {
   std::string result;   // ok | partial | failed | interrupted | unreachable | auth
   uint64_t sent = 0, failed = 0, duplicates = 0, skipped = 0;
   std::string error;
+  // Connector runs only (0/"" otherwise, and then not written): items the source returned,
+  // empty texts met for the first time, and the first warning (e.g. a full response).
+  uint64_t fetched = 0, skipped_empty = 0;
+  std::string warning{};
 };
 
 struct SeenId {
@@ -43,8 +47,14 @@ struct SeenId {
 struct ConnectorState {
   std::string cursor;             // newest created_at fully processed
   std::vector<SeenId> recent_ids; // ids inside the overlap window before the cursor (bounded)
-  std::vector<std::string> empty_ids;  // empty transcripts already counted once (bounded)
+  std::vector<SeenId> empty_ids;  // empty transcripts already counted once (bounded the same way)
+  // last_run_started: start of the last run that ended (any result); the schedule counts
+  // from it. last_success: start of the last run that fetched and settled everything.
   std::string last_run_started, last_success;
+  // Set while a run is in progress, cleared when it ends: still set with the state lock
+  // free means that run died (kill -9, power loss).
+  uint64_t running_pid = 0;
+  std::string running_since;
   std::vector<RunRecord> runs;    // newest last, at most 50
   uint64_t total_sent = 0, total_failed = 0, total_skipped_empty = 0, total_duplicates = 0;
 };

@@ -16,7 +16,11 @@ TEST_CASE("state round-trips through JSON") {
   ConnectorState cs;
   cs.cursor = "2024-01-01T00:00:00Z";
   cs.recent_ids.push_back({"m1", "2024-01-01T00:00:00Z"});
-  cs.empty_ids.push_back("m2");
+  cs.empty_ids.push_back({"m2", "2024-01-01T00:00:01Z"});
+  cs.running_pid = 42;
+  cs.running_since = "2024-01-02T00:00:00Z";
+  RunRecord cr{"sync c", "t0", "t1", "ok", 3, 0, 1, 2, "", 7, 1, "full response"};
+  add_run(cs.runs, cr);
   s.connectors["c"] = cs;
   auto back = decode_state(encode_state(s), "s.json");
   REQUIRE(back.ok());
@@ -24,7 +28,17 @@ TEST_CASE("state round-trips through JSON") {
   CHECK(back->files["bank|/x"].fingerprint.head_sha256 == "abc");
   CHECK(back->runs[0].sent == 5);
   CHECK(back->connectors["c"].recent_ids[0].id == "m1");
-  CHECK(back->connectors["c"].empty_ids[0] == "m2");
+  CHECK(back->connectors["c"].empty_ids[0].id == "m2");
+  CHECK(back->connectors["c"].empty_ids[0].created_at == "2024-01-01T00:00:01Z");
+  CHECK(back->connectors["c"].running_pid == 42);
+  CHECK(back->connectors["c"].running_since == "2024-01-02T00:00:00Z");
+  const auto& run = back->connectors["c"].runs.at(0);
+  CHECK(run.fetched == 7);
+  CHECK(run.skipped_empty == 1);
+  CHECK(run.warning == "full response");
+  CHECK(run.duplicates == 1);
+  // Ingest runs carry no connector counters, so their records stay as they were.
+  CHECK(encode_state(s).find("\"fetched\":0") == std::string::npos);
 }
 
 TEST_CASE("a corrupt or truncated state file is an error that says how to recover") {
