@@ -151,13 +151,13 @@ int Ingest::run() {
   for (const auto& s : inputs_.sources) names.push_back(s.display);
   dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path_);
   ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", hs_.url + "#" + hs_.bank);
-  ledger_->set_commit_observer([this](uint32_t src, const CommitPoint& cp) {
+  ledger_->set_commit_observer([this](uint32_t src, const CommitPoint& cp, const std::vector<uint64_t>& settled) {
     std::optional<Resumable> r;
     {
       std::lock_guard<std::mutex> lock(resume_mu_);
       r = resumables_[src];
     }
-    if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, ""});
+    if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, "", {}}, settled);
   });
 
   install_stop_signals();
@@ -242,6 +242,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   struct stat st{};
   bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   uint64_t offset = 0, line = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> settled_ahead;  // lines an earlier run already settled
   if (regular) {
     if (long nul = first_nul(fd); nul >= 0) {
       console_.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
@@ -258,12 +259,13 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
         if (verdict == ResumeVerdict::Continue) {
           offset = it->second.offset;
           line = it->second.line;
+          settled_ahead = it->second.settled_ahead;
           fp->head_len = it->second.fingerprint.head_len;
           fp->head_sha256 = it->second.fingerprint.head_sha256;
           skipped_ += line;
           if (offset > 0) {
             std::lock_guard<std::mutex> lock(resume_mu_);
-            resumed_from_.push_back({src.display, CommitPoint{offset, line, false}});
+            resumed_from_.push_back({src.display, CommitPoint{offset, line, false, {}}});
           }
         } else {
           console_.warn(src.display + ": replaced or truncated since the last run; starting over from the first line");
@@ -286,12 +288,19 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   uint64_t seq = 0, prev_end = offset;
   int utf8_warnings = 0;
   std::vector<Batch> ready;
+  size_t ahead = 0;  // index into settled_ahead; lines only increase
   while (reader.next(l)) {
     if (control_.stopping()) return false;
     Item item;
     Origin origin{idx, l.number, prev_end, l.end_offset, seq};
     uint64_t bytes = l.end_offset - prev_end;
     prev_end = l.end_offset;
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
+    if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number) {
+      ++skipped_;
+      ledger_->line_read(idx, l.end_offset, l.number, bytes);
+      continue;
+    }
     auto r = parser.parse(l.text, origin, item);
     if (r.status == ParseStatus::Blank) {
       ledger_->line_read(idx, l.end_offset, l.number, bytes);
@@ -347,9 +356,10 @@ Status Ingest::update_and_save(bool force) {
   for (uint32_t i = 0; i < resumables_.size(); ++i) {
     if (!resumables_[i]) continue;
     auto cp = ledger_->commit_point(i);
-    FileCheckpoint fc{resumables_[i]->fingerprint, cp.offset, cp.line, now_iso8601()};
+    FileCheckpoint fc{resumables_[i]->fingerprint, cp.offset, cp.line, now_iso8601(), cp.settled_ahead};
     auto& slot = state_.files[resumables_[i]->key];
-    if (slot.offset != fc.offset || slot.fingerprint.ino != fc.fingerprint.ino || force) {
+    if (slot.offset != fc.offset || slot.fingerprint.ino != fc.fingerprint.ino ||
+        slot.settled_ahead != fc.settled_ahead || force) {
       slot = fc;
       any = true;
     }

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "json_writer.h"
 
@@ -19,13 +21,15 @@ bool CommitJournal::open_locked() {
   return fd_ >= 0;
 }
 
-void CommitJournal::record(const std::string& key, const FileCheckpoint& cp) {
+void CommitJournal::record(const std::string& key, const FileCheckpoint& cp, const std::vector<uint64_t>& settled) {
   std::string line;
   JsonWriter w(line);
   const auto& f = cp.fingerprint;
   w.begin_object().key("key").value(key).key("dev").value(f.dev).key("ino").value(f.ino).key("size").value(f.size);
   w.key("head_len").value(f.head_len).key("head").value(f.head_sha256).key("offset").value(cp.offset);
-  w.key("line").value(cp.line).end_object();
+  w.key("line").value(cp.line).key("settled").begin_array();
+  for (auto l : settled) w.value(l);
+  w.end_array().end_object();
   line.push_back('\n');
   std::lock_guard<std::mutex> lock(mu_);
   if (!open_locked()) return;
@@ -48,6 +52,7 @@ size_t CommitJournal::replay(const std::string& path, State& state) {
   simdjson::dom::parser parser;
   std::string text;
   size_t applied = 0;
+  std::map<std::string, std::set<uint64_t>> settled;  // per key, union of every record's lines
   while (std::getline(in, text)) {
     simdjson::dom::element e;
     if (parser.parse(text).get(e)) continue;  // torn tail after a crash
@@ -59,14 +64,35 @@ size_t CommitJournal::replay(const std::string& path, State& state) {
         e["line"].get_uint64().get(cp.line))
       continue;
     cp.fingerprint.head_sha256 = head;
+    simdjson::dom::array lines;
+    if (!e["settled"].get_array().get(lines))
+      for (auto l : lines) {
+        uint64_t v = 0;
+        if (!l.get_uint64().get(v)) settled[std::string(key)].insert(v);
+      }
     auto& slot = state.files[std::string(key)];
     bool same = slot.fingerprint.dev == cp.fingerprint.dev && slot.fingerprint.ino == cp.fingerprint.ino &&
                 slot.fingerprint.head_sha256 == cp.fingerprint.head_sha256;
     if (!same || cp.offset > slot.offset) {
       cp.updated = slot.updated;
+      cp.settled_ahead = slot.settled_ahead;
       slot = cp;
       ++applied;
     }
+  }
+  // Merge the settled lines with what the last checkpoint knew, keeping only those beyond
+  // the (possibly advanced) commit point.
+  for (auto& [key, lines] : settled) {
+    auto& slot = state.files[key];
+    for (const auto& [a, b] : slot.settled_ahead)
+      for (uint64_t l = a; l <= b; ++l) lines.insert(l);
+    lines.erase(lines.begin(), lines.upper_bound(slot.line));
+    slot.settled_ahead.clear();
+    for (auto l : lines) {
+      if (!slot.settled_ahead.empty() && slot.settled_ahead.back().second + 1 == l) slot.settled_ahead.back().second = l;
+      else slot.settled_ahead.emplace_back(l, l);
+    }
+    ++applied;
   }
   return applied;
 }

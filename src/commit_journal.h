@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "result.h"
 #include "state.h"
@@ -21,7 +22,8 @@ class CommitJournal {
   CommitJournal& operator=(const CommitJournal&) = delete;
 
   // Thread-safe; best effort (a failed append only costs re-sends after a crash).
-  void record(const std::string& key, const FileCheckpoint& cp);
+  // `settled` are lines that just settled (possibly beyond the commit point).
+  void record(const std::string& key, const FileCheckpoint& cp, const std::vector<uint64_t>& settled);
   // Runs save() and, if it succeeded, empties the journal, with appends held off meanwhile
   // so no record can fall between the snapshot and the truncation.
   Status checkpoint(const std::function<Status()>& save);

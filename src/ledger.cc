@@ -51,27 +51,47 @@ Status Ledger::bad_input(uint32_t source, uint64_t line, const std::string& raw,
   return dead_letters_->append(d);
 }
 
-void Ledger::settle(const Item& item) { sources_[item.origin.source].pending.erase(item.origin.seq); }
+LineRanges to_ranges(const std::set<uint64_t>& lines) {
+  LineRanges out;
+  for (auto l : lines) {
+    if (!out.empty() && out.back().second + 1 == l) out.back().second = l;
+    else out.emplace_back(l, l);
+  }
+  return out;
+}
 
-void Ledger::notify(const std::vector<std::pair<uint32_t, CommitPoint>>& moved) {
+void Ledger::settle(const Item& item) {
+  auto& s = sources_[item.origin.source];
+  s.pending.erase(item.origin.seq);
+  s.settled_ahead.insert(item.origin.line);
+  prune_locked(item.origin.source);
+}
+
+void Ledger::prune_locked(uint32_t source) {
+  auto& s = sources_[source];
+  uint64_t committed = s.pending.empty() ? s.read_line : s.pending.begin()->second.second;
+  s.settled_ahead.erase(s.settled_ahead.begin(), s.settled_ahead.upper_bound(committed));
+}
+
+void Ledger::notify(const std::vector<Moved>& moved) {
   if (observer_)
-    for (const auto& [source, cp] : moved) observer_(source, cp);
+    for (const auto& m : moved) observer_(m.source, m.point, m.settled);
 }
 
 void Ledger::delivered(const std::vector<const Item*>& items, bool already_present, const std::string& operation_id) {
   (already_present ? present_ : sent_).fetch_add(items.size());
   batches_.fetch_add(1);
-  std::vector<std::pair<uint32_t, CommitPoint>> moved;
+  std::vector<Moved> moved;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    std::set<uint32_t> touched;
+    std::map<uint32_t, std::vector<uint64_t>> touched;
     for (const auto* it : items) {
       settle(*it);
-      touched.insert(it->origin.source);
+      touched[it->origin.source].push_back(it->origin.line);
       if (!operation_id.empty()) ops_[operation_id].insert(it->origin.source);
     }
     if (observer_)
-      for (auto s : touched) moved.emplace_back(s, commit_point_locked(s));
+      for (auto& [s, lines] : touched) moved.push_back({s, commit_point_locked(s), std::move(lines)});
   }
   notify(moved);
 }
@@ -92,11 +112,11 @@ Status Ledger::dead(const Item& item, long http_status, const std::string& error
   auto st = dead_letters_->append(d);
   if (!st) return st;
   failed_.fetch_add(1);
-  std::vector<std::pair<uint32_t, CommitPoint>> moved;
+  std::vector<Moved> moved;
   {
     std::lock_guard<std::mutex> lock(mu_);
     settle(item);
-    if (observer_) moved.emplace_back(item.origin.source, commit_point_locked(item.origin.source));
+    if (observer_) moved.push_back({item.origin.source, commit_point_locked(item.origin.source), {item.origin.line}});
   }
   notify(moved);
   return st;
@@ -119,15 +139,17 @@ Counters Ledger::counters() const {
 
 CommitPoint Ledger::commit_point(uint32_t source) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return commit_point_locked(source);
+  auto cp = commit_point_locked(source);
+  cp.settled_ahead = to_ranges(sources_[source].settled_ahead);
+  return cp;
 }
 
 CommitPoint Ledger::commit_point_locked(uint32_t source) const {
   const auto& s = sources_[source];
-  if (s.pending.empty()) return {s.read_offset, s.read_line, s.done};
+  if (s.pending.empty()) return CommitPoint{s.read_offset, s.read_line, s.done, {}};
   // Everything before the oldest unsettled item is accounted for.
   const auto& [offset, line] = s.pending.begin()->second;
-  return {offset, line, false};
+  return CommitPoint{offset, line, false, {}};
 }
 
 std::vector<std::string> Ledger::operation_ids() const {

@@ -29,11 +29,19 @@ struct Counters {
   uint64_t repaired_utf8 = 0;
 };
 
+using LineRanges = std::vector<std::pair<uint64_t, uint64_t>>;  // inclusive [first, last]
+
 struct CommitPoint {
   uint64_t offset = 0;  // resume reading here
   uint64_t line = 0;    // lines before offset
   bool complete = false;  // whole source read and nothing pending
+  // Lines after `line` already settled (batches finish out of order): a resumed run skips
+  // them, so a crash re-sends only what was really in flight. Filled by commit_point().
+  LineRanges settled_ahead;
 };
+
+// Compresses sorted line numbers into ranges, and back.
+LineRanges to_ranges(const std::set<uint64_t>& lines);
 
 class Ledger {
  public:
@@ -60,7 +68,9 @@ class Ledger {
 
   // Called after an acknowledgement or dead letter moved a source's commit point, outside
   // the ledger lock, from the worker thread that settled the items. Set before the run.
-  void set_commit_observer(std::function<void(uint32_t, const CommitPoint&)> f) { observer_ = std::move(f); }
+  // `settled` lists the lines that just settled (the point's settled_ahead is left empty).
+  using CommitObserver = std::function<void(uint32_t, const CommitPoint&, const std::vector<uint64_t>& settled)>;
+  void set_commit_observer(CommitObserver f) { observer_ = std::move(f); }
 
   // Observers (any thread).
   Counters counters() const;
@@ -79,11 +89,18 @@ class Ledger {
     uint64_t read_offset = 0, read_line = 0;
     bool done = false;
     std::map<uint64_t, std::pair<uint64_t, uint64_t>> pending;  // seq -> (start offset, lines before)
+    std::set<uint64_t> settled_ahead;  // settled lines beyond the commit point
   };
   void settle(const Item& item);  // requires mu_
-  void notify(const std::vector<std::pair<uint32_t, CommitPoint>>& moved);
+  struct Moved {
+    uint32_t source;
+    CommitPoint point;
+    std::vector<uint64_t> settled;
+  };
+  void notify(const std::vector<Moved>& moved);
   CommitPoint commit_point_locked(uint32_t source) const;  // requires mu_
-  std::function<void(uint32_t, const CommitPoint&)> observer_;
+  void prune_locked(uint32_t source);                      // requires mu_
+  CommitObserver observer_;
 
   std::vector<std::string> names_;
   DeadLetterWriter* dead_letters_;

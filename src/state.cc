@@ -64,6 +64,9 @@ std::string encode_state(const State& s) {
     w.key("dev").value(f.fingerprint.dev).key("ino").value(f.fingerprint.ino).key("size").value(f.fingerprint.size);
     w.key("head_len").value(f.fingerprint.head_len).key("head_sha256").value(f.fingerprint.head_sha256);
     w.key("offset").value(f.offset).key("line").value(f.line).key("updated").value(f.updated);
+    w.key("settled_ahead").begin_array();
+    for (const auto& [a, b] : f.settled_ahead) w.begin_array().value(a).value(b).end_array();
+    w.end_array();
     w.end_object();
   }
   w.end_object().key("runs").begin_array();
@@ -116,6 +119,12 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
     c.offset = num(f, "offset");
     c.line = num(f, "line");
     c.updated = str(f, "updated");
+    simdjson::dom::array ranges;
+    if (!f["settled_ahead"].get_array().get(ranges))
+      for (auto r : ranges) {
+        uint64_t a = 0, b = 0;
+        if (!r.at(0).get_uint64().get(a) && !r.at(1).get_uint64().get(b) && a <= b) c.settled_ahead.emplace_back(a, b);
+      }
     s.files.emplace(std::string(key), c);
   }
   simdjson::dom::array runs;

@@ -25,6 +25,9 @@ struct FileCheckpoint {
   uint64_t offset = 0;  // committed watermark: every item before it is acknowledged
   uint64_t line = 0;
   std::string updated;
+  // Lines after `line` already acknowledged or dead-lettered (inclusive ranges): batches
+  // finish out of order, and a resumed run must not send these again.
+  std::vector<std::pair<uint64_t, uint64_t>> settled_ahead;
 };
 
 struct RunRecord {
