@@ -1,5 +1,9 @@
 #include "cli.h"
 
+#include <iostream>
+
+#include "version_info.h"
+
 namespace memconn {
 
 std::string exit_codes_help() {
@@ -34,12 +38,17 @@ void build_cli(CLI::App& app, CliContext& ctx) {
              exit_codes_help());
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_version_flag("-V,--version", std::string("memconn ") + MEMCONN_VERSION);
-  app.add_option("-c,--config", g.config_path, "Config file (default $MEMCONN_CONFIG or $XDG_CONFIG_HOME/memconn/config.toml)");
+  // Not CLI11's version flag: a bug report needs the commit and the system libraries too.
+  app.add_flag_callback(
+      "-V,--version", [] { std::cout << version_text() << std::flush; throw CLI::Success(); },
+      "Print the version, git commit and library versions, then exit");
+  app.add_option("-c,--config", g.config_path, "Config file (default $MEMCONN_CONFIG or $XDG_CONFIG_HOME/memconn/config.toml)")
+      ->type_name("FILE");
   app.add_option("--url", g.url, "Hindsight API URL (env HINDSIGHT_API_URL; default http://localhost:8888)");
-  app.add_option("--api-key-file", g.api_key_file, "File holding the API key (or env HINDSIGHT_API_KEY); keys are never printed");
+  app.add_option("--api-key-file", g.api_key_file, "File holding the API key (or env HINDSIGHT_API_KEY); keys are never printed")
+      ->type_name("FILE");
   app.add_option("--bank", g.bank, "Hindsight bank id (env HINDSIGHT_BANK_ID, or [hindsight] bank)");
-  app.add_option("--state", g.state_path, "State file (default state.json beside the config file)");
+  app.add_option("--state", g.state_path, "State file (default state.json beside the config file)")->type_name("FILE");
   app.add_flag("-v,--verbose", g.verbose, "Log one line per HTTP request to stderr (secrets redacted)");
   app.add_flag("-q,--quiet", g.quiet, "Print nothing but errors");
   app.add_flag("--json", g.json, "Print one JSON document on stdout");
@@ -47,6 +56,7 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   register_ingest(app, ctx);
   register_query(app, ctx);
   register_dlq(app, ctx);
+  register_completion(app, ctx);
 }
 
 }  // namespace memconn

@@ -19,6 +19,7 @@ void build_cli(CLI::App& app, CliContext& ctx);
 void register_ingest(CLI::App& app, CliContext& ctx);
 void register_query(CLI::App& app, CliContext& ctx);
 void register_dlq(CLI::App& app, CliContext& ctx);
+void register_completion(CLI::App& app, CliContext& ctx);  // hidden: `memconn completion bash`
 
 // Shared option groups.
 void add_tuning_options(CLI::App& sub, TuningFlags& t);

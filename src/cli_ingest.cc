@@ -8,7 +8,9 @@ namespace memconn {
 void register_ingest(CLI::App& app, CliContext& ctx) {
   auto o = std::make_shared<IngestOptions>();
   auto* sub = app.add_subcommand("ingest", "Send text files, directories or stdin to a Hindsight bank (one non-empty line = one memory)");
-  sub->add_option("inputs", o->inputs, "Files, directories (walked recursively, sorted) or - for stdin")->required();
+  sub->add_option("inputs", o->inputs, "Files, directories (walked recursively, sorted) or - for stdin")
+      ->type_name("PATH")
+      ->required();
   sub->add_option("-f,--format", o->format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
       ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
   sub->add_option("--glob", o->glob, "Only files matching this pattern inside directories, e.g. '*.txt'");
@@ -18,10 +20,12 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
   sub->add_flag("--async", o->async, "Queue on the server (async retain with an idempotent operation_id)");
   sub->add_flag("--wait", o->wait, "With --async: follow the operations to completion");
   sub->add_flag("-n,--dry-run", o->dry_run, "Print the exact JSON request bodies on stdout; send nothing");
-  sub->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default dead-letter.jsonl beside the state file)");
+  sub->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default dead-letter.jsonl beside the state file)")
+      ->type_name("FILE");
   sub->add_flag("--reset-state", o->reset_state, "Forget committed offsets and start every file from its first line");
   sub->add_flag("--wait-lock", o->wait_lock, "Wait for another run on the same state instead of exiting 75");
-  sub->add_option("--metrics-file", o->metrics_file, "Write Prometheus metrics here at the end (textfile collector)");
+  sub->add_option("--metrics-file", o->metrics_file, "Write Prometheus metrics here at the end (textfile collector)")
+      ->type_name("FILE");
   sub->footer(
       "Files resume where the last run stopped (tail semantics: appended lines are sent on the next run).\n"
       "stdin cannot resume: a re-run re-reads it (stable document ids make re-sends harmless).\n\n"

@@ -36,7 +36,7 @@ void register_query(CLI::App& app, CliContext& ctx) {
   reflect->add_option("--tags", f->tags, "Only memories with these tags (comma-separated or repeated)")->delimiter(',');
   reflect->add_option("--tags-match", f->tags_match, "any, all, any_strict, all_strict or exact")->check(kTagsMatch);
   reflect->add_flag("--include-facts", f->include_facts, "List the memories the answer is based on");
-  reflect->add_option("--schema", f->schema_file, "JSON Schema file for a structured answer");
+  reflect->add_option("--schema", f->schema_file, "JSON Schema file for a structured answer")->type_name("FILE");
   reflect->footer("Examples:\n  memconn reflect \"summarise the outages\" --bank team\n"
                   "  memconn reflect \"summarise the outages\" --bank team --include-facts --json\n");
   reflect->callback([f, &ctx] { ctx.exit_code = run_reflect(ctx.global, *f); });
