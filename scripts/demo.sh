@@ -13,12 +13,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_standin() {  # kind, extra flags... ; prints the URL
+start_standin() {  # kind, extra flags... ; sets URL (not a subshell, so cleanup knows the pid)
   local kind=$1; shift
   "$build/memconn-standin" --kind "$kind" --port 0 "$@" >"$work/$kind.out" 2>"$work/$kind.err" &
   pids+=($!)
   for _ in $(seq 100); do grep -q '^listening ' "$work/$kind.out" && break; sleep 0.05; done
-  sed -n 's/^listening //p' "$work/$kind.out"
+  URL=$(sed -n 's/^listening //p' "$work/$kind.out")
 }
 
 export XDG_CONFIG_HOME="$work/config"   # state, dead letters: all inside the temp dir
@@ -29,7 +29,7 @@ else
   step() { printf '\n== %s\n' "$*" >&2; }
 fi
 
-url=$(start_standin hindsight --latency-ms 40)
+start_standin hindsight --latency-ms 40; url=$URL
 step "stand-in Hindsight listening at $url"
 
 step "memconn ingest $root/sample_data/memories/ --bank demo --tags demo"
@@ -49,8 +49,8 @@ step "memconn reflect \"what caused the outages?\" --bank demo --include-facts"
 "$m" reflect "what caused the outages?" --bank demo --url "$url" --include-facts
 
 if [ -f "$root/sample_data/connector-demo.toml" ] && "$m" --help 2>/dev/null | grep -q '^ *sync'; then
-  mem=$(start_standin memory-api --generate 107677460544181387647:120)
-  rag=$(start_standin lightrag)
+  start_standin memory-api --generate 107677460544181387647:120; mem=$URL
+  start_standin lightrag; rag=$URL
   export STANDIN_MEMORY_URL=$mem STANDIN_LIGHTRAG_URL=$rag MEMORY_API_KEY=demo-key LIGHTRAG_API_KEY=demo-key
   step "connector: stand-in Memory API ($mem) -> stand-in LightRAG ($rag)"
   "$m" --config "$root/sample_data/connector-demo.toml" list

@@ -289,30 +289,37 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   int utf8_warnings = 0;
   std::vector<Batch> ready;
   size_t ahead = 0;  // index into settled_ahead; lines only increase
+  // Reader-side bookkeeping reaches the ledger in bulk (see Ledger::advance).
+  std::vector<Origin> unpublished;
+  uint64_t read_end = offset, read_line = line, read_bytes = 0, since_publish = 0;
+  auto publish = [&] {
+    ledger_->advance(idx, unpublished, read_end, read_line, read_bytes);
+    unpublished.clear();
+    read_bytes = 0;
+    since_publish = 0;
+  };
   while (reader.next(l)) {
     if (control_.stopping()) return false;
     Item item;
     Origin origin{idx, l.number, prev_end, l.end_offset, seq};
-    uint64_t bytes = l.end_offset - prev_end;
+    read_bytes += l.end_offset - prev_end;
+    read_end = l.end_offset;
+    read_line = l.number;
     prev_end = l.end_offset;
+    if (++since_publish >= 256) publish();
     while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
     if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number) {
       ++skipped_;
-      ledger_->line_read(idx, l.end_offset, l.number, bytes);
       continue;
     }
     auto r = parser.parse(l.text, origin, item);
-    if (r.status == ParseStatus::Blank) {
-      ledger_->line_read(idx, l.end_offset, l.number, bytes);
-      continue;
-    }
+    if (r.status == ParseStatus::Blank) continue;
     if (r.status == ParseStatus::Invalid) {
       console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error + " (sent to the dead-letter file)");
       if (auto st = ledger_->bad_input(idx, l.number, item.raw_line, r.error); !st) {
         control_.stop(StopReason::Fatal, st.error().message);
         return false;
       }
-      ledger_->line_read(idx, l.end_offset, l.number, bytes);
       continue;
     }
     if (r.repaired_utf8) {
@@ -322,17 +329,18 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     }
     if (dedup.seen(item.fingerprint)) {
       ledger_->duplicate();
-      ledger_->line_read(idx, l.end_offset, l.number, bytes);
       continue;
     }
     ++seq;
-    ledger_->item_pending(item);
-    ledger_->line_read(idx, l.end_offset, l.number, bytes);
+    unpublished.push_back(item.origin);
     batcher.add(std::move(item), ready);
+    if (ready.empty()) continue;
+    publish();  // the workers may acknowledge these items as soon as they are queued
     for (auto& b : ready)
       if (!emit(std::move(b))) return false;
     ready.clear();
   }
+  publish();
   if (utf8_warnings > 5)
     console_.warn(src.display + ": " + std::to_string(utf8_warnings - 5) + " more lines had invalid UTF-8 replaced");
   if (!reader.error().empty()) {

@@ -45,6 +45,7 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
   auto defaults = resolve_tuning({}, cfg->defaults);
   HttpOptions http;
   http.user_agent = user_agent();
+  http.accept_compressed = true;
   http.headers = hindsight_auth_headers(hs->api_key);
   if (defaults) {
     http.timeout = defaults->timeout;

@@ -87,7 +87,8 @@ std::vector<std::string> hindsight_auth_headers(const std::string& api_key) {
 
 HindsightSender::HindsightSender(HindsightEndpoint ep, bool async, HttpOptions options, CurlShare* share,
                                  const std::atomic<bool>* abort_flag)
-    : ep_(std::move(ep)), url_(bank_url(ep_, "/memories")), async_(async), client_(std::move(options), share) {
+    : ep_(std::move(ep)), url_(bank_url(ep_, "/memories")), async_(async), client_(std::move(options), share),
+      parser_(std::make_unique<simdjson::dom::parser>()) {
   client_.set_abort_flag(abort_flag);
 }
 
@@ -99,10 +100,9 @@ SendResult HindsightSender::send(const std::vector<const Item*>& items, const st
   r.outcome = classify(r.http.transport_ok, r.http.status);
   if (r.outcome == Outcome::Success) {
     // A 2xx that is not the documented JSON (proxy page, truncated body) is not an ack.
-    simdjson::dom::parser parser;
     simdjson::dom::element doc;
     bool success = false;
-    if (parser.parse(r.http.body).get(doc) || doc["success"].get_bool().get(success) || !success) {
+    if (parser_->parse(r.http.body).get(doc) || doc["success"].get_bool().get(success) || !success) {
       r.outcome = Outcome::Retryable;
       r.message = "unexpected response to retain (HTTP " + std::to_string(r.http.status) + "): " +
                   (r.http.content_type.find("html") != std::string::npos ? std::string("an HTML page") : one_line(r.http.body, 120));

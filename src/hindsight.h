@@ -1,6 +1,8 @@
 // The Hindsight HTTP API as memconn speaks it (../shared/specs/hindsight.md): URLs, request
 // bodies, response interpretation. Everything here is pure except HindsightSender.
 #pragma once
+#include <simdjson.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +37,7 @@ class HindsightSender : public BatchSender {
   std::string url_;
   bool async_;
   HttpClient client_;
+  std::unique_ptr<simdjson::dom::parser> parser_;  // reused: one allocation per worker, not per ack
 };
 
 struct OperationStatus {

@@ -34,6 +34,9 @@ struct HttpOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::string user_agent;
   std::vector<std::string> headers;  // sent with every request (auth lives here; never logged)
+  // Ask for gzip. Worth it for large answers (recall); for small bulk acks, compressing each
+  // one costs the server more CPU than the bytes saved on the wire.
+  bool accept_compressed = false;
 };
 
 // Shares DNS and TLS session caches between easy handles. Access is serialized by one

@@ -29,6 +29,17 @@ void Ledger::line_read(uint32_t source, uint64_t end_offset, uint64_t line, uint
   sources_[source].read_line = line;
 }
 
+void Ledger::advance(uint32_t source, const std::vector<Origin>& newly_pending, uint64_t end_offset, uint64_t line,
+                     uint64_t bytes) {
+  items_read_.fetch_add(newly_pending.size());
+  bytes_.fetch_add(bytes);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& s = sources_[source];
+  for (const auto& o : newly_pending) s.pending.emplace(o.seq, std::make_pair(o.start_offset, o.line - 1));
+  s.read_offset = end_offset;
+  s.read_line = line;
+}
+
 void Ledger::source_done(uint32_t source) {
   std::lock_guard<std::mutex> lock(mu_);
   sources_[source].done = true;

@@ -53,6 +53,10 @@ class Ledger {
   void start_source(uint32_t source, uint64_t offset, uint64_t line);
   void item_pending(const Item& item);
   void line_read(uint32_t source, uint64_t end_offset, uint64_t line, uint64_t bytes);
+  // Both of the above for many lines under one lock: the reader thread calls this every few
+  // hundred lines and before handing a batch to the workers, so it rarely contends with them.
+  void advance(uint32_t source, const std::vector<Origin>& newly_pending, uint64_t end_offset, uint64_t line,
+               uint64_t bytes);
   void source_done(uint32_t source);
   void duplicate() { duplicates_.fetch_add(1); items_read_.fetch_add(1); }
   void counted_read() { items_read_.fetch_add(1); }
