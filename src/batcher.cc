@@ -1,5 +1,7 @@
 #include "batcher.h"
 
+#include <algorithm>
+
 namespace memconn {
 
 void Batcher::add(Item item, std::vector<Batch>& ready) {
@@ -25,11 +27,34 @@ std::optional<Batch> Batcher::flush() {
   return b;
 }
 
+DedupWindow::DedupWindow(size_t capacity) : capacity_(std::max<size_t>(capacity, 4)) {
+  current_.slots.assign(capacity_, 0);
+  previous_.slots.assign(capacity_, 0);
+}
+
+bool DedupWindow::Table::contains(uint64_t fp) const {
+  size_t mask = slots.size() - 1;
+  for (size_t i = fp & mask;; i = (i + 1) & mask) {
+    if (slots[i] == fp) return true;
+    if (slots[i] == 0) return false;
+  }
+}
+
+void DedupWindow::Table::insert(uint64_t fp) {
+  size_t mask = slots.size() - 1;
+  size_t i = fp & mask;
+  while (slots[i] != 0 && slots[i] != fp) i = (i + 1) & mask;
+  if (slots[i] == 0) ++used;
+  slots[i] = fp;
+}
+
 bool DedupWindow::seen(uint64_t fp) {
-  if (current_.count(fp) || previous_.count(fp)) return true;
-  if (current_.size() >= generation_size_) {
-    previous_ = std::move(current_);
-    current_ = {};
+  if (fp == 0) fp = 1;  // 0 marks an empty slot
+  if (current_.contains(fp) || previous_.contains(fp)) return true;
+  if (current_.used >= capacity_ / 2) {  // keep probing short: retire at half load
+    std::swap(previous_, current_);
+    std::fill(current_.slots.begin(), current_.slots.end(), 0);
+    current_.used = 0;
   }
   current_.insert(fp);
   return false;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_set>
 #include <vector>
+#include <vector>
 
 #include "item.h"
 
@@ -27,17 +28,25 @@ class Batcher {
 };
 
 // Remembers recently seen item fingerprints so identical content is sent once per run.
-// Memory is bounded: two generations of at most `generation_size` entries each. Content
-// seen further back is sent again, which is harmless because its document_id is identical.
+// Memory is fixed: two open-addressing tables of 64-bit fingerprints (1 MiB each by
+// default), each retired when half full, so at least `capacity / 2` of the most recent
+// distinct items are remembered. Content seen further back is sent again, which is harmless
+// because its document_id is identical (the server upserts).
 class DedupWindow {
  public:
-  explicit DedupWindow(size_t generation_size = 65536) : generation_size_(generation_size) {}
+  explicit DedupWindow(size_t capacity = 1 << 17);
   // True if fp was seen before (and is therefore a duplicate); otherwise records it.
   bool seen(uint64_t fp);
 
  private:
-  size_t generation_size_;
-  std::unordered_set<uint64_t> current_, previous_;
+  struct Table {
+    std::vector<uint64_t> slots;  // 0 = empty
+    size_t used = 0;
+    bool contains(uint64_t fp) const;
+    void insert(uint64_t fp);
+  };
+  size_t capacity_;
+  Table current_, previous_;
 };
 
 }  // namespace memconn
