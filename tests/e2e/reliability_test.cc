@@ -315,3 +315,17 @@ TEST_CASE("reliability: SIGPIPE on stdout does not lose state") {
   CHECK(report_value(again.out, "sent") == 0);
   CHECK(report_value(again.out, "skipped") == 500);
 }
+
+TEST_CASE("reliability: --rate caps requests per second across all workers") {
+  Standin s;
+  Job job(300);
+  auto start = std::chrono::steady_clock::now();
+  auto r = run_memconn(job.args(s, {"--rate", "20", "--workers", "4", "--batch-size", "5", "--json"}));
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(r.exit_code == 0);
+  CHECK(s.stats().retain_requests() == 60);
+  // 60 requests at 20/s with a burst of 4 need at least (60 - 4) / 20 = 2.8 s.
+  CHECK(took >= 2.7);
+  CHECK(took < 8);
+  check_exactly_once(s, 300);
+}
