@@ -1,9 +1,5 @@
 #include "response_shaping.h"
 
-#include "connections.h"
-
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -11,20 +7,21 @@
 
 namespace standin {
 
-void lose_ack(const httplib::Request& req, httplib::Response& res) {
-  int fd = find_connection_fd(req.remote_port, req.local_port);
-  if (fd >= 0) {
-    // Shut down only; httplib still owns (and will close) the descriptor.
-    linger lg{1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    shutdown(fd, SHUT_RDWR);
-  }
-  // Belt and braces: should the socket not be found, announce a body that never comes,
-  // which the client sees as a truncated transfer.
+void lose_ack(const httplib::Request&, httplib::Response& res) {
+  // Announce the full body, send half of it, then fail the write so httplib closes the
+  // connection: the client sees a truncated transfer (curl error 18). Closing before any
+  // byte would not do: libcurl silently re-sends a request whose reused connection closes
+  // without an answer, so the client would never notice the lost ack.
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  if (body->size() < 2) *body = "{\"detail\":\"lost acknowledgement\"}";
+  std::string type = res.get_header_value("Content-Type");
   res.headers.erase("Content-Type");
   res.body.clear();
-  res.set_content_provider(
-      size_t{1} << 20, "application/json", [](size_t, size_t, httplib::DataSink&) { return false; });
+  res.set_content_provider(body->size(), type.empty() ? "application/json" : type,
+                           [body](size_t offset, size_t, httplib::DataSink& sink) {
+                             if (offset == 0) sink.write(body->data(), body->size() / 2);
+                             return false;
+                           });
 }
 
 void trickle(httplib::Response& res, int ms) {

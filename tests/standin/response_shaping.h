@@ -6,8 +6,8 @@
 
 namespace standin {
 
-// Cuts the client's connection so that it sees a transport error and no HTTP status at
-// all, although the request was processed: the retry must be idempotent.
+// Cuts the client's connection mid-body so that it sees a transport error although the
+// request was processed: the retry must be idempotent.
 void lose_ack(const httplib::Request& req, httplib::Response& res);
 // Sends the body in small pieces spread over `ms` milliseconds.
 void trickle(httplib::Response& res, int ms);
