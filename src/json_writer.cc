@@ -59,31 +59,44 @@ std::string repair_utf8(std::string_view s) {
   return out;
 }
 
+namespace {
+// Bytes that end a plain run: control characters, '"', '\\' and every non-ASCII byte (which
+// then gets validated as UTF-8). Lets the common ASCII text be copied in one append.
+struct PlainTable {
+  bool stop[256];
+  constexpr PlainTable() : stop() {
+    for (int c = 0; c < 256; ++c) stop[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+  }
+};
+constexpr PlainTable kPlain;
+}  // namespace
+
 bool append_json_string(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   bool clean = true;
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
-  size_t run_start = 0;
-  auto flush = [&](size_t end) { out.append(s.data() + run_start, end - run_start); };
-  for (size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && !kPlain.stop[p[run]]) ++run;
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i >= n) break;
+    unsigned char c = p[i];
     if (c >= 0x80) {
-      size_t n = utf8_seq_len(s, i);
-      if (n > 0) {
-        i += n;
-        continue;
+      size_t len = utf8_seq_len(s, i);
+      if (len > 0) {
+        out.append(s.data() + i, len);
+        i += len;
+      } else {
+        out.append("\xEF\xBF\xBD");
+        clean = false;
+        ++i;
       }
-      flush(i);
-      out.append("\xEF\xBF\xBD");
-      clean = false;
-      run_start = ++i;
       continue;
     }
-    flush(i);
     switch (c) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
@@ -97,9 +110,8 @@ bool append_json_string(std::string& out, std::string_view s) {
         out.push_back(kHex[c >> 4]);
         out.push_back(kHex[c & 0xF]);
     }
-    run_start = ++i;
+    ++i;
   }
-  flush(s.size());
   out.push_back('"');
   return clean;
 }
