@@ -26,6 +26,9 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
   sub->add_flag("--wait-lock", o->wait_lock, "Wait for another run on the same state instead of exiting 75");
   sub->add_option("--metrics-file", o->metrics_file, "Write Prometheus metrics here at the end (textfile collector)")
       ->type_name("FILE");
+  sub->add_option("--shard", o->shard,
+                  "Send only shard K of N (0 <= K < N, by a hash of the document id); own state file per shard")
+      ->type_name("K/N");
   sub->footer(
       "Files resume where the last run stopped (tail semantics: appended lines are sent on the next run).\n"
       "stdin cannot resume: a re-run re-reads it (stable document ids make re-sends harmless).\n\n"
@@ -34,7 +37,8 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
       "  cat chat.jsonl | memconn ingest - --bank team --format jsonl --workers 8 --batch-size 25\n"
       "  memconn ingest ./transcripts/ --bank team --tags import,2026 --context \"support chats\"\n"
       "  memconn ingest big.txt --bank team --async --wait\n"
-      "  memconn ingest notes.txt --bank team --dry-run\n");
+      "  memconn ingest notes.txt --bank team --dry-run\n"
+      "  memconn ingest big.txt --bank team --shard 0/4   # and 1/4, 2/4, 3/4 in parallel\n");
   sub->callback([o, &ctx] { ctx.exit_code = run_ingest(ctx.global, *o); });
 }
 

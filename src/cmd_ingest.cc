@@ -25,6 +25,7 @@
 #include "pipeline.h"
 #include "progress.h"
 #include "report.h"
+#include "shard.h"
 #include "signals.h"
 #include "state.h"
 
@@ -94,6 +95,8 @@ class Ingest {
   uint64_t total_bytes_ = 0;
   int input_problems_ = 0;          // written by the reader thread before the pipeline ends
   std::atomic<uint64_t> skipped_{0};  // lines already committed by earlier runs
+  std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
+  std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
   std::mutex resume_mu_;            // guards resumables_ and resumed_from_
   std::vector<std::optional<Resumable>> resumables_;
   std::vector<std::pair<std::string, CommitPoint>> resumed_from_;
@@ -113,6 +116,11 @@ Status Ingest::prepare() {
   if (!t) return t.error();
   tuning_ = *t;
   if (o_.wait && !o_.async) return Error{"--wait needs --async", exit_code::kUsage};
+  if (!o_.shard.empty()) {
+    auto shard = Shard::parse(o_.shard);
+    if (!shard) return shard.error();
+    shard_ = *shard;
+  }
   if (auto f = pick_format(o_.format, ""); !f) return f.error();
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
@@ -128,7 +136,11 @@ int Ingest::run() {
   if (o_.dry_run) return dry_run();
 
   state_path_ = resolve_state_path(g_, cfg_, env_);
+  // Shards run side by side, so each needs its own state, lock and dead-letter file (the
+  // lock also guards dead-letter rewrites by `dlq`); an explicit --state is taken as is.
+  if (shard_ && !g_.state_path) state_path_ = shard_->apply_to_path(state_path_);
   dead_letter_path_ = o_.dead_letter.empty() ? dead_letter_path_for(state_path_) : o_.dead_letter;
+  if (shard_ && o_.dead_letter.empty()) dead_letter_path_ = shard_->apply_to_path(dead_letter_path_);
   auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
   if (!lock) return fail(console_, lock.error());
   lock_.emplace(std::move(*lock));
@@ -314,6 +326,12 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     }
     auto r = parser.parse(l.text, origin, item);
     if (r.status == ParseStatus::Blank) continue;
+    // Another shard's line is read past (it still moves the commit point) but not sent. A
+    // bad line has no document id: its content picks the one shard that dead-letters it.
+    if (shard_ && !shard_->owns(r.status == ParseStatus::Invalid ? item.raw_line : item.document_id)) {
+      ++skipped_shard_;
+      continue;
+    }
     if (r.status == ParseStatus::Invalid) {
       console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error + " (sent to the dead-letter file)");
       if (auto st = ledger_->bad_input(idx, l.number, item.raw_line, r.error); !st) {
@@ -411,6 +429,8 @@ int Ingest::finish() {
   r.operations = ops_;
   r.resumed_from = resumed_from_;
   r.skipped = skipped_.load();
+  r.skipped_shard = skipped_shard_.load();
+  if (shard_) r.shard = shard_->to_string();
   r.breaker_openings = breaker_openings_;
   r.interrupted = control_.reason() == StopReason::Interrupted;
   r.input_problems = input_problems_;
@@ -459,6 +479,9 @@ int Ingest::dry_run() {
     while (reader.next(l)) {
       Item item;
       auto r = parser.parse(l.text, Origin{i, l.number, 0, l.end_offset, 0}, item);
+      if (shard_ && r.status != ParseStatus::Blank &&
+          !shard_->owns(r.status == ParseStatus::Invalid ? item.raw_line : item.document_id))
+        continue;
       if (r.status == ParseStatus::Invalid) {
         console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error);
         ++bad;

@@ -21,6 +21,7 @@ struct IngestOptions {
   bool reset_state = false;
   bool wait_lock = false;
   std::string metrics_file;
+  std::string shard;  // "K/N" (--shard); empty = every item
 };
 
 int run_ingest(const GlobalOptions& g, const IngestOptions& o);

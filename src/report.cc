@@ -40,7 +40,10 @@ std::string ingest_report_json(const IngestReport& r) {
   for (const auto& [src, cp] : r.resumed_from)
     w.key(src).begin_object().key("offset").value(cp.offset).key("line").value(cp.line).end_object();
   w.end_object();
-  w.key("skipped").value(r.skipped).key("breaker_openings").value(r.breaker_openings);
+  w.key("skipped").value(r.skipped).key("skipped_shard").value(r.skipped_shard).key("shard");
+  if (r.shard.empty()) w.null();
+  else w.value(r.shard);
+  w.key("breaker_openings").value(r.breaker_openings);
   w.key("interrupted").value(r.interrupted).key("input_problems").value(r.input_problems);
   w.key("state_file").value(r.state_file);
   w.end_object();
@@ -55,6 +58,7 @@ std::string ingest_summary(const IngestReport& r) {
                   " duplicates, " + std::to_string(c.failed) + " failed, " + std::to_string(c.retries) + " retries";
   if (c.already_present) s += ", " + std::to_string(c.already_present) + " already present";
   if (r.skipped) s += ", " + std::to_string(r.skipped) + " lines skipped (already committed)";
+  if (!r.shard.empty()) s += ", " + std::to_string(r.skipped_shard) + " left to other shards (shard " + r.shard + ")";
   s += " (" + std::string(rate) + ")";
   if (r.operations.total) s += "; operations " + std::to_string(r.operations.completed) + "/" + std::to_string(r.operations.total) + " completed";
   if (!r.dead_letter.empty()) s += "; dead letters in " + r.dead_letter + " (memconn dlq list)";
@@ -69,12 +73,16 @@ Status write_ingest_metrics(const std::string& path, const std::string& command,
   MetricsWriter m;
   std::map<std::string, std::string> labels{{"command", command}};
   if (!connector.empty()) labels["connector"] = connector;
+  if (!r.shard.empty()) labels["shard"] = r.shard;  // shards of one job report side by side
   const auto& c = r.counters;
   m.counter("memconn_items_read_total", "Items read from input in the last run.", labels, static_cast<double>(c.items_read));
   m.counter("memconn_items_sent_total", "Items acknowledged by the target in the last run.", labels, static_cast<double>(c.sent));
   m.counter("memconn_items_failed_total", "Items dead-lettered in the last run.", labels, static_cast<double>(c.failed));
   m.counter("memconn_items_duplicates_total", "Duplicate items not sent in the last run.", labels, static_cast<double>(c.duplicates));
   m.counter("memconn_retries_total", "Request retries in the last run.", labels, static_cast<double>(c.retries));
+  if (!r.shard.empty())
+    m.counter("memconn_items_skipped_shard_total", "Items left to other shards in the last run.", labels,
+              static_cast<double>(r.skipped_shard));
   m.gauge("memconn_run_duration_seconds", "Duration of the last run.", labels, r.elapsed_s);
   m.gauge("memconn_last_exit_code", "Exit code of the last run.", labels, r.exit_code);
   auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -19,6 +19,8 @@ struct IngestReport {
   OperationsSummary operations;
   std::vector<std::pair<std::string, CommitPoint>> resumed_from;
   uint64_t skipped = 0;
+  uint64_t skipped_shard = 0;  // items of other shards (--shard)
+  std::string shard;           // "K/N", empty when not sharding
   int breaker_openings = 0;
   bool interrupted = false;
   int input_problems = 0;
