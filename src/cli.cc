@@ -56,6 +56,7 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   register_ingest(app, ctx);
   register_query(app, ctx);
   register_dlq(app, ctx);
+  register_connectors(app, ctx);
   register_completion(app, ctx);
 }
 

@@ -19,6 +19,7 @@ void build_cli(CLI::App& app, CliContext& ctx);
 void register_ingest(CLI::App& app, CliContext& ctx);
 void register_query(CLI::App& app, CliContext& ctx);
 void register_dlq(CLI::App& app, CliContext& ctx);
+void register_connectors(CLI::App& app, CliContext& ctx);  // list, sync, trigger, status
 void register_completion(CLI::App& app, CliContext& ctx);  // hidden: `memconn completion bash`
 
 // Shared option groups.
