@@ -13,7 +13,11 @@ namespace memconn {
 
 class Batcher {
  public:
-  Batcher(size_t max_items, size_t max_bytes) : max_items_(max_items), max_bytes_(max_bytes) {}
+  // max_bytes bounds the whole request body: the items plus the envelope around them
+  // ({"items":[...],"async":...,"operation_id":"<uuid>"}), reserved as kEnvelopeBytes.
+  static constexpr size_t kEnvelopeBytes = 96;
+  Batcher(size_t max_items, size_t max_bytes)
+      : max_items_(max_items), max_bytes_(max_bytes > kEnvelopeBytes ? max_bytes - kEnvelopeBytes : 1) {}
   // Adds an item, appending to `ready` every batch this completes (zero, one or two). An
   // item larger than max_bytes travels alone.
   void add(Item item, std::vector<Batch>& ready);
