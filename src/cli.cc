@@ -18,6 +18,18 @@ std::string exit_codes_help() {
          "  130  interrupted (SIGINT); 143 terminated (SIGTERM)\n";
 }
 
+bool json_logs_requested(int argc, const char* const* argv) {
+  bool json = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--") break;
+    if (a == "--log-format=json") json = true;
+    else if (a.starts_with("--log-format=")) json = false;
+    else if (a == "--log-format" && i + 1 < argc) json = std::string_view(argv[++i]) == "json";
+  }
+  return json;
+}
+
 void add_tuning_options(CLI::App& sub, TuningFlags& t) {
   sub.add_option("-w,--workers", t.workers, "Parallel senders, each with its own keep-alive connection (default 4)");
   sub.add_option("-b,--batch-size", t.batch_size, "Items per request (default 10)");
@@ -34,7 +46,7 @@ void add_tuning_options(CLI::App& sub, TuningFlags& t) {
 void build_cli(CLI::App& app, CliContext& ctx) {
   auto& g = ctx.global;
   app.description("memconn: move large amounts of text into agent-memory servers (Hindsight, LightRAG) and ask them questions.");
-  app.footer("Environment: HINDSIGHT_API_URL, HINDSIGHT_API_KEY, HINDSIGHT_BANK_ID, MEMCONN_CONFIG, XDG_CONFIG_HOME, NO_COLOR.\n" +
+  app.footer("Environment: HINDSIGHT_API_URL, HINDSIGHT_API_KEY, HINDSIGHT_BANK_ID, MEMCONN_CONFIG, XDG_CONFIG_HOME, NO_COLOR, TERM.\n" +
              exit_codes_help());
   app.require_subcommand(1);
   app.fallthrough();

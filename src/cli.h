@@ -25,5 +25,8 @@ void register_completion(CLI::App& app, CliContext& ctx);  // hidden: `memconn c
 // Shared option groups.
 void add_tuning_options(CLI::App& sub, TuningFlags& t);
 std::string exit_codes_help();
+// True when argv asks for --log-format json: errors found while parsing argv (before the
+// option is stored anywhere) must honour it too.
+bool json_logs_requested(int argc, const char* const* argv);
 
 }  // namespace memconn

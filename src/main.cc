@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // Help and version are successes on stdout; real usage errors exit 2 with one line.
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::fprintf(stderr, "memconn: error: %s (try --help)\n", e.what());
+    auto format = memconn::json_logs_requested(argc, argv) ? memconn::LogFormat::Json : memconn::LogFormat::Text;
+    memconn::Console(false, false, format).error(std::string(e.what()) + " (try --help)");
     return memconn::exit_code::kUsage;
   }
   return ctx.exit_code;

@@ -8,10 +8,12 @@
 
 namespace memconn {
 
-HttpResponse perform_with_retries(HttpClient& client, const HttpRequest& req, int retries, const BackoffPolicy& backoff) {
+HttpResponse perform_with_retries(HttpClient& client, const HttpRequest& req, int retries, const BackoffPolicy& backoff,
+                                  const std::function<void(const HttpResponse&, int attempt)>& on_attempt) {
   std::mt19937_64 rng(std::random_device{}());
   for (int attempt = 0;; ++attempt) {
     auto resp = client.perform(req);
+    if (on_attempt) on_attempt(resp, attempt + 1);
     if (classify(resp.transport_ok, resp.status) != Outcome::Retryable || attempt >= retries || stop_signal_received())
       return resp;
     auto ra = parse_retry_after(resp.retry_after, std::chrono::system_clock::now());
