@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "atomic_file.h"
+#include "connector_query.h"
 #include "exit_codes.h"
 #include "hindsight.h"
 #include "json_writer.h"
@@ -28,8 +29,10 @@ std::string str(simdjson::dom::element e, const char* key) {
   return e[key].get_string().get(sv) ? std::string() : std::string(sv);
 }
 
+// target: a connector's Hindsight target (recall/reflect --connector); nullptr = [hindsight].
 int query(const GlobalOptions& g, const std::string& suffix, const std::string& body,
-          const std::function<Result<std::string>(const std::string&)>& render) {
+          const std::function<Result<std::string>(const std::string&)>& render,
+          const HindsightSettings* target = nullptr) {
   Console console = make_console(g);
   auto env = process_env();
   auto cfg = load_settings_config(g, env);
@@ -37,7 +40,7 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
     console.error(cfg.error().message);
     return cfg.error().exit_code;
   }
-  auto hs = resolve_hindsight(g, *cfg, env, true);
+  auto hs = target ? Result<HindsightSettings>(*target) : resolve_hindsight(g, *cfg, env, true);
   if (!hs) {
     console.error(hs.error().message);
     return hs.error().exit_code;
@@ -190,8 +193,36 @@ Result<std::string> render_reflect(const std::string& body) {
   return out;
 }
 
+// --connector: LightRAG targets have their own endpoints; Hindsight targets reuse query().
+// nullopt: continue with query() (to t.hindsight when a connector was named); otherwise the
+// exit code of an error or of the LightRAG query that run_lightrag performed.
+template <typename Options, typename RunLightrag>
+std::optional<int> via_connector(const GlobalOptions& g, const Options& o, QueryTarget& t, RunLightrag run_lightrag) {
+  auto fail = [&](const Error& e) {
+    Console console = make_console(g);
+    console.error(e.message);
+    return e.exit_code;
+  };
+  if (o.connector.empty()) {
+    if (!o.mode.empty()) return fail(Error{"--mode is for LightRAG targets: pass --connector NAME", exit_code::kUsage});
+    return std::nullopt;
+  }
+  auto r = load_query_target(g, o.connector);
+  if (!r) return fail(r.error());
+  t = std::move(*r);
+  if (t.kind == TargetKind::kHindsight) {
+    if (!o.mode.empty()) return fail(Error{"--mode is for LightRAG targets; " + t.target + " is Hindsight", exit_code::kUsage});
+    return std::nullopt;
+  }
+  if (auto flags = hindsight_only_flags(o); !flags.empty())
+    return fail(Error{flags + ": not supported by LightRAG targets (" + t.target + ")", exit_code::kUsage});
+  return run_lightrag(g, t, o);
+}
+
 int run_recall(const GlobalOptions& g, const RecallOptions& o) {
-  return query(g, "/memories/recall", recall_request_body(o), render_recall);
+  QueryTarget t;
+  if (auto r = via_connector(g, o, t, run_lightrag_recall)) return *r;
+  return query(g, "/memories/recall", recall_request_body(o), render_recall, o.connector.empty() ? nullptr : &t.hindsight);
 }
 
 int run_reflect(const GlobalOptions& g, const ReflectOptions& o) {
@@ -201,7 +232,9 @@ int run_reflect(const GlobalOptions& g, const ReflectOptions& o) {
     console.error(body.error().message);
     return body.error().exit_code;
   }
-  return query(g, "/reflect", *body, render_reflect);
+  QueryTarget t;
+  if (auto r = via_connector(g, o, t, run_lightrag_reflect)) return *r;
+  return query(g, "/reflect", *body, render_reflect, o.connector.empty() ? nullptr : &t.hindsight);
 }
 
 }  // namespace memconn

@@ -17,6 +17,8 @@ struct RecallOptions {
   std::string tags_match;
   std::string query_timestamp;
   bool include_chunks = false;
+  std::string connector;  // ask this connector's target instead of [hindsight]
+  std::string mode;       // LightRAG targets: local|global|hybrid|naive|mix|bypass
 };
 
 struct ReflectOptions {
@@ -28,6 +30,8 @@ struct ReflectOptions {
   std::string tags_match;
   bool include_facts = false;
   std::string schema_file;
+  std::string connector;
+  std::string mode;
 };
 
 // Pure request builders (tested without a server).
