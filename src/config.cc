@@ -10,6 +10,7 @@
 #include "atomic_file.h"
 #include "duration.h"
 #include "exit_codes.h"
+#include "transform.h"
 
 namespace memconn {
 
@@ -468,7 +469,13 @@ void read_connector(Reader& r, const std::string& name, const toml::table& t, Co
     } else if (key == "transform") {
       transform = r.one_of(v, what, {"standard", "template"});
       if (transform) out.transform = *transform == "template" ? TransformKind::kTemplate : TransformKind::kStandard;
-    } else if (key == "template") set(out.template_text, r.nonempty(v, what));
+    } else if (key == "template") {
+      // Checked here so an unknown placeholder is a file:line error at load, not a run failure.
+      if (auto text = r.nonempty(v, what)) {
+        if (auto t = parse_connector_template(*text); !t) r.error(line_of(v), what + ": " + t.error().message);
+        else out.template_text = *text;
+      }
+    }
     else if (key == "tags") set(out.tags, r.strings(v, what));
     else if (key == "context") out.context = r.str(v, what);
     else if (key == "enabled") set(out.enabled, r.boolean(v, what));
