@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build test demo bench install package clean asan tsan
+.PHONY: all deps build test demo bench install package clean asan tsan completions
 
 all: build
 
@@ -43,6 +43,11 @@ install: build
 
 package: build
 	cd $(BUILD) && cpack -G DEB
+
+# Regenerate completions/ from the command tree after adding a subcommand or option
+# (CTest "completions-fresh" fails until this is done and committed).
+completions: build
+	./scripts/check-completions.sh $(BUILD)/memconn --update
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan

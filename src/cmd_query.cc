@@ -57,10 +57,14 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
   HttpClient client(http, nullptr);
   HindsightEndpoint ep{hs->url, hs->bank};
   HttpRequest req{"POST", bank_url(ep, suffix), body, {}};
-  auto resp = perform_with_retries(client, req, defaults ? defaults->retries : 5);
-  console.debug("POST " + url_path_for_log(req.url) + " " +
-                (resp.transport_ok ? std::to_string(resp.status) : "error") + " " +
-                std::to_string(static_cast<int>(resp.seconds * 1000)) + "ms");
+  // -v: one line per attempt, like ingest's (the path only: no host, no headers, no key).
+  auto resp = perform_with_retries(client, req, defaults ? defaults->retries : 5, {},
+                                   [&](const HttpResponse& r, int attempt) {
+                                     console.debug("POST " + url_path_for_log(req.url) + " " +
+                                                   (r.transport_ok ? std::to_string(r.status) : "error") + " " +
+                                                   std::to_string(static_cast<int>(r.seconds * 1000)) +
+                                                   "ms attempt=" + std::to_string(attempt));
+                                   });
   if (int code = exit_code_for(resp); code != exit_code::kOk) {
     console.error(req.url.substr(0, req.url.find("/v1/")) + ": " +
                   (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp));

@@ -46,9 +46,10 @@ int ask(const GlobalOptions& g, const QueryTarget& t, const std::string& path, c
   http.timeout = std::chrono::minutes(5);  // an LLM answer is slow; 0260 allows 300 s itself
   HttpClient client(http, nullptr);
   HttpRequest req{"POST", lightrag_url(t.url, path), body, {}};
-  auto resp = perform_with_retries(client, req, 3);
-  console.debug("POST " + path + " " + (resp.transport_ok ? std::to_string(resp.status) : "error") + " " +
-                std::to_string(static_cast<int>(resp.seconds * 1000)) + "ms");
+  auto resp = perform_with_retries(client, req, 3, {}, [&](const HttpResponse& r, int attempt) {
+    console.debug("POST " + path + " " + (r.transport_ok ? std::to_string(r.status) : "error") + " " +
+                  std::to_string(static_cast<int>(r.seconds * 1000)) + "ms attempt=" + std::to_string(attempt));
+  });
   if (int code = exit_code_for(resp); code != exit_code::kOk) {
     console.error("target " + t.target + " (" + t.url + "): " +
                   (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp));
