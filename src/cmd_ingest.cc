@@ -45,11 +45,6 @@ Result<Format> pick_format(const std::string& f, const std::string& path) {
   return Error{"--format must be auto, lines or jsonl, not \"" + f + "\"", exit_code::kUsage};
 }
 
-// The batcher counts item bytes; --max-batch-bytes (>= 1024) bounds the whole request body.
-size_t item_bytes_limit(int64_t max_body_bytes) {
-  return static_cast<size_t>(max_body_bytes) - kRetainEnvelopeBytes;
-}
-
 // Position of the first NUL in the first 8 KiB, or -1: such a file is binary, not text.
 long first_nul(int fd) {
   char buf[8192];
@@ -233,7 +228,7 @@ int Ingest::run() {
 }
 
 void Ingest::produce(const std::function<bool(Batch)>& emit) {
-  Batcher batcher(static_cast<size_t>(tuning_.batch_size), item_bytes_limit(tuning_.max_batch_bytes));
+  Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
   DedupWindow dedup;
   for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
     if (control_.stopping()) return;
@@ -452,7 +447,7 @@ int Ingest::finish() {
 
 int Ingest::dry_run() {
   // The exact bodies a real run would send, one per line; nothing is sent or recorded.
-  Batcher batcher(static_cast<size_t>(tuning_.batch_size), item_bytes_limit(tuning_.max_batch_bytes));
+  Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
   DedupWindow dedup;
   std::vector<std::string> names;
   for (const auto& s : inputs_.sources) names.push_back(s.display);

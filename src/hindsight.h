@@ -19,9 +19,6 @@ struct HindsightEndpoint {
 
 std::string bank_url(const HindsightEndpoint& ep, const std::string& suffix);
 std::string retain_body(const std::vector<const Item*>& items, bool async, const std::string& operation_id);
-// What retain_body() adds around the items at most: {"items":[ ],"async":true,"operation_id":"<uuid>"}.
-// --max-batch-bytes limits the whole body, so batches leave this much room.
-constexpr size_t kRetainEnvelopeBytes = 79;
 // The server's {"detail": ...} error as one line; falls back to the start of a non-JSON body.
 std::string error_message(const HttpResponse& resp);
 // "Authorization: Bearer <key>" or nothing.
