@@ -35,7 +35,7 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
     r.result = "failed";
     r.exit_code = e.exit_code;
     r.error = e.message;
-    r.started = r.finished = format_iso8601(ctx_.clock->now());
+    r.started = r.finished = format_iso8601(std::chrono::floor<std::chrono::seconds>(ctx_.clock->now()));
     console.error(e.message);
     RunRecord rec;
     rec.command = opt.command;

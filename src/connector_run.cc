@@ -105,7 +105,9 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   ConnectorRunReport rep;
   rep.connector = conn.name;
   rep.command = opt.command;
-  const SysTime started = deps.clock->now();
+  // Whole seconds: run history reads better, and a schedule slot computed from a start of
+  // 10:00:00.004 must not make the connector miss the 11:00:00 tick of a minutely cron.
+  const SysTime started = std::chrono::floor<std::chrono::seconds>(deps.clock->now());
   const auto started_steady = std::chrono::steady_clock::now();
   rep.started = format_iso8601(started);
   rep.cursor_before = state.cursor;
@@ -119,7 +121,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   save();
 
   auto end_run = [&](bool counts_as_run) {
-    rep.finished = format_iso8601(deps.clock->now());
+    rep.finished = format_iso8601(std::chrono::floor<std::chrono::seconds>(deps.clock->now()));
     rep.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_steady).count();
     rep.cursor_after = state.cursor;
     RunRecord rec;
@@ -269,6 +271,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     if (!w.complete) rep.warnings.push_back("stopped waiting before the target finished processing");
   }
   finish_result(rep, control);
+  if (!rep.error.empty()) console.error("connector " + conn.name + ": " + rep.error);
   return end_run(rep.result != "interrupted");
 }
 

@@ -1,0 +1,403 @@
+// Issue 4 end to end: connectors pull the Memory API stand-in into the LightRAG or Hindsight
+// stand-in through the real binary — incremental runs, crashes, duplicates, schedules,
+// --watch, status/list, and the documented exit codes.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <doctest/doctest.h>
+
+#include "harness.h"
+
+using namespace e2e;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A Memory API stand-in, a target stand-in and a config connecting them as "p2r".
+struct World {
+  Standin memories;
+  Standin target;
+  TempDir dir;
+  std::string config, state;
+
+  World(std::vector<std::string> memory_args, std::string target_kind = "lightrag",
+        std::vector<std::string> target_args = {}, const std::string& extra = "", const std::string& source_extra = "")
+      : memories(with_key(std::move(memory_args)), "memory-api"), target(std::move(target_args), target_kind) {
+    state = dir.file("state.json");
+    std::string t = target_kind == "lightrag"
+                        ? "[targets.rag]\nkind = \"lightrag\"\nurl = \"" + target.url() + "\"\n"
+                        : "[targets.rag]\nkind = \"hindsight\"\nurl = \"" + target.url() + "\"\nbank = \"team\"\n";
+    config = dir.write("memconn.toml",
+                       "[state]\npath = \"state.json\"\n" + t +
+                           "[sources.pendant]\nkind = \"memory-api\"\nurl = \"" + memories.url() +
+                           "\"\napi_key = \"${MEMORY_API_KEY}\"\ncontext = \"ctx1\"\nlimit = 5000\n" + source_extra +
+                           "[connectors.p2r]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"every 1h\"\n"
+                           "tags = [\"pendant\"]\n" + extra);
+  }
+  static std::vector<std::string> with_key(std::vector<std::string> args) {
+    args.insert(args.end(), {"--api-key", "mk"});
+    return args;
+  }
+
+  RunResult run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) const {
+    args.insert(args.begin(), {"--config", config});
+    env.emplace("MEMORY_API_KEY", "mk");
+    return run_memconn(args, RunOptions{.env = env});
+  }
+
+  // Ids and transcripts the Memory API holds.
+  std::map<std::string, std::string> source_memories() {
+    std::map<std::string, std::string> out;
+    for (const auto& d : memories.documents()) out[d.document_id] = d.content;
+    return out;
+  }
+  size_t non_empty() {
+    size_t n = 0;
+    for (const auto& [id, text] : source_memories()) n += !text.empty();
+    return n;
+  }
+};
+
+// The only run of a `sync`/`trigger --json` report, checked for shape.
+struct Report {
+  JsonDoc doc;
+  explicit Report(const RunResult& r) : doc(r.out) {}
+  size_t runs() const { return doc.root()["runs"].get_array().value().size(); }
+  uint64_t count(const char* field, size_t i = 0) const {
+    return doc.root()["runs"].at(i)[field].get_uint64().value();
+  }
+  std::string str(const char* field, size_t i = 0) const {
+    return std::string(doc.root()["runs"].at(i)[field].get_string().value());
+  }
+  std::vector<std::string> connectors() const {
+    std::vector<std::string> out;
+    for (auto r : doc.root()["runs"].get_array()) out.emplace_back(r["connector"].get_string().value());
+    return out;
+  }
+};
+
+// Memories with created_at = the stand-in's now, transcripts as given ("" = empty).
+std::string memories_body(const std::string& prefix, const std::vector<std::string>& transcripts) {
+  std::string s = R"({"context":"ctx1","memories":[)";
+  for (size_t i = 0; i < transcripts.size(); ++i)
+    s += (i ? "," : "") + std::string(R"({"id":")") + prefix + std::to_string(i) + R"(","type":"memory","audio":false,"image":false,"transcript":")" +
+         transcripts[i] + R"("})";
+  return s + "]}";
+}
+
+long long lightrag_documents(Standin& rag) { return rag.stats()["documents"]; }
+
+}  // namespace
+
+TEST_CASE("connectors: incremental sync sends 1,000 memories, then exactly the 200 added since") {
+  World w({"--generate", "ctx1:1000"});
+  size_t expected = w.non_empty();
+  REQUIRE(expected > 700);
+  auto first = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  Report r1(first);
+  CHECK(r1.count("fetched") == 1000);
+  CHECK(r1.count("sent") == expected);
+  CHECK(r1.count("skipped_empty") == 1000 - expected);
+  CHECK(lightrag_documents(w.target) == static_cast<long long>(expected));
+  CHECK(first.err.find("full response") == std::string::npos);
+
+  std::vector<std::string> texts;
+  for (int i = 0; i < 200; ++i) texts.push_back("added after the first sync, note " + std::to_string(i));
+  w.memories.post("/_standin/memories", memories_body("late", texts));
+  auto second = w.run({"trigger", "p2r", "--json"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  Report r2(second);
+  CHECK(r2.count("sent") == 200);
+  CHECK(r2.count("new") == 200);
+  CHECK(r2.count("already_present") == 0);
+  CHECK(r2.str("fetch").starts_with("range=day"));  // the smallest range covering the gap
+  CHECK(lightrag_documents(w.target) == static_cast<long long>(expected + 200));
+  CHECK(w.target.stats()["duplicated"] == 0);  // nothing was sent twice
+}
+
+TEST_CASE("connectors: kill -9 during a sync, then a re-run stores every memory exactly once") {
+  World w({"--generate", "ctx1:1000"}, "lightrag", {"--latency-ms", "15"});
+  size_t expected = w.non_empty();
+  auto env = std::map<std::string, std::string>{{"MEMORY_API_KEY", "mk"}};
+  pid_t pid = spawn_memconn({"--config", w.config, "sync", "--workers", "2", "--batch-size", "5"}, RunOptions{.env = env},
+                            w.dir.file("out"), w.dir.file("err"));
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (lightrag_documents(w.target) < 200 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  REQUIRE(lightrag_documents(w.target) >= 200);
+  kill(pid, SIGKILL);
+  CHECK(wait_exit(pid, 10) == 128 + SIGKILL);
+  std::this_thread::sleep_for(50ms);  // a request the server had already read may still land
+  long long before = lightrag_documents(w.target);
+  REQUIRE(before < static_cast<long long>(expected));  // really mid-run
+
+  auto status = w.run({"status", "--json"});
+  JsonDoc st(status.out);
+  CHECK(st.root()["connectors"].at(0)["died"].get_bool().value());
+
+  auto again = w.run({"sync", "--json"});  // a killed run recorded nothing: still due
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  Report r(again);
+  REQUIRE(r.runs() == 1);
+  std::set<std::string> stored;
+  for (const auto& d : w.target.documents()) {
+    CHECK_MESSAGE(d.times_received == 1, d.file_source);
+    stored.insert(d.file_source);
+  }
+  CHECK(stored.size() == expected);
+  for (const auto& [id, text] : w.source_memories())
+    if (!text.empty()) CHECK_MESSAGE(stored.count("memory_ctx1_" + id + ".txt"), id);
+  // Nothing lost: the re-run stored exactly what was missing; whatever it re-sent (in
+  // flight or acknowledged after the last checkpoint) LightRAG reported as already present.
+  CHECK(r.count("sent") == expected - static_cast<size_t>(before));
+  CHECK(r.count("sent") + r.count("already_present") == r.count("new"));
+  CHECK(r.count("failed") == 0);
+}
+
+TEST_CASE("connectors: a full response is a loud warning") {
+  World w({"--generate", "ctx1:30"}, "lightrag", {}, "", "");
+  std::string cfg = read_file(w.config);
+  cfg.replace(cfg.find("limit = 5000"), 12, "limit = 10");
+  w.dir.write("memconn.toml", cfg);
+  auto r = w.run({"sync"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("warning: connector p2r: source pendant: the Memory API returned a full response (10 memories for "
+                   "limit=10, range=all): memories may have been missed") != std::string::npos);
+  auto status = w.run({"status"});
+  CHECK(status.out.find("  warning:      source pendant: the Memory API returned a full response") != std::string::npos);
+}
+
+TEST_CASE("connectors: empty transcripts are skipped and counted once across two runs") {
+  World w({});
+  w.memories.post("/_standin/memories", memories_body("m", {"first note", "", "second note", "", "", "third note"}));
+  auto first = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  CHECK(Report(first).count("skipped_empty") == 3);
+  CHECK(Report(first).count("sent") == 3);
+  auto second = w.run({"trigger", "p2r", "--json"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  Report r2(second);
+  CHECK(r2.count("skipped_empty") == 0);
+  CHECK(r2.count("known_empty") == 3);  // seen again inside the overlap window, not re-counted
+  CHECK(r2.count("failed") == 0);
+  CHECK_FALSE(file_exists(w.dir.file("dead-letter.jsonl")));
+  JsonDoc st(w.run({"status", "--json"}).out);
+  CHECK(st.root()["connectors"].at(0)["totals"]["skipped_empty"].get_uint64().value() == 3);
+  CHECK(lightrag_documents(w.target) == 3);
+}
+
+TEST_CASE("connectors: a LightRAG batch holding one duplicate falls back to single inserts, nothing lost") {
+  World w({"--generate", "ctx1:60"});
+  auto mem = w.source_memories();
+  // Three memories are in LightRAG already (an earlier tool, or a crashed run).
+  std::vector<std::string> pre;
+  for (const auto& [id, text] : mem)
+    if (!text.empty() && pre.size() < 3) pre.push_back("memory_ctx1_" + id + ".txt");
+  auto resp = w.target.http("POST", "/documents/texts",
+                            R"({"texts":["pre 1","pre 2","pre 3"],"file_sources":[")" + pre[0] + R"(",")" + pre[1] +
+                                R"(",")" + pre[2] + R"("]})");
+  REQUIRE(resp.status == 200);
+  auto r = w.run({"sync", "--json", "--batch-size", "10"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  Report rep(r);
+  size_t expected = w.non_empty();
+  CHECK(rep.count("already_present") == 3);
+  CHECK(rep.count("sent") == expected - 3);
+  CHECK(rep.count("failed") == 0);
+  CHECK(lightrag_documents(w.target) == static_cast<long long>(expected));
+  CHECK(w.target.stats()["duplicated"] >= 3);  // the rejected batches, then the single items
+}
+
+TEST_CASE("connectors: newer LightRAG (409 duplicates, 413 batch cap) loses nothing either") {
+  World w({"--generate", "ctx1:40"}, "lightrag", {"--lightrag-version", "new", "--max-texts", "4"});
+  size_t expected = w.non_empty();
+  auto first = w.run({"sync", "--batch-size", "10", "-v"});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  CHECK(first.err.find("0270") != std::string::npos);  // /health read once: the newer dialect
+  CHECK(lightrag_documents(w.target) == static_cast<long long>(expected));
+  auto full = w.run({"trigger", "p2r", "--full", "--json", "--batch-size", "10"});
+  REQUIRE_MESSAGE(full.exit_code == 0, full.err);
+  CHECK(Report(full).count("already_present") == expected);
+  CHECK(lightrag_documents(w.target) == static_cast<long long>(expected));
+}
+
+TEST_CASE("connectors: sync runs only what is due; every and cron schedules through an injected clock") {
+  World w({"--generate", "ctx1:10"}, "lightrag", {},
+          "[connectors.six]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"0 */6 * * *\"\n"
+          "[connectors.off]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"@daily\"\nenabled = false\n");
+  auto at = [&](const std::string& now) {
+    auto r = w.run({"sync", "--json"}, {{"MEMCONN_FAKE_NOW", now}});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return Report(r).connectors();
+  };
+  using V = std::vector<std::string>;
+  CHECK(at("2026-03-01T00:00:00Z") == V{"p2r", "six"});  // never ran: due; disabled never
+  CHECK(at("2026-03-01T00:30:00Z") == V{});
+  CHECK(at("2026-03-01T01:00:00Z") == V{"p2r"});
+  CHECK(at("2026-03-01T05:59:00Z") == V{"p2r"});
+  CHECK(at("2026-03-01T06:00:00Z") == V{"six"});  // p2r ran at 05:59, next at 06:59
+  auto idle = w.run({"sync"}, {{"MEMCONN_FAKE_NOW", "2026-03-01T06:10:00Z"}});
+  CHECK(idle.exit_code == 0);
+  CHECK(idle.err.find("nothing is due; next: p2r at 2026-03-01T06:59:00Z") != std::string::npos);
+  auto trig = w.run({"trigger", "off", "--json"}, {{"MEMCONN_FAKE_NOW", "2026-03-01T06:10:00Z"}});
+  CHECK(trig.exit_code == 0);  // named explicitly: runs although disabled
+  CHECK(Report(trig).connectors() == V{"off"});
+}
+
+TEST_CASE("connectors: sync --watch runs at two due times with a fast clock and stops cleanly on SIGTERM") {
+  World w({"--generate", "ctx1:20"});
+  // 1 h of connector time passes in 0.5 s of real time.
+  auto env = std::map<std::string, std::string>{
+      {"MEMORY_API_KEY", "mk"}, {"MEMCONN_FAKE_NOW", "2026-03-01T00:00:00Z"}, {"MEMCONN_FAKE_SPEED", "7200"}};
+  pid_t pid = spawn_memconn({"--config", w.config, "sync", "--watch"}, RunOptions{.env = env}, w.dir.file("out"),
+                            w.dir.file("err"));
+  auto runs = [&] {
+    JsonDoc st(w.run({"status", "--json"}).out);
+    return st.root()["connectors"].at(0)["runs"].get_array().value().size();
+  };
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (runs() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  CHECK(runs() >= 2);
+  kill(pid, SIGTERM);
+  CHECK(wait_exit(pid, 20) == 143);
+  JsonDoc st(w.run({"status", "--json"}).out);
+  auto c = st.root()["connectors"].at(0);
+  CHECK_FALSE(c["running"].get_bool().value());
+  CHECK_FALSE(c["died"].get_bool().value());
+  auto list = c["runs"].get_array().value();
+  CHECK(std::string(list.at(0)["command"].get_string().value()) == "sync --watch");
+  CHECK(std::string(list.at(0)["started"].get_string().value()).starts_with("2026-03-01T00:0"));
+  std::string second(list.at(1)["started"].get_string().value());
+  CHECK(second >= "2026-03-01T01:00:00Z");  // the schedule's next slot, not earlier
+  CHECK(second < "2026-03-01T02:00:00Z");
+  std::string err = read_file(w.dir.file("err"));
+  CHECK(err.find("next: p2r at 2026-03-01T01:0") != std::string::npos);
+  CHECK(lightrag_documents(w.target) == static_cast<long long>(w.non_empty()));
+}
+
+TEST_CASE("connectors: list and status, for people and as JSON") {
+  World w({"--generate", "ctx1:10"});
+  auto before = w.run({"list"});
+  REQUIRE(before.exit_code == 0);
+  CHECK(before.out ==
+        "NAME  SOURCE → TARGET  SCHEDULE  ENABLED  NEXT DUE\n"
+        "p2r   pendant → rag    every 1h  yes      now\n");
+  REQUIRE(w.run({"sync"}, {{"MEMCONN_FAKE_NOW", "2026-03-01T08:00:00Z"}}).exit_code == 0);
+  auto list = w.run({"list", "--json"}, {{"MEMCONN_FAKE_NOW", "2026-03-01T08:10:00Z"}});
+  JsonDoc l(list.out);
+  auto c = l.root()["connectors"].at(0);
+  CHECK(std::string(c["next_due"].get_string().value()) == "2026-03-01T09:00:00Z");
+  CHECK(std::string(c["source_kind"].get_string().value()) == "memory-api");
+  CHECK(c["enabled"].get_bool().value());
+
+  auto human = w.run({"status", "p2r"}, {{"MEMCONN_FAKE_NOW", "2026-03-01T08:10:00Z"}});
+  REQUIRE(human.exit_code == 0);
+  CHECK(human.out.starts_with("p2r: pendant (memory-api) → rag (lightrag), every 1h\n  running:      no\n"));
+  CHECK(human.out.find("  last run:     2026-03-01T08:00:00Z .. ") != std::string::npos);
+  CHECK(human.out.find("(sync) ok: 10 fetched, " + std::to_string(w.non_empty()) + " sent") != std::string::npos);
+  CHECK(human.out.find("  next due:     2026-03-01T09:00:00Z\n") != std::string::npos);
+  CHECK(human.out.find("  dead letters: 0\n") != std::string::npos);
+  CHECK(human.err.empty());  // stdout is the data; nothing else was said
+
+  auto js = w.run({"status", "--json"});
+  JsonDoc s(js.out);
+  auto sc = s.root()["connectors"].at(0);
+  CHECK(std::string(sc["last_run"]["result"].get_string().value()) == "ok");
+  CHECK(sc["totals"]["sent"].get_uint64().value() == w.non_empty());
+  CHECK_FALSE(std::string(sc["cursor"].get_string().value()).empty());
+
+  auto unknown = w.run({"status", "nope"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err == "memconn: error: unknown connector \"nope\" (configured: p2r)\n");
+  CHECK(w.run({"trigger", "nope"}).exit_code == 2);
+}
+
+TEST_CASE("connectors: config mistakes name file:line and exit 3") {
+  World w({});
+  auto with = [&](const std::string& extra) {
+    w.dir.write("bad.toml", read_file(w.config) + extra);
+    return run_memconn({"--config", w.dir.file("bad.toml"), "sync"}, RunOptions{.env = {{"MEMORY_API_KEY", "mk"}}});
+  };
+  int lines = static_cast<int>(count_lines(w.config));
+  auto tmpl = with("[connectors.t]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"@hourly\"\n"
+                   "transform = \"template\"\ntemplate = \"{transcript} {when}\"\n");
+  CHECK(tmpl.exit_code == 3);
+  CHECK(tmpl.err.find(w.dir.file("bad.toml") + ":" + std::to_string(lines + 6) +
+                      ": connectors.t.template: unknown placeholder {when}") != std::string::npos);
+  auto cron = with("[connectors.c]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"61 * * * *\"\n");
+  CHECK(cron.exit_code == 3);
+  CHECK(cron.err.find(":" + std::to_string(lines + 4) + ": connectors.c.schedule: bad schedule \"61 * * * *\"") !=
+        std::string::npos);
+  auto env = run_memconn({"--config", w.config, "sync"});  // MEMORY_API_KEY not set
+  CHECK(env.exit_code == 3);
+  CHECK(env.err.find("memconn.toml:") != std::string::npos);
+  CHECK(env.err.find("environment variable MEMORY_API_KEY is not set") != std::string::npos);
+  TempDir empty;
+  auto none = run_memconn({"--config", empty.write("c.toml", "[state]\npath = \"s.json\"\n"), "sync"});
+  CHECK(none.exit_code == 3);
+  CHECK(none.err.find("no connectors configured") != std::string::npos);
+}
+
+TEST_CASE("connectors: a refused key exits 4, at the source or at the target") {
+  World w({"--generate", "ctx1:5"}, "lightrag", {"--api-key", "rk"});
+  auto src = w.run({"sync"}, {{"MEMORY_API_KEY", "wrong"}});
+  CHECK(src.exit_code == 4);
+  CHECK(src.err.find("source pendant: HTTP 401: Invalid API key (check the source's api_key)") != std::string::npos);
+  auto tgt = w.run({"trigger", "p2r"});  // the target wants X-API-Key: rk, the config sends none
+  CHECK(tgt.exit_code == 4);
+  CHECK(tgt.err.find("403") != std::string::npos);
+  CHECK(lightrag_documents(w.target) == 0);
+  JsonDoc st(w.run({"status", "--json"}).out);
+  CHECK(std::string(st.root()["connectors"].at(0)["last_run"]["result"].get_string().value()) == "auth");
+}
+
+TEST_CASE("connectors: a Hindsight target gets retains with document ids, tags and metadata; recall goes there too") {
+  World w({}, "hindsight");
+  w.memories.post("/_standin/memories",
+                  R"({"context":"ctx1","memories":[{"id":"abc123XYZ","type":"memory","audio":true,"image":false,)"
+                  R"("transcript":"Met Anna at the cafe about the roadmap","location_lat":48.1351,"location_lon":11.582,)"
+                  R"("created_at":"2024-01-19T07:28:08Z"}]})");
+  auto r = w.run({"trigger", "p2r", "--json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto docs = w.target.documents();
+  REQUIRE(docs.size() == 1);
+  const auto& d = docs[0];
+  CHECK(d.bank == "team");
+  CHECK(d.document_id == "memory_ctx1_abc123XYZ");
+  CHECK(d.content.starts_with("[Memory from 2024-01-19 07:28:08 UTC]\nMet Anna at the cafe about the roadmap\n"
+                              "[Audio recording available]\n[Location: 48.1351, 11.5820]"));
+  CHECK(d.tags == std::vector<std::string>{"pendant"});
+  CHECK(d.timestamp.value_or("") .starts_with("2024-01-19T07:28:08"));
+  CHECK(d.metadata.at("memory_id") == "abc123XYZ");
+  CHECK(d.metadata.at("memory_type") == "memory");
+  CHECK(d.metadata.at("has_audio") == "true");
+  CHECK(d.metadata.at("has_image") == "false");
+  CHECK(d.metadata.at("location") == "48.1351, 11.5820");
+  CHECK(d.metadata.at("context_id") == "ctx1");
+  auto recall = w.run({"recall", "Anna roadmap", "--connector", "p2r"});
+  CHECK(recall.exit_code == 0);
+  CHECK(recall.out.find("Met Anna") != std::string::npos);
+}
+
+TEST_CASE("connectors: recall and reflect --connector ask a LightRAG target") {
+  World w({});
+  w.memories.post("/_standin/memories", memories_body("m", {"planted tomatoes along the south fence"}));
+  REQUIRE(w.run({"sync", "--wait"}).exit_code == 0);
+  auto recall = w.run({"recall", "tomatoes fence", "--connector", "p2r"});
+  CHECK(recall.exit_code == 0);
+  CHECK(recall.out.find("planted tomatoes") != std::string::npos);
+  CHECK(recall.out.find("source: memory_ctx1_m0.txt") != std::string::npos);
+  auto reflect = w.run({"reflect", "where are the tomatoes?", "--connector", "p2r", "--mode", "local", "--json"});
+  CHECK(reflect.exit_code == 0);
+  JsonDoc answer(reflect.out);
+  CHECK_FALSE(answer.root()["response"].get_string().value().empty());
+  auto seen = w.target.requests();
+  bool local = false;
+  for (const auto& q : seen) local = local || (q.path == "/query" && q.body.find("\"mode\":\"local\"") != std::string::npos);
+  CHECK(local);
+  CHECK(w.run({"recall", "tomatoes", "--connector", "p2r", "--tags", "x"}).exit_code == 2);
+}
