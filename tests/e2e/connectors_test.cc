@@ -121,7 +121,7 @@ TEST_CASE("connectors: incremental sync sends 1,000 memories, then exactly the 2
 }
 
 TEST_CASE("connectors: kill -9 during a sync, then a re-run stores every memory exactly once") {
-  World w({"--generate", "ctx1:1000"}, "lightrag", {"--latency-ms", "15"});
+  World w({"--generate", "ctx1:1000"}, "lightrag", {"--latency-ms", "5"});
   size_t expected = w.non_empty();
   auto env = std::map<std::string, std::string>{{"MEMORY_API_KEY", "mk"}};
   pid_t pid = spawn_memconn({"--config", w.config, "sync", "--workers", "2", "--batch-size", "5"}, RunOptions{.env = env},
@@ -139,6 +139,7 @@ TEST_CASE("connectors: kill -9 during a sync, then a re-run stores every memory 
   JsonDoc st(status.out);
   CHECK(st.root()["connectors"].at(0)["died"].get_bool().value());
 
+  w.target.config(R"({"latency_ms":0})");
   auto again = w.run({"sync", "--json"});  // a killed run recorded nothing: still due
   REQUIRE_MESSAGE(again.exit_code == 0, again.err);
   Report r(again);
