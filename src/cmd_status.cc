@@ -36,7 +36,7 @@ struct Loaded {
 };
 
 Result<Loaded> load_views(const GlobalOptions& g, const std::string& only) {
-  auto ctx = load_connector_context(g);
+  auto ctx = load_connector_context(g, false);
   if (!ctx) return ctx.error();
   Loaded l;
   l.ctx = std::move(*ctx);
@@ -87,6 +87,8 @@ int fail(const GlobalOptions& g, const Error& e) {
 int run_list(const GlobalOptions& g) {
   auto l = load_views(g, "");
   if (!l) return fail(g, l.error());
+  if (l->views.empty() && !g.json && !g.quiet)
+    l->ctx->console.info("no connectors configured in " + l->ctx->cfg.path + " (see docs/connectors.md)");
   auto now = l->ctx->clock->now();
   std::cout << (g.json ? list_json(l->views, now) + "\n" : list_table(l->views, now)) << std::flush;
   return 0;
@@ -95,6 +97,8 @@ int run_list(const GlobalOptions& g) {
 int run_status(const GlobalOptions& g, const StatusOptions& o) {
   auto l = load_views(g, o.name);
   if (!l) return fail(g, l.error());
+  if (l->views.empty() && !g.json && !g.quiet)
+    l->ctx->console.info("no connectors configured in " + l->ctx->cfg.path + " (see docs/connectors.md)");
   auto now = l->ctx->clock->now();
   const auto& dl = l->ctx->dead_letter_path;
   std::cout << (g.json ? status_json(l->views, now, dl) + "\n" : status_text(l->views, now, dl)) << std::flush;

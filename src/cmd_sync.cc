@@ -55,9 +55,10 @@ class SyncCommand {
         break;
       }
       auto now = ctx_.clock->now();
-      auto& cs = session.state().connectors[c->name];
+      auto& all = session.state().connectors;
       if (only_due) {
-        auto due = next_due(*c, &cs, now);
+        auto it = all.find(c->name);
+        auto due = next_due(*c, it == all.end() ? nullptr : &it->second, now);
         if (!due) continue;  // disabled
         if (*due > now) {
           ctx_.console.debug(c->name + ": not due until " + format_iso8601(*due));
@@ -65,7 +66,7 @@ class SyncCommand {
           continue;
         }
       }
-      auto rep = exec_.run(*c, cs, opt, [&] { return session.save(); });
+      auto rep = exec_.run(*c, all[c->name], opt, [&] { return session.save(); });
       if (!g_.quiet) ctx_.console.info(connector_summary(rep));
       codes.push_back(rep.exit_code);
       if (g_.json && watch_) std::cout << connector_report_json(rep) << std::endl;
@@ -154,7 +155,7 @@ Result<std::vector<const ConnectorConfig*>> pick(const Config& cfg, const std::v
 }  // namespace
 
 int run_sync(const GlobalOptions& g, const SyncOptions& o) {
-  auto ctx = load_connector_context(g);
+  auto ctx = load_connector_context(g, true);
   if (!ctx) {
     Console console = make_console(g);
     return fail(console, ctx.error());
@@ -192,7 +193,7 @@ int run_sync(const GlobalOptions& g, const SyncOptions& o) {
 }
 
 int run_trigger(const GlobalOptions& g, const TriggerOptions& o) {
-  auto ctx = load_connector_context(g);
+  auto ctx = load_connector_context(g, true);
   if (!ctx) {
     Console console = make_console(g);
     return fail(console, ctx.error());

@@ -5,12 +5,12 @@
 
 namespace memconn {
 
-Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOptions& g) {
+Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOptions& g, bool require_connectors) {
   auto ctx = std::make_unique<ConnectorContext>(g);
   auto cfg = load_settings_config(g, ctx->env);
   if (!cfg) return cfg.error();
   ctx->cfg = std::move(*cfg);
-  if (ctx->cfg.connectors.empty())
+  if (require_connectors && ctx->cfg.connectors.empty())
     return Error{ctx->cfg.path + ": no connectors configured (add a [connectors.NAME] table; see docs/connectors.md)",
                  exit_code::kConfig};
   ctx->state_path = resolve_state_path(g, ctx->cfg, ctx->env);

@@ -23,8 +23,9 @@ struct ConnectorContext {
   std::unique_ptr<SyncClock> clock;
 };
 
-// Errors: config problems (3), no [connectors.*] at all (3), bad MEMCONN_FAKE_* (2).
-Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOptions& g);
+// Errors: config problems (3), no [connectors.*] at all when require_connectors (3: sync
+// and trigger have nothing to do; list and status just show nothing), bad MEMCONN_FAKE_* (2).
+Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOptions& g, bool require_connectors);
 
 // Usage error (2) naming the configured connectors when `name` is not one of them.
 Result<const ConnectorConfig*> find_connector(const Config& cfg, const std::string& name);

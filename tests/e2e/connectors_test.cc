@@ -341,6 +341,9 @@ TEST_CASE("connectors: config mistakes name file:line and exit 3") {
   auto none = run_memconn({"--config", empty.write("c.toml", "[state]\npath = \"s.json\"\n"), "sync"});
   CHECK(none.exit_code == 3);
   CHECK(none.err.find("no connectors configured") != std::string::npos);
+  auto list = run_memconn({"--config", empty.file("c.toml"), "list"});  // nothing to show is not an error
+  CHECK(list.exit_code == 0);
+  CHECK(list.out == "NAME  SOURCE → TARGET  SCHEDULE  ENABLED  NEXT DUE\n");
 }
 
 TEST_CASE("connectors: a refused key exits 4, at the source or at the target") {
