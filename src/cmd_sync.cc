@@ -58,9 +58,10 @@ class SyncCommand {
       auto& all = session.state().connectors;
       if (only_due) {
         auto it = all.find(c->name);
-        auto due = next_due(*c, it == all.end() ? nullptr : &it->second, now);
+        const ConnectorState* st = it == all.end() ? nullptr : &it->second;
+        auto due = next_due(*c, st, now);
         if (!due) continue;  // disabled
-        if (*due > now) {
+        if (!due_now(*c, st, now)) {
           ctx_.console.debug(c->name + ": not due until " + format_iso8601(*due));
           not_due.push_back({c->name, format_iso8601(*due)});
           continue;

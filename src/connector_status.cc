@@ -61,6 +61,14 @@ std::optional<SysTime> next_due(const ConnectorConfig& c, const ConnectorState* 
   return c.schedule.next_after(*last);
 }
 
+bool due_now(const ConnectorConfig& c, const ConnectorState* st, SysTime now) {
+  auto d = next_due(c, st, now);
+  if (!d) return false;
+  auto slack = std::chrono::milliseconds(0);
+  if (c.schedule.is_interval()) slack = std::min<std::chrono::milliseconds>(c.schedule.interval() / 10, std::chrono::minutes(1));
+  return *d - slack <= now;
+}
+
 std::string list_table(const std::vector<ConnectorView>& views, SysTime now) {
   std::vector<std::vector<std::string>> rows{{"NAME", "SOURCE → TARGET", "SCHEDULE", "ENABLED", "NEXT DUE"}};
   for (const auto& v : views)

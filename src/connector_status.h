@@ -15,6 +15,10 @@ namespace memconn {
 // Next time `sync` will run it: nullopt when disabled; `now` when it never ran; otherwise
 // the schedule's next slot after the last run (possibly in the past = overdue).
 std::optional<SysTime> next_due(const ConnectorConfig& c, const ConnectorState* st, SysTime now);
+// Whether `sync` runs it now. An interval schedule tolerates a tenth of its interval (at most
+// a minute) of earliness: started by a per-minute crontab at 10:00:03, `every 1h` must run
+// again at 11:00:02, not drift to 11:01. Cron schedules need no slack (slots are minutes).
+bool due_now(const ConnectorConfig& c, const ConnectorState* st, SysTime now);
 
 struct ConnectorView {
   const ConnectorConfig* connector = nullptr;

@@ -59,6 +59,19 @@ TEST_CASE("next due: never run = now, else the schedule after the last run, disa
   CHECK_FALSE(next_due(w.off, nullptr, w.now).has_value());
 }
 
+TEST_CASE("due now: a per-minute crontab does not make interval schedules drift") {
+  World w;
+  w.hourly_state.last_run_started = "2026-01-01T10:00:03Z";  // cron started us 3 s into the minute
+  CHECK(due_now(w.hourly, &w.hourly_state, *parse_iso8601("2026-01-01T11:00:02Z")));
+  CHECK_FALSE(due_now(w.hourly, &w.hourly_state, *parse_iso8601("2026-01-01T10:58:59Z")));
+  ConnectorState ran;
+  ran.last_run_started = "2026-01-01T10:15:02Z";
+  CHECK_FALSE(due_now(w.cron, &ran, *parse_iso8601("2026-01-01T10:29:59Z")));  // cron: exact slots
+  CHECK(due_now(w.cron, &ran, *parse_iso8601("2026-01-01T10:30:01Z")));
+  CHECK_FALSE(due_now(w.off, nullptr, w.now));
+  CHECK(due_now(w.cron, nullptr, w.now));
+}
+
 TEST_CASE("list: a table for people and JSON for scripts") {
   World w;
   auto table = list_table(w.views(), w.now);
