@@ -405,3 +405,28 @@ TEST_CASE("connectors: recall and reflect --connector ask a LightRAG target") {
   CHECK(local);
   CHECK(w.run({"recall", "tomatoes", "--connector", "p2r", "--tags", "x"}).exit_code == 2);
 }
+
+TEST_CASE("connectors: an http-json source (the Memory API read generically) with its own auth header") {
+  World w({"--generate", "ctx1:12"}, "hindsight", {},
+          "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100\"\n"
+          "api_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
+          "text_field = \"transcript\"\ntime_field = \"created_at\"\n"
+          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n");
+  std::string cfg = read_file(w.config);
+  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
+  w.dir.write("memconn.toml", cfg);
+  auto r = w.run({"trigger", "gen", "--json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  Report rep(r);
+  CHECK(rep.str("fetch") == "1 page: 12 items");
+  CHECK(rep.count("sent") == w.non_empty());
+  auto docs = w.target.documents();
+  CHECK(docs.size() == w.non_empty());
+  for (const auto& d : docs) {
+    CHECK(d.document_id.starts_with("generic_"));
+    CHECK(d.content.starts_with("[Memory from "));
+    CHECK(d.metadata.at("source") == "generic");
+  }
+  auto again = w.run({"trigger", "gen", "--json"});
+  CHECK(Report(again).count("sent") == 0);  // the cursor and ids work for any source
+}
