@@ -22,13 +22,13 @@ function __memconn_state
                 set skip 1
             case 'reflect|--budget' 'reflect|--max-tokens' 'reflect|--context' 'reflect|--tags' 'reflect|--tags-match' 'reflect|--schema' 'reflect|--connector' 'reflect|--mode' 'reflect|-c' 'reflect|--config' 'reflect|--url' 'reflect|--api-key-file' 'reflect|--bank' 'reflect|--state' 'reflect|--log-format'
                 set skip 1
-            case 'dlq|--dead-letter' 'dlq|--connector' 'dlq|-c' 'dlq|--config' 'dlq|--url' 'dlq|--api-key-file' 'dlq|--bank' 'dlq|--state' 'dlq|--log-format'
+            case 'dlq|--dead-letter' 'dlq|--connector' 'dlq|--shard' 'dlq|-c' 'dlq|--config' 'dlq|--url' 'dlq|--api-key-file' 'dlq|--bank' 'dlq|--state' 'dlq|--log-format'
                 set skip 1
-            case 'dlq list|--dead-letter' 'dlq list|--connector' 'dlq list|-c' 'dlq list|--config' 'dlq list|--url' 'dlq list|--api-key-file' 'dlq list|--bank' 'dlq list|--state' 'dlq list|--log-format'
+            case 'dlq list|--dead-letter' 'dlq list|--connector' 'dlq list|--shard' 'dlq list|-c' 'dlq list|--config' 'dlq list|--url' 'dlq list|--api-key-file' 'dlq list|--bank' 'dlq list|--state' 'dlq list|--log-format'
                 set skip 1
-            case 'dlq retry|-w' 'dlq retry|--workers' 'dlq retry|-b' 'dlq retry|--batch-size' 'dlq retry|--max-batch-bytes' 'dlq retry|--retries' 'dlq retry|--timeout' 'dlq retry|--rate' 'dlq retry|--breaker-failures' 'dlq retry|--max-outage' 'dlq retry|--drain-timeout' 'dlq retry|--dead-letter' 'dlq retry|--connector' 'dlq retry|-c' 'dlq retry|--config' 'dlq retry|--url' 'dlq retry|--api-key-file' 'dlq retry|--bank' 'dlq retry|--state' 'dlq retry|--log-format'
+            case 'dlq retry|-w' 'dlq retry|--workers' 'dlq retry|-b' 'dlq retry|--batch-size' 'dlq retry|--max-batch-bytes' 'dlq retry|--retries' 'dlq retry|--timeout' 'dlq retry|--rate' 'dlq retry|--breaker-failures' 'dlq retry|--max-outage' 'dlq retry|--drain-timeout' 'dlq retry|--dead-letter' 'dlq retry|--connector' 'dlq retry|--shard' 'dlq retry|-c' 'dlq retry|--config' 'dlq retry|--url' 'dlq retry|--api-key-file' 'dlq retry|--bank' 'dlq retry|--state' 'dlq retry|--log-format'
                 set skip 1
-            case 'dlq purge|--older-than' 'dlq purge|--dead-letter' 'dlq purge|--connector' 'dlq purge|-c' 'dlq purge|--config' 'dlq purge|--url' 'dlq purge|--api-key-file' 'dlq purge|--bank' 'dlq purge|--state' 'dlq purge|--log-format'
+            case 'dlq purge|--older-than' 'dlq purge|--dead-letter' 'dlq purge|--connector' 'dlq purge|--shard' 'dlq purge|-c' 'dlq purge|--config' 'dlq purge|--url' 'dlq purge|--api-key-file' 'dlq purge|--bank' 'dlq purge|--state' 'dlq purge|--log-format'
                 set skip 1
             case 'list|-c' 'list|--config' 'list|--url' 'list|--api-key-file' 'list|--bank' 'list|--state' 'list|--log-format'
                 set skip 1
@@ -193,6 +193,7 @@ complete -c memconn -n '__memconn_operand \'dlq\' 0 0' -a 'purge' -d 'Drop dead 
 complete -c memconn -n '__memconn_in \'dlq\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'dlq\'' -l dead-letter -r -F -d 'Dead-letter file (default dead-letter.jsonl beside the state file)'
 complete -c memconn -n '__memconn_in \'dlq\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Only entries of this connector (- = plain ingest entries only)'
+complete -c memconn -n '__memconn_in \'dlq\'' -l shard -r -f -d 'K/N: the dead letters of `ingest --shard K/N` (its own files)'
 
 # memconn dlq list
 complete -c memconn -n '__memconn_in \'dlq list\'' -s h -l help -d 'Print this help message and exit'

@@ -12,6 +12,7 @@ void register_dlq(CLI::App& app, CliContext& ctx) {
   dlq->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default dead-letter.jsonl beside the state file)")
       ->type_name("FILE");
   dlq->add_option("--connector", o->connector, "Only entries of this connector (- = plain ingest entries only)");
+  dlq->add_option("--shard", o->shard, "K/N: the dead letters of `ingest --shard K/N` (its own files)");
   dlq->footer("Examples:\n  memconn dlq list\n  memconn dlq retry --bank team\n  memconn dlq purge --older-than 7d\n");
 
   auto* list = dlq->add_subcommand("list", "Show the dead letters (--json: one document with every entry)");

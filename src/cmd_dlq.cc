@@ -13,6 +13,7 @@
 #include "json_writer.h"
 #include "lock_file.h"
 #include "pipeline.h"
+#include "shard.h"
 #include "signals.h"
 
 namespace memconn {
@@ -38,7 +39,16 @@ Result<std::unique_ptr<DlqContext>> open_dlq(const GlobalOptions& g, const DlqOp
   if (!cfg) return cfg.error();
   ctx->cfg = std::move(*cfg);
   ctx->state_path = resolve_state_path(g, ctx->cfg, ctx->env);
+  std::optional<Shard> shard;
+  if (!o.shard.empty()) {
+    auto s = Shard::parse(o.shard);
+    if (!s) return Error{"--shard: " + s.error().message, exit_code::kUsage};
+    shard = *s;
+  }
+  // The same file names `ingest --shard K/N` uses, so each shard retries its own letters.
+  if (shard && !g.state_path) ctx->state_path = shard->apply_to_path(ctx->state_path);
   ctx->path = o.dead_letter.empty() ? dead_letter_path_for(ctx->state_path) : o.dead_letter;
+  if (shard && o.dead_letter.empty()) ctx->path = shard->apply_to_path(ctx->path);
   if (lock) {
     auto l = FileLock::acquire(ctx->state_path + ".lock", o.wait_lock);
     if (!l) return l.error();

@@ -12,6 +12,7 @@ struct DlqOptions {
   std::string older_than;   // purge: only entries older than this duration
   std::string connector;    // list/retry/purge: only this connector's entries ("-" = plain ingest only)
   bool wait_lock = false;
+  std::string shard;        // K/N: the dead letters of that ingest shard (its own files)
 };
 
 int run_dlq_list(const GlobalOptions& g, const DlqOptions& o);

@@ -329,3 +329,30 @@ TEST_CASE("reliability: --rate caps requests per second across all workers") {
   CHECK(took < 8);
   check_exactly_once(s, 300);
 }
+
+TEST_CASE("reliability: each ingest shard keeps its own dead letters; dlq retry --shard delivers them") {
+  Standin s({"--reject-marker", "POISON"});
+  TempDir dir;
+  std::string input;
+  for (int i = 0; i < 80; ++i) input += (i % 10 == 3 ? "POISON " : "fine ") + std::to_string(i) + "\n";
+  std::string path = dir.write("in.txt", input);
+  std::string cfg = dir.file("cfg");
+  RunOptions opts{.env = {{"XDG_CONFIG_HOME", cfg}}};
+  size_t letters = 0;
+  for (int k = 0; k < 2; ++k) {
+    std::string shard = std::to_string(k) + "/2";
+    auto r = run_memconn({"ingest", path, "--bank", "b", "--url", s.url(), "--shard", shard}, opts);
+    CHECK(r.exit_code == 1);
+    letters += count_lines(cfg + "/memconn/dead-letter.shard-" + std::to_string(k) + "-of-2.jsonl");
+  }
+  CHECK(letters == 8);
+  CHECK(s.stats().documents() == 72);
+  s.config(R"({"reject_marker":""})");
+  for (int k = 0; k < 2; ++k) {
+    auto r = run_memconn({"dlq", "retry", "--shard", std::to_string(k) + "/2", "--json"}, opts);
+    CHECK(r.exit_code == 0);
+    CHECK(count_lines(cfg + "/memconn/dead-letter.shard-" + std::to_string(k) + "-of-2.jsonl") == 0);
+  }
+  CHECK(s.stats().documents() == 80);
+  CHECK(run_memconn({"dlq", "retry", "--shard", "2/2"}, opts).exit_code == 2);
+}
