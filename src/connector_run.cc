@@ -152,9 +152,16 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     return rep;
   };
 
+  auto interrupted = [&](int sig) {
+    rep.result = "interrupted";
+    rep.exit_code = sig == SIGTERM ? exit_code::kSigTerm : exit_code::kSigInt;
+    return end_run(false);
+  };
+
   // 1. Check the target, then fetch.
   if (deps.prepare_target) {
     if (auto st = deps.prepare_target(); !st) {
+      if (int sig = deps.stop_signal()) return interrupted(sig);
       rep.result = result_for_fetch_error(st.error().exit_code);
       rep.exit_code = st.error().exit_code;
       rep.error = st.error().message;
@@ -171,6 +178,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   }
   auto fetched = deps.source->fetch(plan);
   if (!fetched) {
+    if (int sig = deps.stop_signal()) return interrupted(sig);  // Ctrl-C cut the fetch short
     rep.result = result_for_fetch_error(fetched.error().exit_code);
     rep.exit_code = fetched.error().exit_code;
     rep.error = fetched.error().message;
