@@ -464,7 +464,7 @@ TEST_CASE("load_config reads the file; missing files are config errors") {
 
 TEST_CASE("the shipped example config parses") {
   // Found next to this source file so the test works from any build directory.
-  std::string path = (std::filesystem::path(__FILE__).parent_path() / "sample_data" / "memconn.example.toml").string();
+  std::string path = (std::filesystem::path(__FILE__).parent_path().parent_path() / "sample_data" / "memconn.example.toml").string();
   auto c = load_config(path, env_of({{"MEMORY_API_KEY", "mk"}}));
   REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
   CHECK(*c->hindsight.url == "http://127.0.0.1:8888");
@@ -494,7 +494,7 @@ TEST_CASE("the shipped example config parses") {
 }
 
 TEST_CASE("the commented http-json example in the shipped config parses once uncommented") {
-  std::string path = (std::filesystem::path(__FILE__).parent_path() / "sample_data" / "memconn.example.toml").string();
+  std::string path = (std::filesystem::path(__FILE__).parent_path().parent_path() / "sample_data" / "memconn.example.toml").string();
   auto text = read_whole_file(path);
   REQUIRE(text.ok());
   // Uncomment the block from "# [sources.notes]" to the next blank line.
