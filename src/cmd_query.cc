@@ -66,7 +66,7 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
                                                    "ms attempt=" + std::to_string(attempt));
                                    });
   if (int code = exit_code_for(resp); code != exit_code::kOk) {
-    console.error(req.url.substr(0, req.url.find("/v1/")) + ": " +
+    console.error(url_without_credentials(req.url.substr(0, req.url.find("/v1/"))) + ": " +
                   (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp));
     return code;
   }

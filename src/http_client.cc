@@ -122,6 +122,15 @@ std::string url_path_for_log(const std::string& url) {
   return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
+std::string url_without_credentials(const std::string& url) {
+  auto scheme = url.find("://");
+  size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  size_t host_end = url.find('/', start);
+  auto at = url.rfind('@', host_end == std::string::npos ? url.size() : host_end);
+  if (at == std::string::npos || at < start) return url;
+  return url.substr(0, start) + url.substr(at + 1);
+}
+
 std::string url_escape(const std::string& s) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;

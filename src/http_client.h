@@ -80,6 +80,8 @@ class HttpClient {
 void http_global_init();
 // "https://user:pw@host:1/p?q" -> "/p?q": what -v logs may show of a URL.
 std::string url_path_for_log(const std::string& url);
+// The URL without any "user:password@" part: safe to show in an error message.
+std::string url_without_credentials(const std::string& url);
 // Percent-encodes one path segment or query value.
 std::string url_escape(const std::string& s);
 
