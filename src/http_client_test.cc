@@ -13,3 +13,9 @@ TEST_CASE("url_escape keeps unreserved characters only") {
   CHECK(url_escape("team a/b") == "team%20a%2Fb");
   CHECK(url_escape("A-z_0.~") == "A-z_0.~");
 }
+
+TEST_CASE("error messages may show the URL, never its credentials") {
+  CHECK(url_without_credentials("https://user:secret@example.org:8443/v1/x") == "https://example.org:8443/v1/x");
+  CHECK(url_without_credentials("http://h:1/a@b") == "http://h:1/a@b");
+  CHECK(url_without_credentials("http://h") == "http://h");
+}
