@@ -9,7 +9,7 @@
 #include "exit_codes.h"
 #include "hindsight.h"
 #include "json_writer.h"
-#include "request.h"
+#include "query_request.h"
 
 namespace memconn {
 
@@ -57,37 +57,8 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
   HttpClient client(http, nullptr);
   HindsightEndpoint ep{hs->url, hs->bank};
   HttpRequest req{"POST", bank_url(ep, suffix), body, {}};
-  // -v: one line per attempt, like ingest's (the path only: no host, no headers, no key).
-  auto resp = perform_with_retries(client, req, defaults ? defaults->retries : 5, {},
-                                   [&](const HttpResponse& r, int attempt) {
-                                     console.debug("POST " + url_path_for_log(req.url) + " " +
-                                                   (r.transport_ok ? std::to_string(r.status) : "error") + " " +
-                                                   std::to_string(static_cast<int>(r.seconds * 1000)) +
-                                                   "ms attempt=" + std::to_string(attempt));
-                                   });
-  if (int code = exit_code_for(resp); code != exit_code::kOk) {
-    console.error(url_without_credentials(req.url.substr(0, req.url.find("/v1/"))) + ": " +
-                  (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp));
-    return code;
-  }
-  if (g.json) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    if (parser.parse(resp.body).get(doc)) {
-      // Not the API answering (a proxy page, a cut-off body): like ingest, an unreachable target.
-      console.error("the server's answer is not valid JSON");
-      return exit_code::kUnreachable;
-    }
-    std::cout << resp.body << (resp.body.ends_with("\n") ? "" : "\n");
-    return exit_code::kOk;
-  }
-  auto text = render(resp.body);
-  if (!text) {
-    console.error(text.error().message);
-    return text.error().exit_code;
-  }
-  std::cout << *text;
-  return exit_code::kOk;
+  return ask_and_print(client, req, defaults ? defaults->retries : 5, g.json, console,
+                       req.url.substr(0, req.url.find("/v1/")), render);
 }
 
 }  // namespace

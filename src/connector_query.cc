@@ -10,7 +10,7 @@
 #include "http_client.h"
 #include "json_writer.h"
 #include "lightrag.h"
-#include "request.h"
+#include "query_request.h"
 
 namespace memconn {
 
@@ -46,32 +46,7 @@ int ask(const GlobalOptions& g, const QueryTarget& t, const std::string& path, c
   http.timeout = std::chrono::minutes(5);  // an LLM answer is slow; 0260 allows 300 s itself
   HttpClient client(http, nullptr);
   HttpRequest req{"POST", lightrag_url(t.url, path), body, {}};
-  auto resp = perform_with_retries(client, req, 3, {}, [&](const HttpResponse& r, int attempt) {
-    console.debug("POST " + path + " " + (r.transport_ok ? std::to_string(r.status) : "error") + " " +
-                  std::to_string(static_cast<int>(r.seconds * 1000)) + "ms attempt=" + std::to_string(attempt));
-  });
-  if (int code = exit_code_for(resp); code != exit_code::kOk) {
-    console.error("target " + t.target + " (" + t.url + "): " +
-                  (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp));
-    return code;
-  }
-  if (g.json) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    if (parser.parse(resp.body).get(doc)) {
-      console.error("the server's answer is not valid JSON");
-      return exit_code::kPartial;
-    }
-    std::cout << resp.body << (resp.body.ends_with("\n") ? "" : "\n");
-    return exit_code::kOk;
-  }
-  auto text = render(resp.body);
-  if (!text) {
-    console.error(text.error().message);
-    return text.error().exit_code;
-  }
-  std::cout << *text;
-  return exit_code::kOk;
+  return ask_and_print(client, req, 3, g.json, console, "target " + t.target + " (" + t.url + ")", render);
 }
 
 }  // namespace
