@@ -20,7 +20,7 @@ start_standin() {  # flags... ; sets URL (not a subshell, so cleanup knows the p
   local out="$work/standin.$RANDOM.out"
   "$build/memconn-standin" --port 0 "$@" >"$out" 2>/dev/null &
   pids+=($!)
-  for _ in $(seq 100); do grep -q '^listening ' "$out" && break; sleep 0.05; done
+  for _ in $(seq 100); do grep -qs '^listening ' "$out" && break; sleep 0.05; done
   URL=$(sed -n 's/^listening //p' "$out")
 }
 

@@ -17,7 +17,7 @@ start_standin() {  # kind, extra flags... ; sets URL (not a subshell, so cleanup
   local kind=$1; shift
   "$build/memconn-standin" --kind "$kind" --port 0 "$@" >"$work/$kind.out" 2>"$work/$kind.err" &
   pids+=($!)
-  for _ in $(seq 100); do grep -q '^listening ' "$work/$kind.out" && break; sleep 0.05; done
+  for _ in $(seq 100); do grep -qs '^listening ' "$work/$kind.out" && break; sleep 0.05; done
   URL=$(sed -n 's/^listening //p' "$work/$kind.out")
 }
 

@@ -180,8 +180,9 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
     if (!selected(d, o) || raw || !d.connector.empty()) {
       if (selected(d, o) && raw) ++unsendable;
       if (selected(d, o) && !d.connector.empty() && !raw)
-        c.console.warn(d.source + ":" + std::to_string(d.line) + ": connector entries are retried by `memconn trigger " +
-                       d.connector + "`; kept");
+        c.console.warn(d.source + ":" + std::to_string(d.line) + ": entries of connector " + d.connector +
+                       " are kept, not re-sent here; `memconn trigger " + d.connector +
+                       " --full` re-sends memories still in the source's range");
       keep.push_back(d);
       continue;
     }
