@@ -1,0 +1,315 @@
+#include "cli/dlq.h"
+
+#include <ctime>
+#include <functional>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "cli/console.h"
+#include "state/dead_letter.h"
+#include "core/duration.h"
+#include "core/exit_codes.h"
+#include "targets/hindsight.h"
+#include "core/json_writer.h"
+#include "state/lock_file.h"
+#include "core/pipeline.h"
+#include "core/shard.h"
+#include "core/signals.h"
+
+namespace memconn {
+
+namespace {
+
+struct DlqContext {
+  explicit DlqContext(const GlobalOptions& g) : console(make_console(g)) {}
+  Console console;
+  EnvLookup env = process_env();
+  Config cfg;
+  std::string state_path, path;
+  std::optional<FileLock> lock;
+  std::vector<DeadLetter> entries;
+  size_t torn = 0;
+};
+
+// Loads settings and the dead-letter file; `lock` when the command rewrites it (ingest
+// appends under the same lock, so a rewrite never loses an append).
+Result<std::unique_ptr<DlqContext>> open_dlq(const GlobalOptions& g, const DlqOptions& o, bool lock) {
+  auto ctx = std::make_unique<DlqContext>(g);
+  auto cfg = load_settings_config(g, ctx->env);
+  if (!cfg) return cfg.error();
+  ctx->cfg = std::move(*cfg);
+  ctx->state_path = resolve_state_path(g, ctx->cfg, ctx->env);
+  std::optional<Shard> shard;
+  if (!o.shard.empty()) {
+    auto s = Shard::parse(o.shard);
+    if (!s) return Error{"--shard: " + s.error().message, exit_code::kUsage};
+    shard = *s;
+  }
+  // The same file names `ingest --shard K/N` uses, so each shard retries its own letters.
+  if (shard && !g.state_path) ctx->state_path = shard->apply_to_path(ctx->state_path);
+  ctx->path = o.dead_letter.empty() ? dead_letter_path_for(ctx->state_path) : o.dead_letter;
+  if (shard && o.dead_letter.empty()) ctx->path = shard->apply_to_path(ctx->path);
+  if (lock) {
+    auto l = FileLock::acquire(ctx->state_path + ".lock", o.wait_lock);
+    if (!l) return l.error();
+    ctx->lock.emplace(std::move(*l));
+  }
+  auto entries = read_dead_letters(ctx->path, &ctx->torn);
+  if (!entries) return entries.error();
+  ctx->entries = std::move(*entries);
+  if (ctx->torn) ctx->console.warn(ctx->path + ": " + std::to_string(ctx->torn) + " torn or unreadable line(s) ignored");
+  return ctx;
+}
+
+// Runs a subcommand on the opened dead-letter file, or reports why it cannot be opened.
+int with_dlq(const GlobalOptions& g, const DlqOptions& o, bool lock, const std::function<int(DlqContext&)>& body) {
+  auto ctx = open_dlq(g, o, lock);
+  if (!ctx) {
+    make_console(g).error(ctx.error().message);
+    return ctx.error().exit_code;
+  }
+  return body(**ctx);
+}
+
+bool selected(const DeadLetter& d, const DlqOptions& o) {
+  if (o.connector.empty()) return true;
+  if (o.connector == "-") return d.connector.empty();
+  return d.connector == o.connector;
+}
+
+std::time_t parse_time(const std::string& iso) {
+  std::tm tm{};
+  if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return 0;
+  return timegm(&tm);
+}
+
+void write_entry_json(JsonWriter& w, const DeadLetter& d) {
+  w.begin_object().key("time").value(d.time).key("source").value(d.source).key("line").value(d.line);
+  w.key("document_id").value(d.document_id).key("item").raw(d.item_json.empty() ? "null" : d.item_json);
+  w.key("http_status").value(static_cast<int64_t>(d.http_status)).key("error").value(d.error);
+  w.key("attempts").value(d.attempts).key("connector").value(d.connector).key("target").value(d.target);
+  w.end_object();
+}
+
+}  // namespace
+
+int run_dlq_list(const GlobalOptions& g, const DlqOptions& o) {
+  return with_dlq(g, o, false, [&](DlqContext& c) {
+    size_t n = 0;
+    if (g.json) {
+      std::string s;
+      JsonWriter w(s);
+      w.begin_object().key("path").value(c.path).key("entries").begin_array();
+      for (const auto& d : c.entries)
+        if (selected(d, o)) write_entry_json(w, d), ++n;
+      w.end_array().key("count").value(static_cast<uint64_t>(n)).key("torn").value(static_cast<uint64_t>(c.torn)).end_object();
+      std::cout << s << std::endl;
+      return exit_code::kOk;
+    }
+    for (const auto& d : c.entries) {
+      if (!selected(d, o)) continue;
+      ++n;
+      std::cout << d.time << "  " << d.source << ":" << d.line << "  "
+                << (d.http_status ? "HTTP " + std::to_string(d.http_status) : std::string("input")) << "  " << d.error
+                << "  (attempts " << d.attempts << (d.connector.empty() ? "" : ", connector " + d.connector) << ")\n";
+    }
+    c.console.info(std::to_string(n) + " dead letter(s) in " + c.path);
+    return exit_code::kOk;
+  });
+}
+
+int run_dlq_purge(const GlobalOptions& g, const DlqOptions& o) {
+  return with_dlq(g, o, true, [&](DlqContext& c) {
+    std::time_t cutoff = 0;
+    if (!o.older_than.empty()) {
+      auto d = parse_duration(o.older_than);
+      if (!d) {
+        c.console.error("--older-than: " + d.error().message);
+        return exit_code::kUsage;
+      }
+      cutoff = std::time(nullptr) - static_cast<std::time_t>(d->count() / 1000);
+    }
+    std::vector<DeadLetter> keep;
+    size_t removed = 0;
+    for (auto& d : c.entries) {
+      bool old_enough = o.older_than.empty() || (parse_time(d.time) != 0 && parse_time(d.time) < cutoff);
+      if (selected(d, o) && old_enough) ++removed;
+      else keep.push_back(std::move(d));
+    }
+    if (removed > 0 || c.torn > 0) {
+      if (auto st = write_dead_letters(c.path, keep); !st) {
+        c.console.error(st.error().message);
+        return exit_code::kPartial;
+      }
+    }
+    if (g.json) {
+      std::string s;
+      JsonWriter w(s);
+      w.begin_object().key("path").value(c.path).key("removed").value(static_cast<uint64_t>(removed));
+      w.key("remaining").value(static_cast<uint64_t>(keep.size())).end_object();
+      std::cout << s << std::endl;
+    }
+    c.console.info("purged " + std::to_string(removed) + " dead letter(s); " + std::to_string(keep.size()) + " remain in " + c.path);
+    return exit_code::kOk;
+  });
+}
+
+int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
+  return with_dlq(g, o, true, [&](DlqContext& c) {
+    auto tuning = resolve_tuning(o.tuning, c.cfg.defaults);
+    if (!tuning) {
+      c.console.error(tuning.error().message);
+      return tuning.error().exit_code;
+    }
+    // Entries go back where they were going: the Hindsight url#bank recorded with them, or
+    // the configured default for entries that recorded none.
+    auto defaults = resolve_hindsight(g, c.cfg, c.env, false);
+    if (!defaults) {
+      c.console.error(defaults.error().message);
+      return defaults.error().exit_code;
+    }
+    std::map<std::string, std::vector<size_t>> by_target;  // "url#bank" -> entry indexes
+    std::vector<DeadLetter> keep;                          // not retried this time, unchanged
+    size_t unsendable = 0;
+    for (size_t i = 0; i < c.entries.size(); ++i) {
+      const auto& d = c.entries[i];
+      bool raw = d.item_json.rfind("{\"raw\":", 0) == 0;
+      if (!selected(d, o) || raw || !d.connector.empty()) {
+        if (selected(d, o) && raw) ++unsendable;
+        if (selected(d, o) && !d.connector.empty() && !raw)
+          c.console.warn(d.source + ":" + std::to_string(d.line) + ": entries of connector " + d.connector +
+                         " are kept, not re-sent here; `memconn trigger " + d.connector +
+                         " --full` re-sends memories still in the source's range");
+        keep.push_back(d);
+        continue;
+      }
+      std::string target = d.target;
+      if (target.empty()) {
+        if (defaults->bank.empty()) {
+          c.console.error("an entry records no target and no bank is configured: pass --bank");
+          return exit_code::kUsage;
+        }
+        target = defaults->url + "#" + defaults->bank;
+      }
+      by_target[target].push_back(i);
+    }
+    if (unsendable)
+      c.console.warn(std::to_string(unsendable) + " entr" + (unsendable == 1 ? "y is" : "ies are") +
+                     " unparseable input and cannot be re-sent; fix the source line and ingest it again, or purge");
+
+    install_stop_signals();
+    std::string retry_path = c.path + ".retry";
+    std::filesystem::remove(retry_path);
+    size_t delivered = 0, failed_again = 0;
+    int code = exit_code::kOk;
+    CurlShare share;
+    bool stopped = false;
+    for (const auto& [target, indexes] : by_target) {
+      if (stopped) {  // the run stopped at an earlier target: these were never tried
+        for (auto i : indexes) keep.push_back(c.entries[i]);
+        continue;
+      }
+      auto hash = target.rfind('#');
+      HindsightEndpoint ep{target.substr(0, hash), target.substr(hash + 1)};
+      DeadLetterWriter again(retry_path);
+      Ledger ledger({"dlq"}, &again, "", target);
+      RunControl control;
+      PipelineOptions po;
+      po.workers = std::min<int>(tuning->workers, static_cast<int>(indexes.size()));
+      po.retries = tuning->retries;
+      po.breaker_failures = tuning->breaker_failures > 0 ? tuning->breaker_failures : 1 << 30;
+      po.max_outage = tuning->max_outage;
+      po.rate = tuning->rate;
+      po.drain_timeout = tuning->drain_timeout;
+      if (g.verbose) po.log_request = [&](const std::string& line) { c.console.debug(line); };
+      HttpOptions http;
+      http.timeout = tuning->timeout;
+      http.connect_timeout = tuning->connect_timeout;
+      http.user_agent = user_agent();
+      http.headers = hindsight_auth_headers(defaults->api_key);
+      std::vector<Item> items(indexes.size());
+      for (size_t k = 0; k < indexes.size(); ++k) {
+        const auto& d = c.entries[indexes[k]];
+        items[k].json = d.item_json;
+        items[k].document_id = d.document_id;
+        items[k].origin = Origin{0, d.line, 0, 0, k};
+        ledger.item_pending(items[k]);
+      }
+      Pipeline pipeline(po, [&] { return std::make_unique<HindsightSender>(ep, false, http, &share, &control.abort_transfers); },
+                        ledger, control);
+      pipeline.run(
+          [&](const std::function<bool(Batch)>& emit) {
+            Batch b;
+            for (auto& it : items) {
+              // Re-batch with the same rules as ingest (no document id twice per request).
+              bool dup = false;
+              for (const auto& x : b.items) dup = dup || x.document_id == it.document_id;
+              if (dup || b.items.size() >= static_cast<size_t>(tuning->batch_size)) {
+                if (!emit(std::move(b))) return;
+                b = Batch{};
+              }
+              b.items.push_back(it);
+            }
+            if (!b.items.empty()) emit(std::move(b));
+          },
+          [&] {
+            if (stop_signal_received()) control.stop(StopReason::Interrupted, "interrupted");
+          });
+      // Settle every entry: delivered ones leave the file; re-failed ones carry the new error
+      // and the summed attempts; unsettled ones (stopped run) stay exactly as they were.
+      std::set<uint64_t> pending;
+      for (auto s : ledger.pending_seqs(0)) pending.insert(s);
+      auto refailed = read_dead_letters(retry_path);
+      std::map<uint64_t, DeadLetter> refail_by_seq;
+      if (refailed)
+        for (auto& d : *refailed) {
+          for (size_t k = 0; k < items.size(); ++k)
+            if (items[k].document_id == d.document_id && items[k].origin.line == d.line) refail_by_seq[k] = d;
+        }
+      for (size_t k = 0; k < indexes.size(); ++k) {
+        auto d = c.entries[indexes[k]];
+        if (pending.count(k)) {
+          keep.push_back(d);
+        } else if (auto it = refail_by_seq.find(k); it != refail_by_seq.end()) {
+          d.attempts += it->second.attempts;
+          d.http_status = it->second.http_status;
+          d.error = it->second.error;
+          d.time = it->second.time;
+          keep.push_back(d);
+          ++failed_again;
+        } else {
+          ++delivered;
+        }
+      }
+      std::filesystem::remove(retry_path);
+      switch (control.reason()) {
+        case StopReason::AuthRefused: code = exit_code::kAuth; break;
+        case StopReason::Unreachable: code = exit_code::kUnreachable; break;
+        case StopReason::Interrupted: code = exit_code::kSigInt; break;
+        default: break;
+      }
+      if (control.stopping() && control.reason() != StopReason::Interrupted) c.console.error(control.message());
+      stopped = control.stopping();
+    }
+    if (auto st = write_dead_letters(c.path, keep); !st) {
+      c.console.error(st.error().message);
+      return exit_code::kPartial;
+    }
+    if (g.json) {
+      std::string s;
+      JsonWriter w(s);
+      w.begin_object().key("path").value(c.path).key("delivered").value(static_cast<uint64_t>(delivered));
+      w.key("failed").value(static_cast<uint64_t>(failed_again)).key("remaining").value(static_cast<uint64_t>(keep.size()));
+      w.key("exit_code").value(code).end_object();
+      std::cout << s << std::endl;
+    }
+    c.console.info("dlq retry: " + std::to_string(delivered) + " delivered, " + std::to_string(failed_again) +
+                   " failed again; " + std::to_string(keep.size()) + " remain in " + c.path);
+    if (code == exit_code::kOk && !keep.empty()) code = exit_code::kPartial;
+    return code;
+  });
+}
+
+}  // namespace memconn

@@ -1,0 +1,514 @@
+#include "cli/ingest.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include "cli/console.h"
+#include "state/dead_letter.h"
+#include "core/batcher.h"
+#include "state/commit_journal.h"
+#include "core/digest.h"
+#include "core/exit_codes.h"
+#include "targets/hindsight.h"
+#include "core/input_set.h"
+#include "core/item_parser.h"
+#include "core/iso_time.h"
+#include "core/json_writer.h"
+#include "core/line_reader.h"
+#include "state/lock_file.h"
+#include "targets/operations.h"
+#include "core/pipeline.h"
+#include "cli/progress.h"
+#include "cli/ingest_report.h"
+#include "core/shard.h"
+#include "core/signals.h"
+#include "state/state.h"
+
+namespace memconn {
+
+namespace {
+
+int fail(Console& console, const Error& e) {
+  console.error(e.message);
+  return e.exit_code;
+}
+
+Result<Format> pick_format(const std::string& f, const std::string& path) {
+  if (f == "lines") return Format::Lines;
+  if (f == "jsonl") return Format::Jsonl;
+  if (f == "auto") return path == "-" ? Format::Lines : format_for_path(path);
+  return Error{"--format must be auto, lines or jsonl, not \"" + f + "\"", exit_code::kUsage};
+}
+
+// Position of the first NUL in the first 8 KiB, or -1: such a file is binary, not text.
+long first_nul(int fd) {
+  char buf[8192];
+  ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  if (n <= 0) return -1;
+  const void* p = std::memchr(buf, '\0', static_cast<size_t>(n));
+  return p ? static_cast<const char*>(p) - buf : -1;
+}
+
+// What one source contributes to the checkpoint (set by the reader, read by the ticker).
+struct Resumable {
+  std::string key;
+  FileFingerprint fingerprint;
+};
+
+class Ingest {
+ public:
+  Ingest(const GlobalOptions& g, const IngestOptions& o, Console& console) : g_(g), o_(o), console_(console) {}
+  int run();
+
+ private:
+  Status prepare();
+  int dry_run();
+  void produce(const std::function<bool(Batch)>& emit);
+  bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
+  void checkpoint(bool force);
+  Status update_and_save(bool force);
+  int wait_for_operations();
+  int finish();
+
+  const GlobalOptions& g_;
+  const IngestOptions& o_;
+  Console& console_;
+  EnvLookup env_ = process_env();
+  Config cfg_;
+  HindsightSettings hs_;
+  Tuning tuning_;
+  InputSet inputs_;
+  std::string state_path_, dead_letter_path_;
+  std::optional<FileLock> lock_;
+  std::unique_ptr<CommitJournal> journal_;
+  State state_;
+  std::unique_ptr<DeadLetterWriter> dead_letters_;
+  std::unique_ptr<Ledger> ledger_;
+  RunControl control_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::string started_iso_ = now_iso8601();
+  uint64_t total_bytes_ = 0;
+  int input_problems_ = 0;          // written by the reader thread before the pipeline ends
+  std::atomic<uint64_t> skipped_{0};  // lines already committed by earlier runs
+  std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
+  std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
+  std::mutex resume_mu_;            // guards resumables_ and resumed_from_
+  std::vector<std::optional<Resumable>> resumables_;
+  std::vector<std::pair<std::string, CommitPoint>> resumed_from_;
+  std::string last_checkpoint_;
+  int breaker_openings_ = 0;
+  OperationsSummary ops_;
+};
+
+Status Ingest::prepare() {
+  auto cfg = load_settings_config(g_, env_);
+  if (!cfg) return cfg.error();
+  cfg_ = std::move(*cfg);
+  auto hs = resolve_hindsight(g_, cfg_, env_, true);
+  if (!hs) return hs.error();
+  hs_ = std::move(*hs);
+  auto t = resolve_tuning(o_.tuning, cfg_.defaults);
+  if (!t) return t.error();
+  tuning_ = *t;
+  if (o_.wait && !o_.async) return Error{"--wait needs --async", exit_code::kUsage};
+  if (!o_.shard.empty()) {
+    auto shard = Shard::parse(o_.shard);
+    if (!shard) return shard.error();
+    shard_ = *shard;
+  }
+  if (auto f = pick_format(o_.format, ""); !f) return f.error();
+  if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
+  inputs_ = expand_inputs(o_.inputs, o_.glob);
+  for (const auto& p : inputs_.problems) console_.error(p);
+  input_problems_ = static_cast<int>(inputs_.problems.size());
+  for (const auto& s : inputs_.sources) total_bytes_ += s.size;
+  resumables_.resize(inputs_.sources.size());
+  return ok_status();
+}
+
+int Ingest::run() {
+  if (auto st = prepare(); !st) return fail(console_, st.error());
+  if (o_.dry_run) return dry_run();
+
+  state_path_ = resolve_state_path(g_, cfg_, env_);
+  // Shards run side by side, so each needs its own state, lock and dead-letter file (the
+  // lock also guards dead-letter rewrites by `dlq`); an explicit --state is taken as is.
+  if (shard_ && !g_.state_path) state_path_ = shard_->apply_to_path(state_path_);
+  dead_letter_path_ = o_.dead_letter.empty() ? dead_letter_path_for(state_path_) : o_.dead_letter;
+  if (shard_ && o_.dead_letter.empty()) dead_letter_path_ = shard_->apply_to_path(dead_letter_path_);
+  auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
+  if (!lock) return fail(console_, lock.error());
+  lock_.emplace(std::move(*lock));
+  journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
+  if (!o_.reset_state) {
+    auto st = load_state(state_path_);
+    if (!st) return fail(console_, st.error());
+    state_ = std::move(*st);
+    // A run killed between checkpoints left its last commit points in the journal.
+    if (CommitJournal::replay(journal_->path(), state_) > 0) console_.debug("replayed the commit journal");
+  } else {
+    auto st = load_state(state_path_);
+    if (st) state_ = std::move(*st);  // keep history and connectors; forget file offsets
+    state_.files.clear();
+  }
+  if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
+    return fail(console_, Error{"cannot write state file: " + st.error().message, exit_code::kConfig});
+
+  std::vector<std::string> names;
+  for (const auto& s : inputs_.sources) names.push_back(s.display);
+  dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path_);
+  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", hs_.url + "#" + hs_.bank);
+  ledger_->set_commit_observer([this](uint32_t src, const CommitPoint& cp, const std::vector<uint64_t>& settled) {
+    std::optional<Resumable> r;
+    {
+      std::lock_guard<std::mutex> lock(resume_mu_);
+      r = resumables_[src];
+    }
+    if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, "", {}}, settled);
+  });
+
+  install_stop_signals();
+  CurlShare share;
+  PipelineOptions po;
+  po.workers = tuning_.workers;
+  po.retries = tuning_.retries;
+  po.breaker_failures = tuning_.breaker_failures > 0 ? tuning_.breaker_failures : 1 << 30;
+  po.max_outage = tuning_.max_outage;
+  po.rate = tuning_.rate;
+  po.drain_timeout = tuning_.drain_timeout;
+  if (g_.verbose) po.log_request = [this](const std::string& line) { console_.debug(line); };
+  HttpOptions http;
+  http.timeout = tuning_.timeout;
+  http.connect_timeout = tuning_.connect_timeout;
+  http.user_agent = user_agent();
+  http.headers = hindsight_auth_headers(hs_.api_key);
+  HindsightEndpoint ep{hs_.url, hs_.bank};
+  Pipeline pipeline(
+      po, [&] { return std::make_unique<HindsightSender>(ep, o_.async, http, &share, &control_.abort_transfers); },
+      *ledger_, control_);
+
+  auto last_draw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  auto last_save = std::chrono::steady_clock::now();
+  pipeline.run([&](const std::function<bool(Batch)>& emit) { produce(emit); },
+               [&] {
+                 if (int sig = stop_signal_received(); sig && !control_.stopping()) {
+                   console_.clear_progress();
+                   console_.info("stopping: finishing in-flight requests (up to " +
+                                 std::to_string(tuning_.drain_timeout.count() / 1000) + " s; press Ctrl-C again to abort)");
+                   control_.stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted");
+                 }
+                 auto now = std::chrono::steady_clock::now();
+                 if (now - last_draw >= std::chrono::milliseconds(100)) {
+                   last_draw = now;
+                   ProgressInput in{ledger_->counters(), total_bytes_,
+                                    std::chrono::duration<double>(now - started_).count(), false};
+                   console_.progress(progress_line(in));
+                 }
+                 if (now - last_save >= std::chrono::seconds(1)) {
+                   last_save = now;
+                   checkpoint(false);
+                 }
+               });
+  breaker_openings_ = pipeline.breaker_openings();
+  console_.clear_progress();
+  checkpoint(true);
+  if (o_.wait && !control_.stopping()) {
+    HttpClient client(http, &share);
+    ops_ = follow_operations(client, ep, ledger_->operation_ids(), console_, [&](const std::string& op) {
+      auto s = ledger_->sources_of_operation(op);
+      return std::vector<std::string>(s.begin(), s.end());
+    });
+  }
+  return finish();
+}
+
+void Ingest::produce(const std::function<bool(Batch)>& emit) {
+  Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
+  DedupWindow dedup;
+  for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
+    if (control_.stopping()) return;
+    if (!read_source(i, batcher, dedup, emit)) return;
+  }
+  if (auto b = batcher.flush()) emit(std::move(*b));
+}
+
+bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit) {
+  const auto& src = inputs_.sources[idx];
+  int fd = src.path == "-" ? STDIN_FILENO : ::open(src.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    console_.error(src.display + ": " + std::strerror(errno));
+    ++input_problems_;
+    return true;
+  }
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd != STDIN_FILENO) ::close(fd);
+    }
+  } closer{fd};
+  struct stat st{};
+  bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  uint64_t offset = 0, line = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> settled_ahead;  // lines an earlier run already settled
+  if (regular) {
+    if (long nul = first_nul(fd); nul >= 0) {
+      console_.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
+      ++input_problems_;
+      return true;
+    }
+    auto fp = fingerprint_fd(fd);
+    if (fp) {
+      std::error_code ec;
+      std::string key = hs_.url + "#" + hs_.bank + "|" + std::filesystem::absolute(src.path, ec).string();
+      if (auto it = state_.files.find(key); it != state_.files.end()) {
+        auto now_head = fingerprint_fd(fd, it->second.fingerprint.head_len);
+        auto verdict = judge_resume(it->second, *fp, now_head ? now_head->head_sha256 : "");
+        if (verdict == ResumeVerdict::Continue) {
+          offset = it->second.offset;
+          line = it->second.line;
+          settled_ahead = it->second.settled_ahead;
+          fp->head_len = it->second.fingerprint.head_len;
+          fp->head_sha256 = it->second.fingerprint.head_sha256;
+          skipped_ += line;
+          if (offset > 0) {
+            std::lock_guard<std::mutex> lock(resume_mu_);
+            resumed_from_.push_back({src.display, CommitPoint{offset, line, false, {}}});
+          }
+        } else {
+          console_.warn(src.display + ": replaced or truncated since the last run; starting over from the first line");
+        }
+      }
+      std::lock_guard<std::mutex> lock(resume_mu_);
+      resumables_[idx] = Resumable{key, *fp};
+    }
+  }
+  if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
+    ++input_problems_;
+    return true;
+  }
+  ledger_->start_source(idx, offset, line);
+  auto format = *pick_format(o_.format, src.path);
+  ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
+  LineReader reader(fd, offset, line + 1);
+  Line l;
+  uint64_t seq = 0, prev_end = offset;
+  int utf8_warnings = 0;
+  std::vector<Batch> ready;
+  size_t ahead = 0;  // index into settled_ahead; lines only increase
+  // Reader-side bookkeeping reaches the ledger in bulk (see Ledger::advance).
+  std::vector<Origin> unpublished;
+  uint64_t read_end = offset, read_line = line, read_bytes = 0, since_publish = 0;
+  auto publish = [&] {
+    ledger_->advance(idx, unpublished, read_end, read_line, read_bytes);
+    unpublished.clear();
+    read_bytes = 0;
+    since_publish = 0;
+  };
+  while (reader.next(l)) {
+    if (control_.stopping()) return false;
+    Item item;
+    Origin origin{idx, l.number, prev_end, l.end_offset, seq};
+    read_bytes += l.end_offset - prev_end;
+    read_end = l.end_offset;
+    read_line = l.number;
+    prev_end = l.end_offset;
+    if (++since_publish >= 256) publish();
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
+    if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number) {
+      ++skipped_;
+      continue;
+    }
+    auto r = parser.parse(l.text, origin, item);
+    if (r.status == ParseStatus::Blank) continue;
+    // Another shard's line is read past (it still moves the commit point) but not sent. A
+    // bad line has no document id: its content picks the one shard that dead-letters it.
+    if (shard_ && !shard_->owns(r.status == ParseStatus::Invalid ? item.raw_line : item.document_id)) {
+      ++skipped_shard_;
+      continue;
+    }
+    if (r.status == ParseStatus::Invalid) {
+      console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error + " (sent to the dead-letter file)");
+      if (auto st = ledger_->bad_input(idx, l.number, item.raw_line, r.error); !st) {
+        control_.stop(StopReason::Fatal, st.error().message);
+        return false;
+      }
+      continue;
+    }
+    if (r.repaired_utf8) {
+      ledger_->utf8_repaired();
+      if (++utf8_warnings <= 5)
+        console_.warn(src.display + ":" + std::to_string(l.number) + ": invalid UTF-8 replaced with U+FFFD");
+    }
+    if (dedup.seen(item.fingerprint)) {
+      ledger_->duplicate();
+      continue;
+    }
+    ++seq;
+    unpublished.push_back(item.origin);
+    batcher.add(std::move(item), ready);
+    if (ready.empty()) continue;
+    publish();  // the workers may acknowledge these items as soon as they are queued
+    for (auto& b : ready)
+      if (!emit(std::move(b))) return false;
+    ready.clear();
+  }
+  publish();
+  if (utf8_warnings > 5)
+    console_.warn(src.display + ": " + std::to_string(utf8_warnings - 5) + " more lines had invalid UTF-8 replaced");
+  if (!reader.error().empty()) {
+    console_.error(src.display + ": read error: " + reader.error());
+    ++input_problems_;
+    return true;
+  }
+  ledger_->source_done(idx);
+  return true;
+}
+
+void Ingest::checkpoint(bool force) {
+  // Lock order: journal, then resume_mu_ (the commit observer never holds both).
+  auto st = journal_->checkpoint([&]() -> Status { return update_and_save(force); });
+  if (!st) console_.error("cannot save state: " + st.error().message);
+}
+
+Status Ingest::update_and_save(bool force) {
+  std::lock_guard<std::mutex> lock(resume_mu_);
+  bool any = false;
+  for (uint32_t i = 0; i < resumables_.size(); ++i) {
+    if (!resumables_[i]) continue;
+    auto cp = ledger_->commit_point(i);
+    FileCheckpoint fc{resumables_[i]->fingerprint, cp.offset, cp.line, now_iso8601(), cp.settled_ahead};
+    auto& slot = state_.files[resumables_[i]->key];
+    if (slot.offset != fc.offset || slot.fingerprint.ino != fc.fingerprint.ino ||
+        slot.settled_ahead != fc.settled_ahead || force) {
+      slot = fc;
+      any = true;
+    }
+  }
+  if (!any && !force) return ok_status();
+  return save_state(state_path_, state_);
+}
+
+int Ingest::finish() {
+  auto c = ledger_->counters();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  int code = exit_code::kOk;
+  std::string result = "ok";
+  switch (control_.reason()) {
+    case StopReason::Interrupted:
+      code = control_.message() == "terminated" ? exit_code::kSigTerm : exit_code::kSigInt;
+      result = "interrupted";
+      break;
+    case StopReason::AuthRefused: code = exit_code::kAuth; result = "auth"; break;
+    case StopReason::Unreachable: code = exit_code::kUnreachable; result = "unreachable"; break;
+    case StopReason::Fatal: code = exit_code::kPartial; result = "failed"; break;
+    case StopReason::None:
+      if (c.failed > 0 || input_problems_ > 0 || ops_.failed > 0) {
+        code = exit_code::kPartial;
+        result = "partial";
+      }
+  }
+  if (control_.stopping() && control_.reason() != StopReason::Interrupted) console_.error(control_.message());
+
+  RunRecord rec{"ingest", started_iso_, now_iso8601(), result, c.sent, c.failed, c.duplicates, skipped_.load(),
+                control_.stopping() ? control_.message() : ""};
+  add_run(state_.runs, rec);
+  if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
+    console_.error("cannot save state: " + st.error().message);
+
+  IngestReport r;
+  r.counters = c;
+  r.elapsed_s = elapsed;
+  r.dead_letter = dead_letters_->written() > 0 ? dead_letter_path_ : "";
+  r.operation_ids = ledger_->operation_ids();
+  r.operations = ops_;
+  r.resumed_from = resumed_from_;
+  r.skipped = skipped_.load();
+  r.skipped_shard = skipped_shard_.load();
+  if (shard_) r.shard = shard_->to_string();
+  r.breaker_openings = breaker_openings_;
+  r.interrupted = control_.reason() == StopReason::Interrupted;
+  r.input_problems = input_problems_;
+  r.result = result;
+  r.exit_code = code;
+  r.state_file = state_path_;
+  if (g_.json) std::cout << ingest_report_json(r) << std::endl;
+  if (!g_.quiet) console_.info(ingest_summary(r));
+  if (!o_.metrics_file.empty()) {
+    if (auto st = write_ingest_metrics(o_.metrics_file, "ingest", "", r); !st) console_.error(st.error().message);
+  }
+  return code;
+}
+
+int Ingest::dry_run() {
+  // The exact bodies a real run would send, one per line; nothing is sent or recorded.
+  Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
+  DedupWindow dedup;
+  std::vector<std::string> names;
+  for (const auto& s : inputs_.sources) names.push_back(s.display);
+  auto print = [&](const Batch& b) {
+    std::vector<const Item*> items;
+    for (const auto& it : b.items) items.push_back(&it);
+    std::cout << retain_body(items, o_.async, o_.async ? uuid_v4() : "") << '\n';
+  };
+  uint64_t count = 0, bad = 0;
+  for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
+    const auto& src = inputs_.sources[i];
+    int fd = src.path == "-" ? STDIN_FILENO : ::open(src.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      console_.error(src.display + ": " + std::strerror(errno));
+      ++input_problems_;
+      continue;
+    }
+    struct stat st{};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && first_nul(fd) >= 0) {
+      console_.error(src.display + ": binary file, skipped");
+      ++input_problems_;
+      ::close(fd);
+      continue;
+    }
+    ItemParser parser(*pick_format(o_.format, src.path), ParseOptions{o_.tags, o_.context, src.display});
+    LineReader reader(fd);
+    Line l;
+    std::vector<Batch> ready;
+    while (reader.next(l)) {
+      Item item;
+      auto r = parser.parse(l.text, Origin{i, l.number, 0, l.end_offset, 0}, item);
+      if (shard_ && r.status != ParseStatus::Blank &&
+          !shard_->owns(r.status == ParseStatus::Invalid ? item.raw_line : item.document_id))
+        continue;
+      if (r.status == ParseStatus::Invalid) {
+        console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error);
+        ++bad;
+      }
+      if (r.status != ParseStatus::Item || dedup.seen(item.fingerprint)) continue;
+      ++count;
+      batcher.add(std::move(item), ready);
+      for (auto& b : ready) print(b);
+      ready.clear();
+    }
+    if (fd != STDIN_FILENO) ::close(fd);
+  }
+  if (auto b = batcher.flush()) print(*b);
+  std::cout.flush();
+  console_.info("dry run: " + std::to_string(count) + " items would be sent to bank " + hs_.bank + " at " + hs_.url);
+  return bad > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
+}
+
+}  // namespace
+
+int run_ingest(const GlobalOptions& g, const IngestOptions& o) {
+  Console console = make_console(g);
+  Ingest ingest(g, o, console);
+  return ingest.run();
+}
+
+}  // namespace memconn

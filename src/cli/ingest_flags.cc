@@ -1,0 +1,45 @@
+#include <memory>
+
+#include "cli/app.h"
+#include "cli/ingest.h"
+
+namespace memconn {
+
+void register_ingest(CLI::App& app, CliContext& ctx) {
+  auto o = std::make_shared<IngestOptions>();
+  auto* sub = app.add_subcommand("ingest", "Send text files, directories or stdin to a Hindsight bank (one non-empty line = one memory)");
+  sub->add_option("inputs", o->inputs, "Files, directories (walked recursively, sorted) or - for stdin")
+      ->type_name("PATH")
+      ->required();
+  sub->add_option("-f,--format", o->format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
+      ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
+  sub->add_option("--glob", o->glob, "Only files matching this pattern inside directories, e.g. '*.txt'");
+  sub->add_option("--tags", o->tags, "Tags added to every item (comma-separated or repeated)")->delimiter(',');
+  sub->add_option("--context", o->context, "Context for items that have none");
+  add_tuning_options(*sub, o->tuning);
+  sub->add_flag("--async", o->async, "Queue on the server (async retain with an idempotent operation_id)");
+  sub->add_flag("--wait", o->wait, "With --async: follow the operations to completion");
+  sub->add_flag("-n,--dry-run", o->dry_run, "Print the exact JSON request bodies on stdout; send nothing");
+  sub->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default dead-letter.jsonl beside the state file)")
+      ->type_name("FILE");
+  sub->add_flag("--reset-state", o->reset_state, "Forget committed offsets and start every file from its first line");
+  sub->add_flag("--wait-lock", o->wait_lock, "Wait for another run on the same state instead of exiting 75");
+  sub->add_option("--metrics-file", o->metrics_file, "Write Prometheus metrics here at the end (textfile collector)")
+      ->type_name("FILE");
+  sub->add_option("--shard", o->shard,
+                  "Send only shard K of N (0 <= K < N, by a hash of the document id); own state file per shard")
+      ->type_name("K/N");
+  sub->footer(
+      "Files resume where the last run stopped (tail semantics: appended lines are sent on the next run).\n"
+      "stdin cannot resume: a re-run re-reads it (stable document ids make re-sends harmless).\n\n"
+      "Examples:\n"
+      "  memconn ingest notes.txt --bank team\n"
+      "  cat chat.jsonl | memconn ingest - --bank team --format jsonl --workers 8 --batch-size 25\n"
+      "  memconn ingest ./transcripts/ --bank team --tags import,2026 --context \"support chats\"\n"
+      "  memconn ingest big.txt --bank team --async --wait\n"
+      "  memconn ingest notes.txt --bank team --dry-run\n"
+      "  memconn ingest big.txt --bank team --shard 0/4   # and 1/4, 2/4, 3/4 in parallel\n");
+  sub->callback([o, &ctx] { ctx.exit_code = run_ingest(ctx.global, *o); });
+}
+
+}  // namespace memconn

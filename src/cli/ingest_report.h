@@ -1,0 +1,37 @@
+// The end-of-run report: one JSON document for --json (stdout), one human line (stderr),
+// and Prometheus metrics for --metrics-file. Field names are stable (documented in the man page).
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/ledger.h"
+#include "targets/operations.h"
+#include "core/result.h"
+
+namespace memconn {
+
+struct IngestReport {
+  Counters counters;
+  double elapsed_s = 0;
+  std::string dead_letter;  // empty when nothing was dead-lettered
+  std::vector<std::string> operation_ids;
+  OperationsSummary operations;
+  std::vector<std::pair<std::string, CommitPoint>> resumed_from;
+  uint64_t skipped = 0;
+  uint64_t skipped_shard = 0;  // items of other shards (--shard)
+  std::string shard;           // "K/N", empty when not sharding
+  int breaker_openings = 0;
+  bool interrupted = false;
+  int input_problems = 0;
+  std::string result;
+  int exit_code = 0;
+  std::string state_file;
+};
+
+std::string ingest_report_json(const IngestReport& r);
+std::string ingest_summary(const IngestReport& r);
+Status write_ingest_metrics(const std::string& path, const std::string& command, const std::string& connector,
+                            const IngestReport& r);
+
+}  // namespace memconn

@@ -1,0 +1,47 @@
+// `memconn recall` and `memconn reflect`: ask a Hindsight bank (or a connector's target).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/settings.h"
+
+namespace memconn {
+
+struct RecallOptions {
+  std::string query;
+  std::string budget;  // low | mid | high; empty = server default
+  std::optional<int> max_tokens;
+  std::vector<std::string> types;
+  std::vector<std::string> tags;
+  std::string tags_match;
+  std::string query_timestamp;
+  bool include_chunks = false;
+  std::string connector;  // ask this connector's target instead of [hindsight]
+  std::string mode;       // LightRAG targets: local|global|hybrid|naive|mix|bypass
+};
+
+struct ReflectOptions {
+  std::string query;
+  std::string budget;
+  std::optional<int> max_tokens;
+  std::string context;
+  std::vector<std::string> tags;
+  std::string tags_match;
+  bool include_facts = false;
+  std::string schema_file;
+  std::string connector;
+  std::string mode;
+};
+
+// Pure request builders (tested without a server).
+std::string recall_request_body(const RecallOptions& o);
+Result<std::string> reflect_request_body(const ReflectOptions& o);
+// Human renderings of the server's responses.
+Result<std::string> render_recall(const std::string& body);
+Result<std::string> render_reflect(const std::string& body);
+
+int run_recall(const GlobalOptions& g, const RecallOptions& o);
+int run_reflect(const GlobalOptions& g, const ReflectOptions& o);
+
+}  // namespace memconn

@@ -1,0 +1,46 @@
+#include "cli/query_request.h"
+
+#include <simdjson.h>
+
+#include <iostream>
+
+#include "cli/console.h"
+#include "core/exit_codes.h"
+#include "targets/hindsight.h"
+#include "net/request.h"
+
+namespace memconn {
+
+int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool json, Console& console,
+                  const std::string& target_label, const Renderer& render) {
+  std::string path = url_path_for_log(req.url);
+  auto resp = perform_with_retries(client, req, retries, {}, [&](const HttpResponse& r, int attempt) {
+    console.debug(req.method + " " + path + " " + (r.transport_ok ? std::to_string(r.status) : "error") + " " +
+                  std::to_string(static_cast<int>(r.seconds * 1000)) + "ms attempt=" + std::to_string(attempt));
+  });
+  if (int code = exit_code_for(resp); code != exit_code::kOk) {
+    console.error(url_without_credentials(target_label) + ": " +
+                  (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp));
+    return code;
+  }
+  if (json) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(resp.body).get(doc)) {
+      // Not the API answering (a proxy page, a cut-off body): like ingest, an unreachable target.
+      console.error(url_without_credentials(target_label) + ": the server's answer is not valid JSON");
+      return exit_code::kUnreachable;
+    }
+    std::cout << resp.body << (resp.body.ends_with("\n") ? "" : "\n");
+    return exit_code::kOk;
+  }
+  auto text = render(resp.body);
+  if (!text) {
+    console.error(text.error().message);
+    return text.error().exit_code;
+  }
+  std::cout << *text;
+  return exit_code::kOk;
+}
+
+}  // namespace memconn

@@ -1,0 +1,21 @@
+// One question to a memory server, shared by recall/reflect against Hindsight and against a
+// connector's target: send with retries (-v logs each attempt: path, status, latency,
+// attempt; never the host or a header), then print the answer on stdout — the server's JSON
+// unchanged with --json, else rendered for a person — or one error line on stderr.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "cli/console.h"
+#include "net/http_client.h"
+#include "core/result.h"
+
+namespace memconn {
+
+using Renderer = std::function<Result<std::string>(const std::string&)>;
+
+// target_label names the server in errors (credentials in it are removed). Returns the exit code.
+int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool json, Console& console,
+                  const std::string& target_label, const Renderer& render);
+
+}  // namespace memconn

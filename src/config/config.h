@@ -1,0 +1,160 @@
+// The memconn.toml model: plain structs, no toml++ types, so commands and tests can build a
+// Config by hand. Loading validates everything up front and names file:line for each
+// mistake, because a daemon that finds a typo at 3 a.m. on its first scheduled run is the
+// failure mode we most want to avoid.
+//
+// Values that a flag or environment variable can override are std::optional: the command
+// layer applies flag > env > config > built-in default, and only it knows the defaults.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/schedule.h"
+
+namespace memconn {
+
+// Environment access is injected so tests never depend on (or change) the real environment.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+// getenv-backed lookup for main().
+EnvLookup process_env();
+
+// [hindsight]: the default target of ingest/recall/reflect. line = 0 when absent.
+struct HindsightSection {
+  int line = 0;
+  std::optional<std::string> url;  // validated http(s), trailing '/' removed
+  std::optional<std::string> api_key;
+  std::optional<std::string> api_key_file;  // resolved against the config directory
+  std::optional<std::string> bank;
+};
+
+struct Defaults {
+  int line = 0;
+  std::optional<int> workers;               // 1..256
+  std::optional<int> batch_size;            // 1..1000
+  std::optional<int64_t> max_batch_bytes;   // >= 1024
+  std::optional<std::chrono::milliseconds> timeout;          // > 0, per request
+  std::optional<std::chrono::milliseconds> connect_timeout;  // > 0
+  std::optional<int> retries;               // 0..100
+  std::optional<double> rate;               // requests/s, 0 = unlimited
+  std::optional<int> breaker_failures;      // 0..1000000, 0 = never trip
+  std::optional<std::chrono::milliseconds> max_outage;
+  std::optional<std::chrono::milliseconds> drain_timeout;
+};
+
+struct StateSection {
+  int line = 0;
+  std::optional<std::string> path;  // resolved against the config directory
+};
+
+enum class TargetKind { kHindsight, kLightrag };
+
+struct TargetConfig {
+  std::string name;
+  int line = 0;  // the [targets.NAME] header
+  TargetKind kind = TargetKind::kLightrag;
+  std::string url;
+  std::optional<std::string> api_key;       // "" after ${VAR:-} expansion counts as absent
+  std::optional<std::string> api_key_file;  // resolved against the config directory
+  std::string bank;                         // hindsight: required; lightrag: empty
+  std::optional<std::string> query_mode;    // lightrag: local|global|hybrid|naive|mix|bypass
+};
+
+enum class SourceKind { kMemoryApi, kHttpJson };
+enum class Paging { kNone, kPage, kOffset, kCursor };
+
+struct SourceConfig {
+  std::string name;
+  int line = 0;
+  SourceKind kind = SourceKind::kMemoryApi;
+  std::string url;
+  std::optional<std::string> api_key;
+  std::optional<std::string> api_key_file;
+  std::optional<std::chrono::milliseconds> timeout;  // unset: defaults.timeout applies
+
+  // memory-api (GET {url}/memory/{context}?limit=&range=, X-API-KEY)
+  std::string context;
+  int limit = 1000;  // largest limit to ask for, 1..10000
+
+  // http-json: a generic JSON list endpoint. Paths are dotted ("data.items"); "" for
+  // items_path means the response itself is the array, "" for time_field means no time.
+  std::string items_path;
+  std::string id_field = "id";
+  std::string text_field = "text";
+  std::string time_field = "created_at";
+  Paging paging = Paging::kNone;
+  std::string page_param = "page";
+  std::string page_size_param = "limit";
+  int page_size = 100;  // 1..10000
+  int first_page = 1;
+  std::string offset_param = "offset";
+  std::string cursor_field = "next_cursor";
+  std::string cursor_param = "cursor";
+  std::string since_param;  // "" = the API has no "since" filter
+  std::string auth_header = "Authorization";
+  std::string auth_prefix = "Bearer ";
+  std::map<std::string, std::string> headers;
+};
+
+enum class TransformKind { kStandard, kTemplate };
+
+struct ConnectorConfig {
+  std::string name;
+  int line = 0;
+  std::string source;  // names a key of Config::sources (checked)
+  std::string target;  // names a key of Config::targets (checked)
+  Schedule schedule = Schedule::every(std::chrono::hours(1));
+  TransformKind transform = TransformKind::kStandard;
+  std::string template_text;  // `template`; set iff transform == kTemplate
+  std::vector<std::string> tags;
+  std::optional<std::string> context;  // hindsight retain context
+  bool enabled = true;
+  std::chrono::milliseconds overlap = std::chrono::hours(1);  // re-fetch window before the cursor
+};
+
+struct Config {
+  std::string path;  // as given to parse_config/load_config
+  HindsightSection hindsight;
+  Defaults defaults;
+  StateSection state;
+  std::map<std::string, TargetConfig> targets;  // std::map: iteration is sorted by name
+  std::map<std::string, SourceConfig> sources;
+  std::map<std::string, ConnectorConfig> connectors;
+
+  // Directory of path ("." if it has none): relative paths in the file are relative to it.
+  std::string dir() const;
+};
+
+// Parses and validates. On any mistake returns the earliest one (by line) as
+//   Error{"<path_for_messages>:<line>: <message>", exit_code::kConfig}
+// e.g. `memconn.toml:12: unknown key "wokers" in [defaults]`; TOML syntax errors are
+// `<path>:<line>:<column>: <description>`. ${VAR}, ${VAR:-default} and $$ are expanded in
+// every string value before it is validated.
+Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env);
+
+// Reads path (error: exit_code::kConfig) and parses it.
+Result<Config> load_config(const std::string& path, const EnvLookup& env);
+
+// $MEMCONN_CONFIG, else $XDG_CONFIG_HOME/memconn/config.toml, else
+// $HOME/.config/memconn/config.toml, else "memconn.toml" (no HOME: the working directory).
+std::string default_config_path(const EnvLookup& env);
+
+// ${VAR} (unset -> error), ${VAR:-default} (unset or empty -> default), $$ -> '$'. Any other
+// '$' is literal so passwords containing '$' need no escaping. The error message is
+// `environment variable VAR is not set` (callers add the location).
+Result<std::string> expand_env(std::string_view text, const EnvLookup& env);
+
+// The key in an api_key_file: its first line, blanks trimmed. Empty is an error, because
+// sending an empty key fails later with a confusing 401.
+Result<std::string> read_api_key_file(const std::string& path);
+
+// The toml++ this binary was built with, e.g. "3.3.0".
+std::string toml_library_version();
+
+}  // namespace memconn

@@ -1,0 +1,112 @@
+#include "config/settings.h"
+
+#include <filesystem>
+
+#include "state/atomic_file.h"
+#include "core/duration.h"
+#include "core/exit_codes.h"
+
+namespace memconn {
+
+bool is_http_url(const std::string& url) {
+  return (url.rfind("http://", 0) == 0 && url.size() > 7) || (url.rfind("https://", 0) == 0 && url.size() > 8);
+}
+
+std::string user_agent() { return std::string("memconn/") + MEMCONN_VERSION; }
+
+
+Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env) {
+  if (g.config_path) return load_config(*g.config_path, env);
+  std::string path = default_config_path(env);
+  if (file_exists(path)) return load_config(path, env);
+  Config empty;
+  empty.path = path;  // state.json still lives beside where the config would be
+  return empty;
+}
+
+Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config& cfg, const EnvLookup& env,
+                                            bool need_bank) {
+  HindsightSettings s;
+  if (g.url) {
+    if (!is_http_url(*g.url)) return Error{"--url: not an http(s) URL: \"" + *g.url + "\"", exit_code::kUsage};
+    s.url = *g.url;
+  } else if (auto e = env("HINDSIGHT_API_URL"); e && !e->empty()) {
+    if (!is_http_url(*e)) return Error{"HINDSIGHT_API_URL: not an http(s) URL: \"" + *e + "\"", exit_code::kConfig};
+    s.url = *e;
+  } else if (cfg.hindsight.url) {
+    s.url = *cfg.hindsight.url;
+  } else {
+    s.url = "http://localhost:8888";
+  }
+  while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
+
+  if (g.api_key_file) {
+    auto k = read_api_key_file(*g.api_key_file);
+    if (!k) return Error{"--api-key-file: " + k.error().message, exit_code::kUsage};
+    s.api_key = *k;
+  } else if (auto e = env("HINDSIGHT_API_KEY"); e && !e->empty()) {
+    s.api_key = *e;
+  } else if (cfg.hindsight.api_key) {
+    s.api_key = *cfg.hindsight.api_key;
+  } else if (cfg.hindsight.api_key_file) {
+    auto k = read_api_key_file(*cfg.hindsight.api_key_file);
+    if (!k) return Error{cfg.path + ":" + std::to_string(cfg.hindsight.line) + ": api_key_file: " + k.error().message,
+                         exit_code::kConfig};
+    s.api_key = *k;
+  }
+
+  if (g.bank) s.bank = *g.bank;
+  else if (auto e = env("HINDSIGHT_BANK_ID"); e && !e->empty()) s.bank = *e;
+  else if (cfg.hindsight.bank) s.bank = *cfg.hindsight.bank;
+  if (need_bank && s.bank.empty())
+    return Error{"no bank given: pass --bank NAME, set HINDSIGHT_BANK_ID, or set [hindsight] bank in the config",
+                 exit_code::kUsage};
+  return s;
+}
+
+std::string resolve_state_path(const GlobalOptions& g, const Config& cfg, const EnvLookup&) {
+  if (g.state_path) return *g.state_path;
+  if (cfg.state.path) return *cfg.state.path;
+  return (std::filesystem::path(cfg.dir()) / "state.json").string();
+}
+
+std::string dead_letter_path_for(const std::string& state_path) {
+  auto p = std::filesystem::path(state_path);
+  return (p.parent_path() / "dead-letter.jsonl").string();
+}
+
+Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
+  Tuning t;
+  auto pick = [](auto& dst, const auto& flag, const auto& cfg) {
+    if (flag) dst = *flag;
+    else if (cfg) dst = *cfg;
+  };
+  pick(t.workers, f.workers, d.workers);
+  pick(t.batch_size, f.batch_size, d.batch_size);
+  pick(t.retries, f.retries, d.retries);
+  pick(t.breaker_failures, f.breaker_failures, d.breaker_failures);
+  pick(t.max_batch_bytes, f.max_batch_bytes, d.max_batch_bytes);
+  pick(t.rate, f.rate, d.rate);
+  if (d.timeout) t.timeout = *d.timeout;
+  if (d.connect_timeout) t.connect_timeout = *d.connect_timeout;
+  if (d.max_outage) t.max_outage = *d.max_outage;
+  if (d.drain_timeout) t.drain_timeout = *d.drain_timeout;
+  auto dur = [](const char* flag, const std::optional<std::string>& v, std::chrono::milliseconds& dst) -> Status {
+    if (!v) return ok_status();
+    auto r = parse_duration(*v);
+    if (!r) return Error{std::string(flag) + ": " + r.error().message, exit_code::kUsage};
+    dst = *r;
+    return ok_status();
+  };
+  if (auto s = dur("--timeout", f.timeout, t.timeout); !s) return s.error();
+  if (auto s = dur("--max-outage", f.max_outage, t.max_outage); !s) return s.error();
+  if (auto s = dur("--drain-timeout", f.drain_timeout, t.drain_timeout); !s) return s.error();
+  if (t.workers < 1 || t.workers > 256) return Error{"--workers must be between 1 and 256", exit_code::kUsage};
+  if (t.batch_size < 1 || t.batch_size > 1000) return Error{"--batch-size must be between 1 and 1000", exit_code::kUsage};
+  if (t.max_batch_bytes < 1024) return Error{"--max-batch-bytes must be at least 1024", exit_code::kUsage};
+  if (t.retries < 0 || t.retries > 100) return Error{"--retries must be between 0 and 100", exit_code::kUsage};
+  if (t.rate < 0) return Error{"--rate must be >= 0", exit_code::kUsage};
+  return t;
+}
+
+}  // namespace memconn

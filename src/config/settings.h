@@ -1,0 +1,64 @@
+// Options every command shares, and their layering: flag > environment > config file >
+// built-in default. (CLI11 would put the config before the environment, so we layer here.)
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+#include "core/result.h"
+
+namespace memconn {
+
+struct GlobalOptions {
+  std::optional<std::string> config_path;
+  std::optional<std::string> url;
+  std::optional<std::string> api_key_file;
+  std::optional<std::string> bank;
+  std::optional<std::string> state_path;
+  bool verbose = false;
+  bool quiet = false;
+  bool json = false;
+  std::string log_format = "text";
+};
+
+struct HindsightSettings {
+  std::string url;
+  std::string api_key;  // never printed
+  std::string bank;
+};
+
+// The config named by --config (must exist) or the default location (may be absent).
+Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env);
+Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config& cfg, const EnvLookup& env,
+                                            bool need_bank);
+// --state, else [state] path, else state.json beside the config file.
+std::string resolve_state_path(const GlobalOptions& g, const Config& cfg, const EnvLookup& env);
+std::string dead_letter_path_for(const std::string& state_path);
+bool is_http_url(const std::string& url);
+std::string user_agent();
+
+// Pipeline tunables shared by ingest, sync and dlq retry: flag > [defaults] > default.
+struct Tuning {
+  int workers = 4;
+  int batch_size = 10;
+  int64_t max_batch_bytes = 1 << 20;
+  int retries = 5;
+  std::chrono::milliseconds timeout{60000};
+  std::chrono::milliseconds connect_timeout{10000};
+  double rate = 0;
+  int breaker_failures = 10;
+  std::chrono::milliseconds max_outage{300000};
+  std::chrono::milliseconds drain_timeout{10000};
+};
+
+struct TuningFlags {
+  std::optional<int> workers, batch_size, retries, breaker_failures;
+  std::optional<int64_t> max_batch_bytes;
+  std::optional<double> rate;
+  std::optional<std::string> timeout, max_outage, drain_timeout;
+};
+
+Result<Tuning> resolve_tuning(const TuningFlags& flags, const Defaults& defaults);
+
+}  // namespace memconn

@@ -1,0 +1,40 @@
+// What every connector command loads first: the config (which must define connectors),
+// where the state and dead letters live, the scheduling clock, and lookups by name with
+// the documented exit codes.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/diagnostics.h"
+#include "config/settings.h"
+#include "connectors/sync_clock.h"
+
+namespace memconn {
+
+struct ConnectorContext {
+  explicit ConnectorContext(std::unique_ptr<Diagnostics> diagnostics) : console(std::move(diagnostics)) {}
+  std::unique_ptr<Diagnostics> console;  // never null
+  EnvLookup env = process_env();
+  Config cfg;
+  std::string state_path, dead_letter_path;
+  std::unique_ptr<SyncClock> clock;
+};
+
+// Errors: config problems (3), no [connectors.*] at all when require_connectors (3: sync
+// and trigger have nothing to do; list and status just show nothing), bad MEMCONN_FAKE_* (2).
+Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOptions& g, bool require_connectors,
+                                                                 std::unique_ptr<Diagnostics> console);
+
+// Usage error (2) naming the configured connectors when `name` is not one of them.
+Result<const ConnectorConfig*> find_connector(const Config& cfg, const std::string& name);
+
+// api_key, or the first line of api_key_file, or "" (no key). A missing or empty key file
+// is a config error naming the section's file:line.
+Result<std::string> resolve_section_key(const Config& cfg, const std::string& section, int line,
+                                        const std::optional<std::string>& api_key,
+                                        const std::optional<std::string>& api_key_file);
+
+}  // namespace memconn

@@ -1,0 +1,50 @@
+// Incremental sync bookkeeping for one connector, pure so it is tested without a server.
+//
+// The cursor is the newest created_at that is fully processed. Sources cannot be trusted to
+// return things in order or only once (the Memory API has no paging or "since"; late
+// uploads appear with old timestamps), so each run re-reads an overlap window before the
+// cursor and skips the ids it already processed there. Both id lists are bounded by that
+// window (plus a hard cap), never by the connector's lifetime.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/iso_time.h"
+#include "sources/source.h"
+#include "state/state.h"
+
+namespace memconn {
+
+constexpr size_t kMaxRecentIds = 20000;  // per list; beyond it the oldest go (re-sends are harmless)
+
+struct Selection {
+  std::vector<SourceRecord> send;       // new records, oldest first (untimed ones last)
+  std::vector<SourceRecord> new_empty;  // empty texts met for the first time: count once, never send
+  uint64_t fetched = 0;
+  uint64_t already_processed = 0;  // before the window, or processed inside it
+  uint64_t known_empty = 0;        // empty and already counted by an earlier run
+  uint64_t repeated = 0;           // the same id twice in one response
+};
+
+// full: ignore the cursor and the processed ids (trigger --full); empties stay skipped.
+Selection select_records(std::vector<SourceRecord> records, const ConnectorState& state,
+                         std::chrono::milliseconds overlap, bool full);
+
+// Remembers first-seen empty records so later runs neither send nor re-count them.
+void record_empty(ConnectorState& state, std::span<const SourceRecord> empties, std::chrono::milliseconds overlap,
+                  SysTime now);
+
+// Marks records as processed (acknowledged or dead-lettered): their ids join recent_ids and
+// the cursor moves to the newest of their times. Call with a prefix of Selection::send in
+// order, never with a record whose predecessors are still in flight. Prunes both id lists
+// to the window [cursor - overlap, ...] and the cap. Untimed records are remembered with
+// `now` as their time.
+void commit_records(ConnectorState& state, std::span<const SourceRecord> done, std::chrono::milliseconds overlap,
+                    SysTime now);
+
+// True if text is empty or only blanks.
+bool is_blank_text(std::string_view text);
+
+}  // namespace memconn

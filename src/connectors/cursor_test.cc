@@ -1,0 +1,113 @@
+#include "connectors/cursor.h"
+
+#include <doctest/doctest.h>
+
+#include "sources/memory_api.h"
+
+using namespace memconn;
+using namespace std::chrono;
+
+namespace {
+
+SourceRecord rec(std::string id, std::string created, std::string text = "some words") {
+  SourceRecord r;
+  r.id = std::move(id);
+  r.created_at = std::move(created);
+  r.time = parse_iso8601(r.created_at);
+  r.text = std::move(text);
+  return r;
+}
+
+std::vector<std::string> ids(const std::vector<SourceRecord>& v) {
+  std::vector<std::string> out;
+  for (const auto& r : v) out.push_back(r.id);
+  return out;
+}
+
+const SysTime kNow = *parse_iso8601("2024-06-01T12:00:00Z");
+
+}  // namespace
+
+TEST_CASE("range choice: smallest range covering the time since the last finished run plus overlap") {
+  CHECK(choose_range(std::nullopt, kNow, 1h) == "all");  // first run: everything
+  CHECK(choose_range(kNow - 30min, kNow, 1h) == "day");
+  CHECK(choose_range(kNow - 23h, kNow, 1h) == "day");
+  CHECK(choose_range(kNow - 23h - 1s, kNow, 1h) == "week");
+  CHECK(choose_range(kNow - days(6), kNow, 1h) == "week");
+  CHECK(choose_range(kNow - days(7), kNow, 1h) == "month");
+  CHECK(choose_range(kNow - days(27), kNow, 1h) == "month");
+  CHECK(choose_range(kNow - days(28), kNow, 1h) == "all");  // a "month" may be only 28 days
+}
+
+TEST_CASE("selection: first run sends everything non-empty, oldest first") {
+  ConnectorState st;
+  auto sel = select_records({rec("b", "2024-06-01T10:00:00Z"), rec("a", "2024-06-01T09:00:00Z"),
+                             rec("e", "2024-06-01T09:30:00Z", "  \n"), rec("u", "")},
+                            st, 1h, false);
+  CHECK(ids(sel.send) == std::vector<std::string>{"a", "b", "u"});  // untimed last
+  CHECK(ids(sel.new_empty) == std::vector<std::string>{"e"});
+  CHECK(sel.fetched == 4);
+}
+
+TEST_CASE("selection: the overlap window re-reads recent memories, processed ids filter them") {
+  ConnectorState st;
+  st.cursor = "2024-06-01T10:00:00Z";
+  st.recent_ids = {{"b", "2024-06-01T10:00:00Z"}, {"c", "2024-06-01T09:10:00Z"}};
+  auto sel = select_records({rec("old", "2024-06-01T08:59:59Z"),   // before cursor - overlap: done long ago
+                             rec("edge", "2024-06-01T09:00:00Z"),  // exactly at the window start: re-checked
+                             rec("c", "2024-06-01T09:10:00Z"),     // processed inside the window
+                             rec("late", "2024-06-01T09:20:00Z"),  // uploaded late with an old time: new
+                             rec("b", "2024-06-01T10:00:00Z"), rec("new", "2024-06-01T11:00:00Z"),
+                             rec("new", "2024-06-01T11:00:00Z")},  // the same id twice in one answer
+                            st, 1h, false);
+  CHECK(ids(sel.send) == std::vector<std::string>{"edge", "late", "new"});
+  CHECK(sel.already_processed == 3);
+  CHECK(sel.repeated == 1);
+  // --full ignores cursor and ids.
+  auto full = select_records({rec("old", "2024-06-01T08:00:00Z"), rec("b", "2024-06-01T10:00:00Z")}, st, 1h, true);
+  CHECK(ids(full.send) == std::vector<std::string>{"old", "b"});
+}
+
+TEST_CASE("empty transcripts are counted once, and sent once a transcript appears") {
+  ConnectorState st;
+  auto first = select_records({rec("e1", "2024-06-01T11:00:00Z", ""), rec("m", "2024-06-01T11:01:00Z")}, st, 1h, false);
+  REQUIRE(first.new_empty.size() == 1);
+  record_empty(st, first.new_empty, 1h, kNow);
+  commit_records(st, first.send, 1h, kNow);
+  auto second = select_records({rec("e1", "2024-06-01T11:00:00Z", ""), rec("m", "2024-06-01T11:01:00Z")}, st, 1h, false);
+  CHECK(second.new_empty.empty());
+  CHECK(second.known_empty == 1);
+  CHECK(second.send.empty());
+  auto filled = select_records({rec("e1", "2024-06-01T11:00:00Z", "now transcribed")}, st, 1h, false);
+  CHECK(ids(filled.send) == std::vector<std::string>{"e1"});
+  commit_records(st, filled.send, 1h, kNow);
+  CHECK(st.empty_ids.empty());
+}
+
+TEST_CASE("commit: the cursor follows the committed prefix; id lists stay inside the window") {
+  ConnectorState st;
+  std::vector<SourceRecord> send{rec("a", "2024-06-01T06:00:00Z"), rec("b", "2024-06-01T08:00:00Z"),
+                                 rec("c", "2024-06-01T10:00:00Z")};
+  commit_records(st, std::span(send).first(2), 1h, kNow);
+  CHECK(st.cursor == "2024-06-01T08:00:00Z");
+  CHECK(st.recent_ids.size() == 1);  // "a" is older than cursor - 1h: its time alone filters it
+  commit_records(st, std::span(send).subspan(2), 1h, kNow);
+  CHECK(st.cursor == "2024-06-01T10:00:00Z");
+  REQUIRE(st.recent_ids.size() == 1);
+  CHECK(st.recent_ids[0].id == "c");
+  // The cursor never moves back, and re-committing an id does not duplicate it.
+  std::vector<SourceRecord> again{rec("c", "2024-06-01T10:00:00Z"), rec("z", "2024-06-01T09:30:00Z")};
+  commit_records(st, again, 1h, kNow);
+  CHECK(st.cursor == "2024-06-01T10:00:00Z");
+  CHECK(st.recent_ids.size() == 2);
+}
+
+TEST_CASE("commit: ids are bounded by a hard cap even when nothing ages out") {
+  ConnectorState st;
+  std::vector<SourceRecord> send;
+  for (size_t i = 0; i < kMaxRecentIds + 10; ++i) send.push_back(rec("u" + std::to_string(i), ""));  // untimed
+  commit_records(st, send, 1h, kNow);
+  CHECK(st.recent_ids.size() == kMaxRecentIds);
+  CHECK(st.recent_ids.front().id == "u10");
+  CHECK(st.cursor.empty());  // untimed records never move the cursor
+}

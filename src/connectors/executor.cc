@@ -1,0 +1,160 @@
+#include "connectors/executor.h"
+
+#include "core/exit_codes.h"
+#include "targets/hindsight.h"
+#include "targets/lightrag.h"
+#include "targets/lightrag_wait.h"
+#include "net/request.h"
+#include "core/signals.h"
+#include "sources/transform.h"
+
+namespace memconn {
+
+namespace {
+
+std::string status_text(const HttpResponse& r) {
+  return r.transport_ok ? std::to_string(r.status) : "error (" + r.error + ")";
+}
+
+}  // namespace
+
+ConnectorExecutor::ConnectorExecutor(ConnectorContext& ctx, Tuning tuning, bool verbose)
+    : ctx_(ctx), tuning_(tuning), verbose_(verbose), dead_letters_(ctx.dead_letter_path) {}
+
+ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, ConnectorState& state, const ExecOptions& opt,
+                                          const std::function<Status()>& persist) {
+  Diagnostics& console = *ctx_.console;
+  const SourceConfig& src = ctx_.cfg.sources.at(conn.source);
+  const TargetConfig& tgt = ctx_.cfg.targets.at(conn.target);
+
+  // Setup that can fail before anything is sent: reported through the same run record.
+  auto setup_failure = [&](const Error& e) {
+    ConnectorRunReport r;
+    r.connector = conn.name;
+    r.command = opt.command;
+    r.result = "failed";
+    r.exit_code = e.exit_code;
+    r.error = e.message;
+    r.started = r.finished = format_iso8601(std::chrono::floor<std::chrono::seconds>(ctx_.clock->now()));
+    console.error(e.message);
+    RunRecord rec;
+    rec.command = opt.command;
+    rec.started = r.started;
+    rec.finished = r.finished;
+    rec.result = r.result;
+    rec.error = r.error;
+    add_run(state.runs, rec);
+    state.last_run_started = r.started;  // counts for the schedule: no retry loop until it is fixed
+    if (auto st = persist(); !st) console.error("cannot save state: " + st.error().message);
+    return r;
+  };
+  auto source_key = resolve_section_key(ctx_.cfg, "sources." + src.name, src.line, src.api_key, src.api_key_file);
+  if (!source_key) return setup_failure(source_key.error());
+  auto target_key = resolve_section_key(ctx_.cfg, "targets." + tgt.name, tgt.line, tgt.api_key, tgt.api_key_file);
+  if (!target_key) return setup_failure(target_key.error());
+  std::optional<TextTemplate> tmpl;
+  if (conn.transform == TransformKind::kTemplate) {
+    auto t = parse_connector_template(conn.template_text);
+    if (!t)
+      return setup_failure(Error{ctx_.cfg.path + ":" + std::to_string(conn.line) + ": connectors." + conn.name +
+                                     ".template: " + t.error().message,
+                                 exit_code::kConfig});
+    tmpl = std::move(*t);
+  }
+
+  // Source: one keep-alive connection, the shared retry policy, -v logging.
+  HttpOptions src_http;
+  src_http.timeout = src.timeout.value_or(tuning_.timeout);
+  src_http.connect_timeout = tuning_.connect_timeout;
+  src_http.user_agent = user_agent();
+  src_http.accept_compressed = true;  // one large JSON answer: worth compressing
+  HttpClient src_client(src_http, &share_);
+  auto source = make_source(src, *source_key, [&](const HttpRequest& req) {
+    auto resp = perform_with_retries(src_client, req, tuning_.retries);
+    console.debug("GET " + url_path_for_log(req.url) + " " + status_text(resp) + " " +
+                  std::to_string(static_cast<int>(resp.seconds * 1000)) + "ms");
+    return resp;
+  });
+
+  // Target.
+  HttpOptions tgt_http;
+  tgt_http.timeout = tuning_.timeout;
+  tgt_http.connect_timeout = tuning_.connect_timeout;
+  tgt_http.user_agent = user_agent();
+  ConnectorRunDeps deps;
+  deps.source = source.get();
+  deps.clock = ctx_.clock.get();
+  deps.console = &console;
+  deps.dead_letters = &dead_letters_;
+  deps.persist = persist;
+  deps.stop_signal = [] { return stop_signal_received(); };
+  ConnectorRunOptions ro;
+  ro.full = opt.full;
+  ro.wait = opt.wait;
+  ro.command = opt.command;
+  ro.batch_size = static_cast<size_t>(tuning_.batch_size);
+  ro.max_batch_bytes = static_cast<size_t>(tuning_.max_batch_bytes);
+  ro.pipeline.workers = tuning_.workers;
+  ro.pipeline.retries = tuning_.retries;
+  ro.pipeline.breaker_failures = tuning_.breaker_failures > 0 ? tuning_.breaker_failures : 1 << 30;
+  ro.pipeline.max_outage = tuning_.max_outage;
+  ro.pipeline.rate = tuning_.rate;
+  ro.pipeline.drain_timeout = tuning_.drain_timeout;
+  if (verbose_) ro.pipeline.log_request = [&](const std::string& line) { console.debug(line); };
+
+  std::unique_ptr<HttpClient> probe;  // health and --wait requests, on the calling thread
+  if (tgt.kind == TargetKind::kHindsight) {
+    tgt_http.headers = hindsight_auth_headers(*target_key);
+    HindsightEndpoint ep{tgt.url, tgt.bank};
+    ro.target_label = tgt.url + "#" + tgt.bank;
+    deps.make_sender = [this, ep, tgt_http](const std::atomic<bool>* abort) {
+      return std::make_unique<HindsightSender>(ep, false, tgt_http, &share_, abort);
+    };
+    if (opt.wait) console.info("connector " + conn.name + ": Hindsight retains are synchronous; nothing to wait for");
+  } else {
+    tgt_http.headers = lightrag_auth_headers(*target_key);
+    ro.target_label = "lightrag:" + tgt.url;
+    deps.make_sender = [this, url = tgt.url, tgt_http](const std::atomic<bool>* abort) {
+      return std::make_unique<LightragSender>(url, tgt_http, &share_, abort);
+    };
+    HttpOptions probe_http = tgt_http;
+    probe_http.accept_compressed = true;
+    probe = std::make_unique<HttpClient>(probe_http, &share_);
+    deps.prepare_target = [&]() -> Status {
+      HttpRequest req{"GET", lightrag_url(tgt.url, "/health"), "", {}};
+      auto resp = perform_with_retries(*probe, req, tuning_.retries);
+      console.debug("GET /health " + status_text(resp));
+      std::string where = "target " + tgt.name + " (" + tgt.url + ")";
+      switch (classify(resp.transport_ok, resp.status)) {
+        case Outcome::AuthError:
+          return Error{where + ": HTTP " + std::to_string(resp.status) + ": " + error_message(resp) +
+                           " (check the target's api_key)",
+                       exit_code::kAuth};
+        case Outcome::Retryable:
+          if (is_outage(resp.transport_ok, resp.status))
+            return Error{where + " is unreachable: " + error_message(resp), exit_code::kUnreachable};
+          break;
+        default: break;
+      }
+      LightragInfo info;
+      if (resp.status == 200 && parse_lightrag_health(resp.body, info)) {
+        console.debug(where + ": LightRAG API " + info.api_version + ", core " + info.core_version +
+                      (info.newer ? " (1.5.x dialect: duplicates answer 409)" : " (0260 dialect: duplicates answer 200 \"duplicated\")"));
+      } else {
+        // Some deployments hide /health; inserts still tell us everything we need.
+        console.debug(where + ": /health answered " + status_text(resp) + "; API version unknown");
+      }
+      return ok_status();
+    };
+    deps.wait_for_target = [&](const std::vector<std::string>& tracks) {
+      auto sum = follow_lightrag_tracks(*probe, tgt.url, tracks, console, [] { return stop_signal_received() != 0; });
+      console.info("connector " + conn.name + ": LightRAG indexed " + std::to_string(sum.processed) + " of " +
+                   std::to_string(sum.documents) + " documents" +
+                   (sum.failed ? ", " + std::to_string(sum.failed) + " failed" : ""));
+      return TargetWaitResult{sum.documents, sum.failed, sum.complete};
+    };
+  }
+  return run_connector(conn, src, tgt.kind, tmpl ? &*tmpl : nullptr, state, ro, deps);
+}
+
+}  // namespace memconn

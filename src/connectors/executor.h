@@ -1,0 +1,42 @@
+// The real wiring of a connector run: HTTP source, HTTP target (Hindsight or LightRAG),
+// LightRAG's /health probe and --wait, dead letters. run_connector() holds the logic; this
+// file only supplies its side effects.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "connectors/run.h"
+#include "connectors/context.h"
+#include "state/dead_letter.h"
+#include "net/http_client.h"
+#include "config/settings.h"
+
+namespace memconn {
+
+struct ExecOptions {
+  bool full = false;
+  bool wait = false;
+  std::string command = "sync";
+};
+
+class ConnectorExecutor {
+ public:
+  ConnectorExecutor(ConnectorContext& ctx, Tuning tuning, bool verbose);
+  // Runs one connector against `state` (an entry of the caller's State); persist saves the
+  // whole State. Setup problems (unreadable key file, bad template) end the run as failed
+  // with exit code 3 and are recorded in its history like any other failure.
+  ConnectorRunReport run(const ConnectorConfig& conn, ConnectorState& state, const ExecOptions& opt,
+                         const std::function<Status()>& persist);
+  // Dead letters written by any run of this executor.
+  size_t dead_letters_written() const { return dead_letters_.written(); }
+
+ private:
+  ConnectorContext& ctx_;
+  Tuning tuning_;
+  bool verbose_;
+  CurlShare share_;
+  DeadLetterWriter dead_letters_;
+};
+
+}  // namespace memconn

@@ -1,0 +1,286 @@
+#include "connectors/run.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "core/batcher.h"
+#include "connectors/cursor.h"
+#include "connectors/record_item.h"
+#include "core/exit_codes.h"
+#include "core/ledger.h"
+#include "core/run_control.h"
+#include "sources/transform.h"
+
+namespace memconn {
+
+namespace {
+
+// Remembers how far the committed prefix of Selection::send reached and folds every new
+// settlement into the connector's state.
+class Checkpointer {
+ public:
+  Checkpointer(const std::vector<SourceRecord>& send, ConnectorState& state, std::chrono::milliseconds overlap,
+               SysTime now)
+      : send_(send), state_(state), overlap_(overlap), now_(now) {}
+
+  // True if the state changed. Records beyond the commit point that already settled are
+  // remembered as processed ids (so a crash re-sends only what was in flight) but do not
+  // move the cursor, which must never pass a record still in flight.
+  bool apply(const CommitPoint& cp) {
+    bool changed = false;
+    size_t k = std::min<size_t>(cp.offset, send_.size());
+    if (k > committed_) {
+      commit_records(state_, std::span(send_).subspan(committed_, k - committed_), overlap_, now_);
+      committed_ = k;
+      changed = true;
+    }
+    std::vector<SourceRecord> ahead;
+    for (const auto& [first, last] : cp.settled_ahead) {
+      for (uint64_t line = first; line <= last && line <= send_.size(); ++line) {
+        size_t idx = line - 1;
+        if (idx >= committed_ && remembered_.insert(idx).second) ahead.push_back(send_[idx]);
+      }
+    }
+    if (!ahead.empty()) {
+      for (const auto& r : ahead) state_.recent_ids.push_back({r.id, format_iso8601(r.time ? *r.time : now_)});
+      changed = true;
+    }
+    return changed;
+  }
+  size_t committed() const { return committed_; }
+
+ private:
+  const std::vector<SourceRecord>& send_;
+  ConnectorState& state_;
+  std::chrono::milliseconds overlap_;
+  SysTime now_;
+  size_t committed_ = 0;
+  std::set<size_t> remembered_;
+};
+
+void finish_result(ConnectorRunReport& r, const RunControl& control) {
+  switch (control.reason()) {
+    case StopReason::Interrupted:
+      r.result = "interrupted";
+      r.exit_code = control.message() == "terminated" ? exit_code::kSigTerm : exit_code::kSigInt;
+      break;
+    case StopReason::AuthRefused:
+      r.result = "auth";
+      r.exit_code = exit_code::kAuth;
+      r.error = control.message();
+      break;
+    case StopReason::Unreachable:
+      r.result = "unreachable";
+      r.exit_code = exit_code::kUnreachable;
+      r.error = control.message();
+      break;
+    case StopReason::Fatal:
+      r.result = "failed";
+      r.exit_code = exit_code::kPartial;
+      r.error = control.message();
+      break;
+    case StopReason::None:
+      if (r.failed > 0 || r.target_failed > 0) {
+        r.result = "partial";
+        r.exit_code = exit_code::kPartial;
+      }
+      break;
+  }
+}
+
+std::string result_for_fetch_error(int code) {
+  if (code == exit_code::kAuth) return "auth";
+  if (code == exit_code::kUnreachable) return "unreachable";
+  return "failed";
+}
+
+}  // namespace
+
+ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig& src, TargetKind target_kind,
+                                 const TextTemplate* tmpl, ConnectorState& state, const ConnectorRunOptions& opt,
+                                 ConnectorRunDeps& deps) {
+  Diagnostics& console = *deps.console;
+  ConnectorRunReport rep;
+  rep.connector = conn.name;
+  rep.command = opt.command;
+  // Whole seconds: run history reads better, and a schedule slot computed from a start of
+  // 10:00:00.004 must not make the connector miss the 11:00:00 tick of a minutely cron.
+  const SysTime started = std::chrono::floor<std::chrono::seconds>(deps.clock->now());
+  const auto started_steady = std::chrono::steady_clock::now();
+  rep.started = format_iso8601(started);
+  rep.cursor_before = state.cursor;
+
+  auto save = [&] {
+    if (auto st = deps.persist(); !st) console.error("cannot save state: " + st.error().message);
+  };
+  // The marker lets `status` tell a run in progress from one that died.
+  state.running_pid = static_cast<uint64_t>(::getpid());
+  state.running_since = rep.started;
+  save();
+
+  auto end_run = [&](bool counts_as_run) {
+    rep.finished = format_iso8601(std::chrono::floor<std::chrono::seconds>(deps.clock->now()));
+    rep.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_steady).count();
+    rep.cursor_after = state.cursor;
+    RunRecord rec;
+    rec.command = rep.command;
+    rec.started = rep.started;
+    rec.finished = rep.finished;
+    rec.result = rep.result;
+    rec.sent = rep.sent;
+    rec.failed = rep.failed;
+    rec.duplicates = rep.already_present;
+    rec.skipped = rep.already_processed + rep.known_empty + rep.repeated;
+    rec.error = rep.error;
+    rec.fetched = rep.fetched;
+    rec.skipped_empty = rep.skipped_empty;
+    if (!rep.warnings.empty()) rec.warning = rep.warnings.front();
+    add_run(state.runs, rec);
+    state.total_sent += rep.sent;
+    state.total_failed += rep.failed;
+    state.total_duplicates += rep.already_present;
+    // An interrupted run leaves the connector due, so the next sync finishes the job; any
+    // other ending counts for the schedule (a dead target is retried on schedule, not in a
+    // tight loop).
+    if (counts_as_run) state.last_run_started = rep.started;
+    if (rep.result == "ok" || rep.result == "partial") state.last_success = rep.started;
+    state.running_pid = 0;
+    state.running_since.clear();
+    save();
+    return rep;
+  };
+
+  auto interrupted = [&](int sig) {
+    rep.result = "interrupted";
+    rep.exit_code = sig == SIGTERM ? exit_code::kSigTerm : exit_code::kSigInt;
+    return end_run(false);
+  };
+
+  // 1. Check the target, then fetch.
+  if (deps.prepare_target) {
+    if (auto st = deps.prepare_target(); !st) {
+      if (int sig = deps.stop_signal()) return interrupted(sig);
+      rep.result = result_for_fetch_error(st.error().exit_code);
+      rep.exit_code = st.error().exit_code;
+      rep.error = st.error().message;
+      console.error("connector " + conn.name + ": " + rep.error);
+      return end_run(true);
+    }
+  }
+  FetchPlan plan;
+  plan.now = started;
+  plan.overlap = conn.overlap;
+  if (!opt.full) {
+    plan.last_success = parse_iso8601(state.last_success);
+    if (auto c = parse_iso8601(state.cursor)) plan.since = *c - conn.overlap;
+  }
+  auto fetched = deps.source->fetch(plan);
+  if (!fetched) {
+    if (int sig = deps.stop_signal()) return interrupted(sig);  // Ctrl-C cut the fetch short
+    rep.result = result_for_fetch_error(fetched.error().exit_code);
+    rep.exit_code = fetched.error().exit_code;
+    rep.error = fetched.error().message;
+    console.error("connector " + conn.name + ": " + rep.error);
+    return end_run(true);
+  }
+  rep.fetch_summary = fetched->request_summary;
+  rep.without_id = fetched->without_id;
+  console.debug("connector " + conn.name + ": fetched " + rep.fetch_summary);
+  for (const auto& w : fetched->warnings) {
+    console.warn("connector " + conn.name + ": " + w);
+    rep.warnings.push_back(w);
+  }
+  if (fetched->without_id) {
+    rep.warnings.push_back(std::to_string(fetched->without_id) + " items without an id were skipped");
+    console.warn("connector " + conn.name + ": " + rep.warnings.back());
+  }
+
+  // 2. Select what is new.
+  auto sel = select_records(std::move(fetched->records), state, conn.overlap, opt.full);
+  rep.fetched = sel.fetched + fetched->without_id;
+  rep.new_items = sel.send.size();
+  rep.already_processed = sel.already_processed;
+  rep.known_empty = sel.known_empty;
+  rep.repeated = sel.repeated;
+  rep.skipped_empty = sel.new_empty.size();
+  if (!sel.new_empty.empty()) {
+    record_empty(state, sel.new_empty, conn.overlap, started);
+    state.total_skipped_empty += sel.new_empty.size();
+    console.info("connector " + conn.name + ": skipped " + std::to_string(sel.new_empty.size()) +
+                 " memories with an empty transcript (counted once; sent if a transcript appears)");
+  }
+
+  // 3. Items, in the order the cursor needs: item i is "line" i+1 of one source, so the
+  // ledger's commit point is the count of records settled without a gap.
+  RenderContext rctx{&conn, &src, tmpl};
+  std::vector<Item> items;
+  items.reserve(sel.send.size());
+  for (size_t i = 0; i < sel.send.size(); ++i) {
+    Item it = make_connector_item(target_kind, rctx, sel.send[i]);
+    it.origin = Origin{0, i + 1, i, i + 1, i};
+    items.push_back(std::move(it));
+  }
+
+  Ledger ledger({"connector:" + conn.name}, deps.dead_letters, conn.name, opt.target_label);
+  ledger.start_source(0, 0, 0);
+  RunControl control;
+  Checkpointer cp(sel.send, state, conn.overlap, started);
+  auto checkpoint = [&](bool force) {
+    if (cp.apply(ledger.commit_point(0)) || force) save();
+  };
+  if (!items.empty()) {
+    Pipeline pipeline(opt.pipeline, [&] { return deps.make_sender(&control.abort_transfers); }, ledger, control);
+    auto last_save = std::chrono::steady_clock::now();
+    pipeline.run(
+        [&](const std::function<bool(Batch)>& emit) {
+          Batcher batcher(opt.batch_size, opt.max_batch_bytes);
+          std::vector<Batch> ready;
+          for (auto& it : items) {
+            ledger.item_pending(it);
+            uint64_t n = it.origin.end_offset;
+            ledger.line_read(0, n, n, it.json.size());
+            batcher.add(std::move(it), ready);
+            for (auto& b : ready)
+              if (!emit(std::move(b))) return;
+            ready.clear();
+          }
+          if (auto b = batcher.flush())
+            if (!emit(std::move(*b))) return;
+          ledger.source_done(0);
+        },
+        [&] {
+          if (int sig = deps.stop_signal(); sig && !control.stopping()) {
+            console.info("connector " + conn.name + ": stopping after the requests in flight");
+            control.stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted");
+          }
+          auto now = std::chrono::steady_clock::now();
+          if (now - last_save >= opt.checkpoint_interval) {
+            last_save = now;
+            checkpoint(false);
+          }
+        });
+  } else if (int sig = deps.stop_signal()) {
+    control.stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted");
+  }
+  checkpoint(true);
+  auto c = ledger.counters();
+  rep.sent = c.sent;
+  rep.already_present = c.already_present;
+  rep.failed = c.failed;
+  rep.retries = c.retries;
+  rep.requests = c.requests;
+
+  // 4. Optionally follow the target's background processing.
+  if (opt.wait && deps.wait_for_target && !control.stopping()) {
+    auto w = deps.wait_for_target(ledger.operation_ids());
+    rep.target_failed = w.failed;
+    if (!w.complete) rep.warnings.push_back("stopped waiting before the target finished processing");
+  }
+  finish_result(rep, control);
+  if (!rep.error.empty()) console.error("connector " + conn.name + ": " + rep.error);
+  return end_run(rep.result != "interrupted");
+}
+
+}  // namespace memconn

@@ -1,0 +1,63 @@
+#include "core/batcher.h"
+
+#include <algorithm>
+
+namespace memconn {
+
+void Batcher::add(Item item, std::vector<Batch>& ready) {
+  size_t size = item.json.size() + 1;
+  bool conflicts = ids_.count(item.document_id) > 0;
+  bool too_big = !current_.items.empty() && current_.bytes + size > max_bytes_;
+  if (conflicts || too_big) {
+    if (auto b = flush()) ready.push_back(std::move(*b));
+  }
+  ids_.insert(item.document_id);
+  current_.bytes += size;
+  current_.items.push_back(std::move(item));
+  if (current_.items.size() >= max_items_ || current_.bytes >= max_bytes_) {
+    if (auto b = flush()) ready.push_back(std::move(*b));
+  }
+}
+
+std::optional<Batch> Batcher::flush() {
+  if (current_.items.empty()) return std::nullopt;
+  Batch b = std::move(current_);
+  current_ = Batch{};
+  ids_.clear();
+  return b;
+}
+
+DedupWindow::DedupWindow(size_t capacity) : capacity_(std::max<size_t>(capacity, 4)) {
+  current_.slots.assign(capacity_, 0);
+  previous_.slots.assign(capacity_, 0);
+}
+
+bool DedupWindow::Table::contains(uint64_t fp) const {
+  size_t mask = slots.size() - 1;
+  for (size_t i = fp & mask;; i = (i + 1) & mask) {
+    if (slots[i] == fp) return true;
+    if (slots[i] == 0) return false;
+  }
+}
+
+void DedupWindow::Table::insert(uint64_t fp) {
+  size_t mask = slots.size() - 1;
+  size_t i = fp & mask;
+  while (slots[i] != 0 && slots[i] != fp) i = (i + 1) & mask;
+  if (slots[i] == 0) ++used;
+  slots[i] = fp;
+}
+
+bool DedupWindow::seen(uint64_t fp) {
+  if (fp == 0) fp = 1;  // 0 marks an empty slot
+  if (current_.contains(fp) || previous_.contains(fp)) return true;
+  if (current_.used >= capacity_ / 2) {  // keep probing short: retire at half load
+    std::swap(previous_, current_);
+    std::fill(current_.slots.begin(), current_.slots.end(), 0);
+    current_.used = 0;
+  }
+  current_.insert(fp);
+  return false;
+}
+
+}  // namespace memconn

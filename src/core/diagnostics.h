@@ -1,0 +1,22 @@
+// What a layer below the command line may say to the person running memconn: errors,
+// warnings, progress. The command owns the rendering (cli/console.h: stderr, colour, JSON
+// lines, -q/-v); targets and connectors only hold this interface, so they stay testable
+// and never learn how a terminal works.
+#pragma once
+#include <string>
+
+namespace memconn {
+
+class Diagnostics {
+ public:
+  virtual ~Diagnostics() = default;
+  virtual void error(const std::string& msg) = 0;
+  virtual void warn(const std::string& msg) = 0;
+  virtual void info(const std::string& msg) = 0;   // a person may silence these (-q)
+  virtual void debug(const std::string& msg) = 0;  // only when asked for (-v)
+  // A single line redrawn in place while waiting; cleared before anything else is said.
+  virtual void progress(const std::string& line) = 0;
+  virtual void clear_progress() = 0;
+};
+
+}  // namespace memconn

@@ -1,0 +1,33 @@
+// A request and its answer as plain values. The core and the targets reason about these;
+// only net/ knows how they travel (libcurl), so logic can be tested without a socket.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace memconn {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::string body;
+  std::vector<std::string> headers;  // extra "Name: value" lines
+};
+
+struct HttpResponse {
+  bool transport_ok = false;  // an HTTP status line was received
+  long status = 0;
+  std::string body;
+  std::string retry_after;    // raw Retry-After header, if any
+  std::string content_type;
+  std::string error;          // transport error text when !transport_ok
+  double seconds = 0;
+};
+
+// s on one line (newlines and tabs become spaces), cut to max characters with "...".
+std::string one_line(std::string s, size_t max = 300);
+
+// The server's {"detail": ...} (FastAPI) or {"message": ...} error as one line; falls back
+// to the start of a non-JSON body, or the transport error when nothing was answered.
+std::string error_message(const HttpResponse& resp);
+
+}  // namespace memconn

@@ -1,0 +1,27 @@
+// Expands the command line's inputs (files, directories, "-") into an ordered list of
+// sources. Directories are walked recursively in sorted order, filtered by --glob.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace memconn {
+
+struct SourceSpec {
+  std::string path;     // as it will be opened; "-" for stdin
+  std::string display;  // as shown to the user and stored in metadata.source ("stdin" for "-")
+  uint64_t size = 0;    // bytes, for the progress percentage; 0 if unknown (stdin)
+};
+
+struct InputSet {
+  std::vector<SourceSpec> sources;
+  std::vector<std::string> problems;  // "path: reason" for inputs that cannot be read at all
+};
+
+// glob applies to file names found inside directories (fnmatch, e.g. "*.txt"); files named
+// explicitly are always taken. Hidden entries (".name") inside directories are skipped.
+InputSet expand_inputs(const std::vector<std::string>& args, const std::string& glob);
+
+}  // namespace memconn

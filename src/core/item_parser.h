@@ -1,0 +1,49 @@
+// Turns input lines into Items: plain lines or JSONL objects, plus the per-run tags and
+// context, origin metadata, a stable document id and the serialized Hindsight MemoryItem.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/item.h"
+
+namespace memconn {
+
+enum class Format { Lines, Jsonl };
+
+struct ParseOptions {
+  std::vector<std::string> tags;  // added to every item
+  std::string context;            // used when the item has none
+  std::string source_name;        // "stdin" or the path as given; stored in metadata.source
+};
+
+enum class ParseStatus { Item, Blank, Invalid };
+
+struct ParseResult {
+  ParseStatus status = ParseStatus::Blank;
+  std::string error;        // for Invalid: what is wrong, without file:line (the caller adds it)
+  bool repaired_utf8 = false;  // invalid UTF-8 was replaced with U+FFFD
+};
+
+class ItemParser {
+ public:
+  ItemParser(Format format, ParseOptions options);
+  ~ItemParser();
+  ParseResult parse(std::string_view line, const Origin& origin, Item& out);
+
+ private:
+  ParseResult parse_jsonl(std::string_view line, Item& out);
+  void finish(Item& out, const Origin& origin);
+  Format format_;
+  ParseOptions options_;
+  struct Json;
+  std::unique_ptr<Json> json_;
+};
+
+// Serializes an item as a Hindsight MemoryItem (only schema fields, never empty optionals).
+std::string encode_memory_item(const Item& item);
+// Format chosen from a path's extension: .jsonl/.ndjson are JSONL, everything else lines.
+Format format_for_path(std::string_view path);
+
+}  // namespace memconn

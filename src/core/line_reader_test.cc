@@ -1,0 +1,87 @@
+#include "core/line_reader.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+using namespace memconn;
+
+namespace {
+struct Pipe {
+  int fds[2];
+  explicit Pipe(const std::string& data) {
+    REQUIRE(::pipe(fds) == 0);
+    // Writer thread-free: fine for data below the pipe buffer size used in these tests.
+    REQUIRE(::write(fds[1], data.data(), data.size()) == static_cast<ssize_t>(data.size()));
+    ::close(fds[1]);
+  }
+  ~Pipe() { ::close(fds[0]); }
+};
+
+std::vector<Line> all_lines(LineReader& r, std::vector<std::string>& texts) {
+  std::vector<Line> out;
+  Line l;
+  while (r.next(l)) {
+    texts.emplace_back(l.text);
+    out.push_back(l);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("lines are split on LF, CRLF is stripped, last line needs no newline") {
+  Pipe p("a\r\nbb\n\nccc");
+  LineReader r(p.fds[0]);
+  std::vector<std::string> t;
+  auto lines = all_lines(r, t);
+  REQUIRE(t == std::vector<std::string>{"a", "bb", "", "ccc"});
+  CHECK(lines[0].end_offset == 3);
+  CHECK(lines[1].end_offset == 6);
+  CHECK(lines[2].number == 3);
+  CHECK(lines[3].end_offset == 10);
+}
+
+TEST_CASE("a UTF-8 BOM is stripped only at the start of the file") {
+  Pipe p("\xEF\xBB\xBFhello\n\xEF\xBB\xBFkeep\n");
+  LineReader r(p.fds[0]);
+  std::vector<std::string> t;
+  all_lines(r, t);
+  CHECK(t == std::vector<std::string>{"hello", "\xEF\xBB\xBFkeep"});
+}
+
+TEST_CASE("resuming at an offset continues numbering and offsets") {
+  Pipe p("x\ny\n");
+  LineReader r(p.fds[0], 100, 42);
+  Line l;
+  REQUIRE(r.next(l));
+  CHECK(l.number == 42);
+  CHECK(l.end_offset == 102);
+}
+
+TEST_CASE("lines longer than the read chunk are returned whole") {
+  std::string big(300000, 'z');
+  char tmpl[] = "/tmp/memconn-lr-XXXXXX";
+  int fd = mkstemp(tmpl);
+  REQUIRE(fd >= 0);
+  std::string data = "a\n" + big + "\nb\n";
+  REQUIRE(::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()));
+  ::lseek(fd, 0, SEEK_SET);
+  LineReader r(fd);
+  std::vector<std::string> t;
+  all_lines(r, t);
+  ::close(fd);
+  ::unlink(tmpl);
+  REQUIRE(t.size() == 3);
+  CHECK(t[1].size() == big.size());
+  CHECK(t[2] == "b");
+}
+
+TEST_CASE("NUL bytes mark the input as binary") {
+  Pipe p(std::string("ab\0cd\n", 6));
+  LineReader r(p.fds[0]);
+  Line l;
+  r.next(l);
+  CHECK(r.saw_nul());
+}

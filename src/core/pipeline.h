@@ -1,0 +1,56 @@
+// The shared core of every sending command: one reader thread producing batches into a
+// bounded queue, N workers delivering them (retries, backoff, breaker, rate limit, splitting
+// on item errors), and the calling thread ticking progress and checkpoints until done.
+#pragma once
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/item.h"
+#include "core/ledger.h"
+#include "core/retry_policy.h"
+#include "core/run_control.h"
+#include "core/sender.h"
+
+namespace memconn {
+
+struct PipelineOptions {
+  int workers = 4;
+  int retries = 5;
+  BackoffPolicy backoff;
+  int breaker_failures = 10;
+  std::chrono::milliseconds max_outage{300000};
+  double rate = 0;  // requests per second, 0 = unlimited
+  std::chrono::milliseconds drain_timeout{10000};
+  std::chrono::milliseconds tick_interval{100};
+  // Called once per HTTP request when -v is on: method/path/status/latency/attempt only.
+  std::function<void(const std::string&)> log_request;
+};
+
+using SenderFactory = std::function<std::unique_ptr<BatchSender>()>;
+// Runs on the reader thread; emit() blocks for backpressure and returns false once the run
+// is stopping, after which the producer should return promptly.
+using Producer = std::function<void(const std::function<bool(Batch)>& emit)>;
+
+class Pipeline {
+ public:
+  Pipeline(PipelineOptions options, SenderFactory make_sender, Ledger& ledger, RunControl& control);
+  // Returns when every batch is settled or the run stopped. tick() runs on this thread.
+  void run(const Producer& produce, const std::function<void()>& tick);
+  int breaker_openings() const { return breaker_.openings(); }
+
+ private:
+  void work(BatchSender& sender, uint64_t seed);
+  // False if the run stopped before these items were settled.
+  bool deliver(BatchSender& sender, std::vector<const Item*> items, std::mt19937_64& rng);
+
+  PipelineOptions options_;
+  SenderFactory make_sender_;
+  Ledger& ledger_;
+  RunControl& control_;
+  CircuitBreaker breaker_;
+  RateLimiter rate_;
+};
+
+}  // namespace memconn

@@ -1,0 +1,156 @@
+#include "net/http_client.h"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <cstring>
+
+namespace memconn {
+
+void http_global_init() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+CurlShare::CurlShare() : share_(curl_share_init()) {
+  curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlShare::lock_cb);
+  curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlShare::unlock_cb);
+  curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+}
+
+CurlShare::~CurlShare() { curl_share_cleanup(share_); }
+
+void CurlShare::lock_cb(CURL*, int data, int, void* user) {
+  static_cast<CurlShare*>(user)->locks_[static_cast<unsigned>(data) % 8].lock();
+}
+void CurlShare::unlock_cb(CURL*, int data, void* user) {
+  static_cast<CurlShare*>(user)->locks_[static_cast<unsigned>(data) % 8].unlock();
+}
+
+HttpClient::HttpClient(HttpOptions options, CurlShare* share) : easy_(curl_easy_init()), options_(std::move(options)) {
+  curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);  // we are multi-threaded: no SIGALRM for DNS timeouts
+  if (share) curl_easy_setopt(easy_, CURLOPT_SHARE, share->handle());
+  curl_easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy_, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (options_.accept_compressed) curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &HttpClient::on_body);
+  curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &HttpClient::on_header);
+  curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+  curl_easy_setopt(easy_, CURLOPT_XFERINFOFUNCTION, &HttpClient::on_progress);
+  curl_easy_setopt(easy_, CURLOPT_XFERINFODATA, this);
+  curl_easy_setopt(easy_, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  if (!options_.user_agent.empty()) curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
+}
+
+HttpClient::~HttpClient() { curl_easy_cleanup(easy_); }
+
+size_t HttpClient::on_body(char* data, size_t size, size_t n, void* user) {
+  auto* self = static_cast<HttpClient*>(user);
+  self->current_->body.append(data, size * n);
+  return size * n;
+}
+
+size_t HttpClient::on_header(char* data, size_t size, size_t n, void* user) {
+  auto* self = static_cast<HttpClient*>(user);
+  std::string_view line(data, size * n);
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    std::string name(line.substr(0, colon));
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+    if (name == "retry-after") self->current_->retry_after.assign(value);
+    if (name == "content-type") self->current_->content_type.assign(value);
+  }
+  return size * n;
+}
+
+int HttpClient::on_progress(void* user, long long, long long, long long, long long) {
+  auto* self = static_cast<HttpClient*>(user);
+  return self->abort_flag_ && self->abort_flag_->load() ? 1 : 0;
+}
+
+HttpResponse HttpClient::perform(const HttpRequest& req) {
+  HttpResponse resp;
+  current_ = &resp;
+  curl_slist* headers = nullptr;
+  for (const auto& h : options_.headers) headers = curl_slist_append(headers, h.c_str());
+  for (const auto& h : req.headers) headers = curl_slist_append(headers, h.c_str());
+  headers = curl_slist_append(headers, "Accept: application/json");
+  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on large bodies
+  curl_easy_setopt(easy_, CURLOPT_URL, req.url.c_str());
+  if (req.method == "GET") {
+    curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, nullptr);
+  } else {
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    curl_easy_setopt(easy_, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, req.body.data());
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, req.method == "POST" ? nullptr : req.method.c_str());
+  }
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers);
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, errbuf);
+  CURLcode rc = curl_easy_perform(easy_);
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, nullptr);
+  curl_slist_free_all(headers);
+  double t = 0;
+  curl_easy_getinfo(easy_, CURLINFO_TOTAL_TIME, &t);
+  resp.seconds = t;
+  if (rc == CURLE_OK) {
+    resp.transport_ok = true;
+    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &resp.status);
+  } else {
+    resp.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    resp.status = 0;
+  }
+  current_ = nullptr;
+  return resp;
+}
+
+std::string url_path_for_log(const std::string& url) {
+  auto scheme = url.find("://");
+  size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  auto slash = url.find('/', start);
+  return slash == std::string::npos ? "/" : url.substr(slash);
+}
+
+std::string url_without_credentials(const std::string& url) {
+  auto scheme = url.find("://");
+  size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  size_t host_end = url.find('/', start);
+  auto at = url.rfind('@', host_end == std::string::npos ? url.size() : host_end);
+  if (at == std::string::npos || at < start) return url;
+  return url.substr(0, start) + url.substr(at + 1);
+}
+
+std::string url_escape(const std::string& s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
+std::string libcurl_version() {
+  const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+  std::string s = v && v->version ? v->version : "unknown";
+  if (v && v->ssl_version) s += std::string(" (") + v->ssl_version + ")";
+  return s;
+}
+
+}  // namespace memconn

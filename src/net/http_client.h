@@ -1,0 +1,75 @@
+// A libcurl easy handle kept alive across requests (keep-alive), one per worker thread.
+// DNS and TLS session caches are shared through CurlShare.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/http_message.h"
+
+typedef void CURL;
+typedef void CURLSH;
+
+namespace memconn {
+
+struct HttpOptions {
+  std::chrono::milliseconds timeout{60000};
+  std::chrono::milliseconds connect_timeout{10000};
+  std::string user_agent;
+  std::vector<std::string> headers;  // sent with every request (auth lives here; never logged)
+  // Ask for gzip. Worth it for large answers (recall); for small bulk acks, compressing each
+  // one costs the server more CPU than the bytes saved on the wire.
+  bool accept_compressed = false;
+};
+
+// Shares DNS and TLS session caches between easy handles. Access is serialized by one
+// mutex per curl lock_data kind, as libcurl requires for handles used on several threads.
+class CurlShare {
+ public:
+  CurlShare();
+  ~CurlShare();
+  CurlShare(const CurlShare&) = delete;
+  CurlShare& operator=(const CurlShare&) = delete;
+  CURLSH* handle() const { return share_; }
+
+ private:
+  static void lock_cb(CURL*, int data, int, void* user);
+  static void unlock_cb(CURL*, int data, void* user);
+  CURLSH* share_;
+  std::mutex locks_[8];  // indexed by curl_lock_data
+};
+
+class HttpClient {
+ public:
+  HttpClient(HttpOptions options, CurlShare* share);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  HttpResponse perform(const HttpRequest& req);
+  // When *flag becomes true, a transfer in progress is aborted (second Ctrl-C, drain timeout).
+  void set_abort_flag(const std::atomic<bool>* flag) { abort_flag_ = flag; }
+
+ private:
+  static size_t on_body(char* data, size_t size, size_t n, void* user);
+  static size_t on_header(char* data, size_t size, size_t n, void* user);
+  static int on_progress(void* user, long long, long long, long long, long long);
+  CURL* easy_;
+  HttpOptions options_;
+  const std::atomic<bool>* abort_flag_ = nullptr;
+  HttpResponse* current_ = nullptr;
+};
+
+// Once per process, before any thread starts.
+void http_global_init();
+// "https://user:pw@host:1/p?q" -> "/p?q": what -v logs may show of a URL.
+std::string url_path_for_log(const std::string& url);
+// The URL without any "user:password@" part: safe to show in an error message.
+std::string url_without_credentials(const std::string& url);
+// Percent-encodes one path segment or query value.
+std::string url_escape(const std::string& s);
+// The libcurl loaded at run time and its TLS backend, e.g. "7.88.1 (OpenSSL/3.0.11)".
+std::string libcurl_version();
+
+}  // namespace memconn

@@ -1,0 +1,29 @@
+#include "net/http_client.h"
+
+#include <curl/curl.h>
+#include <doctest/doctest.h>
+
+using namespace memconn;
+
+TEST_CASE("logged URLs never show credentials or the host") {
+  CHECK(url_path_for_log("https://user:secret@example.org:8443/v1/x?q=1") == "/v1/x?q=1");
+  CHECK(url_path_for_log("http://h") == "/");
+}
+
+TEST_CASE("url_escape keeps unreserved characters only") {
+  CHECK(url_escape("team a/b") == "team%20a%2Fb");
+  CHECK(url_escape("A-z_0.~") == "A-z_0.~");
+}
+
+TEST_CASE("error messages may show the URL, never its credentials") {
+  CHECK(url_without_credentials("https://user:secret@example.org:8443/v1/x") == "https://example.org:8443/v1/x");
+  CHECK(url_without_credentials("http://h:1/a@b") == "http://h:1/a@b");
+  CHECK(url_without_credentials("http://h") == "http://h");
+}
+
+TEST_CASE("libcurl_version names the library loaded at run time and its TLS backend") {
+  const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+  std::string s = libcurl_version();
+  CHECK(s.rfind(v->version, 0) == 0);
+  if (v->ssl_version) CHECK(s.find(v->ssl_version) != std::string::npos);
+}

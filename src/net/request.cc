@@ -1,0 +1,34 @@
+#include "net/request.h"
+
+#include <random>
+#include <thread>
+
+#include "core/exit_codes.h"
+#include "core/signals.h"
+
+namespace memconn {
+
+HttpResponse perform_with_retries(HttpClient& client, const HttpRequest& req, int retries, const BackoffPolicy& backoff,
+                                  const std::function<void(const HttpResponse&, int attempt)>& on_attempt) {
+  std::mt19937_64 rng(std::random_device{}());
+  for (int attempt = 0;; ++attempt) {
+    auto resp = client.perform(req);
+    if (on_attempt) on_attempt(resp, attempt + 1);
+    if (classify(resp.transport_ok, resp.status) != Outcome::Retryable || attempt >= retries || stop_signal_received())
+      return resp;
+    auto ra = parse_retry_after(resp.retry_after, std::chrono::system_clock::now());
+    std::this_thread::sleep_for(backoff.delay(attempt, ra, rng));
+  }
+}
+
+int exit_code_for(const HttpResponse& resp) {
+  switch (classify(resp.transport_ok, resp.status)) {
+    case Outcome::Success: return exit_code::kOk;
+    case Outcome::AuthError: return exit_code::kAuth;
+    case Outcome::Retryable: return is_outage(resp.transport_ok, resp.status) ? exit_code::kUnreachable : exit_code::kPartial;
+    case Outcome::ItemError: return exit_code::kPartial;
+  }
+  return exit_code::kPartial;
+}
+
+}  // namespace memconn

@@ -1,0 +1,134 @@
+#include "sources/memory_api.h"
+
+#include <simdjson.h>
+
+#include "core/exit_codes.h"
+
+namespace memconn {
+
+namespace {
+
+using namespace std::chrono;
+
+std::string str(simdjson::dom::element e, const char* key) {
+  simdjson::dom::element v;
+  if (e[key].get(v)) return {};
+  std::string_view sv;
+  if (!v.get_string().get(sv)) return std::string(sv);
+  int64_t i;
+  if (!v.get_int64().get(i)) return std::to_string(i);
+  return {};
+}
+
+bool flag(simdjson::dom::element e, const char* key) {
+  simdjson::dom::element v;
+  if (e[key].get(v)) return false;
+  bool b;
+  if (!v.get_bool().get(b)) return b;
+  std::string_view sv;
+  return !v.get_string().get(sv) && (sv == "true" || sv == "1");
+}
+
+std::optional<double> number(simdjson::dom::element e, const char* key) {
+  double d;
+  if (!e[key].get_double().get(d)) return d;
+  int64_t i;
+  if (!e[key].get_int64().get(i)) return static_cast<double>(i);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view choose_range(std::optional<SysTime> last_success, SysTime now, milliseconds overlap) {
+  if (!last_success) return "all";
+  auto span = now - *last_success + overlap;
+  if (span <= hours(24)) return "day";
+  if (span <= days(7)) return "week";
+  if (span <= days(28)) return "month";
+  return "all";
+}
+
+std::string memory_api_url(const std::string& base, const std::string& context, int limit, std::string_view range) {
+  std::string url = base + "/memory/" + url_escape(context);
+  url = with_query(url, "limit", std::to_string(limit));
+  return with_query(url, "range", std::string(range));
+}
+
+Result<MemoryPage> parse_memories(std::string_view body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  auto bad = [](const std::string& why) {
+    return Error{"the Memory API's answer is not the documented JSON (" + why + ")", exit_code::kPartial};
+  };
+  if (auto err = parser.parse(body.data(), body.size()).get(doc)) return bad(simdjson::error_message(err));
+  MemoryPage page;
+  simdjson::dom::array list;
+  if (!doc.get_array().get(list)) {
+    // A bare array: lenient, in case a proxy or a newer server drops the envelope.
+  } else {
+    if (doc["memories"].get_array().get(list)) return bad("no \"memories\" array");
+    int64_t n;
+    if (!doc["count"].get_int64().get(n)) page.count = n;
+  }
+  for (auto m : list) {
+    if (!m.is_object()) continue;
+    SourceRecord r;
+    r.id = str(m, "id");
+    if (r.id.empty()) {
+      ++page.without_id;
+      continue;
+    }
+    r.text = str(m, "transcript");
+    r.created_at = str(m, "created_at");
+    r.time = parse_iso8601(r.created_at);
+    r.type = str(m, "type");
+    r.updated_at = str(m, "updated_at");
+    r.description = str(m, "description");
+    r.context_id = str(m, "context_id");
+    r.collection_name = str(m, "collection_name");
+    r.transcript_status = str(m, "transcript_status");
+    r.gcs_uri = str(m, "gcs_uri");
+    r.gcs_uri_img = str(m, "gcs_uri_img");
+    r.audio = flag(m, "audio");
+    r.image = flag(m, "image");
+    r.lat = number(m, "location_lat");
+    r.lon = number(m, "location_lon");
+    simdjson::dom::array tags;
+    if (!m["tags"].get_array().get(tags)) {
+      for (auto t : tags) {
+        std::string_view sv;
+        if (!t.get_string().get(sv) && !sv.empty()) r.tags.emplace_back(sv);
+      }
+    }
+    page.records.push_back(std::move(r));
+  }
+  return page;
+}
+
+Result<Fetched> MemoryApiSource::fetch(const FetchPlan& plan) {
+  auto range = choose_range(plan.last_success, plan.now, plan.overlap);
+  HttpRequest req{"GET", memory_api_url(cfg_.url, cfg_.context, cfg_.limit, range), "", {"Accept: application/json"}};
+  if (!api_key_.empty()) req.headers.push_back("X-API-KEY: " + api_key_);
+  auto resp = transport_(req);
+  if (!resp.transport_ok || resp.status / 100 != 2) return source_http_error(cfg_.name, resp);
+  auto page = parse_memories(resp.body);
+  if (!page) return Error{"source " + cfg_.name + ": " + page.error().message, page.error().exit_code};
+  Fetched f;
+  f.without_id = page->without_id;
+  size_t received = page->records.size() + page->without_id;
+  f.request_summary = "range=" + std::string(range) + " limit=" + std::to_string(cfg_.limit) + ": " +
+                      std::to_string(received) + " memories";
+  // No paging: a full answer means older memories in the range were cut off. Nothing we can
+  // ask for gets them, so the operator must hear it (raise limit or sync more often).
+  if (static_cast<int64_t>(received) >= cfg_.limit || (page->count && *page->count > static_cast<int64_t>(received))) {
+    f.warnings.push_back("source " + cfg_.name + ": the Memory API returned a full response (" +
+                         std::to_string(received) + " memories for limit=" + std::to_string(cfg_.limit) +
+                         ", range=" + std::string(range) +
+                         "): memories may have been missed; raise [sources." + cfg_.name +
+                         "] limit or sync more often");
+  }
+  f.records = std::move(page->records);
+  return f;
+}
+
+}  // namespace memconn

@@ -1,0 +1,100 @@
+#include "state/commit_journal.h"
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "core/json_writer.h"
+
+namespace memconn {
+
+CommitJournal::~CommitJournal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool CommitJournal::open_locked() {
+  if (fd_ < 0) fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  return fd_ >= 0;
+}
+
+void CommitJournal::record(const std::string& key, const FileCheckpoint& cp, const std::vector<uint64_t>& settled) {
+  std::string line;
+  JsonWriter w(line);
+  const auto& f = cp.fingerprint;
+  w.begin_object().key("key").value(key).key("dev").value(f.dev).key("ino").value(f.ino).key("size").value(f.size);
+  w.key("head_len").value(f.head_len).key("head").value(f.head_sha256).key("offset").value(cp.offset);
+  w.key("line").value(cp.line).key("settled").begin_array();
+  for (auto l : settled) w.value(l);
+  w.end_array().end_object();
+  line.push_back('\n');
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!open_locked()) return;
+  // One write() per record on O_APPEND: concurrent records never interleave.
+  ssize_t n = ::write(fd_, line.data(), line.size());
+  (void)n;
+}
+
+Status CommitJournal::checkpoint(const std::function<Status()>& save) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = save();
+  if (!st) return st;
+  if (open_locked() && ::ftruncate(fd_, 0) != 0) return Error{"cannot truncate " + path_, 1};
+  return st;
+}
+
+size_t CommitJournal::replay(const std::string& path, State& state) {
+  std::ifstream in(path);
+  if (!in) return 0;
+  simdjson::dom::parser parser;
+  std::string text;
+  size_t applied = 0;
+  std::map<std::string, std::set<uint64_t>> settled;  // per key, union of every record's lines
+  while (std::getline(in, text)) {
+    simdjson::dom::element e;
+    if (parser.parse(text).get(e)) continue;  // torn tail after a crash
+    std::string_view key, head;
+    FileCheckpoint cp;
+    if (e["key"].get_string().get(key) || e["head"].get_string().get(head) || e["dev"].get_uint64().get(cp.fingerprint.dev) ||
+        e["ino"].get_uint64().get(cp.fingerprint.ino) || e["size"].get_uint64().get(cp.fingerprint.size) ||
+        e["head_len"].get_uint64().get(cp.fingerprint.head_len) || e["offset"].get_uint64().get(cp.offset) ||
+        e["line"].get_uint64().get(cp.line))
+      continue;
+    cp.fingerprint.head_sha256 = head;
+    simdjson::dom::array lines;
+    if (!e["settled"].get_array().get(lines))
+      for (auto l : lines) {
+        uint64_t v = 0;
+        if (!l.get_uint64().get(v)) settled[std::string(key)].insert(v);
+      }
+    auto& slot = state.files[std::string(key)];
+    bool same = slot.fingerprint.dev == cp.fingerprint.dev && slot.fingerprint.ino == cp.fingerprint.ino &&
+                slot.fingerprint.head_sha256 == cp.fingerprint.head_sha256;
+    if (!same || cp.offset > slot.offset) {
+      cp.updated = slot.updated;
+      cp.settled_ahead = slot.settled_ahead;
+      slot = cp;
+      ++applied;
+    }
+  }
+  // Merge the settled lines with what the last checkpoint knew, keeping only those beyond
+  // the (possibly advanced) commit point.
+  for (auto& [key, lines] : settled) {
+    auto& slot = state.files[key];
+    for (const auto& [a, b] : slot.settled_ahead)
+      for (uint64_t l = a; l <= b; ++l) lines.insert(l);
+    lines.erase(lines.begin(), lines.upper_bound(slot.line));
+    slot.settled_ahead.clear();
+    for (auto l : lines) {
+      if (!slot.settled_ahead.empty() && slot.settled_ahead.back().second + 1 == l) slot.settled_ahead.back().second = l;
+      else slot.settled_ahead.emplace_back(l, l);
+    }
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace memconn

@@ -1,0 +1,44 @@
+// Between two state checkpoints (at most one per second, each an fsync'd atomic rename),
+// every advance of a file's commit point is appended to a journal beside the state file.
+// A kill -9 loses no appended record (the page cache outlives the process), so a re-run
+// re-sends only what was in flight, not up to a second of acknowledged work. A power cut
+// can lose the unsynced tail; the last checkpoint is then the (older, still safe) truth.
+#pragma once
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "state/state.h"
+
+namespace memconn {
+
+class CommitJournal {
+ public:
+  explicit CommitJournal(std::string path) : path_(std::move(path)) {}
+  ~CommitJournal();
+  CommitJournal(const CommitJournal&) = delete;
+  CommitJournal& operator=(const CommitJournal&) = delete;
+
+  // Thread-safe; best effort (a failed append only costs re-sends after a crash).
+  // `settled` are lines that just settled (possibly beyond the commit point).
+  void record(const std::string& key, const FileCheckpoint& cp, const std::vector<uint64_t>& settled);
+  // Runs save() and, if it succeeded, empties the journal, with appends held off meanwhile
+  // so no record can fall between the snapshot and the truncation.
+  Status checkpoint(const std::function<Status()>& save);
+  const std::string& path() const { return path_; }
+
+  // Folds the journal at path into state: per file, the furthest commit point wins (records
+  // are monotonic within a run; a file with another fingerprint is replaced). Torn lines
+  // are skipped. Returns how many records were applied.
+  static size_t replay(const std::string& path, State& state);
+
+ private:
+  bool open_locked();
+  std::string path_;
+  std::mutex mu_;  // guards fd_ and orders appends against checkpoint truncation
+  int fd_ = -1;
+};
+
+}  // namespace memconn

@@ -1,0 +1,202 @@
+#include "state/state.h"
+
+#include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "state/atomic_file.h"
+#include "core/digest.h"
+#include "core/json_writer.h"
+
+namespace memconn {
+
+namespace {
+
+void write_run(JsonWriter& w, const RunRecord& r) {
+  w.begin_object().key("command").value(r.command).key("started").value(r.started).key("finished").value(r.finished);
+  w.key("result").value(r.result).key("sent").value(r.sent).key("failed").value(r.failed);
+  w.key("duplicates").value(r.duplicates).key("skipped").value(r.skipped);
+  if (!r.error.empty()) w.key("error").value(r.error);
+  if (r.fetched) w.key("fetched").value(r.fetched);
+  if (r.skipped_empty) w.key("skipped_empty").value(r.skipped_empty);
+  if (!r.warning.empty()) w.key("warning").value(r.warning);
+  w.end_object();
+}
+
+std::string str(simdjson::dom::element e, const char* key) {
+  std::string_view sv;
+  return e[key].get_string().get(sv) ? std::string() : std::string(sv);
+}
+uint64_t num(simdjson::dom::element e, const char* key) {
+  uint64_t v = 0;
+  if (e[key].get_uint64().get(v)) return 0;
+  return v;
+}
+
+RunRecord read_run(simdjson::dom::element e) {
+  RunRecord r;
+  r.command = str(e, "command");
+  r.started = str(e, "started");
+  r.finished = str(e, "finished");
+  r.result = str(e, "result");
+  r.sent = num(e, "sent");
+  r.failed = num(e, "failed");
+  r.duplicates = num(e, "duplicates");
+  r.skipped = num(e, "skipped");
+  r.error = str(e, "error");
+  r.fetched = num(e, "fetched");
+  r.skipped_empty = num(e, "skipped_empty");
+  r.warning = str(e, "warning");
+  return r;
+}
+
+}  // namespace
+
+std::string encode_state(const State& s) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("version").value(s.version).key("files").begin_object();
+  for (const auto& [key, f] : s.files) {
+    w.key(key).begin_object();
+    w.key("dev").value(f.fingerprint.dev).key("ino").value(f.fingerprint.ino).key("size").value(f.fingerprint.size);
+    w.key("head_len").value(f.fingerprint.head_len).key("head_sha256").value(f.fingerprint.head_sha256);
+    w.key("offset").value(f.offset).key("line").value(f.line).key("updated").value(f.updated);
+    w.key("settled_ahead").begin_array();
+    for (const auto& [a, b] : f.settled_ahead) w.begin_array().value(a).value(b).end_array();
+    w.end_array();
+    w.end_object();
+  }
+  w.end_object().key("runs").begin_array();
+  for (const auto& r : s.runs) write_run(w, r);
+  w.end_array().key("connectors").begin_object();
+  for (const auto& [name, c] : s.connectors) {
+    w.key(name).begin_object().key("cursor").value(c.cursor).key("recent_ids").begin_array();
+    for (const auto& id : c.recent_ids) w.begin_object().key("id").value(id.id).key("created_at").value(id.created_at).end_object();
+    w.end_array().key("empty_ids").begin_array();
+    for (const auto& id : c.empty_ids) w.begin_object().key("id").value(id.id).key("created_at").value(id.created_at).end_object();
+    w.end_array();
+    w.key("last_run_started").value(c.last_run_started).key("last_success").value(c.last_success);
+    if (c.running_pid) w.key("running_pid").value(c.running_pid).key("running_since").value(c.running_since);
+    w.key("total_sent").value(c.total_sent).key("total_failed").value(c.total_failed);
+    w.key("total_skipped_empty").value(c.total_skipped_empty).key("total_duplicates").value(c.total_duplicates);
+    w.key("runs").begin_array();
+    for (const auto& r : c.runs) write_run(w, r);
+    w.end_array().end_object();
+  }
+  w.end_object().end_object();
+  out.push_back('\n');
+  return out;
+}
+
+Result<State> decode_state(std::string_view text, const std::string& path) {
+  auto corrupt = [&](const std::string& why) {
+    return Error{"state file " + path + " is corrupt (" + why +
+                     "); it was left untouched: fix it, or pass --reset-state to start over",
+                 3};
+  };
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(text.data(), text.size()).get(doc)) return corrupt(simdjson::error_message(err));
+  int64_t version = 0;
+  if (doc["version"].get_int64().get(version)) return corrupt("no \"version\"");
+  if (version != kStateVersion)
+    return Error{"state file " + path + " has format version " + std::to_string(version) + ", this memconn reads version " +
+                     std::to_string(kStateVersion),
+                 3};
+  State s;
+  simdjson::dom::object files;
+  if (doc["files"].get_object().get(files)) return corrupt("no \"files\" object");
+  for (auto [key, f] : files) {
+    FileCheckpoint c;
+    c.fingerprint.dev = num(f, "dev");
+    c.fingerprint.ino = num(f, "ino");
+    c.fingerprint.size = num(f, "size");
+    c.fingerprint.head_len = num(f, "head_len");
+    c.fingerprint.head_sha256 = str(f, "head_sha256");
+    c.offset = num(f, "offset");
+    c.line = num(f, "line");
+    c.updated = str(f, "updated");
+    simdjson::dom::array ranges;
+    if (!f["settled_ahead"].get_array().get(ranges))
+      for (auto r : ranges) {
+        uint64_t a = 0, b = 0;
+        if (!r.at(0).get_uint64().get(a) && !r.at(1).get_uint64().get(b) && a <= b) c.settled_ahead.emplace_back(a, b);
+      }
+    s.files.emplace(std::string(key), c);
+  }
+  simdjson::dom::array runs;
+  if (!doc["runs"].get_array().get(runs))
+    for (auto r : runs) s.runs.push_back(read_run(r));
+  simdjson::dom::object conns;
+  if (!doc["connectors"].get_object().get(conns)) {
+    for (auto [name, e] : conns) {
+      ConnectorState c;
+      c.cursor = str(e, "cursor");
+      simdjson::dom::array arr;
+      if (!e["recent_ids"].get_array().get(arr))
+        for (auto id : arr) c.recent_ids.push_back({str(id, "id"), str(id, "created_at")});
+      if (!e["empty_ids"].get_array().get(arr))
+        for (auto id : arr) c.empty_ids.push_back({str(id, "id"), str(id, "created_at")});
+      c.last_run_started = str(e, "last_run_started");
+      c.last_success = str(e, "last_success");
+      c.running_pid = num(e, "running_pid");
+      c.running_since = str(e, "running_since");
+      c.total_sent = num(e, "total_sent");
+      c.total_failed = num(e, "total_failed");
+      c.total_skipped_empty = num(e, "total_skipped_empty");
+      c.total_duplicates = num(e, "total_duplicates");
+      if (!e["runs"].get_array().get(arr))
+        for (auto r : arr) c.runs.push_back(read_run(r));
+      s.connectors.emplace(std::string(name), std::move(c));
+    }
+  }
+  return s;
+}
+
+Result<State> load_state(const std::string& path) {
+  if (!file_exists(path)) return State{};
+  auto text = read_whole_file(path);
+  if (!text) return Error{text.error().message, 3};
+  return decode_state(*text, path);
+}
+
+Status save_state(const std::string& path, const State& s) { return write_file_atomic(path, encode_state(s), 0600); }
+
+void add_run(std::vector<RunRecord>& runs, RunRecord r) {
+  runs.push_back(std::move(r));
+  if (runs.size() > 50) runs.erase(runs.begin(), runs.end() - 50);
+}
+
+Result<FileFingerprint> fingerprint_fd(int fd, uint64_t head_len) {
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) return Error{std::strerror(errno), 1};
+  FileFingerprint f;
+  f.dev = st.st_dev;
+  f.ino = st.st_ino;
+  f.size = static_cast<uint64_t>(st.st_size);
+  f.head_len = std::min<uint64_t>(head_len, f.size);
+  std::string head(f.head_len, '\0');
+  size_t got = 0;
+  while (got < head.size()) {
+    ssize_t n = ::pread(fd, head.data() + got, head.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  head.resize(got);
+  f.head_len = got;
+  f.head_sha256 = sha256_hex(head);
+  return f;
+}
+
+ResumeVerdict judge_resume(const FileCheckpoint& saved, const FileFingerprint& now, const std::string& head_now) {
+  if (saved.fingerprint.dev != now.dev || saved.fingerprint.ino != now.ino) return ResumeVerdict::Replaced;
+  if (now.size < saved.offset) return ResumeVerdict::Replaced;
+  if (head_now != saved.fingerprint.head_sha256) return ResumeVerdict::Replaced;
+  return ResumeVerdict::Continue;
+}
+
+}  // namespace memconn
