@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build test demo bench install package clean asan tsan completions
+.PHONY: all deps build binaries test demo bench install package clean asan tsan coverage completions
 
 all: build
 
@@ -17,6 +17,10 @@ $(BUILD)/CMakeCache.txt: | deps
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
+
+# What `make demo` runs: the binary and the stand-in, not the test executables.
+binaries: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target memconn memconn-standin
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure
@@ -32,7 +36,7 @@ tsan: deps
 	cmake --build build-tsan -j $(JOBS)
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --output-on-failure
 
-demo: build
+demo: binaries
 	@./scripts/demo.sh $(BUILD)
 
 bench: build
