@@ -69,6 +69,7 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   register_query(app, ctx);
   register_dlq(app, ctx);
   register_connectors(app, ctx);
+  register_verify(app, ctx);
   register_completion(app, ctx);
 }
 

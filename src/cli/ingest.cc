@@ -16,8 +16,10 @@
 #include "core/batcher.h"
 #include "state/commit_journal.h"
 #include "core/digest.h"
+#include "core/duration.h"
 #include "core/exit_codes.h"
 #include "targets/hindsight.h"
+#include "core/input_items.h"
 #include "core/input_set.h"
 #include "core/item_parser.h"
 #include "core/iso_time.h"
@@ -39,22 +41,6 @@ namespace {
 int fail(Console& console, const Error& e) {
   console.error(e.message);
   return e.exit_code;
-}
-
-Result<Format> pick_format(const std::string& f, const std::string& path) {
-  if (f == "lines") return Format::Lines;
-  if (f == "jsonl") return Format::Jsonl;
-  if (f == "auto") return path == "-" ? Format::Lines : format_for_path(path);
-  return Error{"--format must be auto, lines or jsonl, not \"" + f + "\"", exit_code::kUsage};
-}
-
-// Position of the first NUL in the first 8 KiB, or -1: such a file is binary, not text.
-long first_nul(int fd) {
-  char buf[8192];
-  ssize_t n = ::pread(fd, buf, sizeof buf, 0);
-  if (n <= 0) return -1;
-  const void* p = std::memchr(buf, '\0', static_cast<size_t>(n));
-  return p ? static_cast<const char*>(p) - buf : -1;
 }
 
 // What one source contributes to the checkpoint (set by the reader, read by the ticker).
@@ -106,6 +92,7 @@ class Ingest {
   std::string last_checkpoint_;
   int breaker_openings_ = 0;
   OperationsSummary ops_;
+  std::chrono::milliseconds wait_timeout_{30 * 60 * 1000};
 };
 
 Status Ingest::prepare() {
@@ -119,6 +106,12 @@ Status Ingest::prepare() {
   if (!t) return t.error();
   tuning_ = *t;
   if (o_.wait && !o_.async) return Error{"--wait needs --async", exit_code::kUsage};
+  if (o_.wait_timeout && !o_.wait) return Error{"--wait-timeout needs --wait", exit_code::kUsage};
+  if (o_.wait_timeout) {
+    auto d = parse_duration(*o_.wait_timeout);
+    if (!d) return Error{"--wait-timeout: " + d.error().message, exit_code::kUsage};
+    wait_timeout_ = *d;
+  }
   if (!o_.shard.empty()) {
     auto shard = Shard::parse(o_.shard);
     if (!shard) return shard.error();
@@ -225,7 +218,7 @@ int Ingest::run() {
     ops_ = follow_operations(client, ep, ledger_->operation_ids(), console_, [&](const std::string& op) {
       auto s = ledger_->sources_of_operation(op);
       return std::vector<std::string>(s.begin(), s.end());
-    });
+    }, wait_timeout_);
   }
   return finish();
 }
@@ -268,7 +261,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     if (fp) {
       std::error_code ec;
       std::string key = hs_.url + "#" + hs_.bank + "|" + std::filesystem::absolute(src.path, ec).string();
-      if (auto it = state_.files.find(key); it != state_.files.end()) {
+      if (auto it = state_.files.find(key); it != state_.files.end() && !o_.select) {
         auto now_head = fingerprint_fd(fd, it->second.fingerprint.head_len);
         auto verdict = judge_resume(it->second, *fp, now_head ? now_head->head_sha256 : "");
         if (verdict == ResumeVerdict::Continue) {
@@ -329,6 +322,11 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     }
     auto r = parser.parse(l.text, origin, item);
     if (r.status == ParseStatus::Blank) continue;
+    // A repair sends only what verify found lost; bad lines were reported by verify itself.
+    if (o_.select && (r.status != ParseStatus::Item || !o_.select(item))) {
+      ++skipped_;
+      continue;
+    }
     // Another shard's line is read past (it still moves the commit point) but not sent. A
     // bad line has no document id: its content picks the one shard that dead-letters it.
     if (shard_ && !shard_->owns(r.status == ParseStatus::Invalid ? item.raw_line : item.document_id)) {
@@ -411,7 +409,7 @@ int Ingest::finish() {
     case StopReason::Unreachable: code = exit_code::kUnreachable; result = "unreachable"; break;
     case StopReason::Fatal: code = exit_code::kPartial; result = "failed"; break;
     case StopReason::None:
-      if (c.failed > 0 || input_problems_ > 0 || ops_.failed > 0) {
+      if (c.failed > 0 || input_problems_ > 0 || ops_.failed > 0 || !ops_.pending.empty()) {
         code = exit_code::kPartial;
         result = "partial";
       }
@@ -452,55 +450,25 @@ int Ingest::dry_run() {
   // The exact bodies a real run would send, one per line; nothing is sent or recorded.
   Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
   DedupWindow dedup;
-  std::vector<std::string> names;
-  for (const auto& s : inputs_.sources) names.push_back(s.display);
   auto print = [&](const Batch& b) {
     std::vector<const Item*> items;
     for (const auto& it : b.items) items.push_back(&it);
     std::cout << retain_body(items, o_.async, o_.async ? uuid_v4() : "") << '\n';
   };
-  uint64_t count = 0, bad = 0;
-  for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
-    const auto& src = inputs_.sources[i];
-    int fd = src.path == "-" ? STDIN_FILENO : ::open(src.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      console_.error(src.display + ": " + std::strerror(errno));
-      ++input_problems_;
-      continue;
-    }
-    struct stat st{};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && first_nul(fd) >= 0) {
-      console_.error(src.display + ": binary file, skipped");
-      ++input_problems_;
-      ::close(fd);
-      continue;
-    }
-    ItemParser parser(*pick_format(o_.format, src.path), ParseOptions{o_.tags, o_.context, src.display});
-    LineReader reader(fd);
-    Line l;
-    std::vector<Batch> ready;
-    while (reader.next(l)) {
-      Item item;
-      auto r = parser.parse(l.text, Origin{i, l.number, 0, l.end_offset, 0}, item);
-      if (shard_ && r.status != ParseStatus::Blank &&
-          !shard_->owns(r.status == ParseStatus::Invalid ? item.raw_line : item.document_id))
-        continue;
-      if (r.status == ParseStatus::Invalid) {
-        console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error);
-        ++bad;
-      }
-      if (r.status != ParseStatus::Item || dedup.seen(item.fingerprint)) continue;
-      ++count;
-      batcher.add(std::move(item), ready);
-      for (auto& b : ready) print(b);
-      ready.clear();
-    }
-    if (fd != STDIN_FILENO) ::close(fd);
-  }
+  uint64_t count = 0;
+  std::vector<Batch> ready;
+  auto sum = read_items(inputs_, ItemReadOptions{o_.format, o_.tags, o_.context, shard_}, console_, [&](Item& item) {
+    if (dedup.seen(item.fingerprint)) return true;
+    ++count;
+    batcher.add(std::move(item), ready);
+    for (auto& b : ready) print(b);
+    ready.clear();
+    return true;
+  });
   if (auto b = batcher.flush()) print(*b);
   std::cout.flush();
   console_.info("dry run: " + std::to_string(count) + " items would be sent to bank " + hs_.bank + " at " + hs_.url);
-  return bad > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
+  return sum.bad_lines > 0 || sum.input_problems > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }
 
 }  // namespace

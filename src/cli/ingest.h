@@ -1,9 +1,12 @@
 // `memconn ingest`: files, directories or stdin into a Hindsight bank.
 #pragma once
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/settings.h"
+#include "core/item.h"
 
 namespace memconn {
 
@@ -16,12 +19,16 @@ struct IngestOptions {
   TuningFlags tuning;
   bool async = false;
   bool wait = false;
+  std::optional<std::string> wait_timeout;  // --wait gives up after this long (default 30m)
   bool dry_run = false;
   std::string dead_letter;  // default: beside the state file
   bool reset_state = false;
   bool wait_lock = false;
   std::string metrics_file;
   std::string shard;  // "K/N" (--shard); empty = every item
+  // Set by `verify --repair`: only items it accepts are sent, and every line is read (the
+  // lines were committed before; what the server lost is among them).
+  std::function<bool(const Item&)> select;
 };
 
 int run_ingest(const GlobalOptions& g, const IngestOptions& o);

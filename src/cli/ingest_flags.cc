@@ -19,6 +19,9 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
   add_tuning_options(*sub, o->tuning);
   sub->add_flag("--async", o->async, "Queue on the server (async retain with an idempotent operation_id)");
   sub->add_flag("--wait", o->wait, "With --async: follow the operations to completion");
+  sub->add_option("--wait-timeout", o->wait_timeout,
+                  "With --wait: stop waiting after this long and name the operations still pending, exit 1 (default 30m)")
+      ->type_name("DURATION");
   sub->add_flag("-n,--dry-run", o->dry_run, "Print the exact JSON request bodies on stdout; send nothing");
   sub->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default dead-letter.jsonl beside the state file)")
       ->type_name("FILE");

@@ -35,6 +35,8 @@ std::string ingest_report_json(const IngestReport& r) {
   w.key("completed").value(static_cast<uint64_t>(r.operations.completed));
   w.key("failed").value(static_cast<uint64_t>(r.operations.failed)).key("failures").begin_array();
   for (const auto& f : r.operations.failures) w.value(f);
+  w.end_array().key("pending").begin_array();
+  for (const auto& id : r.operations.pending) w.value(id);
   w.end_array().end_object();
   w.key("resumed_from").begin_object();
   for (const auto& [src, cp] : r.resumed_from)
@@ -61,6 +63,8 @@ std::string ingest_summary(const IngestReport& r) {
   if (!r.shard.empty()) s += ", " + std::to_string(r.skipped_shard) + " left to other shards (shard " + r.shard + ")";
   s += " (" + std::string(rate) + ")";
   if (r.operations.total) s += "; operations " + std::to_string(r.operations.completed) + "/" + std::to_string(r.operations.total) + " completed";
+  if (!r.operations.pending.empty())
+    s += ", " + std::to_string(r.operations.pending.size()) + " still pending (memconn verify lists them later)";
   if (!r.dead_letter.empty()) s += "; dead letters in " + r.dead_letter + " (memconn dlq list)";
   if (r.breaker_openings) s += "; target outage paused sending " + std::to_string(r.breaker_openings) + " time(s)";
   if (r.interrupted) s += "; interrupted: run the same command again to resume";

@@ -19,4 +19,15 @@ class Diagnostics {
   virtual void clear_progress() = 0;
 };
 
+// Says nothing: for a pass whose problems an earlier pass has already reported.
+class NullDiagnostics : public Diagnostics {
+ public:
+  void error(const std::string&) override {}
+  void warn(const std::string&) override {}
+  void info(const std::string&) override {}
+  void debug(const std::string&) override {}
+  void progress(const std::string&) override {}
+  void clear_progress() override {}
+};
+
 }  // namespace memconn

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "core/json_writer.h"
 
 namespace memconn {
@@ -30,6 +32,17 @@ std::string retain_body(const std::vector<const Item*>& items, bool async, const
   }
   s.push_back('}');
   return s;
+}
+
+Sha256 hindsight_content_hash(std::string_view content) {
+  auto drop = [](unsigned char c) { return c <= 0x08 || c == 0x0b || c == 0x0c || (c >= 0x0e && c <= 0x1f) || c == 0x7f; };
+  if (std::none_of(content.begin(), content.end(), [&](char c) { return drop(static_cast<unsigned char>(c)); }))
+    return sha256(content);
+  std::string clean;
+  clean.reserve(content.size());
+  for (char c : content)
+    if (!drop(static_cast<unsigned char>(c))) clean.push_back(c);
+  return sha256(clean);
 }
 
 std::vector<std::string> hindsight_auth_headers(const std::string& api_key) {

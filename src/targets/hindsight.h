@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "net/http_client.h"
+#include "core/digest.h"
 #include "core/sender.h"
 
 namespace memconn {
@@ -19,6 +20,9 @@ struct HindsightEndpoint {
 
 std::string bank_url(const HindsightEndpoint& ep, const std::string& suffix);
 std::string retain_body(const std::vector<const Item*>& items, bool async, const std::string& operation_id);
+// The content_hash Hindsight stores for a document's text: SHA-256 after the server strips
+// control characters other than tab, newline and carriage return (sanitize_text).
+Sha256 hindsight_content_hash(std::string_view content);
 // "Authorization: Bearer <key>" or nothing.
 std::vector<std::string> hindsight_auth_headers(const std::string& api_key);
 

@@ -9,8 +9,10 @@ namespace memconn {
 
 OperationsSummary follow_operations(HttpClient& client, const HindsightEndpoint& ep, const std::vector<std::string>& ops,
                                     Diagnostics& console,
-                                    const std::function<std::vector<std::string>(const std::string&)>& sources_of) {
+                                    const std::function<std::vector<std::string>(const std::string&)>& sources_of,
+                                    std::chrono::milliseconds timeout) {
   OperationsSummary sum;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   sum.total = ops.size();
   std::map<std::string, OperationStatus> open;
   for (const auto& op : ops) open[op] = OperationStatus{};
@@ -56,6 +58,16 @@ OperationsSummary follow_operations(HttpClient& client, const HindsightEndpoint&
                        std::to_string(sum.total) + " done";
     if (total > 0) line += ", items " + std::to_string(processed) + "/" + std::to_string(total);
     console.progress(line);
+    if (!open.empty() && timeout.count() > 0 && std::chrono::steady_clock::now() >= deadline) {
+      console.clear_progress();
+      for (const auto& [op, _] : open) {
+        sum.pending.push_back(op);
+        std::string srcs;
+        for (const auto& s : sources_of(op)) srcs += (srcs.empty() ? "" : ", ") + s;
+        console.error("operation " + op + (srcs.empty() ? "" : " (" + srcs + ")") + " still pending after --wait-timeout");
+      }
+      return sum;
+    }
     if (!open.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   console.clear_progress();

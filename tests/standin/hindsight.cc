@@ -211,13 +211,14 @@ void HindsightBackend::register_routes(ApiServer& api) {
     if (!int_param(req, "limit", 100, 1, 1000, res, limit) || !int_param(req, "offset", 0, 0, 1LL << 40, res, offset)) return;
     reply_json(res, 200, store_.list_documents(req.matches[1], req.get_param_value("q"), limit, offset));
   });
+  register_repair_routes(api);
   api.route("GET", kBank + "/documents/([^/]+)", [this](const httplib::Request& req, httplib::Response& res, const Knobs&) {
     auto d = store_.document(req.matches[1], req.matches[2]);
     if (!d) return reply_detail(res, 404, "Document not found");
     JsonOut j;
     j.begin_object().field("id", d->id).field("bank_id", d->bank_id).field("original_text", d->content);
     j.field("content_hash", d->content_hash).field("created_at", iso_utc(d->created_at));
-    j.field("updated_at", iso_utc(d->updated_at)).field("memory_unit_count", 1);
+    j.field("updated_at", iso_utc(d->updated_at)).field("memory_unit_count", d->empty ? 0 : 1);
     j.key("nodes_by_fact_type").begin_object().field("world", 1).end_object();
     j.key("tags").begin_array();
     for (const auto& t : d->tags) j.value(t);

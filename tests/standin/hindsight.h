@@ -24,6 +24,7 @@ class HindsightBackend : public Backend {
   void reflect(const httplib::Request& req, httplib::Response& res);
   void operation(const httplib::Request& req, httplib::Response& res);
   void put_bank(const httplib::Request& req, httplib::Response& res);
+  void register_repair_routes(ApiServer& api);  // hindsight_repair.cc
 
   Store store_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

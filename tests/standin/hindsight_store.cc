@@ -132,6 +132,7 @@ Store::Bank& Store::bank_locked(const std::string& bank_id) {
 
 void Store::apply_locked(const std::string& bank_id, PendingDoc&& p, SysTime now) {
   Bank& bank = bank_locked(bank_id);
+  if (p.drop) return;
   Document& d = bank.docs[p.id];
   bool existed = d.times_received > 0;
   if (existed && p.update_mode == "append") {
@@ -149,6 +150,7 @@ void Store::apply_locked(const std::string& bank_id, PendingDoc&& p, SysTime now
   d.metadata = std::move(p.metadata);
   d.entities = std::move(p.entities);
   d.observation_scopes = std::move(p.observation_scopes);
+  d.empty = p.empty;
   // Upsert deletes the old memory units and extracts new ones.
   d.memory_id = new_uuid();
   d.chunk_id = new_uuid();
@@ -238,6 +240,13 @@ RetainResult Store::retain(const std::string& bank_id, RetainInput&& in, const K
     }
   }
 
+  for (auto& d : docs) {
+    if (k.drop_documents_every > 0 && ++documents_seen_ % static_cast<uint64_t>(k.drop_documents_every) == 0) {
+      d.drop = true;
+      ++dropped_documents_;
+    }
+    d.empty = !k.empty_marker.empty() && d.content.find(k.empty_marker) != std::string::npos;
+  }
   bank_locked(bank_id);
   items_received_ += n_items;
   // Resent = the id was accepted by an earlier request; items sharing an id inside this
@@ -290,8 +299,12 @@ RetainResult Store::retain(const std::string& bank_id, RetainInput&& in, const K
     prev = c.done;
     std::string failure = marker_error(groups[i], k.fail_op_marker);
     if (!failure.empty()) c.error = failure;
+    c.stuck = !k.stuck_op_marker.empty() && std::any_of(groups[i].begin(), groups[i].end(), [&](const PendingDoc& d) {
+      return d.content.find(k.stuck_op_marker) != std::string::npos;
+    });
     c.docs = std::move(groups[i]);
-    due_.emplace(c.done, c.id);
+    if (c.stuck) c.done = SysTime::max();
+    else due_.emplace(c.done, c.id);
     op.children.push_back(c.id);
     children_.emplace(c.id, std::move(c));
   }
@@ -305,6 +318,7 @@ RetainResult Store::retain(const std::string& bank_id, RetainInput&& in, const K
 }
 
 std::string Store::child_status_locked(const ChildOp& c, SysTime now) const {
+  if (c.stuck) return "pending";
   if (now < c.start) return "pending";
   if (now < c.done) return "processing";
   return c.error ? "failed" : "completed";
@@ -315,6 +329,7 @@ std::string Store::op_status_locked(const Operation& op, SysTime now) const {
   bool failed = false;
   for (const auto& id : op.children) {
     const ChildOp& c = children_.at(id);
+    if (c.stuck) return "pending";
     if (now < c.done) return "processing";
     failed = failed || c.error.has_value();
   }
@@ -502,7 +517,7 @@ std::string Store::list_documents(const std::string& bank_id, const std::string&
     const Document& d = *rows[i];
     j.begin_object().field("id", d.id).field("bank_id", d.bank_id).field("content_hash", d.content_hash);
     j.field("created_at", iso_utc(d.created_at)).field("updated_at", iso_utc(d.updated_at));
-    j.field("text_length", d.content.size()).field("memory_unit_count", 1);
+    j.field("text_length", d.content.size()).field("memory_unit_count", d.empty ? 0 : 1);
     j.key("tags").begin_array();
     for (const auto& t : d.tags) j.value(t);
     j.end_array();
@@ -614,7 +629,7 @@ void Store::write_stats(JsonOut& j) {
   j.field("unique_document_ids", seen_ids_.size()).field("resent_items", resent_items_);
   j.field("documents", docs).field("banks", banks_.size()).field("operations", ops_.size());
   j.field("pending_operations", pending).field("failed_operations", failed);
-  j.field("replayed_operations", replayed_operations_);
+  j.field("replayed_operations", replayed_operations_).field("dropped_documents", dropped_documents_);
 }
 
 void Store::write_documents(JsonOut& j) {
@@ -655,6 +670,7 @@ void Store::reset() {
   due_.clear();
   seen_ids_.clear();
   retain_requests_ = items_received_ = resent_items_ = replayed_operations_ = 0;
+  documents_seen_ = dropped_documents_ = 0;
 }
 
 }  // namespace standin::hindsight

@@ -29,6 +29,7 @@ struct Document {
   std::string memory_id, chunk_id;  // the stand-in keeps one memory unit and one chunk per document
   SysTime created_at, updated_at;
   uint64_t times_received = 0;
+  bool empty = false;  // extraction produced no memory units (knob empty_marker)
 };
 
 // What a request will write under one document_id, after folding items that share it.
@@ -40,6 +41,7 @@ struct PendingDoc {
   std::vector<std::pair<std::string, std::string>> metadata;
   std::vector<EntityInput> entities;
   std::string update_mode = "replace";
+  bool drop = false, empty = false;  // knobs drop_documents_every, empty_marker
 };
 
 struct RetainResult {
@@ -71,6 +73,10 @@ class Store {
   std::string bank_stats(const std::string& bank_id);
   std::string list_banks(const std::string& q, long long limit, long long offset);
 
+  // POST …/operations/{id}/retry and …/documents/{id}/reprocess (hindsight_repair.cc).
+  RetainResult retry_operation(const std::string& bank_id, const std::string& op_id, const Knobs& k);
+  RetainResult reprocess_document(const std::string& bank_id, const std::string& doc_id);
+
   void write_stats(JsonOut& j);
   void write_documents(JsonOut& j);
   void reset();
@@ -84,6 +90,7 @@ class Store {
     SysTime start, done;
     std::optional<std::string> error;  // set when the operation is to fail
     bool applied = false;
+    bool stuck = false;  // knob stuck_op_marker: never finishes
   };
   struct Operation {
     std::string id, bank_id, fingerprint;
@@ -111,6 +118,7 @@ class Store {
   std::map<std::string, ChildOp> children_;     // children, by id
   std::multimap<SysTime, std::string> due_;     // children not yet applied, by completion time
   std::set<std::string> seen_ids_;              // bank '\n' document_id, every id ever accepted
+  uint64_t documents_seen_ = 0, dropped_documents_ = 0;  // for drop_documents_every
   uint64_t retain_requests_ = 0, items_received_ = 0, resent_items_ = 0, replayed_operations_ = 0;
 };
 

@@ -75,6 +75,9 @@ bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::stri
   if (n == "op_ms") return integer(k.op_ms);
   if (n == "fail_op_marker") return k.fail_op_marker = value, true;
   if (n == "log") return boolean(k.log);
+  if (n == "drop_documents_every") return integer(k.drop_documents_every);
+  if (n == "empty_marker") return k.empty_marker = value, true;
+  if (n == "stuck_op_marker") return k.stuck_op_marker = value, true;
   if (n == "lightrag_version") {
     if (value != "old" && value != "new") return err = "lightrag_version: expected old or new", false;
     return k.lightrag_version = value, true;
@@ -109,6 +112,9 @@ void write_knobs(JsonOut& j, const Knobs& k) {
   j.field("op_ms", k.op_ms);
   j.field("fail_op_marker", k.fail_op_marker);
   j.field("log", k.log);
+  j.field("drop_documents_every", k.drop_documents_every);
+  j.field("empty_marker", k.empty_marker);
+  j.field("stuck_op_marker", k.stuck_op_marker);
   j.field("lightrag_version", k.lightrag_version);
   j.field("max_texts", k.max_texts);
   j.key("now");

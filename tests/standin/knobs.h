@@ -31,6 +31,13 @@ struct Knobs {
   bool respond_malformed = false;  // API routes answer 200 application/json, truncated
   int op_ms = 300;              // async operation: pending -> processing -> done
   std::string fail_op_marker;   // async operations with an item containing it end failed
+  // Hindsight losing work on its own (memconn verify): every K-th document a retain writes is
+  // silently not stored; documents containing empty_marker are stored with no memory units
+  // (until reprocessed); async operations with an item containing stuck_op_marker stay
+  // pending forever (a server killed mid-work).
+  int drop_documents_every = 0;
+  std::string empty_marker;
+  std::string stuck_op_marker;
   bool log = false;             // one stderr line per API request
   // LightRAG: "old" = API 0260 (200 "duplicated"), "new" = 1.5.x (409, 413 on --max-texts).
   std::string lightrag_version = "old";

@@ -1,0 +1,41 @@
+// Every item the inputs hold, read and parsed exactly as ingest reads them: the same format
+// choice, binary-file check, line reader, parser (tags, context, document ids) and --shard
+// filter. For commands that need the items but not resume or sending: dry run and verify.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "core/input_set.h"
+#include "core/item_parser.h"
+#include "core/result.h"
+#include "core/shard.h"
+
+namespace memconn {
+
+// "auto" | "lines" | "jsonl"; auto picks by the path's extension (stdin is lines).
+Result<Format> pick_format(const std::string& format, const std::string& path);
+// Position of the first NUL in the first 8 KiB of fd, or -1: such a file is binary, not text.
+long first_nul(int fd);
+
+struct ItemReadOptions {
+  std::string format = "auto";
+  std::vector<std::string> tags;
+  std::string context;
+  std::optional<Shard> shard;
+};
+
+struct ItemReadSummary {
+  uint64_t items = 0;      // items handed to on_item (in-run duplicates included)
+  uint64_t bad_lines = 0;  // lines that are not a valid item (each reported as file:line)
+  int input_problems = 0;  // files that could not be read at all (each reported)
+};
+
+// Calls on_item for each item in input order; on_item returns false to stop early.
+ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& options, Diagnostics& diag,
+                           const std::function<bool(Item&)>& on_item);
+
+}  // namespace memconn
