@@ -46,7 +46,7 @@ void add_tuning_options(CLI::App& sub, TuningFlags& t) {
 void build_cli(CLI::App& app, CliContext& ctx) {
   auto& g = ctx.global;
   app.description("memconn: move large amounts of text into agent-memory servers (Hindsight, LightRAG) and ask them questions.");
-  app.footer("Environment: HINDSIGHT_API_URL, HINDSIGHT_API_KEY, HINDSIGHT_BANK_ID, MEMCONN_CONFIG, XDG_CONFIG_HOME, NO_COLOR, TERM.\n" +
+  app.footer("Environment: HINDSIGHT_API_URL, HINDSIGHT_API_KEY, HINDSIGHT_BANK_ID, HINDSIGHT_CA_FILE, MEMCONN_CONFIG, XDG_CONFIG_HOME, NO_COLOR, TERM.\n" +
              exit_codes_help());
   app.require_subcommand(1);
   app.fallthrough();
@@ -59,6 +59,8 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   app.add_option("--url", g.url, "Hindsight API URL (env HINDSIGHT_API_URL; default http://localhost:8888)");
   app.add_option("--api-key-file", g.api_key_file, "File holding the API key (or env HINDSIGHT_API_KEY); keys are never printed")
       ->type_name("FILE");
+  app.add_option("--ca-file", g.ca_file, "PEM CA bundle to verify the Hindsight server (env HINDSIGHT_CA_FILE, or [hindsight] ca_file)")
+      ->type_name("FILE");
   app.add_option("--bank", g.bank, "Hindsight bank id (env HINDSIGHT_BANK_ID, or [hindsight] bank)");
   app.add_option("--state", g.state_path, "State file (default state.json beside the config file)")->type_name("FILE");
   app.add_flag("-v,--verbose", g.verbose, "Log one line per HTTP request to stderr (secrets redacted)");
@@ -70,6 +72,7 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   register_dlq(app, ctx);
   register_connectors(app, ctx);
   register_verify(app, ctx);
+  register_doctor(app, ctx);
   register_completion(app, ctx);
 }
 

@@ -21,7 +21,8 @@ void register_query(CLI::App& app, CliContext& ctx);
 void register_dlq(CLI::App& app, CliContext& ctx);
 void register_connectors(CLI::App& app, CliContext& ctx);  // list, sync, trigger, status
 void register_completion(CLI::App& app, CliContext& ctx);
-void register_verify(CLI::App& app, CliContext& ctx);  // hidden: `memconn completion bash`
+void register_verify(CLI::App& app, CliContext& ctx);
+void register_doctor(CLI::App& app, CliContext& ctx);  // hidden: `memconn completion bash`
 
 // Shared option groups.
 void add_tuning_options(CLI::App& sub, TuningFlags& t);

@@ -229,6 +229,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       http.connect_timeout = tuning->connect_timeout;
       http.user_agent = user_agent();
       http.headers = hindsight_auth_headers(defaults->api_key);
+      http.ca_file = defaults->ca_file;
       std::vector<Item> items(indexes.size());
       for (size_t k = 0; k < indexes.size(); ++k) {
         const auto& d = c.entries[indexes[k]];

@@ -183,6 +183,7 @@ int Ingest::run() {
   http.connect_timeout = tuning_.connect_timeout;
   http.user_agent = user_agent();
   http.headers = hindsight_auth_headers(hs_.api_key);
+  http.ca_file = hs_.ca_file;
   HindsightEndpoint ep{hs_.url, hs_.bank};
   Pipeline pipeline(
       po, [&] { return std::make_unique<HindsightSender>(ep, o_.async, http, &share, &control_.abort_transfers); },

@@ -51,6 +51,7 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
   http.user_agent = user_agent();
   http.accept_compressed = true;
   http.headers = hindsight_auth_headers(hs->api_key);
+  http.ca_file = hs->ca_file;
   if (defaults) {
     http.timeout = defaults->timeout;
     http.connect_timeout = defaults->connect_timeout;

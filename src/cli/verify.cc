@@ -204,6 +204,7 @@ int Verify::run() {
   http.user_agent = user_agent();
   http.accept_compressed = true;  // document pages are large and compress well
   http.headers = hindsight_auth_headers(hs_.api_key);
+  http.ca_file = hs_.ca_file;
   HttpClient client(http, nullptr);
   if (auto st = read_server(client); !st) {
     console_.error(st.error().message);

@@ -318,6 +318,7 @@ void read_hindsight(Reader& r, const toml::table& t, HindsightSection& out) {
     else if (key == "api_key") out.api_key = r.secret(v, what);
     else if (key == "api_key_file") out.api_key_file = r.path(v, what);
     else if (key == "bank") out.bank = r.nonempty(v, what);
+    else if (key == "ca_file") out.ca_file = r.path(v, what);
     else r.unknown(k, "[hindsight]");
   }
   not_both_keys(r, t, "hindsight");

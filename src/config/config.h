@@ -32,6 +32,7 @@ struct HindsightSection {
   std::optional<std::string> api_key;
   std::optional<std::string> api_key_file;  // resolved against the config directory
   std::optional<std::string> bank;
+  std::optional<std::string> ca_file;  // resolved against the config directory
 };
 
 struct Defaults {

@@ -55,6 +55,10 @@ Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config
     s.api_key = *k;
   }
 
+  if (g.ca_file) s.ca_file = *g.ca_file, s.ca_file_origin = "--ca-file";
+  else if (auto e = env("HINDSIGHT_CA_FILE"); e && !e->empty()) s.ca_file = *e, s.ca_file_origin = "HINDSIGHT_CA_FILE";
+  else if (cfg.hindsight.ca_file) s.ca_file = *cfg.hindsight.ca_file, s.ca_file_origin = cfg.path + " [hindsight] ca_file";
+
   if (g.bank) s.bank = *g.bank;
   else if (auto e = env("HINDSIGHT_BANK_ID"); e && !e->empty()) s.bank = *e;
   else if (cfg.hindsight.bank) s.bank = *cfg.hindsight.bank;

@@ -16,6 +16,7 @@ struct GlobalOptions {
   std::optional<std::string> api_key_file;
   std::optional<std::string> bank;
   std::optional<std::string> state_path;
+  std::optional<std::string> ca_file;
   bool verbose = false;
   bool quiet = false;
   bool json = false;
@@ -26,6 +27,8 @@ struct HindsightSettings {
   std::string url;
   std::string api_key;  // never printed
   std::string bank;
+  std::string ca_file;         // empty = the system CA store
+  std::string ca_file_origin;  // "--ca-file", "HINDSIGHT_CA_FILE" or the config file's key
 };
 
 // The config named by --config (must exist) or the default location (may be absent).

@@ -19,6 +19,7 @@ struct HttpResponse {
   std::string body;
   std::string retry_after;    // raw Retry-After header, if any
   std::string content_type;
+  std::string date;           // raw Date header, if any (doctor's clock check)
   std::string error;          // transport error text when !transport_ok
   double seconds = 0;
 };

@@ -43,6 +43,7 @@ HttpClient::HttpClient(HttpOptions options, CurlShare* share) : easy_(curl_easy_
   curl_easy_setopt(easy_, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  if (!options_.ca_file.empty()) curl_easy_setopt(easy_, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.user_agent.empty()) curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
 }
 
@@ -66,6 +67,7 @@ size_t HttpClient::on_header(char* data, size_t size, size_t n, void* user) {
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
     if (name == "retry-after") self->current_->retry_after.assign(value);
     if (name == "content-type") self->current_->content_type.assign(value);
+    if (name == "date") self->current_->date.assign(value);
   }
   return size * n;
 }

@@ -22,6 +22,9 @@ struct HttpOptions {
   // Ask for gzip. Worth it for large answers (recall); for small bulk acks, compressing each
   // one costs the server more CPU than the bytes saved on the wire.
   bool accept_compressed = false;
+  // PEM bundle to verify servers with (CURLOPT_CAINFO), for private CAs; empty = the system
+  // store. Proxies come from libcurl's standard variables (https_proxy, NO_PROXY, ...).
+  std::string ca_file;
 };
 
 // Shares DNS and TLS session caches between easy handles. Access is serialized by one

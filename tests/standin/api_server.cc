@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <thread>
 
 #include "http_reply.h"
@@ -70,6 +71,15 @@ void ApiServer::route(const std::string& method, const std::string& pattern, Api
 
 void ApiServer::handle(const ApiHandler& handler, bool open, const httplib::Request& req, httplib::Response& res) {
   Knobs k = faults_.snapshot();
+  {
+    // Like uvicorn: every answer carries a Date header (memconn doctor's clock check).
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    char date[64];
+    gmtime_r(&now, &tm);
+    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    res.set_header("Date", date);
+  }
   uint64_t n = stats_.begin_request(log_entry(req));
   struct InFlight {
     ServerStats& s;

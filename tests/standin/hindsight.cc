@@ -165,9 +165,10 @@ void HindsightBackend::register_routes(ApiServer& api) {
     j.begin_object().field("status", "alive").field("version", "0.9.1").field("uptime_seconds", up).end_object();
     reply_json(res, 200, j.take());
   }, true);
-  api.route("GET", "/version", [](const httplib::Request&, httplib::Response& res, const Knobs&) {
+  api.route("GET", "/version", [](const httplib::Request&, httplib::Response& res, const Knobs& k) {
     reply_json(res, 200,
-               R"({"api_version":"0.9.1","features":{"observations":false,"mcp":true,"worker":true,)"
+               std::string(R"({"api_version":"0.9.1","features":{"observations":false,"mcp":true,"worker":)") +
+               (k.worker_off ? "false," : "true,") +
                R"("bank_config_api":false,"bank_llm_health":true,"file_upload_api":false,"document_export_api":true,)"
                R"("document_import_api":true,"audit_log":false,"llm_trace":false,"store_document_text":true}})");
   }, true);

@@ -38,7 +38,7 @@ bool parse_bool(std::string_view v, bool& out) {
 
 bool is_boolean_knob(std::string_view name) {
   std::string n = normalise(name);
-  return n == "respond_html" || n == "respond_malformed" || n == "log";
+  return n == "respond_html" || n == "respond_malformed" || n == "log" || n == "worker_off";
 }
 
 bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::string& err) {
@@ -78,6 +78,7 @@ bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::stri
   if (n == "drop_documents_every") return integer(k.drop_documents_every);
   if (n == "empty_marker") return k.empty_marker = value, true;
   if (n == "stuck_op_marker") return k.stuck_op_marker = value, true;
+  if (n == "worker_off") return boolean(k.worker_off);
   if (n == "lightrag_version") {
     if (value != "old" && value != "new") return err = "lightrag_version: expected old or new", false;
     return k.lightrag_version = value, true;
@@ -115,6 +116,7 @@ void write_knobs(JsonOut& j, const Knobs& k) {
   j.field("drop_documents_every", k.drop_documents_every);
   j.field("empty_marker", k.empty_marker);
   j.field("stuck_op_marker", k.stuck_op_marker);
+  j.field("worker_off", k.worker_off);
   j.field("lightrag_version", k.lightrag_version);
   j.field("max_texts", k.max_texts);
   j.key("now");

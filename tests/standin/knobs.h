@@ -38,6 +38,7 @@ struct Knobs {
   int drop_documents_every = 0;
   std::string empty_marker;
   std::string stuck_op_marker;
+  bool worker_off = false;      // Hindsight /version reports features.worker false
   bool log = false;             // one stderr line per API request
   // LightRAG: "old" = API 0260 (200 "duplicated"), "new" = 1.5.x (409, 413 on --max-texts).
   std::string lightrag_version = "old";
