@@ -66,7 +66,7 @@ Result<QueryTarget> load_query_target(const GlobalOptions& g, const std::string&
   t.target = tgt.name;
   t.kind = tgt.kind;
   if (tgt.kind == TargetKind::kHindsight) {
-    t.hindsight = HindsightSettings{tgt.url, *key, tgt.bank};
+    t.hindsight = HindsightSettings{tgt.url, *key, tgt.bank, "", ""};
   } else {
     t.url = tgt.url;
     t.api_key = *key;
