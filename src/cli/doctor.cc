@@ -213,7 +213,7 @@ int Doctor::run() {
   } else {
     for (const auto& c : checks_) {
       std::string name = c.name;
-      name.resize(std::max<size_t>(name.size(), 12), ' ');
+      name.resize(std::max<size_t>(name.size() + 1, 13), ' ');
       std::cout << (c.level == Level::Ok ? "ok    " : c.level == Level::Warn ? "warn  " : "FAIL  ") << name << c.detail;
       if (!c.hint.empty()) std::cout << "  (hint: " << c.hint << ")";
       std::cout << "\n";

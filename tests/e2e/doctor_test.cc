@@ -41,7 +41,7 @@ TEST_CASE("doctor: a healthy server and bank pass every check (exit 0), and --js
   };
   REQUIRE(e2e::run_memconn(args({"ingest", t.write("n.txt", "one\n")})).exit_code == 0);
   RunResult r = e2e::run_memconn(args({"doctor"}));
-  CHECK_MESSAGE(r.exit_code == 0, r.out + r.err);
+  CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
   for (const char* c : {"config", "target", "dns", "proxy", "connect", "health", "clock", "version", "async", "credentials",
                         "bank", "state", "dead-letters", "lock"})
     CHECK_MESSAGE(status_of(r.out, c) == "ok", c << "\n" << r.out);

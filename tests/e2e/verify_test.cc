@@ -66,7 +66,7 @@ TEST_CASE("verify: a complete bank exits 0 and counts every document as present"
   std::string path = t.write("notes.jsonl", jsonl(25));
   REQUIRE(e2e::run_memconn(with(s, {"ingest", path})).exit_code == 0);
   RunResult r = e2e::run_memconn(with(s, {"--json", "verify", path}));
-  REQUIRE_MESSAGE(r.exit_code == 0, r.err + r.out);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err << r.out);
   JsonDoc d(r.out);
   CHECK(num(d, "/expected") == 25);
   CHECK(num(d, "/present") == 25);
@@ -112,7 +112,7 @@ TEST_CASE("verify: documents the server silently dropped are reported exactly; -
 
   s.config(R"({"drop_documents_every":0})");
   RunResult rep = e2e::run_memconn(with(s, {"verify", path, "--repair"}));
-  CHECK_MESSAGE(rep.exit_code == 0, rep.err + rep.out);
+  CHECK_MESSAGE(rep.exit_code == 0, rep.err << rep.out);
   CHECK(rep.out.find("repair: 10 re-sent") != std::string::npos);
   CHECK(s.stats().items_received() == 40 + 1 + 10);  // only the lost ones went again
 
@@ -144,7 +144,7 @@ TEST_CASE("verify: edited inputs are stale until --repair sends the new content"
   CHECK(text.out.find("stale   doc-3  " + path + ":4") != std::string::npos);
 
   RunResult rep = e2e::run_memconn(with(s, {"verify", path, "--repair"}));
-  CHECK_MESSAGE(rep.exit_code == 0, rep.err + rep.out);
+  CHECK_MESSAGE(rep.exit_code == 0, rep.err << rep.out);
   RunResult again = e2e::run_memconn(with(s, {"verify", path}));
   CHECK_MESSAGE(again.exit_code == 0, again.out);
   for (const auto& doc : s.documents())
@@ -164,7 +164,7 @@ TEST_CASE("verify: empty documents are reported and --repair asks the server to 
   CHECK(ids_at(d, "/empty_documents") == std::set<std::string>{"hollow"});
 
   RunResult rep = e2e::run_memconn(with(s, {"--json", "verify", path, "--repair"}));
-  CHECK_MESSAGE(rep.exit_code == 0, rep.err + rep.out);
+  CHECK_MESSAGE(rep.exit_code == 0, rep.err << rep.out);
   CHECK(num(JsonDoc(rep.out), "/repair/reprocessed") == 1);
   CHECK(num(JsonDoc(rep.out), "/repair/resent") == 0);
   RunResult again = e2e::run_memconn(with(s, {"verify", path}));
@@ -185,7 +185,7 @@ TEST_CASE("verify: failed operations are listed and --repair retries them throug
 
   s.config(R"({"fail_op_marker":""})");
   RunResult rep = e2e::run_memconn(with(s, {"--json", "verify", path, "--repair"}));
-  CHECK_MESSAGE(rep.exit_code == 0, rep.err + rep.out);
+  CHECK_MESSAGE(rep.exit_code == 0, rep.err << rep.out);
   CHECK(num(JsonDoc(rep.out), "/repair/operations_retried") == 1);
   RunResult again = verify_until_clean(s, path);
   CHECK_MESSAGE(again.exit_code == 0, again.out);
