@@ -20,9 +20,9 @@ TEST_CASE("expected documents: present, stale, missing, unexpected and ambiguous
   CHECK(e.mark_present("zz", sha256_hex("x")) == ExpectedDocuments::Match::Unexpected);
   CHECK(e.mark_present("a", "abc123") == ExpectedDocuments::Match::Unchecked);  // not a SHA-256: no verdict
   CHECK(e.missing() == 1);
-  CHECK_FALSE(e.flags("c") & ExpectedDocuments::kPresent);
+  CHECK((e.flags("c") & ExpectedDocuments::kPresent) == 0);
   CHECK(e.count(ExpectedDocuments::kStale) == 1);
-  CHECK(e.flags("b") & ExpectedDocuments::kStale);
+  CHECK((e.flags("b") & ExpectedDocuments::kStale) != 0);
   e.set_flag("a", ExpectedDocuments::kEmpty);
   CHECK(e.count(ExpectedDocuments::kEmpty) == 1);
   CHECK(e.flags("nope") == 0);
