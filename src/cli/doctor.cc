@@ -187,8 +187,13 @@ void Doctor::check_files(const std::string& state_path) {
 int Doctor::run() {
   auto cfg = load_settings_config(g_, env_);
   if (!cfg) {
-    add("config", Level::Fail, cfg.error().message, "fix the config file or pass --config");
-  } else {
+    // Like every command: a config that cannot be read is one error line and exit 3, since
+    // no later check would mean anything.
+    Console console = make_console(g_);
+    console.error(cfg.error().message);
+    return cfg.error().exit_code;
+  }
+  {
     bool exists = g_.config_path || std::filesystem::exists(cfg->path);
     add("config", Level::Ok, exists ? cfg->path : "no config file at " + cfg->path + " (flags and environment only)");
     auto hs = resolve_hindsight(g_, *cfg, env_, false);

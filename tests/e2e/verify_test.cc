@@ -82,7 +82,7 @@ TEST_CASE("verify: a complete bank exits 0 and counts every document as present"
   CHECK(text.err.empty());
 }
 
-TEST_CASE("verify: documents the server silently dropped are reported exactly; --repair restores them") {
+TEST_CASE("verify: documents the server silently dropped are reported exactly and --repair restores them") {
   Standin s({"--drop-documents-every", "4"});
   TempDir t;
   std::string path = t.write("notes.txt", [] {
