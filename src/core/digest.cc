@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <cstring>
 #include <random>
@@ -9,19 +10,28 @@
 namespace memconn {
 
 Sha256 sha256(std::string_view data) {
-  Sha256 out{};
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
+  // The one-shot SHA256() into the caller's buffer: EVP_Digest(EVP_sha256()) looks the
+  // algorithm up again on every call (a lock and a table search in OpenSSL 3), which cost
+  // more than hashing a short line.
+  Sha256 out;
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
   return out;
 }
 
-std::string to_hex(const unsigned char* data, size_t n) {
+void append_hex(std::string& out, const unsigned char* data, size_t n) {
   static const char kHex[] = "0123456789abcdef";
-  std::string s(n * 2, '0');
+  size_t at = out.size();
+  out.resize(at + n * 2);
+  char* p = out.data() + at;
   for (size_t i = 0; i < n; ++i) {
-    s[2 * i] = kHex[data[i] >> 4];
-    s[2 * i + 1] = kHex[data[i] & 0xF];
+    p[2 * i] = kHex[data[i] >> 4];
+    p[2 * i + 1] = kHex[data[i] & 0xF];
   }
+}
+
+std::string to_hex(const unsigned char* data, size_t n) {
+  std::string s;
+  append_hex(s, data, n);
   return s;
 }
 
