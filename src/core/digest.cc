@@ -2,19 +2,33 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <cstring>
 #include <random>
 
 namespace memconn {
 
+namespace {
+// OpenSSL 3 looks an algorithm up (a global rwlock and a hash table) on every EVP_sha256()
+// use, and even the one-shot SHA256() does so internally, which costs more than hashing a
+// short line. So the algorithm is fetched once, and each thread keeps one context.
+struct DigestContext {
+  EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~DigestContext() {
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(md);
+  }
+};
+}  // namespace
+
 Sha256 sha256(std::string_view data) {
-  // The one-shot SHA256() into the caller's buffer: EVP_Digest(EVP_sha256()) looks the
-  // algorithm up again on every call (a lock and a table search in OpenSSL 3), which cost
-  // more than hashing a short line.
+  thread_local DigestContext d;
   Sha256 out;
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
+  unsigned int len = 0;
+  if (!d.md || !d.ctx || !EVP_DigestInit_ex2(d.ctx, d.md, nullptr) || !EVP_DigestUpdate(d.ctx, data.data(), data.size()) ||
+      !EVP_DigestFinal_ex(d.ctx, out.data(), &len))
+    EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);  // never expected
   return out;
 }
 
