@@ -114,7 +114,9 @@ void Ledger::delivered(const std::vector<const Item*>& items, bool already_prese
     std::map<uint32_t, std::vector<uint64_t>> touched;
     for (const auto* it : items) {
       settle(*it);
-      touched[it->origin.source].push_back(it->origin.line);
+      auto& lines = touched[it->origin.source];
+      if (lines.empty()) lines.reserve(items.size());
+      lines.push_back(it->origin.line);
       if (!operation_id.empty()) ops_[operation_id].insert(it->origin.source);
     }
     if (observer_)
