@@ -22,7 +22,8 @@ bool CommitJournal::open_locked() {
 }
 
 void CommitJournal::record(const std::string& key, const FileCheckpoint& cp, const std::vector<uint64_t>& settled) {
-  std::string line;
+  thread_local std::string line;  // one record per acknowledged batch: keep the buffer
+  line.clear();
   JsonWriter w(line);
   const auto& f = cp.fingerprint;
   w.begin_object().key("key").value(key).key("dev").value(f.dev).key("ino").value(f.ino).key("size").value(f.size);
@@ -32,19 +33,27 @@ void CommitJournal::record(const std::string& key, const FileCheckpoint& cp, con
   w.end_array().end_object();
   line.push_back('\n');
   std::unique_lock<std::mutex> lock(mu_);
-  queued_.append(line);
   // Group commit: if another worker is writing, it takes this record along in its next
   // write() (before returning), so N workers acknowledging at once cost one syscall, not N.
-  if (writing_) return;
+  if (writing_) {
+    queued_.append(line);
+    return;
+  }
   writing_ = true;
+  if (open_locked()) {  // nobody else is writing: this record goes out as is
+    lock.unlock();
+    ssize_t n = ::write(fd_, line.data(), line.size());
+    (void)n;
+    lock.lock();
+  }
   while (!queued_.empty()) {
-    std::string batch;
-    batch.swap(queued_);
+    writing_buf_.clear();
+    writing_buf_.swap(queued_);  // both keep their capacity from group to group
     bool open = open_locked();
     lock.unlock();
     if (open) {
       // One write() per group on O_APPEND: records never interleave or tear mid-file.
-      ssize_t n = ::write(fd_, batch.data(), batch.size());
+      ssize_t n = ::write(fd_, writing_buf_.data(), writing_buf_.size());
       (void)n;
     }
     lock.lock();

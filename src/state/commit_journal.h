@@ -41,6 +41,7 @@ class CommitJournal {
   std::mutex mu_;  // guards queued_, writing_, fd_ (the one writer uses fd_ unlocked while writing_)
   std::condition_variable idle_;  // signalled when writing_ drops, for checkpoint()
   std::string queued_;  // records waiting for the current writer's next write()
+  std::string writing_buf_;  // the group being written; only the writer (writing_) touches it
   bool writing_ = false;
   int fd_ = -1;
 };
