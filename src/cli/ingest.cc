@@ -16,6 +16,7 @@
 #include "core/batcher.h"
 #include "state/commit_journal.h"
 #include "core/digest.h"
+#include "core/document_order.h"
 #include "core/exit_codes.h"
 #include "targets/hindsight.h"
 #include "core/input_set.h"
@@ -98,6 +99,8 @@ class Ingest {
   uint64_t total_bytes_ = 0;
   int input_problems_ = 0;          // written by the reader thread before the pipeline ends
   std::atomic<uint64_t> skipped_{0};  // lines already committed by earlier runs
+  DocumentParts parts_;                // reader thread only: documents begun in this run
+  std::atomic<uint64_t> documents_{0};  // first parts read (set by the reader, read at the end)
   std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
   std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
   std::mutex resume_mu_;            // guards resumables_ and resumed_from_
@@ -348,10 +351,13 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       if (++utf8_warnings <= 5)
         console_.warn(src.display + ":" + std::to_string(l.number) + ": invalid UTF-8 replaced with U+FFFD");
     }
-    if (dedup.seen(item.fingerprint)) {
+    // Identical text under a content-hash id is the same document again; under an explicit
+    // id it is another part of that document (a second "ok" in a chat), never dropped.
+    if (!item.explicit_id && dedup.seen(item.fingerprint)) {
       ledger_->duplicate();
       continue;
     }
+    if (parts_.mark(item)) ++documents_;
     ++seq;
     unpublished.push_back(item.origin);
     batcher.add(std::move(item), ready);
@@ -426,6 +432,7 @@ int Ingest::finish() {
 
   IngestReport r;
   r.counters = c;
+  r.documents = documents_.load();
   r.elapsed_s = elapsed;
   r.dead_letter = dead_letters_->written() > 0 ? dead_letter_path_ : "";
   r.operation_ids = ledger_->operation_ids();
@@ -459,7 +466,8 @@ int Ingest::dry_run() {
     for (const auto& it : b.items) items.push_back(&it);
     std::cout << retain_body(items, o_.async, o_.async ? uuid_v4() : "") << '\n';
   };
-  uint64_t count = 0, bad = 0;
+  uint64_t count = 0, bad = 0, documents = 0;
+  DocumentParts parts;
   for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
     const auto& src = inputs_.sources[i];
     int fd = src.path == "-" ? STDIN_FILENO : ::open(src.path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -489,7 +497,8 @@ int Ingest::dry_run() {
         console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error);
         ++bad;
       }
-      if (r.status != ParseStatus::Item || dedup.seen(item.fingerprint)) continue;
+      if (r.status != ParseStatus::Item || (!item.explicit_id && dedup.seen(item.fingerprint))) continue;
+      if (parts.mark(item)) ++documents;
       ++count;
       batcher.add(std::move(item), ready);
       for (auto& b : ready) print(b);
@@ -499,7 +508,8 @@ int Ingest::dry_run() {
   }
   if (auto b = batcher.flush()) print(*b);
   std::cout.flush();
-  console_.info("dry run: " + std::to_string(count) + " items would be sent to bank " + hs_.bank + " at " + hs_.url);
+  console_.info("dry run: " + std::to_string(count) + " items would be sent as " + std::to_string(documents) +
+                " documents to bank " + hs_.bank + " at " + hs_.url);
   return bad > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }
 

@@ -36,7 +36,10 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
         std::vector<const Item*> items;
         items.reserve(batch->items.size());
         for (const auto& it : batch->items) items.push_back(&it);
-        if (!deliver(*senders[i], std::move(items), rng)) break;
+        // Settled whatever happens, so a later part never waits for a worker that gave up.
+        bool go = order_.wait_turn(items, control_) && deliver(*senders[i], items, rng);
+        order_.settled(items);
+        if (!go) break;
       }
       {
         std::lock_guard<std::mutex> lock(done_mu);
@@ -46,7 +49,11 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
     });
   }
   std::thread reader([&] {
-    produce([&](Batch b) { return !control_.stopping() && queue.push(std::move(b)); });
+    produce([&](Batch b) {
+      if (control_.stopping()) return false;
+      order_.enlist(b);  // in queue order, so a document's parts keep their order
+      return queue.push(std::move(b));
+    });
     queue.close();
   });
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "core/document_order.h"
 #include "core/item.h"
 #include "core/ledger.h"
 #include "core/retry_policy.h"
@@ -49,6 +50,7 @@ class Pipeline {
   SenderFactory make_sender_;
   Ledger& ledger_;
   RunControl& control_;
+  DocumentOrder order_;
   CircuitBreaker breaker_;
   RateLimiter rate_;
 };

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "core/item_parser.h"
 #include "core/json_writer.h"
 
 namespace memconn {
@@ -18,9 +19,10 @@ std::string retain_body(const std::vector<const Item*>& items, bool async, const
   std::string s;
   s.reserve(n);
   s.append("{\"items\":[");
-  for (size_t i = 0; i < items.size(); ++i) {
+  auto bodies = fold_documents(items);
+  for (size_t i = 0; i < bodies.size(); ++i) {
     if (i) s.push_back(',');
-    s.append(items[i]->json);
+    s.append(bodies[i]);
   }
   s.append("],\"async\":");
   s.append(async ? "true" : "false");
