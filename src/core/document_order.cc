@@ -63,7 +63,11 @@ void DocumentOrder::settled(const std::vector<const Item*>& items) {
 
 bool DocumentParts::mark(Item& item) {
   if (!item.explicit_id) return true;
-  if (begun_.insert(fingerprint64(sha256(item.document_id))).second) return true;
+  uint64_t added = stored_text(item.content).size();
+  auto [pos, fresh] = length_.emplace(fingerprint64(sha256(item.document_id)), added);
+  if (fresh) return true;
+  item.doc_offset = pos->second;
+  pos->second += 1 + added;  // parts are "\n"-joined
   item.append = true;
   item.json = encode_memory_item(item);
   return false;

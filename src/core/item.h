@@ -29,6 +29,9 @@ struct Item {
   // Not the document's first part in this run: sent with update_mode "append".
   bool append = false;
   uint64_t part = 0;  // place in its document's queue (DocumentOrder), set when enqueued
+  // For an append: length of the document's stored text before this part (stored_text()
+  // units), to tell after a lost acknowledgement whether the part is already there.
+  uint64_t doc_offset = 0;
   uint64_t fingerprint = 0;  // content+id identity for in-run duplicate detection
   Origin origin;
   std::string json;      // the item serialized for the target, built once in the reader thread

@@ -237,6 +237,17 @@ std::vector<std::string> fold_documents(const std::vector<const Item*>& items) {
   return out;
 }
 
+std::string stored_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    bool strip = c <= 0x08 || c == 0x0b || c == 0x0c || (c >= 0x0e && c <= 0x1f) || c == 0x7f;
+    if (!strip) out.push_back(ch);
+  }
+  return out;
+}
+
 Format format_for_path(std::string_view path) {
   auto ends_with = [&](std::string_view suf) {
     return path.size() >= suf.size() && path.substr(path.size() - suf.size()) == suf;

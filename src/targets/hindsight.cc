@@ -72,6 +72,41 @@ SendResult HindsightSender::send(const std::vector<const Item*>& items, const st
   return r;
 }
 
+PartState HindsightSender::part_state(const std::vector<const Item*>& parts, std::string& detail) {
+  const Item& head = *parts.front();
+  HttpRequest req{"GET", bank_url(ep_, "/documents/" + url_escape(head.document_id)), "", {}};
+  HttpResponse resp = client_.perform(req);
+  std::string part;
+  for (const Item* p : parts) {
+    if (p != parts.front()) part.push_back('\n');
+    part += p->content;
+  }
+  part = stored_text(part);
+  if (resp.transport_ok && resp.status == 404) {
+    if (head.doc_offset == 0) return PartState::NotLanded;
+    detail = "document " + head.document_id + " is gone from the server";
+    return PartState::Changed;
+  }
+  if (!resp.transport_ok || resp.status != 200) {
+    detail = error_message(resp);
+    return PartState::Unreachable;
+  }
+  simdjson::dom::element doc;
+  std::string_view text;
+  if (parser_->parse(resp.body).get(doc) || doc["original_text"].get_string().get(text)) {
+    detail = "unexpected answer to GET document (HTTP 200): " + one_line(resp.body, 120);
+    return PartState::Unreachable;
+  }
+  std::string stored = stored_text(text);
+  if (stored.size() == head.doc_offset) return PartState::NotLanded;
+  if (stored.size() == head.doc_offset + 1 + part.size() && stored.ends_with(part) &&
+      stored[head.doc_offset] == '\n')
+    return PartState::Landed;
+  detail = "document " + head.document_id + " holds " + std::to_string(stored.size()) + " characters, expected " +
+           std::to_string(head.doc_offset) + " or " + std::to_string(head.doc_offset + 1 + part.size());
+  return PartState::Changed;
+}
+
 bool parse_operation_status(const std::string& body, OperationStatus& out) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;

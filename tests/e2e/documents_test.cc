@@ -94,3 +94,23 @@ TEST_CASE("documents: interleaved conversations larger than one request arrive w
     CHECK(s.stats()["responses.400"] == 0);
   }
 }
+
+TEST_CASE("documents: a lost acknowledgement of an append never doubles text (sync and async)") {
+  for (bool async : {false, true}) {
+    CAPTURE(async);
+    // One request in five is processed and then its connection is cut: memconn cannot know
+    // whether those parts landed.
+    Standin s({"--drop-rate", "0.2", "--seed", "7", "--op-ms", "20"});
+    TempDir t;
+    std::map<std::string, std::string> expected;
+    std::string path = t.write("chats.jsonl", conversations(5, 20, expected));
+    std::vector<std::string> a = cmd(s, {"ingest", path, "--batch-size", "4", "--workers", "3"});
+    if (async) a.insert(a.end(), {"--async", "--wait"});
+    RunResult r = e2e::run_memconn(a);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(s.stats()["faults.dropped"] > 0);
+    auto docs = by_id(s.documents());
+    REQUIRE(docs.size() == expected.size());
+    for (const auto& [id, text] : expected) CHECK_MESSAGE(docs[id].content == text, id);
+  }
+}
