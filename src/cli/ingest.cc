@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <unordered_set>
 
 #include "cli/console.h"
 #include "state/dead_letter.h"
@@ -74,6 +75,8 @@ class Ingest {
   int dry_run();
   void produce(const std::function<bool(Batch)>& emit);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
+  std::unordered_set<std::string> rescan_documents(int fd, const std::string& name, uint64_t line,
+                                                   const LineRanges& settled_ahead);
   void checkpoint(bool force);
   Status update_and_save(bool force);
   int wait_for_operations();
@@ -293,13 +296,18 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       resumables_[idx] = Resumable{key, *fp};
     }
   }
+  auto format = *pick_format(o_.format, src.path);
+  // Documents this file began before the resume point: their next part is an append whose
+  // earlier part may have landed unacknowledged when the last run died (checked first).
+  std::unordered_set<std::string> resumed_docs;
+  if (format == Format::Jsonl && (line > 0 || !settled_ahead.empty()))
+    resumed_docs = rescan_documents(fd, src.display, line, settled_ahead);
   if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
     ++input_problems_;
     return true;
   }
   ledger_->start_source(idx, offset, line);
-  auto format = *pick_format(o_.format, src.path);
   ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
   LineReader reader(fd, offset, line + 1);
   Line l;
@@ -358,6 +366,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       continue;
     }
     if (parts_.mark(item)) ++documents_;
+    if (!resumed_docs.empty() && item.append && resumed_docs.erase(item.document_id)) item.verify = true;
     ++seq;
     unpublished.push_back(item.origin);
     batcher.add(std::move(item), ready);
@@ -377,6 +386,29 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   }
   ledger_->source_done(idx);
   return true;
+}
+
+std::unordered_set<std::string> Ingest::rescan_documents(int fd, const std::string& name, uint64_t line,
+                                                         const LineRanges& settled_ahead) {
+  // Re-reads (without sending) the lines earlier runs delivered, so each document's length
+  // so far is known again and its next part goes as an append, not a replace.
+  std::unordered_set<std::string> begun;
+  uint64_t last = line;
+  if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
+  ItemParser parser(Format::Jsonl, ParseOptions{o_.tags, o_.context, name});
+  LineReader reader(fd, 0, 1);
+  Line l;
+  size_t ahead = 0;
+  while (reader.next(l) && l.number <= last) {
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
+    bool delivered = l.number <= line || (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number);
+    if (!delivered) continue;
+    Item item;
+    if (parser.parse(l.text, Origin{}, item).status != ParseStatus::Item || !item.explicit_id) continue;
+    parts_.mark(item);
+    begun.insert(item.document_id);
+  }
+  return begun;
 }
 
 void Ingest::checkpoint(bool force) {

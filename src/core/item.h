@@ -32,6 +32,9 @@ struct Item {
   // For an append: length of the document's stored text before this part (stored_text()
   // units), to tell after a lost acknowledgement whether the part is already there.
   uint64_t doc_offset = 0;
+  // An append that an interrupted earlier run may already have delivered: checked against
+  // the server before it is sent.
+  bool verify = false;
   uint64_t fingerprint = 0;  // content+id identity for in-run duplicate detection
   Origin origin;
   std::string json;      // the item serialized for the target, built once in the reader thread

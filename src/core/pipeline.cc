@@ -89,6 +89,14 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
   // sent again would append twice. (Async retries reuse the operation_id, which the
   // server deduplicates, so they need no check.)
   std::vector<const Item*> unsure;  // append parts that may have landed; checked before the next attempt
+  if (!sender.wants_operation_ids()) {
+    // A document's first part after a resume may have landed in the interrupted run.
+    unsure = appends_in(items);
+    std::erase_if(unsure, [&](const Item* it) {
+      return std::none_of(items.begin(), items.end(),
+                          [&](const Item* v) { return v->verify && v->document_id == it->document_id; });
+    });
+  }
   for (;;) {
     if (control_.stopping()) return false;
     if (!unsure.empty()) {
@@ -188,11 +196,16 @@ bool Pipeline::settle_doubt(BatchSender& sender, std::vector<const Item*>& items
     for (const Item* it : unsure)
       if (it->document_id == unsure.front()->document_id) parts.push_back(it);
     std::string detail;
-    PartState state = sender.part_state(parts, detail);
+    size_t landed = 0;
+    PartState state = sender.part_state(parts, landed, detail);
     if (state == PartState::Unreachable) return false;  // the rest stay unsure
     auto in_parts = [&](const Item* it) { return std::find(parts.begin(), parts.end(), it) != parts.end(); };
     std::erase_if(unsure, in_parts);
     if (state == PartState::NotLanded) continue;
+    if (state == PartState::Landed && landed < parts.size()) {
+      // The rest of the part goes as an append after what landed (offsets are per item).
+      parts.resize(landed);
+    }
     std::erase_if(items, in_parts);
     if (state == PartState::Landed) {
       ledger_.delivered(parts, false, "");

@@ -23,7 +23,7 @@ struct SendResult {
 // acknowledgement was lost.
 enum class PartState {
   NotLanded,    // the document is as it was before the part: send it
-  Landed,       // the part is there: sending it again would double it
+  Landed,       // the first `landed` items of the part are there: sending them again would double them
   Changed,      // neither: someone else changed the document; sending could double text
   Unreachable,  // could not ask; ask again later
 };
@@ -37,8 +37,9 @@ class BatchSender {
   virtual bool wants_operation_ids() const { return false; }
   // parts: the items of one document in one request, in order, the first an append.
   // Targets without appends never see one.
-  virtual PartState part_state(const std::vector<const Item*>& parts, std::string& detail) {
+  virtual PartState part_state(const std::vector<const Item*>& parts, size_t& landed, std::string& detail) {
     (void)parts;
+    (void)landed;
     (void)detail;
     return PartState::NotLanded;
   }

@@ -3,8 +3,12 @@
 // the Hindsight stand-in, which folds items sharing an id in a sync request, answers 400 for a
 // repeated id in an async request, replaces on upsert and appends on update_mode "append".
 #include <doctest/doctest.h>
+#include <signal.h>
 
+#include <chrono>
 #include <map>
+#include <random>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -113,4 +117,41 @@ TEST_CASE("documents: a lost acknowledgement of an append never doubles text (sy
     REQUIRE(docs.size() == expected.size());
     for (const auto& [id, text] : expected) CHECK_MESSAGE(docs[id].content == text, id);
   }
+}
+
+TEST_CASE("documents: torture - conversation JSONL, 5% 503, 1% lost acks, kill -9s: each document equals its source") {
+  constexpr int kConvs = 60, kTurns = 100, kKills = 6;
+  Standin s({"--fail-rate", "0.05", "--drop-rate", "0.01", "--retry-after", "0", "--seed", "11"});
+  TempDir t;
+  std::map<std::string, std::string> expected;
+  std::string path = t.write("chats.jsonl", conversations(kConvs, kTurns, expected));
+  std::vector<std::string> a{"ingest", path, "--bank", "b1", "--url", s.url(), "--state", t.file("state/state.json"),
+                             "--workers", "4", "--batch-size", "8"};
+  std::mt19937 rng(20261127);
+  std::uniform_int_distribution<int> when_ms(150, 600);
+  int killed = 0;
+  for (int k = 0; k < kKills; ++k) {
+    pid_t pid = e2e::spawn_memconn(a, {}, t.file("out"), t.file("err"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(when_ms(rng)));
+    if (::kill(pid, SIGKILL) == 0) ++killed;
+    e2e::wait_exit(pid, 30);
+  }
+  a.push_back("--json");
+  RunResult r = e2e::run_memconn(a, {.timeout_s = 120});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  // The killed runs were cut off mid-way: the last run resumed and still had work to do.
+  CHECK(num(r.out, "/skipped") > 0);
+  CHECK(num(r.out, "/sent") > 0);
+  auto docs = by_id(s.documents());
+  REQUIRE(docs.size() == expected.size());
+  int equal = 0;
+  for (const auto& [id, text] : expected) {
+    CHECK_MESSAGE(docs[id].content == text, id);
+    equal += docs[id].content == text;
+  }
+  CHECK_FALSE(e2e::file_exists(t.file("state/dead-letter.jsonl")));
+  auto st = s.stats();
+  MESSAGE("document torture: documents=" << kConvs << " turns=" << kConvs * kTurns << " kills=" << killed
+                                         << " dropped_acks=" << st["faults.dropped"] << " 503s=" << st["faults.503"]
+                                         << " equal=" << equal);
 }
