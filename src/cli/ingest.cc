@@ -75,7 +75,8 @@ class Ingest {
   int dry_run();
   void produce(const std::function<bool(Batch)>& emit);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
-  std::unordered_set<std::string> rescan_documents(int fd, const std::string& name, uint64_t line,
+  void apply_unit(Item& item, const SourceSpec& src) const;
+  std::unordered_set<std::string> rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
                                                    const LineRanges& settled_ahead);
   void checkpoint(bool force);
   Status update_and_save(bool force);
@@ -300,8 +301,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   // Documents this file began before the resume point: their next part is an append whose
   // earlier part may have landed unacknowledged when the last run died (checked first).
   std::unordered_set<std::string> resumed_docs;
-  if (format == Format::Jsonl && (line > 0 || !settled_ahead.empty()))
-    resumed_docs = rescan_documents(fd, src.display, line, settled_ahead);
+  if ((format == Format::Jsonl || o_.unit == "file") && (line > 0 || !settled_ahead.empty()))
+    resumed_docs = rescan_documents(fd, src, format, line, settled_ahead);
   if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
     ++input_problems_;
@@ -359,6 +360,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       if (++utf8_warnings <= 5)
         console_.warn(src.display + ":" + std::to_string(l.number) + ": invalid UTF-8 replaced with U+FFFD");
     }
+    apply_unit(item, src);
     // Identical text under a content-hash id is the same document again; under an explicit
     // id it is another part of that document (a second "ok" in a chat), never dropped.
     if (!item.explicit_id && dedup.seen(item.fingerprint)) {
@@ -388,14 +390,23 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   return true;
 }
 
-std::unordered_set<std::string> Ingest::rescan_documents(int fd, const std::string& name, uint64_t line,
+void Ingest::apply_unit(Item& item, const SourceSpec& src) const {
+  if (o_.unit != "file") return;
+  // The file is the document: its lines are parts under one id, so a grown file appends its
+  // new lines and a replaced one starts over with a replace.
+  item.document_id = o_.id_prefix + src.name;
+  item.explicit_id = true;
+  item.json = encode_memory_item(item);
+}
+
+std::unordered_set<std::string> Ingest::rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
                                                          const LineRanges& settled_ahead) {
   // Re-reads (without sending) the lines earlier runs delivered, so each document's length
   // so far is known again and its next part goes as an append, not a replace.
   std::unordered_set<std::string> begun;
   uint64_t last = line;
   if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
-  ItemParser parser(Format::Jsonl, ParseOptions{o_.tags, o_.context, name});
+  ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
   LineReader reader(fd, 0, 1);
   Line l;
   size_t ahead = 0;
@@ -404,7 +415,9 @@ std::unordered_set<std::string> Ingest::rescan_documents(int fd, const std::stri
     bool delivered = l.number <= line || (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number);
     if (!delivered) continue;
     Item item;
-    if (parser.parse(l.text, Origin{}, item).status != ParseStatus::Item || !item.explicit_id) continue;
+    if (parser.parse(l.text, Origin{}, item).status != ParseStatus::Item) continue;
+    apply_unit(item, src);
+    if (!item.explicit_id) continue;
     parts_.mark(item);
     begun.insert(item.document_id);
   }
@@ -529,6 +542,7 @@ int Ingest::dry_run() {
         console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error);
         ++bad;
       }
+      if (r.status == ParseStatus::Item) apply_unit(item, src);
       if (r.status != ParseStatus::Item || (!item.explicit_id && dedup.seen(item.fingerprint))) continue;
       if (parts.mark(item)) ++documents;
       ++count;

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <thread>
@@ -154,4 +155,60 @@ TEST_CASE("documents: torture - conversation JSONL, 5% 503, 1% lost acks, kill -
   MESSAGE("document torture: documents=" << kConvs << " turns=" << kConvs * kTurns << " kills=" << killed
                                          << " dropped_acks=" << st["faults.dropped"] << " 503s=" << st["faults.503"]
                                          << " equal=" << equal);
+}
+
+TEST_CASE("documents: --unit file - one document per note (id = prefix + relative path), an edited note is re-sent whole, a grown transcript appends only its new part") {
+  Standin s;
+  TempDir t;
+  t.write("notes/a.md", "# Alpha\nfirst line\nsecond line\n");
+  t.write("notes/sub/b.txt", "bravo\n");
+  std::string transcript = t.write("notes/call.log", "A: hello\nB: hi\n");
+  std::vector<std::string> a{"--url", s.url(), "--bank", "b1", "--state", t.file("state.json"), "--json", "ingest",
+                             t.file("notes"), "--unit", "file", "--id-prefix", "kb/"};
+  RunResult r = e2e::run_memconn(a);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(num(r.out, "/documents") == 3);
+  auto docs = by_id(s.documents());
+  REQUIRE(docs.size() == 3);
+  CHECK(docs["kb/a.md"].content == "# Alpha\nfirst line\nsecond line");
+  CHECK(docs["kb/sub/b.txt"].content == "bravo");
+  CHECK(docs["kb/call.log"].content == "A: hello\nB: hi");
+
+  // The transcript grows; the note is edited in place (same size, different text).
+  {
+    std::FILE* f = std::fopen(transcript.c_str(), "a");
+    REQUIRE(f);
+    std::fputs("A: how are you?\nB: fine\n", f);
+    std::fclose(f);
+  }
+  t.write("notes/a.md", "# Alpha\nfirst LINE\nsecond line\n");
+  long long before = s.stats().retain_requests();
+  r = e2e::run_memconn(a);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  docs = by_id(s.documents());
+  CHECK(docs["kb/call.log"].content == "A: hello\nB: hi\nA: how are you?\nB: fine");
+  CHECK(docs["kb/a.md"].content == "# Alpha\nfirst LINE\nsecond line");
+  CHECK(docs["kb/sub/b.txt"].content == "bravo");
+  // Only the transcript's new lines travelled, as an append; the note went whole, as a replace.
+  bool saw_append = false;
+  for (const auto& req : s.requests()) {
+    if (req.method != "POST" || req.body.find("how are you") == std::string::npos) continue;
+    saw_append = true;
+    CHECK(req.body.find("A: hello") == std::string::npos);
+    CHECK(req.body.find("\"update_mode\":\"append\"") != std::string::npos);
+  }
+  CHECK(saw_append);
+  CHECK(s.stats().retain_requests() > before);
+}
+
+TEST_CASE("documents: --unit line keeps one document per line, --unit rejects other values (exit 2)") {
+  Standin s;
+  TempDir t;
+  std::string path = t.write("in.txt", "one\ntwo\n");
+  RunResult r = e2e::run_memconn(cmd(s, {"--json", "ingest", path, "--unit", "line"}));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(num(r.out, "/documents") == 2);
+  CHECK(s.documents().size() == 2);
+  r = e2e::run_memconn(cmd(s, {"ingest", path, "--unit", "chapter"}));
+  CHECK(r.exit_code == 2);
 }

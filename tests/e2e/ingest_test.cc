@@ -278,7 +278,7 @@ TEST_CASE("ingest: --max-batch-bytes bounds every request body; a bigger item tr
   }
 }
 
-TEST_CASE("ingest: async requests never carry one document_id twice; items sharing an id form one document") {
+TEST_CASE("ingest: async requests never carry one document_id twice, items sharing an id form one document") {
   Standin s({"--op-ms", "20"});
   TempDir t;
   std::string text;
