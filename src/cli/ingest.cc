@@ -554,8 +554,8 @@ int Ingest::dry_run() {
   }
   if (auto b = batcher.flush()) print(*b);
   std::cout.flush();
-  console_.info("dry run: " + std::to_string(count) + " items would be sent as " + std::to_string(documents) +
-                " documents to bank " + hs_.bank + " at " + hs_.url);
+  console_.info("dry run: " + std::to_string(documents) + " documents; " + std::to_string(count) +
+                " items would be sent to bank " + hs_.bank + " at " + hs_.url);
   return bad > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }
 

@@ -72,7 +72,7 @@ TEST_CASE("document parts: the first part of a document replaces, later parts ap
   CHECK(a.json.find("update_mode") == std::string::npos);
 }
 
-TEST_CASE("fold_documents: parts sharing an explicit id become one item, in order; other items stay") {
+TEST_CASE("fold_documents: parts sharing an explicit id become one item, in order - other items stay") {
   Item a = part("c1", "a"), x = part("", "x"), b = part("c1", "b"), c = part("c2", "c");
   auto bodies = fold_documents({&a, &x, &b, &c});
   REQUIRE(bodies.size() == 3);
