@@ -37,7 +37,7 @@ _memconn_is_subcommand() {
 _memconn_takes_value() {
   case $2 in
     '') case $1 in -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    ingest) case $1 in -f | --format | --glob | --tags | --context | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --max-outage | --drain-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    ingest) case $1 in -f | --format | --unit | --id-prefix | --glob | --tags | --context | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --max-outage | --drain-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
     recall) case $1 in --budget | --max-tokens | --types | --tags | --tags-match | --query-timestamp | --connector | --mode | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
     reflect) case $1 in --budget | --max-tokens | --context | --tags | --tags-match | --schema | --connector | --mode | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
     dlq) case $1 in --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
@@ -65,7 +65,8 @@ _memconn_value() {
     ingest)
       case $1 in
         -f | --format) _memconn_words 'auto lines jsonl' ;;
-        --glob | --tags | --context | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --max-outage | --drain-timeout | --shard | --url | --bank) : ;;
+        --unit) _memconn_words 'line file' ;;
+        --id-prefix | --glob | --tags | --context | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --max-outage | --drain-timeout | --shard | --url | --bank) : ;;
         --dead-letter | --metrics-file | -c | --config | --api-key-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
@@ -161,7 +162,7 @@ _memconn_value() {
 _memconn_options() {
   case $1 in
     '') echo '-h --help -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    ingest) echo '-h --help -f --format --glob --tags --context -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --max-outage --drain-timeout --async --wait -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    ingest) echo '-h --help -f --format --unit --id-prefix --glob --tags --context -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --max-outage --drain-timeout --async --wait -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     recall) echo '-h --help --budget --max-tokens --types --tags --tags-match --query-timestamp --include-chunks --connector --mode -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     reflect) echo '-h --help --budget --max-tokens --context --tags --tags-match --include-facts --schema --connector --mode -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     dlq) echo '-h --help --dead-letter --connector --shard -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;

@@ -16,7 +16,7 @@ function __memconn_state
         switch "$cmd|$t"
             case '|-c' '|--config' '|--url' '|--api-key-file' '|--bank' '|--state' '|--log-format'
                 set skip 1
-            case 'ingest|-f' 'ingest|--format' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
+            case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
                 set skip 1
             case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--connector' 'recall|--mode' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
                 set skip 1
@@ -141,6 +141,8 @@ complete -c memconn -l log-format -r -f -a 'text json' -d 'stderr messages as te
 complete -c memconn -n '__memconn_operand \'ingest\' 0 1' -F -d 'inputs'
 complete -c memconn -n '__memconn_in \'ingest\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'ingest\'' -s f -l format -r -f -a 'auto lines jsonl' -d 'lines, jsonl, or auto (.jsonl/.ndjson are JSONL)'
+complete -c memconn -n '__memconn_in \'ingest\'' -l unit -r -f -a 'line file' -d 'line (each line or JSONL object is an item) or file (a file is one document, id = path)'
+complete -c memconn -n '__memconn_in \'ingest\'' -l id-prefix -r -f -d 'With --unit file: prefix for document ids (id = prefix + relative path)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l glob -r -f -d 'Only files matching this pattern inside directories, e.g. \'*.txt\''
 complete -c memconn -n '__memconn_in \'ingest\'' -l tags -r -f -d 'Tags added to every item (comma-separated or repeated)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l context -r -f -d 'Context for items that have none'

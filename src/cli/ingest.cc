@@ -10,12 +10,14 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <unordered_set>
 
 #include "cli/console.h"
 #include "state/dead_letter.h"
 #include "core/batcher.h"
 #include "state/commit_journal.h"
 #include "core/digest.h"
+#include "core/document_order.h"
 #include "core/exit_codes.h"
 #include "targets/hindsight.h"
 #include "core/input_set.h"
@@ -73,6 +75,9 @@ class Ingest {
   int dry_run();
   void produce(const std::function<bool(Batch)>& emit);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
+  void apply_unit(Item& item, const SourceSpec& src) const;
+  std::unordered_set<std::string> rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
+                                                   const LineRanges& settled_ahead);
   void checkpoint(bool force);
   Status update_and_save(bool force);
   int wait_for_operations();
@@ -98,6 +103,8 @@ class Ingest {
   uint64_t total_bytes_ = 0;
   int input_problems_ = 0;          // written by the reader thread before the pipeline ends
   std::atomic<uint64_t> skipped_{0};  // lines already committed by earlier runs
+  DocumentParts parts_;                // reader thread only: documents begun in this run
+  std::atomic<uint64_t> documents_{0};  // first parts read (set by the reader, read at the end)
   std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
   std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
   std::mutex resume_mu_;            // guards resumables_ and resumed_from_
@@ -292,13 +299,18 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       resumables_[idx] = Resumable{key, *fp};
     }
   }
+  auto format = *pick_format(o_.format, src.path);
+  // Documents this file began before the resume point: their next part is an append whose
+  // earlier part may have landed unacknowledged when the last run died (checked first).
+  std::unordered_set<std::string> resumed_docs;
+  if ((format == Format::Jsonl || o_.unit == "file") && (line > 0 || !settled_ahead.empty()))
+    resumed_docs = rescan_documents(fd, src, format, line, settled_ahead);
   if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
     ++input_problems_;
     return true;
   }
   ledger_->start_source(idx, offset, line);
-  auto format = *pick_format(o_.format, src.path);
   ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
   LineReader reader(fd, offset, line + 1);
   Line l;
@@ -350,10 +362,15 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       if (++utf8_warnings <= 5)
         console_.warn(src.display + ":" + std::to_string(l.number) + ": invalid UTF-8 replaced with U+FFFD");
     }
-    if (dedup.seen(item.fingerprint)) {
+    apply_unit(item, src);
+    // Identical text under a content-hash id is the same document again; under an explicit
+    // id it is another part of that document (a second "ok" in a chat), never dropped.
+    if (!item.explicit_id && dedup.seen(item.fingerprint)) {
       ledger_->duplicate();
       continue;
     }
+    if (parts_.mark(item)) ++documents_;
+    if (!resumed_docs.empty() && item.append && resumed_docs.erase(item.document_id)) item.verify = true;
     ++seq;
     unpublished.push_back(item.origin);
     // From here on only item.json (what Hindsight receives), the id and the origin are read.
@@ -380,6 +397,40 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   }
   ledger_->source_done(idx);
   return true;
+}
+
+void Ingest::apply_unit(Item& item, const SourceSpec& src) const {
+  if (o_.unit != "file") return;
+  // The file is the document: its lines are parts under one id, so a grown file appends its
+  // new lines and a replaced one starts over with a replace.
+  item.document_id = o_.id_prefix + src.name;
+  item.explicit_id = true;
+  item.json = encode_memory_item(item);
+}
+
+std::unordered_set<std::string> Ingest::rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
+                                                         const LineRanges& settled_ahead) {
+  // Re-reads (without sending) the lines earlier runs delivered, so each document's length
+  // so far is known again and its next part goes as an append, not a replace.
+  std::unordered_set<std::string> begun;
+  uint64_t last = line;
+  if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
+  ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
+  LineReader reader(fd, 0, 1);
+  Line l;
+  size_t ahead = 0;
+  while (reader.next(l) && l.number <= last) {
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
+    bool delivered = l.number <= line || (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number);
+    if (!delivered) continue;
+    Item item;
+    if (parser.parse(l.text, Origin{}, item).status != ParseStatus::Item) continue;
+    apply_unit(item, src);
+    if (!item.explicit_id) continue;
+    parts_.mark(item);
+    begun.insert(item.document_id);
+  }
+  return begun;
 }
 
 void Ingest::checkpoint(bool force) {
@@ -435,6 +486,7 @@ int Ingest::finish() {
 
   IngestReport r;
   r.counters = c;
+  r.documents = documents_.load();
   r.elapsed_s = elapsed;
   r.dead_letter = dead_letters_->written() > 0 ? dead_letter_path_ : "";
   r.operation_ids = ledger_->operation_ids();
@@ -468,7 +520,8 @@ int Ingest::dry_run() {
     for (const auto& it : b.items) items.push_back(&it);
     std::cout << retain_body(items, o_.async, o_.async ? uuid_v4() : "") << '\n';
   };
-  uint64_t count = 0, bad = 0;
+  uint64_t count = 0, bad = 0, documents = 0;
+  DocumentParts parts;
   for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
     const auto& src = inputs_.sources[i];
     int fd = src.path == "-" ? STDIN_FILENO : ::open(src.path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -498,7 +551,9 @@ int Ingest::dry_run() {
         console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error);
         ++bad;
       }
-      if (r.status != ParseStatus::Item || dedup.seen(item.fingerprint)) continue;
+      if (r.status == ParseStatus::Item) apply_unit(item, src);
+      if (r.status != ParseStatus::Item || (!item.explicit_id && dedup.seen(item.fingerprint))) continue;
+      if (parts.mark(item)) ++documents;
       ++count;
       batcher.add(std::move(item), ready);
       for (auto& b : ready) print(b);
@@ -508,7 +563,8 @@ int Ingest::dry_run() {
   }
   if (auto b = batcher.flush()) print(*b);
   std::cout.flush();
-  console_.info("dry run: " + std::to_string(count) + " items would be sent to bank " + hs_.bank + " at " + hs_.url);
+  console_.info("dry run: " + std::to_string(documents) + " documents; " + std::to_string(count) +
+                " items would be sent to bank " + hs_.bank + " at " + hs_.url);
   return bad > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }
 

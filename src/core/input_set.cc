@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void walk(const fs::path& dir, const std::string& glob, InputSet& out) {
+void walk(const fs::path& root, const fs::path& dir, const std::string& glob, InputSet& out) {
   std::error_code ec;
   std::vector<fs::path> entries;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -30,10 +30,11 @@ void walk(const fs::path& dir, const std::string& glob, InputSet& out) {
     if (sec) {
       out.problems.push_back(p.string() + ": " + sec.message());
     } else if (fs::is_directory(st)) {
-      walk(p, glob, out);
+      walk(root, p, glob, out);
     } else if (fs::is_regular_file(st)) {
       if (!glob.empty() && fnmatch(glob.c_str(), p.filename().c_str(), 0) != 0) continue;
-      out.sources.push_back({p.string(), p.string(), static_cast<uint64_t>(fs::file_size(p, sec))});
+      out.sources.push_back({p.string(), p.string(), static_cast<uint64_t>(fs::file_size(p, sec)),
+                             p.lexically_relative(root).generic_string()});
     }
   }
 }
@@ -44,7 +45,7 @@ InputSet expand_inputs(const std::vector<std::string>& args, const std::string& 
   InputSet out;
   for (const auto& a : args) {
     if (a == "-") {
-      out.sources.push_back({"-", "stdin", 0});
+      out.sources.push_back({"-", "stdin", 0, "stdin"});
       continue;
     }
     std::error_code ec;
@@ -52,9 +53,10 @@ InputSet expand_inputs(const std::vector<std::string>& args, const std::string& 
     if (ec || !fs::exists(st)) {
       out.problems.push_back(a + ": " + (ec ? ec.message() : "No such file or directory"));
     } else if (fs::is_directory(st)) {
-      walk(a, glob, out);
+      walk(a, a, glob, out);
     } else {
-      out.sources.push_back({a, a, fs::is_regular_file(st) ? static_cast<uint64_t>(fs::file_size(a, ec)) : 0});
+      out.sources.push_back({a, a, fs::is_regular_file(st) ? static_cast<uint64_t>(fs::file_size(a, ec)) : 0,
+                             fs::path(a).filename().generic_string()});
     }
   }
   return out;

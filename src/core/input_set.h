@@ -13,6 +13,7 @@ struct SourceSpec {
   std::string path;     // as it will be opened; "-" for stdin
   std::string display;  // as shown to the user and stored in metadata.source ("stdin" for "-")
   uint64_t size = 0;    // bytes, for the progress percentage; 0 if unknown (stdin)
+  std::string name;     // path relative to the argument it was found under (a file argument: its file name)
 };
 
 struct InputSet {

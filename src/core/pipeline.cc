@@ -1,9 +1,11 @@
 #include "core/pipeline.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <random>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/bounded_queue.h"
@@ -41,7 +43,10 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
         std::vector<const Item*> items;
         items.reserve(batch->items.size());
         for (const auto& it : batch->items) items.push_back(&it);
-        if (!deliver(*senders[i], std::move(items), rng)) break;
+        // Settled whatever happens, so a later part never waits for a worker that gave up.
+        bool go = order_.wait_turn(items, control_) && deliver(*senders[i], items, rng);
+        order_.settled(items);
+        if (!go) break;
         std::lock_guard<std::mutex> lock(spent_mu);
         spent.push_back(std::move(*batch));
       }
@@ -60,7 +65,9 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
         to_free.swap(spent);
       }
       to_free.clear();  // outside the lock; keeps its capacity for the next swap
-      return !control_.stopping() && queue.push(std::move(b));
+      if (control_.stopping()) return false;
+      order_.enlist(b);  // in queue order, so a document's parts keep their order
+      return queue.push(std::move(b));
     });
     queue.close();
   });
@@ -91,8 +98,33 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
 bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std::mt19937_64& rng) {
   std::string op_id = sender.wants_operation_ids() ? uuid_v4() : "";
   int attempt = 0;
+  // An attempt carrying appends may have been processed without its ack: a sync append
+  // sent again would append twice. (Async retries reuse the operation_id, which the
+  // server deduplicates, so they need no check.)
+  std::vector<const Item*> unsure;  // append parts that may have landed; checked before the next attempt
+  if (!sender.wants_operation_ids()) {
+    // A document's first part after a resume may have landed in the interrupted run.
+    unsure = appends_in(items);
+    std::erase_if(unsure, [&](const Item* it) {
+      return std::none_of(items.begin(), items.end(),
+                          [&](const Item* v) { return v->verify && v->document_id == it->document_id; });
+    });
+  }
   for (;;) {
     if (control_.stopping()) return false;
+    if (!unsure.empty()) {
+      if (!settle_doubt(sender, items, unsure, attempt + 1)) {
+        if (control_.stopping()) return false;
+        if (attempt >= options_.retries) {
+          control_.stop(StopReason::Unreachable, "cannot read back documents to check appends after a lost acknowledgement");
+          return false;
+        }
+        ++attempt;
+        if (!control_.sleep_for(options_.backoff.delay(attempt - 1, std::nullopt, rng))) return false;
+        continue;
+      }
+      if (items.empty()) return true;
+    }
     bool probe = false;
     if (!breaker_.admit(probe)) return false;
     if (!rate_.acquire(control_)) return false;
@@ -117,6 +149,9 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
                                                    std::to_string(r.http.status) + "): " + r.message);
         return false;
       case Outcome::Retryable: {
+        // 429 and 503 from the API mean nothing was processed; anything else might have been.
+        bool refused = r.http.transport_ok && (r.http.status == 429 || r.http.status == 503);
+        if (!refused && !sender.wants_operation_ids()) unsure = appends_in(items);
         // While the breaker is open the outage, not this batch, is the problem: the
         // attempt is not charged, and --max-outage decides when to give up.
         if (outage && breaker_.is_open()) continue;
@@ -152,6 +187,52 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
         return deliver(sender, std::move(left), rng) && deliver(sender, std::move(right), rng);
     }
   }
+}
+
+std::vector<const Item*> Pipeline::appends_in(const std::vector<const Item*>& items) {
+  // A document whose first item here is an append travels as one append part; one whose
+  // first item is its first part is a replace (later items fold into it), harmless to repeat.
+  std::vector<const Item*> out;
+  std::unordered_map<std::string_view, bool> head_appends;
+  for (const Item* it : items) {
+    if (!it->explicit_id) continue;
+    auto [pos, fresh] = head_appends.emplace(it->document_id, it->append);
+    if (pos->second) out.push_back(it);
+  }
+  return out;
+}
+
+bool Pipeline::settle_doubt(BatchSender& sender, std::vector<const Item*>& items, std::vector<const Item*>& unsure,
+                            int attempts) {
+  while (!unsure.empty()) {
+    std::vector<const Item*> parts;  // the first unsure document's items, in order
+    for (const Item* it : unsure)
+      if (it->document_id == unsure.front()->document_id) parts.push_back(it);
+    std::string detail;
+    size_t landed = 0;
+    PartState state = sender.part_state(parts, landed, detail);
+    if (state == PartState::Unreachable) return false;  // the rest stay unsure
+    auto in_parts = [&](const Item* it) { return std::find(parts.begin(), parts.end(), it) != parts.end(); };
+    std::erase_if(unsure, in_parts);
+    if (state == PartState::NotLanded) continue;
+    if (state == PartState::Landed && landed < parts.size()) {
+      // The rest of the part goes as an append after what landed (offsets are per item).
+      parts.resize(landed);
+    }
+    std::erase_if(items, in_parts);
+    if (state == PartState::Landed) {
+      ledger_.delivered(parts, false, "");
+      continue;
+    }
+    for (const Item* it : parts) {
+      auto st = ledger_.dead(*it, 0, "append not re-sent after a lost acknowledgement: " + detail, attempts);
+      if (!st) {
+        control_.stop(StopReason::Fatal, st.error().message);
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace memconn

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "core/document_order.h"
 #include "core/item.h"
 #include "core/ledger.h"
 #include "core/retry_policy.h"
@@ -44,11 +45,20 @@ class Pipeline {
   void work(BatchSender& sender, uint64_t seed);
   // False if the run stopped before these items were settled.
   bool deliver(BatchSender& sender, std::vector<const Item*> items, std::mt19937_64& rng);
+  // The items that travel as append parts (see pipeline.cc).
+  static std::vector<const Item*> appends_in(const std::vector<const Item*>& items);
+  // After an attempt that may have landed without an acknowledgement: asks the target, one
+  // document at a time, whether each `unsure` append part is already there; takes those
+  // (and the ones that cannot be sent without doubling text) out of `items`. False if the
+  // target could not be asked; what is still unsure stays in `unsure`.
+  bool settle_doubt(BatchSender& sender, std::vector<const Item*>& items, std::vector<const Item*>& unsure,
+                    int attempts);
 
   PipelineOptions options_;
   SenderFactory make_sender_;
   Ledger& ledger_;
   RunControl& control_;
+  DocumentOrder order_;
   CircuitBreaker breaker_;
   RateLimiter rate_;
 };

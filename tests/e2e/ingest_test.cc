@@ -278,24 +278,29 @@ TEST_CASE("ingest: --max-batch-bytes bounds every request body - a bigger item t
   }
 }
 
-TEST_CASE("ingest: async requests never carry one document_id twice") {
-  Standin s;
+TEST_CASE("ingest: async requests never carry one document_id twice, items sharing an id form one document") {
+  Standin s({"--op-ms", "20"});
   TempDir t;
   std::string text;
-  for (int i = 0; i < 40; ++i)
-    text += "{\"id\":\"k" + std::to_string(i % 3) + "\",\"text\":\"version " + std::to_string(i) + "\"}\n";
+  std::map<std::string, std::string> expected;
+  for (int i = 0; i < 40; ++i) {
+    std::string id = "k" + std::to_string(i % 3), v = "version " + std::to_string(i);
+    text += "{\"id\":\"" + id + "\",\"text\":\"" + v + "\"}\n";
+    expected[id] += (expected[id].empty() ? "" : "\n") + v;
+  }
   std::string path = t.write("ids.jsonl", text);
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "--async", "-b", "10", "-w", "2"}));
+  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "--async", "--wait", "-b", "10", "-w", "2"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(num(JsonDoc(r.out), "/sent") == 40);
+  CHECK(num(JsonDoc(r.out), "/documents") == 3);
   auto reqs = retains(s);
-  size_t items = 0;
   for (const auto& req : reqs) {
     auto ids = body_ids(req.body);
-    items += ids.size();
     CHECK_MESSAGE(std::set<std::string>(ids.begin(), ids.end()).size() == ids.size(), req.body);
   }
-  CHECK(items == 40);
+  std::map<std::string, std::string> stored;
+  for (const auto& d : s.documents()) stored[d.document_id] = d.content;
+  CHECK(stored == expected);
   auto st = s.stats();
   CHECK(st["responses.400"] == 0);
   CHECK(st["faults.422"] == 0);
