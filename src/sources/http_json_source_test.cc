@@ -90,7 +90,7 @@ TEST_CASE("http-json: page paging stops at a short page") {
   CHECK(f->request_summary == "3 pages: 5 items");
 }
 
-TEST_CASE("http-json: offset paging advances by what came back; since and auth are sent") {
+TEST_CASE("http-json: offset paging advances by what came back - since and auth are sent") {
   Server s;
   auto cfg = notes(Paging::kOffset);
   cfg.since_param = "updated_since";
