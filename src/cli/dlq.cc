@@ -11,6 +11,7 @@
 #include "state/dead_letter.h"
 #include "core/duration.h"
 #include "core/exit_codes.h"
+#include "net/http_client.h"
 #include "targets/hindsight.h"
 #include "core/json_writer.h"
 #include "state/lock_file.h"
@@ -89,7 +90,11 @@ void write_entry_json(JsonWriter& w, const DeadLetter& d) {
   w.begin_object().key("time").value(d.time).key("source").value(d.source).key("line").value(d.line);
   w.key("document_id").value(d.document_id).key("item").raw(d.item_json.empty() ? "null" : d.item_json);
   w.key("http_status").value(static_cast<int64_t>(d.http_status)).key("error").value(d.error);
-  w.key("attempts").value(d.attempts).key("connector").value(d.connector).key("target").value(d.target);
+  w.key("attempts").value(d.attempts).key("connector").value(d.connector);
+  // Entries written before URLs were stored without credentials may still hold them.
+  auto hash = d.target.find('#');
+  w.key("target").value(hash == std::string::npos ? url_without_credentials(d.target)
+                                                  : url_without_credentials(d.target.substr(0, hash)) + d.target.substr(hash));
   w.end_object();
 }
 
@@ -170,7 +175,14 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       c.console.error(defaults.error().message);
       return defaults.error().exit_code;
     }
-    std::map<std::string, std::vector<size_t>> by_target;  // "url#bank" -> entry indexes
+    // Credentials go only to the URL this command resolved (--url, env, config): an old or
+    // edited entry must not be able to aim them anywhere else. With credentials, entries
+    // recorded for another URL are kept, with a warning, until a run names that URL; without
+    // any, nothing can leak and entries go back where they were going.
+    const std::string here = url_without_credentials(defaults->url);
+    const bool has_credentials = !defaults->api_key.empty() || here != defaults->url;
+    std::map<std::string, size_t> elsewhere;                // other URL -> entries kept for it
+    std::map<std::string, std::vector<size_t>> by_target;  // "url#bank" (no credentials) -> entry indexes
     std::vector<DeadLetter> keep;                          // not retried this time, unchanged
     size_t unsendable = 0;
     for (size_t i = 0; i < c.entries.size(); ++i) {
@@ -185,16 +197,28 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         keep.push_back(d);
         continue;
       }
-      std::string target = d.target;
-      if (target.empty()) {
-        if (defaults->bank.empty()) {
-          c.console.error("an entry records no target and no bank is configured: pass --bank");
-          return exit_code::kUsage;
-        }
-        target = defaults->url + "#" + defaults->bank;
+      std::string url = here, bank = defaults->bank;
+      if (!d.target.empty()) {
+        // url#bank: a URL has no '#' of its own, a bank id may.
+        auto hash = d.target.find('#');
+        url = url_without_credentials(d.target.substr(0, hash));
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        bank = hash == std::string::npos ? "" : d.target.substr(hash + 1);
       }
-      by_target[target].push_back(i);
+      if (bank.empty()) {
+        c.console.error("an entry records no target and no bank is configured: pass --bank");
+        return exit_code::kUsage;
+      }
+      if (url != here && has_credentials) {
+        ++elsewhere[url];
+        keep.push_back(d);
+        continue;
+      }
+      by_target[url + "#" + bank].push_back(i);
     }
+    for (const auto& [url, n] : elsewhere)
+      c.console.warn(std::to_string(n) + " dead letter(s) recorded for " + url +
+                     " are kept: the API key goes only to " + here + "; pass --url " + url + " to retry them there");
     if (unsendable)
       c.console.warn(std::to_string(unsendable) + " entr" + (unsendable == 1 ? "y is" : "ies are") +
                      " unparseable input and cannot be re-sent; fix the source line and ingest it again, or purge");
@@ -211,8 +235,9 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         for (auto i : indexes) keep.push_back(c.entries[i]);
         continue;
       }
-      auto hash = target.rfind('#');
-      HindsightEndpoint ep{target.substr(0, hash), target.substr(hash + 1)};
+      auto hash = target.find('#');
+      std::string url = target.substr(0, hash);
+      HindsightEndpoint ep{url == here ? defaults->url : url, target.substr(hash + 1)};
       DeadLetterWriter again(retry_path);
       Ledger ledger({"dlq"}, &again, "", target);
       RunControl control;
@@ -220,6 +245,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       po.workers = std::min<int>(tuning->workers, static_cast<int>(indexes.size()));
       po.retries = tuning->retries;
       po.breaker_failures = tuning->breaker_failures > 0 ? tuning->breaker_failures : 1 << 30;
+      po.same_failure_limit = tuning->same_failure_limit;
       po.max_outage = tuning->max_outage;
       po.rate = tuning->rate;
       po.drain_timeout = tuning->drain_timeout;
@@ -287,6 +313,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       switch (control.reason()) {
         case StopReason::AuthRefused: code = exit_code::kAuth; break;
         case StopReason::Unreachable: code = exit_code::kUnreachable; break;
+        case StopReason::WrongTarget: code = exit_code::kWrongTarget; break;
         case StopReason::Interrupted: code = exit_code::kSigInt; break;
         default: break;
       }

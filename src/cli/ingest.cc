@@ -19,6 +19,7 @@
 #include "core/digest.h"
 #include "core/document_order.h"
 #include "core/exit_codes.h"
+#include "net/http_client.h"
 #include "targets/hindsight.h"
 #include "core/input_set.h"
 #include "core/item_parser.h"
@@ -135,6 +136,7 @@ Status Ingest::prepare() {
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
+  for (const auto& n : inputs_.notes) console_.info(n);
   input_problems_ = static_cast<int>(inputs_.problems.size());
   for (const auto& s : inputs_.sources) total_bytes_ += s.size;
   resumables_.resize(inputs_.sources.size());
@@ -172,7 +174,7 @@ int Ingest::run() {
   std::vector<std::string> names;
   for (const auto& s : inputs_.sources) names.push_back(s.display);
   dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path_);
-  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", hs_.url + "#" + hs_.bank);
+  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", url_without_credentials(hs_.url) + "#" + hs_.bank);
   ledger_->set_commit_observer([this](uint32_t src, const CommitPoint& cp, const std::vector<uint64_t>& settled) {
     // A source's entry is set once, before any of its items is handed over, and never
     // changed: it is safe to read past the lock, and not worth a copy per batch.
@@ -190,6 +192,7 @@ int Ingest::run() {
   po.workers = tuning_.workers;
   po.retries = tuning_.retries;
   po.breaker_failures = tuning_.breaker_failures > 0 ? tuning_.breaker_failures : 1 << 30;
+  po.same_failure_limit = tuning_.same_failure_limit;
   po.max_outage = tuning_.max_outage;
   po.rate = tuning_.rate;
   po.drain_timeout = tuning_.drain_timeout;
@@ -276,7 +279,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     auto fp = fingerprint_fd(fd);
     if (fp) {
       std::error_code ec;
-      std::string key = hs_.url + "#" + hs_.bank + "|" + std::filesystem::absolute(src.path, ec).string();
+      std::string key = url_without_credentials(hs_.url) + "#" + hs_.bank + "|" + std::filesystem::absolute(src.path, ec).string();
       if (auto it = state_.files.find(key); it != state_.files.end()) {
         auto now_head = fingerprint_fd(fd, it->second.fingerprint.head_len);
         auto verdict = judge_resume(it->second, *fp, now_head ? now_head->head_sha256 : "");
@@ -469,6 +472,7 @@ int Ingest::finish() {
       break;
     case StopReason::AuthRefused: code = exit_code::kAuth; result = "auth"; break;
     case StopReason::Unreachable: code = exit_code::kUnreachable; result = "unreachable"; break;
+    case StopReason::WrongTarget: code = exit_code::kWrongTarget; result = "wrong_target"; break;
     case StopReason::Fatal: code = exit_code::kPartial; result = "failed"; break;
     case StopReason::None:
       if (c.failed > 0 || input_problems_ > 0 || ops_.failed > 0) {
@@ -564,7 +568,7 @@ int Ingest::dry_run() {
   if (auto b = batcher.flush()) print(*b);
   std::cout.flush();
   console_.info("dry run: " + std::to_string(documents) + " documents; " + std::to_string(count) +
-                " items would be sent to bank " + hs_.bank + " at " + hs_.url);
+                " items would be sent to bank " + hs_.bank + " at " + url_without_credentials(hs_.url));
   return bad > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }
 

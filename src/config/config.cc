@@ -335,6 +335,7 @@ void read_defaults(Reader& r, const toml::table& t, Defaults& out) {
     else if (key == "retries") out.retries = r.small_int(v, what, 0, 100);
     else if (key == "rate") out.rate = r.number(v, what, 0);
     else if (key == "breaker_failures") out.breaker_failures = r.small_int(v, what, 0, 1'000'000);
+    else if (key == "same_failure_limit") out.same_failure_limit = r.small_int(v, what, 0, 1'000'000);
     else if (key == "max_outage") out.max_outage = r.duration(v, what, true);
     else if (key == "drain_timeout") out.drain_timeout = r.duration(v, what, true);
     else r.unknown(k, "[defaults]");
@@ -662,11 +663,24 @@ EnvLookup process_env() {
 Result<std::string> read_api_key_file(const std::string& path) {
   auto text = read_whole_file(path);
   if (!text.ok()) return Error{text.error().message, exit_code::kConfig};
-  std::string_view s = *text;
-  s = s.substr(0, s.find('\n'));
+  std::string_view first_line = *text;
+  first_line = first_line.substr(0, first_line.find('\n'));  // a file's key is its first line
+  auto key = clean_api_key(first_line, "api key file " + path);
+  if (!key) return key;
+  if (key->empty()) return Error{"api key file " + path + " is empty", exit_code::kConfig};
+  return key;
+}
+
+Result<std::string> clean_api_key(std::string_view s, const std::string& where) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  if (s.empty()) return Error{"api key file " + path + " is empty", exit_code::kConfig};
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f)
+      return Error{where + ": the API key contains a control character (byte " + std::to_string(c) + " at position " +
+                       std::to_string(i + 1) + "); it would break or inject an HTTP header",
+                   exit_code::kConfig};
+  }
   return std::string(s);
 }
 

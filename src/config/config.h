@@ -44,6 +44,7 @@ struct Defaults {
   std::optional<int> retries;               // 0..100
   std::optional<double> rate;               // requests/s, 0 = unlimited
   std::optional<int> breaker_failures;      // 0..1000000, 0 = never trip
+  std::optional<int> same_failure_limit;    // 0..1000000, 0 = off
   std::optional<std::chrono::milliseconds> max_outage;
   std::optional<std::chrono::milliseconds> drain_timeout;
 };
@@ -153,6 +154,11 @@ Result<std::string> expand_env(std::string_view text, const EnvLookup& env);
 // The key in an api_key_file: its first line, blanks trimmed. Empty is an error, because
 // sending an empty key fails later with a confusing 401.
 Result<std::string> read_api_key_file(const std::string& path);
+// A key as it reaches a header: surrounding whitespace trimmed (a Kubernetes Secret or
+// `echo key > file` ends in a newline), and any other control character refused, since a CR or
+// LF inside it would start a header of its own. `where` names the key's origin for the error;
+// the key itself is never part of the message.
+Result<std::string> clean_api_key(std::string_view raw, const std::string& where);
 
 // The toml++ this binary was built with, e.g. "3.3.0".
 std::string toml_library_version();

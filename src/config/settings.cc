@@ -45,9 +45,13 @@ Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config
     if (!k) return Error{"--api-key-file: " + k.error().message, exit_code::kUsage};
     s.api_key = *k;
   } else if (auto e = env("HINDSIGHT_API_KEY"); e && !e->empty()) {
-    s.api_key = *e;
+    auto k = clean_api_key(*e, "HINDSIGHT_API_KEY");
+    if (!k) return k.error();
+    s.api_key = *k;
   } else if (cfg.hindsight.api_key) {
-    s.api_key = *cfg.hindsight.api_key;
+    auto k = clean_api_key(*cfg.hindsight.api_key, cfg.path + ":" + std::to_string(cfg.hindsight.line) + ": api_key");
+    if (!k) return k.error();
+    s.api_key = *k;
   } else if (cfg.hindsight.api_key_file) {
     auto k = read_api_key_file(*cfg.hindsight.api_key_file);
     if (!k) return Error{cfg.path + ":" + std::to_string(cfg.hindsight.line) + ": api_key_file: " + k.error().message,
@@ -85,6 +89,7 @@ Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
   pick(t.batch_size, f.batch_size, d.batch_size);
   pick(t.retries, f.retries, d.retries);
   pick(t.breaker_failures, f.breaker_failures, d.breaker_failures);
+  pick(t.same_failure_limit, f.same_failure_limit, d.same_failure_limit);
   pick(t.max_batch_bytes, f.max_batch_bytes, d.max_batch_bytes);
   pick(t.rate, f.rate, d.rate);
   if (d.timeout) t.timeout = *d.timeout;

@@ -48,12 +48,13 @@ struct Tuning {
   std::chrono::milliseconds connect_timeout{10000};
   double rate = 0;
   int breaker_failures = 10;
+  int same_failure_limit = 10;
   std::chrono::milliseconds max_outage{300000};
   std::chrono::milliseconds drain_timeout{10000};
 };
 
 struct TuningFlags {
-  std::optional<int> workers, batch_size, retries, breaker_failures;
+  std::optional<int> workers, batch_size, retries, breaker_failures, same_failure_limit;
   std::optional<int64_t> max_batch_bytes;
   std::optional<double> rate;
   std::optional<std::string> timeout, max_outage, drain_timeout;

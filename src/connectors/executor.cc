@@ -97,6 +97,7 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   ro.pipeline.workers = tuning_.workers;
   ro.pipeline.retries = tuning_.retries;
   ro.pipeline.breaker_failures = tuning_.breaker_failures > 0 ? tuning_.breaker_failures : 1 << 30;
+  ro.pipeline.same_failure_limit = tuning_.same_failure_limit;
   ro.pipeline.max_outage = tuning_.max_outage;
   ro.pipeline.rate = tuning_.rate;
   ro.pipeline.drain_timeout = tuning_.drain_timeout;

@@ -72,7 +72,8 @@ std::string connector_summary(const ConnectorRunReport& r) {
 
 int combine_exit_codes(const std::vector<int>& codes) {
   auto has = [&](int c) { return std::find(codes.begin(), codes.end(), c) != codes.end(); };
-  for (int c : {exit_code::kSigTerm, exit_code::kSigInt, exit_code::kAuth, exit_code::kUnreachable, exit_code::kLocked,
+  for (int c : {exit_code::kSigTerm, exit_code::kSigInt, exit_code::kAuth, exit_code::kUnreachable, exit_code::kWrongTarget,
+                exit_code::kLocked,
                 exit_code::kConfig, exit_code::kPartial})
     if (has(c)) return c;
   for (int c : codes)

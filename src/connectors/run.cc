@@ -76,6 +76,11 @@ void finish_result(ConnectorRunReport& r, const RunControl& control) {
       r.exit_code = exit_code::kUnreachable;
       r.error = control.message();
       break;
+    case StopReason::WrongTarget:
+      r.result = "wrong_target";
+      r.exit_code = exit_code::kWrongTarget;
+      r.error = control.message();
+      break;
     case StopReason::Fatal:
       r.result = "failed";
       r.exit_code = exit_code::kPartial;

@@ -92,6 +92,9 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   queue.abandon();  // unblocks a reader still pushing after every worker gave up
   reader.join();
   for (auto& w : workers) w.join();
+  // A streak shorter than the limit at the end of a finished run was the items' own fault.
+  // A stopped run leaves them pending instead: the re-run tries them again.
+  if (!control_.stopping()) release_held();
   tick();
 }
 
@@ -140,10 +143,20 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
     bool not_the_api = r.http.transport_ok && r.http.status >= 200 && r.http.status < 300;
     bool outage = r.outcome == Outcome::Retryable && (not_the_api || is_outage(r.http.transport_ok, r.http.status));
     breaker_.record(outage, probe);
+    if (r.outcome != Outcome::Success && is_wrong_target(r.http.transport_ok, r.http.status)) {
+      std::string why = r.http.status == 404   ? "no such path"
+                        : r.http.status == 405 ? "method not allowed"
+                        : r.http.status == 501 ? "not implemented"
+                                               : "a redirect, which memconn does not follow";
+      control_.stop(StopReason::WrongTarget,
+                    r.request + " answered HTTP " + std::to_string(r.http.status) + " (" + why + (r.message.empty() ? "" : ": " + r.message) +
+                        "): this URL is not the API; check --url. Nothing was dead-lettered; re-run once it is fixed");
+      return false;
+    }
     switch (r.outcome) {
       case Outcome::Success:
         ledger_.delivered(items, r.already_present, r.operation_id);
-        return true;
+        return held_count_.load() == 0 || release_held();
       case Outcome::AuthError:
         control_.stop(StopReason::AuthRefused, "the server refused the credentials (HTTP " +
                                                    std::to_string(r.http.status) + "): " + r.message);
@@ -163,24 +176,21 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
           continue;
         }
         if (outage) {
+          std::string answer = r.http.transport_ok ? "HTTP " + std::to_string(r.http.status) : r.http.error;
+          if (!r.message.empty() && r.message != answer) answer += ": " + r.message;
           control_.stop(StopReason::Unreachable,
-                        "target unreachable after " + std::to_string(attempt + 1) + " attempts: " +
-                            (r.message.empty() ? (r.http.transport_ok ? "HTTP " + std::to_string(r.http.status) : r.http.error)
-                                               : r.message));
+                        r.http.transport_ok && r.http.status >= 500
+                            ? "the server failed " + std::to_string(attempt + 1) + " attempts in a row (" + answer +
+                                  "): the server is failing, not the items; nothing was dead-lettered, re-run once it works"
+                            : "target unreachable after " + std::to_string(attempt + 1) + " attempts: " + answer);
           return false;
         }
         [[fallthrough]];  // a persistent server error on these items: isolate and dead-letter
       }
       case Outcome::ItemError:
-        if (items.size() == 1) {
-          auto st = ledger_.dead(*items[0], r.http.status, r.message.empty() ? "HTTP " + std::to_string(r.http.status) : r.message,
-                                 attempt + 1);
-          if (!st) {
-            control_.stop(StopReason::Fatal, st.error().message);
-            return false;
-          }
-          return true;
-        }
+        if (items.size() == 1)
+          return item_failed(*items[0], r.http.status, r.message.empty() ? "HTTP " + std::to_string(r.http.status) : r.message,
+                             attempt + 1);
         // Bisect so the good items still land and only the offending ones are dead-lettered.
         std::vector<const Item*> left(items.begin(), items.begin() + items.size() / 2);
         std::vector<const Item*> right(items.begin() + items.size() / 2, items.end());
@@ -230,6 +240,54 @@ bool Pipeline::settle_doubt(BatchSender& sender, std::vector<const Item*>& items
         control_.stop(StopReason::Fatal, st.error().message);
         return false;
       }
+    }
+  }
+  return true;
+}
+
+bool Pipeline::item_failed(const Item& item, long status, const std::string& message, int attempts) {
+  if (options_.same_failure_limit <= 0) {
+    auto st = ledger_.dead(item, status, message, attempts);
+    if (!st) control_.stop(StopReason::Fatal, st.error().message);
+    return static_cast<bool>(st);
+  }
+  std::vector<Held> broken;  // a streak this failure ended: those were the items' own fault
+  bool limit_reached = false;
+  {
+    std::lock_guard<std::mutex> lock(streak_mu_);
+    if (!held_.empty() && (held_.back().status != status || held_.back().message != message)) broken.swap(held_);
+    held_.push_back({item, status, message, attempts});
+    held_count_.store(held_.size());
+    limit_reached = held_.size() >= static_cast<size_t>(options_.same_failure_limit);
+  }
+  for (const auto& h : broken) {
+    if (auto st = ledger_.dead(h.item, h.status, h.message, h.attempts); !st) {
+      control_.stop(StopReason::Fatal, st.error().message);
+      return false;
+    }
+  }
+  if (limit_reached) {
+    control_.stop(StopReason::WrongTarget,
+                  std::to_string(options_.same_failure_limit) + " items in a row failed with the same answer (HTTP " +
+                      std::to_string(status) + ": " + message +
+                      "): the server is failing, not the items. Nothing was dead-lettered for it; check --url and the "
+                      "server, then re-run (or raise --same-failure-limit if these items really are all bad)");
+    return false;
+  }
+  return true;
+}
+
+bool Pipeline::release_held() {
+  std::vector<Held> held;
+  {
+    std::lock_guard<std::mutex> lock(streak_mu_);
+    held.swap(held_);
+    held_count_.store(0);
+  }
+  for (const auto& h : held) {
+    if (auto st = ledger_.dead(h.item, h.status, h.message, h.attempts); !st) {
+      control_.stop(StopReason::Fatal, st.error().message);
+      return false;
     }
   }
   return true;

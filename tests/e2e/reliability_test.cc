@@ -197,7 +197,9 @@ TEST_CASE("reliability: an outage longer than --max-outage exits 69 with state s
   Job job(3000);
   auto args = job.args(s, {"--workers", "2", "--max-outage", "2s", "--breaker-failures", "3", "--json"});
   pid_t pid = spawn_memconn(args, {}, job.dir.file("out"), job.dir.file("err"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Some lines must be stored (and so committed) before the outage, however slow the machine.
+  for (int i = 0; i < 400 && s.stats().documents() < 100; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(s.stats().documents() >= 100);
   s.config(R"({"fail_rate":1,"retry_after":0})");  // the target goes down (503 for everything)
   auto start = std::chrono::steady_clock::now();
   int code = wait_exit(pid, 30);
