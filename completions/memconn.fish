@@ -16,7 +16,7 @@ function __memconn_state
         switch "$cmd|$t"
             case '|-c' '|--config' '|--url' '|--api-key-file' '|--bank' '|--state' '|--log-format'
                 set skip 1
-            case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
+            case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
                 set skip 1
             case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--connector' 'recall|--mode' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
                 set skip 1
@@ -26,15 +26,15 @@ function __memconn_state
                 set skip 1
             case 'dlq list|--dead-letter' 'dlq list|--connector' 'dlq list|--shard' 'dlq list|-c' 'dlq list|--config' 'dlq list|--url' 'dlq list|--api-key-file' 'dlq list|--bank' 'dlq list|--state' 'dlq list|--log-format'
                 set skip 1
-            case 'dlq retry|-w' 'dlq retry|--workers' 'dlq retry|-b' 'dlq retry|--batch-size' 'dlq retry|--max-batch-bytes' 'dlq retry|--retries' 'dlq retry|--timeout' 'dlq retry|--rate' 'dlq retry|--breaker-failures' 'dlq retry|--max-outage' 'dlq retry|--drain-timeout' 'dlq retry|--dead-letter' 'dlq retry|--connector' 'dlq retry|--shard' 'dlq retry|-c' 'dlq retry|--config' 'dlq retry|--url' 'dlq retry|--api-key-file' 'dlq retry|--bank' 'dlq retry|--state' 'dlq retry|--log-format'
+            case 'dlq retry|-w' 'dlq retry|--workers' 'dlq retry|-b' 'dlq retry|--batch-size' 'dlq retry|--max-batch-bytes' 'dlq retry|--retries' 'dlq retry|--timeout' 'dlq retry|--rate' 'dlq retry|--breaker-failures' 'dlq retry|--same-failure-limit' 'dlq retry|--max-outage' 'dlq retry|--drain-timeout' 'dlq retry|--dead-letter' 'dlq retry|--connector' 'dlq retry|--shard' 'dlq retry|-c' 'dlq retry|--config' 'dlq retry|--url' 'dlq retry|--api-key-file' 'dlq retry|--bank' 'dlq retry|--state' 'dlq retry|--log-format'
                 set skip 1
             case 'dlq purge|--older-than' 'dlq purge|--dead-letter' 'dlq purge|--connector' 'dlq purge|--shard' 'dlq purge|-c' 'dlq purge|--config' 'dlq purge|--url' 'dlq purge|--api-key-file' 'dlq purge|--bank' 'dlq purge|--state' 'dlq purge|--log-format'
                 set skip 1
             case 'list|-c' 'list|--config' 'list|--url' 'list|--api-key-file' 'list|--bank' 'list|--state' 'list|--log-format'
                 set skip 1
-            case 'sync|-w' 'sync|--workers' 'sync|-b' 'sync|--batch-size' 'sync|--max-batch-bytes' 'sync|--retries' 'sync|--timeout' 'sync|--rate' 'sync|--breaker-failures' 'sync|--max-outage' 'sync|--drain-timeout' 'sync|-c' 'sync|--config' 'sync|--url' 'sync|--api-key-file' 'sync|--bank' 'sync|--state' 'sync|--log-format'
+            case 'sync|-w' 'sync|--workers' 'sync|-b' 'sync|--batch-size' 'sync|--max-batch-bytes' 'sync|--retries' 'sync|--timeout' 'sync|--rate' 'sync|--breaker-failures' 'sync|--same-failure-limit' 'sync|--max-outage' 'sync|--drain-timeout' 'sync|-c' 'sync|--config' 'sync|--url' 'sync|--api-key-file' 'sync|--bank' 'sync|--state' 'sync|--log-format'
                 set skip 1
-            case 'trigger|-w' 'trigger|--workers' 'trigger|-b' 'trigger|--batch-size' 'trigger|--max-batch-bytes' 'trigger|--retries' 'trigger|--timeout' 'trigger|--rate' 'trigger|--breaker-failures' 'trigger|--max-outage' 'trigger|--drain-timeout' 'trigger|-c' 'trigger|--config' 'trigger|--url' 'trigger|--api-key-file' 'trigger|--bank' 'trigger|--state' 'trigger|--log-format'
+            case 'trigger|-w' 'trigger|--workers' 'trigger|-b' 'trigger|--batch-size' 'trigger|--max-batch-bytes' 'trigger|--retries' 'trigger|--timeout' 'trigger|--rate' 'trigger|--breaker-failures' 'trigger|--same-failure-limit' 'trigger|--max-outage' 'trigger|--drain-timeout' 'trigger|-c' 'trigger|--config' 'trigger|--url' 'trigger|--api-key-file' 'trigger|--bank' 'trigger|--state' 'trigger|--log-format'
                 set skip 1
             case 'status|-c' 'status|--config' 'status|--url' 'status|--api-key-file' 'status|--bank' 'status|--state' 'status|--log-format'
                 set skip 1
@@ -153,6 +153,7 @@ complete -c memconn -n '__memconn_in \'ingest\'' -l retries -r -f -d 'Retries pe
 complete -c memconn -n '__memconn_in \'ingest\'' -l timeout -r -f -d 'Per-request timeout, e.g. 30s (default 60s)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l rate -r -f -d 'Requests per second across all workers (default 0 = unlimited)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l breaker-failures -r -f -d 'Consecutive outage failures that pause all workers (default 10)'
+complete -c memconn -n '__memconn_in \'ingest\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l async -d 'Queue on the server (async retain with an idempotent operation_id)'
@@ -209,6 +210,7 @@ complete -c memconn -n '__memconn_in \'dlq retry\'' -l retries -r -f -d 'Retries
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l timeout -r -f -d 'Per-request timeout, e.g. 30s (default 60s)'
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l rate -r -f -d 'Requests per second across all workers (default 0 = unlimited)'
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l breaker-failures -r -f -d 'Consecutive outage failures that pause all workers (default 10)'
+complete -c memconn -n '__memconn_in \'dlq retry\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l wait-lock -d 'Wait for another run on the same state instead of exiting 75'
@@ -234,6 +236,7 @@ complete -c memconn -n '__memconn_in \'sync\'' -l retries -r -f -d 'Retries per 
 complete -c memconn -n '__memconn_in \'sync\'' -l timeout -r -f -d 'Per-request timeout, e.g. 30s (default 60s)'
 complete -c memconn -n '__memconn_in \'sync\'' -l rate -r -f -d 'Requests per second across all workers (default 0 = unlimited)'
 complete -c memconn -n '__memconn_in \'sync\'' -l breaker-failures -r -f -d 'Consecutive outage failures that pause all workers (default 10)'
+complete -c memconn -n '__memconn_in \'sync\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
 complete -c memconn -n '__memconn_in \'sync\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'sync\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
 
@@ -250,6 +253,7 @@ complete -c memconn -n '__memconn_in \'trigger\'' -l retries -r -f -d 'Retries p
 complete -c memconn -n '__memconn_in \'trigger\'' -l timeout -r -f -d 'Per-request timeout, e.g. 30s (default 60s)'
 complete -c memconn -n '__memconn_in \'trigger\'' -l rate -r -f -d 'Requests per second across all workers (default 0 = unlimited)'
 complete -c memconn -n '__memconn_in \'trigger\'' -l breaker-failures -r -f -d 'Consecutive outage failures that pause all workers (default 10)'
+complete -c memconn -n '__memconn_in \'trigger\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
 complete -c memconn -n '__memconn_in \'trigger\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'trigger\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
 
