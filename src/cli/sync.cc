@@ -213,6 +213,7 @@ int run_trigger(const GlobalOptions& g, const TriggerOptions& o) {
   SyncCommand cmd(g, c, *tuning);
   ExecOptions opt;
   opt.full = o.full;
+  opt.reprocess_failed = o.reprocess_failed;
   opt.wait = o.wait;
   opt.command = o.full ? "trigger --full" : "trigger";
   std::vector<ConnectorRunReport> runs;

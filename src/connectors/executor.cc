@@ -151,8 +151,24 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
       console.info("connector " + conn.name + ": LightRAG indexed " + std::to_string(sum.processed) + " of " +
                    std::to_string(sum.documents) + " documents" +
                    (sum.failed ? ", " + std::to_string(sum.failed) + " failed" : ""));
-      return TargetWaitResult{sum.documents, sum.failed, sum.complete};
+      return TargetWaitResult{sum.documents, sum.failed, sum.complete, std::move(sum.failed_docs)};
     };
+  }
+  if (opt.reprocess_failed) {
+    if (tgt.kind != TargetKind::kLightrag) {
+      console.info("connector " + conn.name + ": --reprocess-failed is for LightRAG targets; Hindsight has nothing to reprocess");
+    } else {
+      // LightRAG keeps what it failed to index under the same name (a re-send only answers
+      // "duplicated ... (Status: failed)"); this asks it to index those documents again.
+      HttpRequest req{"POST", lightrag_url(tgt.url, "/documents/reprocess_failed"), "", {"Content-Type: application/json"}};
+      auto resp = perform_with_retries(*probe, req, tuning_.retries);
+      console.debug("POST /documents/reprocess_failed " + status_text(resp));
+      if (resp.transport_ok && resp.status / 100 == 2)
+        console.info("connector " + conn.name + ": asked LightRAG to reprocess its failed documents");
+      else
+        console.warn("connector " + conn.name + ": LightRAG refused /documents/reprocess_failed: " +
+                     (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " + error_message(resp) : resp.error));
+    }
   }
   return run_connector(conn, src, tgt.kind, tmpl ? &*tmpl : nullptr, state, ro, deps);
 }

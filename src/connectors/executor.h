@@ -17,6 +17,7 @@ namespace memconn {
 struct ExecOptions {
   bool full = false;
   bool wait = false;
+  bool reprocess_failed = false;  // LightRAG: POST /documents/reprocess_failed before the run
   std::string command = "sync";
 };
 

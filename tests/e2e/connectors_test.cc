@@ -372,7 +372,7 @@ TEST_CASE("connectors: a Hindsight target gets retains with document ids, tags a
   const auto& d = docs[0];
   CHECK(d.bank == "team");
   CHECK(d.document_id == "memory_ctx1_abc123XYZ");
-  CHECK(d.content.starts_with("[Memory from 2024-01-19 07:28:08 UTC]\nMet Anna at the cafe about the roadmap\n"
+  CHECK(d.content.starts_with("[Memory abc123XYZ from 2024-01-19 07:28:08 UTC]\nMet Anna at the cafe about the roadmap\n"
                               "[Audio recording available]\n[Location: 48.1351, 11.5820]"));
   CHECK(d.tags == std::vector<std::string>{"pendant"});
   CHECK(d.timestamp.value_or("") .starts_with("2024-01-19T07:28:08"));
@@ -424,9 +424,130 @@ TEST_CASE("connectors: an http-json source (the Memory API read generically) wit
   CHECK(docs.size() == w.non_empty());
   for (const auto& d : docs) {
     CHECK(d.document_id.starts_with("generic_"));
-    CHECK(d.content.starts_with("[Memory from "));
+    CHECK(d.content.starts_with("[Memory "));
+    CHECK(d.content.find(" from ") != std::string::npos);
     CHECK(d.metadata.at("source") == "generic");
   }
   auto again = w.run({"trigger", "gen", "--json"});
   CHECK(Report(again).count("sent") == 0);  // the cursor and ids work for any source
+}
+
+TEST_CASE("connectors: a memory with half an emoji (lone surrogate) is repaired and named; the others land") {
+  World w({"--generate", "ctx1:0"});
+  w.memories.post("/_standin/memories",
+                  R"({"context":"ctx1","memories":[{"id":"good1","transcript":"first whole memory"},)"
+                  R"({"id":"broken7","transcript_json":"\"cut in half \\ud83d\""},)"
+                  R"({"id":"good2","transcript":"second whole memory"}]})");
+  auto r = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  Report rep(r);
+  CHECK(rep.count("sent") == 3);
+  CHECK(r.err.find("broken7") != std::string::npos);
+  CHECK(r.err.find("U+FFFD") != std::string::npos);
+  bool repaired = false;
+  for (const auto& d : w.target.documents())
+    if (d.content.find("cut in half \xEF\xBF\xBD") != std::string::npos) repaired = true;
+  CHECK(repaired);
+  // The next run is not blocked either.
+  auto again = w.run({"trigger", "p2r", "--json"});
+  CHECK_MESSAGE(again.exit_code == 0, again.err);
+}
+
+TEST_CASE("connectors: two memories with the same transcript stay two LightRAG documents; templates trim like standard") {
+  World w({"--generate", "ctx1:0"});
+  w.memories.post("/_standin/memories", memories_body("twin", {"uploaded twice by a flaky phone", "uploaded twice by a flaky phone"}));
+  auto r = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  Report rep(r);
+  CHECK(rep.count("sent") == 2);
+  CHECK(rep.count("already_present") == 0);
+  CHECK(lightrag_documents(w.target) == 2);
+
+  World t({"--generate", "ctx1:0"}, "lightrag", {}, "transform = \"template\"\ntemplate = \"<{transcript}>\"\n");
+  t.memories.post("/_standin/memories", memories_body("pad", {"   padded by the phone\\n\\n"}));
+  auto tr = t.run({"sync", "--json"});
+  REQUIRE_MESSAGE(tr.exit_code == 0, tr.err);
+  auto docs = t.target.documents();
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].content == "<padded by the phone>");
+}
+
+TEST_CASE("connectors: a late upload (3 h before the cursor, overlap 1 h) is recognised by its id and sent") {
+  World w({"--generate", "ctx1:0"});
+  w.memories.post("/_standin/memories", memories_body("now", {"recorded and uploaded right away"}));
+  auto first = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  REQUIRE(Report(first).count("sent") == 1);
+
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - 3h);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  w.memories.post("/_standin/memories", std::string(R"({"context":"ctx1","memories":[{"id":"offline1","transcript":)"
+                                                    R"("recorded while the phone was offline","created_at":")") +
+                                            when + R"("}]})");
+  auto second = w.run({"trigger", "p2r", "--json"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  Report r(second);
+  CHECK(r.count("sent") == 1);
+  CHECK(r.count("already_processed") == 1);
+  CHECK(r.count("older_than_window") == 0);
+  CHECK(lightrag_documents(w.target) == 2);
+}
+
+TEST_CASE("connectors: documents LightRAG failed to index are counted, dead-lettered, never 'present', and recoverable") {
+  World w({"--generate", "ctx1:0"}, "lightrag", {"--op-ms", "50", "--fail-op-marker", "POISON"});
+  w.memories.post("/_standin/memories", memories_body("m", {"an ordinary memory", "a POISON memory"}));
+  auto first = w.run({"sync", "--wait", "--json"});
+  CHECK_MESSAGE(first.exit_code == 1, first.err);  // partial: one document was not indexed
+  Report r1(first);
+  CHECK(r1.str("result") == "partial");
+  CHECK(r1.count("target_failed") == 1);
+  auto dl = read_file(w.dir.file("dead-letter.jsonl"));
+  CHECK(dl.find("memory_ctx1_m1.txt") != std::string::npos);
+  CHECK(dl.find("could not index") != std::string::npos);
+
+  JsonDoc s(w.run({"status", "--json"}).out);
+  auto sc = s.root()["connectors"].at(0);
+  CHECK(sc["totals"]["failed"].get_uint64().value() == 1);
+  CHECK(sc["last_run"]["failed"].get_uint64().value() == 1);
+  CHECK(sc["dead_letters"].get_uint64().value() == 1);
+
+  // A re-send is answered "duplicated ... (Status: failed)": that is a failure, not "already present".
+  auto full = w.run({"trigger", "p2r", "--full", "--json"});
+  CHECK(full.exit_code == 1);
+  Report r2(full);
+  CHECK(r2.count("failed") == 1);
+  CHECK(r2.count("already_present") == 1);
+
+  // Fixed on the server side: --reprocess-failed has LightRAG index it again.
+  w.target.config(R"({"fail_op_marker":""})");
+  auto re = w.run({"trigger", "p2r", "--reprocess-failed"});
+  CHECK_MESSAGE(re.exit_code == 0, re.err);
+  CHECK(re.err.find("reprocess") != std::string::npos);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (w.target.stats()["failed_documents"] > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  CHECK(w.target.stats()["failed_documents"] == 0);
+  CHECK(w.target.stats()["processed_documents"] == 2);
+}
+
+TEST_CASE("connectors: LightRAG 'no_results' is 'no memories matched', exit 0 in text and JSON; short queries are usage errors") {
+  World w({});
+  w.memories.post("/_standin/memories", memories_body("m", {"planted tomatoes along the south fence"}));
+  REQUIRE(w.run({"sync", "--wait"}).exit_code == 0);
+  auto text = w.run({"recall", "submarine periscope", "--connector", "p2r"});
+  CHECK_MESSAGE(text.exit_code == 0, text.err);
+  CHECK(text.out == "no memories matched\n");
+  auto json = w.run({"recall", "submarine periscope", "--connector", "p2r", "--json"});
+  CHECK_MESSAGE(json.exit_code == 0, json.err);
+  JsonDoc d(json.out);
+  CHECK(std::string(d.root()["metadata"]["failure_reason"].get_string().value()) == "no_results");
+  auto bypass = w.run({"recall", "submarine periscope", "--connector", "p2r", "--mode", "bypass"});
+  CHECK(bypass.exit_code == 0);
+  CHECK(bypass.out.find("bypass mode") != std::string::npos);
+  CHECK(bypass.out.find("no memories matched") == std::string::npos);
+  auto shorty = w.run({"recall", " a ", "--connector", "p2r"});
+  CHECK(shorty.exit_code == 2);
+  CHECK(shorty.err.find("at least 3 characters") != std::string::npos);
+  for (const auto& q : w.target.requests()) CHECK(q.body.find("\" a \"") == std::string::npos);  // never sent
 }

@@ -100,6 +100,21 @@ bool MemoryApiBackend::add_json(const std::string& ctx, simdjson::dom::array mem
     if (obj.at_key("id").error()) j.field("id", mem.id);
     if (obj.at_key("created_at").error()) j.field("created_at", iso_utc(mem.created));
     std::string body = simdjson::minify(m);
+    if (!obj.at_key("transcript_json").get_string().get(s)) {
+      // What a real server serves after a client cut an emoji in half: a transcript written
+      // verbatim (e.g. "\"cut \\ud83d\"", a lone surrogate no strict parser accepts).
+      std::string raw(s);
+      JsonOut b;
+      b.begin_object();
+      for (auto [key, value] : obj) {
+        if (key == "transcript") continue;
+        if (key == "transcript_json") b.key("transcript").raw(raw);
+        else b.key(key).raw(simdjson::minify(value));
+      }
+      b.end_object();
+      body = b.take();
+      mem.transcript = raw;
+    }
     std::string fields = j.take();
     mem.json = fields.size() > 1 ? fields + (body.size() > 2 ? "," + body.substr(1) : "}") : body;
     list.push_back(std::move(mem));

@@ -39,7 +39,9 @@ class MemoryApiBackend : public Backend {
   void register_control(httplib::Server& svr, const Faults& faults) override;
 
  private:
-  // Adds memories from a JSON array; ids/created_at are filled in when missing.
+  // Adds memories from a JSON array; ids/created_at are filled in when missing. A memory
+  // may carry "transcript_json": raw JSON served as its transcript, to produce what strict
+  // parsers reject (a lone surrogate escape).
   bool add_json(const std::string& ctx, simdjson::dom::array memories, SysTime now, std::string& err);
   std::vector<std::string> generate(const std::string& ctx, int n, SysTime now, bool spread_over_days, uint64_t seed);
   void list(const httplib::Request& req, httplib::Response& res, const Knobs& k);
