@@ -31,6 +31,16 @@ asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure
 
+# Line and branch coverage of src/ from the unit and end-to-end tests, on the ASan+UBSan tree
+# (one instrumented build serves both: CI runs this instead of a separate `make asan`).
+# Fails below the floor in scripts/coverage.sh.
+coverage: deps
+	cmake -S . -B build-cov -DCMAKE_BUILD_TYPE=Debug -DMEMCONN_SANITIZE=address,undefined -DMEMCONN_COVERAGE=ON
+	cmake --build build-cov -j $(JOBS)
+	find build-cov -name '*.gcda' -delete
+	cd build-cov && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure
+	./scripts/coverage.sh build-cov
+
 tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DMEMCONN_SANITIZE=thread
 	cmake --build build-tsan -j $(JOBS)
@@ -54,4 +64,4 @@ completions: build
 	./scripts/check-completions.sh $(BUILD)/memconn --update
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-cov
