@@ -179,10 +179,22 @@ Result<Fetched> MemoryApiSource::fetch(const FetchPlan& plan) {
   HttpRequest req{"GET", memory_api_url(cfg_.url, cfg_.context, cfg_.limit, range), "", {"Accept: application/json"}};
   if (!api_key_.empty()) req.headers.push_back("X-API-KEY: " + api_key_);
   auto resp = transport_(req);
+  std::string fallback;
+  // FR01 offers "all" only "if supported": a server that refuses it (4xx other than a key
+  // or context problem) would leave the connector unable ever to finish a first run.
+  if (range == "all" && resp.transport_ok && resp.status / 100 == 4 && resp.status != 401 && resp.status != 403 &&
+      resp.status != 404 && resp.status != 429) {
+    fallback = "source " + cfg_.name + ": the Memory API refused range=all (HTTP " + std::to_string(resp.status) +
+               ": " + error_message(resp) + "); fetched range=month instead: older memories are not synced";
+    range = "month";
+    req.url = memory_api_url(cfg_.url, cfg_.context, cfg_.limit, range);
+    resp = transport_(req);
+  }
   if (!resp.transport_ok || resp.status / 100 != 2) return source_http_error(cfg_.name, resp);
   auto page = parse_memories(resp.body);
   if (!page) return Error{"source " + cfg_.name + ": " + page.error().message, page.error().exit_code};
   Fetched f;
+  if (!fallback.empty()) f.warnings.push_back(fallback);
   f.without_id = page->without_id;
   size_t received = page->records.size() + page->without_id;
   f.request_summary = "range=" + std::string(range) + " limit=" + std::to_string(cfg_.limit) + ": " +

@@ -551,3 +551,16 @@ TEST_CASE("connectors: LightRAG 'no_results' is 'no memories matched', exit 0 in
   CHECK(shorty.err.find("at least 3 characters") != std::string::npos);
   for (const auto& q : w.target.requests()) CHECK(q.body.find("\" a \"") == std::string::npos);  // never sent
 }
+
+TEST_CASE("connectors: a Memory API without range=all (400) falls back to month on the first run, with a warning") {
+  World w({"--generate", "ctx1:0"});
+  w.memories.post("/_standin/memory-api", R"({"range_all":false})");
+  w.memories.post("/_standin/memories", memories_body("m", {"first memory", "second memory"}));
+  auto r = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  Report rep(r);
+  CHECK(rep.count("sent") == 2);
+  CHECK(rep.str("fetch").starts_with("range=month"));
+  CHECK(r.err.find("refused range=all (HTTP 400") != std::string::npos);
+  CHECK(lightrag_documents(w.target) == 2);
+}

@@ -176,6 +176,7 @@ void MemoryApiBackend::list(const httplib::Request& req, httplib::Response& res,
   SysTime now = server_now(k);
   std::vector<const Memory*> rows;
   std::lock_guard lock(mu_);
+  if (range == "all" && !range_all_) return reply_detail(res, 400, "range must be one of day, week, month");
   ++fetches_;
   auto it = contexts_.find(ctx);
   if (it == contexts_.end()) return reply_detail(res, 404, "Context '" + ctx + "' not found");
@@ -216,6 +217,14 @@ void MemoryApiBackend::register_routes(ApiServer& api) {
 }
 
 void MemoryApiBackend::register_control(httplib::Server& svr, const Faults& faults) {
+  svr.Post("/_standin/memory-api", [this](const httplib::Request& req, httplib::Response& res) {
+    simdjson::dom::parser parser;
+    bool all;
+    if (parser.parse(req.body)["range_all"].get_bool().get(all)) return reply_detail(res, 400, R"(expected {"range_all": true|false})");
+    std::lock_guard lock(mu_);
+    range_all_ = all;
+    reply_json(res, 200, R"({"range_all":)" + std::string(all ? "true" : "false") + "}");
+  });
   svr.Post("/_standin/memories", [this, &faults](const httplib::Request& req, httplib::Response& res) {
     simdjson::dom::parser parser;
     simdjson::dom::object obj;
@@ -271,6 +280,7 @@ void MemoryApiBackend::reset() {
   contexts_.clear();
   generated_.clear();
   fetches_ = served_ = 0;
+  range_all_ = true;
 }
 
 }  // namespace standin::memory_api

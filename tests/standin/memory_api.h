@@ -52,6 +52,9 @@ class MemoryApiBackend : public Backend {
   std::map<std::string, size_t> generated_;  // per context, so generated ids never repeat
   uint64_t fetches_ = 0, served_ = 0;
   uint64_t seed_ = 1;
+  // FR01 offers range=all only "if supported": POST /_standin/memory-api {"range_all": false}
+  // makes this server one that answers 400 to it.
+  bool range_all_ = true;
 };
 
 }  // namespace standin::memory_api
