@@ -97,7 +97,7 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   ro.pipeline.workers = tuning_.workers;
   ro.pipeline.retries = tuning_.retries;
   ro.pipeline.breaker_failures = tuning_.breaker_failures > 0 ? tuning_.breaker_failures : 1 << 30;
-  ro.pipeline.max_outage = tuning_.max_outage;
+  ro.pipeline.max_outage = opt.outage_cap ? std::min(*opt.outage_cap, tuning_.max_outage) : tuning_.max_outage;
   ro.pipeline.rate = tuning_.rate;
   ro.pipeline.drain_timeout = tuning_.drain_timeout;
   if (verbose_) ro.pipeline.log_request = [&](const std::string& line) { console.debug(line); };

@@ -2,7 +2,9 @@
 // LightRAG's /health probe and --wait, dead letters. run_connector() holds the logic; this
 // file only supplies its side effects.
 #pragma once
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -18,6 +20,9 @@ struct ExecOptions {
   bool full = false;
   bool wait = false;
   bool reprocess_failed = false;  // LightRAG: POST /documents/reprocess_failed before the run
+  // Caps --max-outage for this run (sync --watch: waiting out one target's outage must not
+  // delay the other connectors past their due time).
+  std::optional<std::chrono::milliseconds> outage_cap;
   std::string command = "sync";
 };
 

@@ -198,6 +198,13 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     console.warn("connector " + conn.name + ": " + rep.warnings.back());
   }
 
+  // A fetch cut short (page cap, a repeated cursor) may have missed anything older than
+  // what it got: the cursor must not pass the oldest record fetched.
+  const bool truncated = fetched->truncated;
+  std::optional<SysTime> oldest;
+  for (const auto& r : fetched->records)
+    if (r.time && (!oldest || *r.time < *oldest)) oldest = r.time;
+
   // 2. Select what is new.
   auto sel = select_records(std::move(fetched->records), state, conn.overlap, opt.full);
   rep.fetched = sel.fetched + fetched->without_id;
@@ -306,7 +313,24 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     }
     if (!w.complete) rep.warnings.push_back("stopped waiting before the target finished processing");
   }
+  if (truncated) {
+    auto before = parse_iso8601(rep.cursor_before);
+    auto now_at = parse_iso8601(state.cursor);
+    if (oldest && now_at && *now_at > *oldest) {
+      SysTime capped = before && *before > *oldest ? *before : *oldest;
+      if (capped < *now_at) state.cursor = format_iso8601(capped);
+      save();
+    }
+    rep.warnings.push_back("the fetch was cut short: the cursor stays at " +
+                           (state.cursor.empty() ? std::string("the start") : state.cursor) +
+                           " so the next run fetches what was not reached");
+    console.warn("connector " + conn.name + ": " + rep.warnings.back());
+  }
   finish_result(rep, control);
+  if (truncated && rep.result == "ok") {
+    rep.result = "partial";
+    rep.exit_code = exit_code::kPartial;
+  }
   if (!rep.error.empty()) console.error("connector " + conn.name + ": " + rep.error);
   return end_run(rep.result != "interrupted");
 }

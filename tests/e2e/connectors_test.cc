@@ -564,3 +564,98 @@ TEST_CASE("connectors: a Memory API without range=all (400) falls back to month 
   CHECK(r.err.find("refused range=all (HTTP 400") != std::string::npos);
   CHECK(lightrag_documents(w.target) == 2);
 }
+
+TEST_CASE("connectors: list and status need no secrets; sync still names the unset variable") {
+  World w({"--generate", "ctx1:3"});
+  // run_memconn's environment is clean: MEMORY_API_KEY is not set.
+  auto list = run_memconn({"--config", w.config, "list"});
+  CHECK_MESSAGE(list.exit_code == 0, list.err);
+  CHECK(list.out.find("p2r") != std::string::npos);
+  auto status = run_memconn({"--config", w.config, "status", "--json"});
+  CHECK_MESSAGE(status.exit_code == 0, status.err);
+  auto sync = run_memconn({"--config", w.config, "sync"});
+  CHECK(sync.exit_code == 3);
+  CHECK(sync.err.find("MEMORY_API_KEY is not set") != std::string::npos);
+}
+
+TEST_CASE("connectors: an http-json fetch cut short is partial and never moves the cursor past what it did not reach") {
+  // The Memory API stand-in ignores ?page=: page 2 repeats page 1, so paging must stop there,
+  // and nothing older than the oldest item fetched may be treated as done.
+  World w({"--generate", "ctx1:12"}, "hindsight", {},
+          "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100\"\n"
+          "api_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
+          "text_field = \"transcript\"\ntime_field = \"created_at\"\npaging = \"page\"\npage_size = 50\n"
+          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n");
+  std::string cfg = read_file(w.config);
+  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
+  w.dir.write("memconn.toml", cfg);
+  auto r = w.run({"trigger", "gen", "--json"});
+  CHECK_MESSAGE(r.exit_code == 1, r.err);
+  Report rep(r);
+  CHECK(rep.str("result") == "partial");
+  CHECK(rep.count("sent") == w.non_empty());
+  CHECK(r.err.find("repeated items") != std::string::npos);
+  std::string oldest, newest;
+  for (const auto& d : w.target.documents()) {
+    std::string t = d.timestamp.value_or("").substr(0, 19);
+    if (oldest.empty() || t < oldest) oldest = t;
+    if (t > newest) newest = t;
+  }
+  // The cursor stays at the oldest item fetched (the newest would skip anything not reached).
+  REQUIRE(oldest < newest);
+  CHECK_FALSE(rep.str("cursor_after").empty());
+  CHECK(rep.str("cursor_after").substr(0, 19) <= oldest);
+}
+
+TEST_CASE("connectors: in sync --watch one dead target does not stall a healthy connector") {
+  // a_dead (sorted first) sends to a Hindsight nobody listens on; --max-outage is 5 minutes.
+  World w({"--generate", "ctx1:5"}, "lightrag", {},
+          "[targets.down]\nkind = \"hindsight\"\nurl = \"http://127.0.0.1:9\"\nbank = \"x\"\n"
+          "[connectors.a_dead]\nsource = \"pendant\"\ntarget = \"down\"\nschedule = \"every 1m\"\n");
+  pid_t pid = spawn_memconn({"--config", w.config, "sync", "--watch", "--max-outage", "5m"},
+                            RunOptions{.env = {{"MEMORY_API_KEY", "mk"}}}, w.dir.file("out"), w.dir.file("err"));
+  auto healthy_runs = [&] {
+    JsonDoc st(w.run({"status", "p2r", "--json"}).out);
+    return st.root()["connectors"].at(0)["runs"].get_array().value().size();
+  };
+  auto start = std::chrono::steady_clock::now();
+  while (healthy_runs() < 1 && std::chrono::steady_clock::now() - start < 90s) std::this_thread::sleep_for(100ms);
+  auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(healthy_runs() >= 1);
+  CHECK(waited < 90s);  // well under the 5-minute outage the dead target would otherwise cost
+  kill(pid, SIGTERM);
+  CHECK(wait_exit(pid, 60) == 143);
+  JsonDoc st(w.run({"status", "--json"}).out);
+  auto dead = st.root()["connectors"].at(0);
+  CHECK(std::string(dead["name"].get_string().value()) == "a_dead");
+  CHECK(std::string(dead["last_run"]["result"].get_string().value()) == "unreachable");
+  CHECK(lightrag_documents(w.target) == static_cast<long long>(w.non_empty()));
+}
+
+TEST_CASE("connectors: SIGHUP makes sync --watch re-read its config; a broken one is reported and the old one kept") {
+  World w({"--generate", "ctx1:5"});
+  auto env = std::map<std::string, std::string>{
+      {"MEMORY_API_KEY", "mk"}, {"MEMCONN_FAKE_NOW", "2026-03-01T00:00:00Z"}, {"MEMCONN_FAKE_SPEED", "60"}};
+  pid_t pid = spawn_memconn({"--config", w.config, "sync", "--watch"}, RunOptions{.env = env}, w.dir.file("out"),
+                            w.dir.file("err"));
+  auto err_has = [&](const std::string& s) {
+    auto deadline = std::chrono::steady_clock::now() + 40s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (read_file(w.dir.file("err")).find(s) != std::string::npos) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  };
+  REQUIRE(err_has("next: p2r at"));
+  std::string good = read_file(w.config);
+  w.dir.write("memconn.toml", good + "[connectors.broken\n");
+  kill(pid, SIGHUP);
+  CHECK(err_has("keeping the previous config"));
+  // Still alive, and a valid new config (a second connector) is taken up.
+  w.dir.write("memconn.toml", good + "[connectors.second]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"every 1h\"\n");
+  kill(pid, SIGHUP);
+  CHECK(err_has("config reloaded from"));
+  CHECK(err_has("second ok:"));
+  kill(pid, SIGTERM);
+  CHECK(wait_exit(pid, 30) == 143);
+}
