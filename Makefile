@@ -3,6 +3,10 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
+# ccache (if present) keys on paths relative to the checkout, so another clone of the same
+# commit reuses the objects; with -g the working directory would otherwise be hashed in.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 DESTDIR ?=
 
 .PHONY: all deps build binaries test demo bench install package clean asan tsan coverage completions

@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config git libcli11-dev libcurl4-openssl-dev libsimdjson-dev
       libtomlplusplus-dev doctest-dev libcpp-httplib-dev libssl-dev wrk mandoc bash-completion time
-      zsh fish python3-yaml gcovr)
+      zsh fish python3-yaml gcovr ccache)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
