@@ -659,3 +659,22 @@ TEST_CASE("connectors: SIGHUP makes sync --watch re-read its config; a broken on
   kill(pid, SIGTERM);
   CHECK(wait_exit(pid, 30) == 143);
 }
+
+TEST_CASE("connectors: dlq retry sends connector entries back to their own target") {
+  World w({"--generate", "ctx1:0"}, "lightrag", {"--reject-marker", "REJECT"});
+  w.memories.post("/_standin/memories", memories_body("m", {"an ordinary memory", "a REJECT memory"}));
+  auto first = w.run({"sync", "--json"});
+  CHECK(first.exit_code == 1);
+  CHECK(Report(first).count("failed") == 1);
+  CHECK(lightrag_documents(w.target) == 1);
+  w.target.config(R"({"reject_marker":""})");
+  auto retry = w.run({"dlq", "retry", "--json"});
+  CHECK_MESSAGE(retry.exit_code == 0, retry.err);
+  JsonDoc d(retry.out);
+  CHECK(d.root()["delivered"].get_uint64().value() == 1);
+  CHECK(d.root()["remaining"].get_uint64().value() == 0);
+  CHECK(lightrag_documents(w.target) == 2);
+  bool sent = false;
+  for (const auto& doc : w.target.documents()) sent = sent || doc.file_source == "memory_ctx1_m1.txt";
+  CHECK(sent);
+}
