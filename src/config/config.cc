@@ -487,6 +487,7 @@ void read_connector(Reader& r, const std::string& name, const toml::table& t, Co
     else if (key == "context") out.context = r.str(v, what);
     else if (key == "enabled") set(out.enabled, r.boolean(v, what));
     else if (key == "overlap") set(out.overlap, r.duration(v, what, true));
+    else if (key == "notify_url") set(out.notify_url, r.url(v, what));
     else r.unknown(k, "[" + where + "]");
   }
   require(r, t, where, {"source", "target", "schedule"});

@@ -116,6 +116,7 @@ struct ConnectorConfig {
   std::optional<std::string> context;  // hindsight retain context
   bool enabled = true;
   std::chrono::milliseconds overlap = std::chrono::hours(1);  // re-fetch window before the cursor
+  std::string notify_url;  // "" = no alerts (see connectors/notify.h)
 };
 
 struct Config {

@@ -1,5 +1,6 @@
 #include "connectors/executor.h"
 
+#include "connectors/notify.h"
 #include "core/exit_codes.h"
 #include "targets/hindsight.h"
 #include "targets/lightrag.h"
@@ -170,7 +171,29 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
                      (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " + error_message(resp) : resp.error));
     }
   }
-  return run_connector(conn, src, tgt.kind, tmpl ? &*tmpl : nullptr, state, ro, deps);
+  std::string previous = state.runs.empty() ? "" : state.runs.back().result;
+  auto rep = run_connector(conn, src, tgt.kind, tmpl ? &*tmpl : nullptr, state, ro, deps);
+  if (!conn.notify_url.empty()) notify(conn, previous, rep);
+  return rep;
+}
+
+// After the run, on the calling thread, with a short timeout and few retries: an alert
+// endpoint that is down costs seconds, never the run's result.
+void ConnectorExecutor::notify(const ConnectorConfig& conn, const std::string& previous, const ConnectorRunReport& rep) {
+  auto event = alert_event(previous, rep.result);
+  if (!event) return;
+  HttpOptions http;
+  http.timeout = std::chrono::seconds(5);
+  http.connect_timeout = std::chrono::seconds(2);
+  http.user_agent = user_agent();
+  HttpClient client(http, &share_);
+  HttpRequest req{"POST", conn.notify_url, alert_body(*event, previous, rep), {"Content-Type: application/json"}};
+  auto resp = perform_with_retries(client, req, 2);
+  if (!resp.transport_ok || resp.status / 100 != 2)
+    ctx_.console->warn("connector " + conn.name + ": the alert (" + *event + ") to " + url_without_credentials(conn.notify_url) +
+                       " failed: " + (resp.transport_ok ? "HTTP " + std::to_string(resp.status) : resp.error));
+  else
+    ctx_.console->debug("connector " + conn.name + ": alert \"" + *event + "\" sent");
 }
 
 }  // namespace memconn

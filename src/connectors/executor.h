@@ -38,6 +38,8 @@ class ConnectorExecutor {
   size_t dead_letters_written() const { return dead_letters_.written(); }
 
  private:
+  // POSTs an alert to conn.notify_url when the result turned bad or recovered.
+  void notify(const ConnectorConfig& conn, const std::string& previous, const ConnectorRunReport& rep);
   ConnectorContext& ctx_;
   Tuning tuning_;
   bool verbose_;

@@ -678,3 +678,36 @@ TEST_CASE("connectors: dlq retry sends connector entries back to their own targe
   for (const auto& doc : w.target.documents()) sent = sent || doc.file_source == "memory_ctx1_m1.txt";
   CHECK(sent);
 }
+
+TEST_CASE("connectors: notify_url gets one alert when a run goes wrong and one when it recovers, without secrets") {
+  World w({"--generate", "ctx1:3"}, "lightrag", {}, "notify_url = \"__MEM__/hooks/memconn\"\n");
+  std::string cfg = read_file(w.config);
+  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
+  w.dir.write("memconn.toml", cfg);
+  auto alerts = [&] {
+    std::vector<std::string> out;
+    for (const auto& r : w.memories.requests())
+      if (r.path == "/hooks/memconn") out.push_back(r.body);
+    return out;
+  };
+  CHECK(w.run({"trigger", "p2r"}).exit_code == 0);
+  CHECK(alerts().empty());  // ok after nothing: no news
+  auto bad = w.run({"trigger", "p2r"}, {{"MEMORY_API_KEY", "wrong-key-42"}});
+  CHECK(bad.exit_code == 4);
+  CHECK(w.run({"trigger", "p2r"}, {{"MEMORY_API_KEY", "wrong-key-42"}}).exit_code == 4);  // still bad: no repeat
+  CHECK(w.run({"trigger", "p2r"}).exit_code == 0);
+  auto a = alerts();
+  REQUIRE(a.size() == 2);
+  CHECK(a[0].find(R"("event":"auth")") != std::string::npos);
+  CHECK(a[0].find(R"("connector":"p2r")") != std::string::npos);
+  CHECK(a[1].find(R"("event":"recovered")") != std::string::npos);
+  for (const auto& b : a) CHECK(b.find("wrong-key-42") == std::string::npos);
+
+  // A dead alert endpoint never changes the run's result.
+  std::string dead = read_file(w.config);
+  dead.replace(dead.find(w.memories.url() + "/hooks"), w.memories.url().size(), "http://127.0.0.1:9");
+  w.dir.write("memconn.toml", dead);
+  auto r = w.run({"trigger", "p2r"}, {{"MEMORY_API_KEY", "wrong-key-42"}});
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.find("the alert (auth)") != std::string::npos);
+}

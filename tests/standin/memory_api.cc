@@ -209,6 +209,11 @@ void MemoryApiBackend::media(const httplib::Request& req, httplib::Response& res
 }
 
 void MemoryApiBackend::register_routes(ApiServer& api) {
+  // A webhook sink for memconn's alerts (connectors' notify_url): answers 200, and the
+  // request shows in /_standin/requests like any other.
+  api.route("POST", "/hooks/memconn", [](const httplib::Request&, httplib::Response& res, const Knobs&) {
+    reply_json(res, 200, R"({"ok":true})");
+  }, true);
   api.route("GET", "/memory/([^/]+)", [this](const httplib::Request& req, httplib::Response& res, const Knobs& k) { list(req, res, k); });
   api.route("GET", "/memory/([^/]+)/([^/]+)/audio",
             [this](const httplib::Request& req, httplib::Response& res, const Knobs&) { media(req, res, true); });
