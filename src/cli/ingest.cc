@@ -167,10 +167,12 @@ int Ingest::run() {
   dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path_);
   ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", hs_.url + "#" + hs_.bank);
   ledger_->set_commit_observer([this](uint32_t src, const CommitPoint& cp, const std::vector<uint64_t>& settled) {
-    std::optional<Resumable> r;
+    // A source's entry is set once, before any of its items is handed over, and never
+    // changed: it is safe to read past the lock, and not worth a copy per batch.
+    const Resumable* r = nullptr;
     {
       std::lock_guard<std::mutex> lock(resume_mu_);
-      r = resumables_[src];
+      if (resumables_[src]) r = &*resumables_[src];
     }
     if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, "", {}}, settled);
   });
@@ -354,6 +356,13 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     }
     ++seq;
     unpublished.push_back(item.origin);
+    // From here on only item.json (what Hindsight receives), the id and the origin are read.
+    // The parts it was built from are freed now, on the thread that allocated them, so the
+    // allocator hands them straight back for the next line instead of a worker freeing
+    // them across threads.
+    item.content = std::string();
+    item.metadata = {};
+    item.tags = {};
     batcher.add(std::move(item), ready);
     if (ready.empty()) continue;
     publish();  // the workers may acknowledge these items as soon as they are queued

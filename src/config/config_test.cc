@@ -437,7 +437,7 @@ TEST_CASE("default_config_path precedence") {
   CHECK(default_config_path(env_of({})) == "memconn.toml");
 }
 
-TEST_CASE("load_config reads the file; missing files are config errors") {
+TEST_CASE("load_config reads the file - missing files are config errors") {
   char tmpl[] = "/tmp/memconn-config-XXXXXX";
   REQUIRE(::mkdtemp(tmpl) != nullptr);
   std::string dir = tmpl;

@@ -86,7 +86,7 @@ TEST_CASE("empty transcripts are counted once, and sent once a transcript appear
   CHECK(st.empty_ids.empty());
 }
 
-TEST_CASE("commit: the cursor follows the committed prefix; id lists stay inside the window") {
+TEST_CASE("commit: the cursor follows the committed prefix - id lists stay inside the window") {
   ConnectorState st;
   std::vector<SourceRecord> send{rec("a", "2024-06-01T06:00:00Z"), rec("b", "2024-06-01T08:00:00Z"),
                                  rec("c", "2024-06-01T10:00:00Z")};

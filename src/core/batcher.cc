@@ -12,6 +12,8 @@ void Batcher::add(Item item, std::vector<Batch>& ready) {
     if (auto b = flush()) ready.push_back(std::move(*b));
   }
   ids_.insert(item.document_id);
+  // Sized once per batch rather than regrown (and every item moved) while it fills.
+  if (current_.items.empty()) current_.items.reserve(std::min<size_t>(max_items_, 1024));
   current_.bytes += size;
   current_.items.push_back(std::move(item));
   if (current_.items.size() >= max_items_ || current_.bytes >= max_bytes_) {

@@ -155,14 +155,17 @@ void ItemParser::finish(Item& out, const Origin& origin) {
   auto has_key = [&](std::string_view k) {
     return std::any_of(out.metadata.begin(), out.metadata.end(), [&](const auto& kv) { return kv.first == k; });
   };
+  out.metadata.reserve(out.metadata.size() + 2);
   if (!has_key("source")) out.metadata.emplace_back("source", options_.source_name);
   if (!has_key("line")) out.metadata.emplace_back("line", std::to_string(origin.line));
   auto digest = sha256(out.content);
   if (out.document_id.empty()) {
-    out.document_id = to_hex(digest.data(), digest.size());
+    append_hex(out.document_id, digest.data(), digest.size());
     out.fingerprint = fingerprint64(digest);
   } else {
-    out.fingerprint = fingerprint64(sha256(out.document_id + '\0' + to_hex(digest.data(), digest.size())));
+    std::string keyed = out.document_id + '\0';
+    append_hex(keyed, digest.data(), digest.size());
+    out.fingerprint = fingerprint64(sha256(keyed));
   }
   out.json = encode_memory_item(out);
 }

@@ -21,6 +21,11 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   std::atomic<int> workers_left{options_.workers};  // counts live workers; the ticking loop polls it
   std::mutex done_mu;                               // pairs with done_cv: wakes the ticker when workers finish
   std::condition_variable done_cv;
+  // Delivered batches go back to the reader to be freed: the memory was allocated on its
+  // thread, so freeing it there is a fast same-thread free the next lines reuse, instead of
+  // every worker freeing each item's strings into the reader's heap across threads.
+  std::mutex spent_mu;  // guards spent
+  std::vector<Batch> spent;
 
   // Senders are created here so a failure to set one up happens before any thread starts.
   std::vector<std::unique_ptr<BatchSender>> senders;
@@ -37,6 +42,8 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
         items.reserve(batch->items.size());
         for (const auto& it : batch->items) items.push_back(&it);
         if (!deliver(*senders[i], std::move(items), rng)) break;
+        std::lock_guard<std::mutex> lock(spent_mu);
+        spent.push_back(std::move(*batch));
       }
       {
         std::lock_guard<std::mutex> lock(done_mu);
@@ -46,7 +53,15 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
     });
   }
   std::thread reader([&] {
-    produce([&](Batch b) { return !control_.stopping() && queue.push(std::move(b)); });
+    std::vector<Batch> to_free;
+    produce([&](Batch b) {
+      {
+        std::lock_guard<std::mutex> lock(spent_mu);
+        to_free.swap(spent);
+      }
+      to_free.clear();  // outside the lock; keeps its capacity for the next swap
+      return !control_.stopping() && queue.push(std::move(b));
+    });
     queue.close();
   });
 

@@ -104,7 +104,7 @@ TEST_CASE("http-json: page paging stops at an empty page, not a short one (serve
   CHECK(g->warnings[0].find("caps the page size") != std::string::npos);
 }
 
-TEST_CASE("http-json: offset paging advances by what came back; since and auth are sent") {
+TEST_CASE("http-json: offset paging advances by what came back - since and auth are sent") {
   Server s;
   auto cfg = notes(Paging::kOffset);
   cfg.since_param = "updated_since";

@@ -59,7 +59,7 @@ TEST_CASE("memory api: parses the documented fields, leniently") {
   CHECK_FALSE(parse_memories("<html>").ok());
 }
 
-TEST_CASE("memory api: one GET with X-API-KEY, limit and range; a full answer is a warning") {
+TEST_CASE("memory api: one GET with X-API-KEY, limit and range - a full answer is a warning") {
   std::vector<HttpRequest> seen;
   MemoryApiSource src(pendant(2), "K", [&](const HttpRequest& r) {
     seen.push_back(r);

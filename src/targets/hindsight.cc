@@ -13,9 +13,14 @@ std::string bank_url(const HindsightEndpoint& ep, const std::string& suffix) {
 }
 
 std::string retain_body(const std::vector<const Item*>& items, bool async, const std::string& operation_id) {
-  size_t n = 64;
-  for (const auto* it : items) n += it->json.size() + 1;
   std::string s;
+  append_retain_body(s, items, async, operation_id);
+  return s;
+}
+
+void append_retain_body(std::string& s, const std::vector<const Item*>& items, bool async, const std::string& operation_id) {
+  size_t n = s.size() + 64;
+  for (const auto* it : items) n += it->json.size() + 1;
   s.reserve(n);
   s.append("{\"items\":[");
   for (size_t i = 0; i < items.size(); ++i) {
@@ -29,7 +34,6 @@ std::string retain_body(const std::vector<const Item*>& items, bool async, const
     append_json_string(s, operation_id);
   }
   s.push_back('}');
-  return s;
 }
 
 std::vector<std::string> hindsight_auth_headers(const std::string& api_key) {
@@ -40,15 +44,18 @@ std::vector<std::string> hindsight_auth_headers(const std::string& api_key) {
 HindsightSender::HindsightSender(HindsightEndpoint ep, bool async, HttpOptions options, CurlShare* share,
                                  const std::atomic<bool>* abort_flag)
     : ep_(std::move(ep)), url_(bank_url(ep_, "/memories")), async_(async), client_(std::move(options), share),
-      parser_(std::make_unique<simdjson::dom::parser>()) {
+      parser_(std::make_unique<simdjson::dom::parser>()), req_{"POST", url_, "", {}},
+      request_line_("POST " + url_path_for_log(url_)) {
   client_.set_abort_flag(abort_flag);
 }
 
 SendResult HindsightSender::send(const std::vector<const Item*>& items, const std::string& operation_id) {
   SendResult r;
-  HttpRequest req{"POST", url_, retain_body(items, async_, operation_id), {}};
-  r.http = client_.perform(req);
-  r.request = "POST " + url_path_for_log(url_);
+  // One request per worker, reused: its URL is set once and its body keeps its capacity.
+  req_.body.clear();
+  append_retain_body(req_.body, items, async_, operation_id);
+  r.http = client_.perform(req_);
+  r.request = request_line_;
   r.outcome = classify(r.http.transport_ok, r.http.status);
   if (r.outcome == Outcome::Success) {
     // A 2xx that is not the documented JSON (proxy page, truncated body) is not an ack.

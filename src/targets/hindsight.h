@@ -19,6 +19,7 @@ struct HindsightEndpoint {
 
 std::string bank_url(const HindsightEndpoint& ep, const std::string& suffix);
 std::string retain_body(const std::vector<const Item*>& items, bool async, const std::string& operation_id);
+void append_retain_body(std::string& out, const std::vector<const Item*>& items, bool async, const std::string& operation_id);
 // "Authorization: Bearer <key>" or nothing.
 std::vector<std::string> hindsight_auth_headers(const std::string& api_key);
 
@@ -36,6 +37,8 @@ class HindsightSender : public BatchSender {
   bool async_;
   HttpClient client_;
   std::unique_ptr<simdjson::dom::parser> parser_;  // reused: one allocation per worker, not per ack
+  HttpRequest req_;            // reused: the body buffer keeps its capacity between batches
+  std::string request_line_;   // "POST /path" for -v logs
 };
 
 struct OperationStatus {

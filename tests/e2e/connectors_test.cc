@@ -226,7 +226,7 @@ TEST_CASE("connectors: newer LightRAG (409 duplicates, 413 batch cap) loses noth
   CHECK(lightrag_documents(w.target) == static_cast<long long>(expected));
 }
 
-TEST_CASE("connectors: sync runs only what is due; every and cron schedules through an injected clock") {
+TEST_CASE("connectors: sync runs only what is due - every and cron schedules through an injected clock") {
   World w({"--generate", "ctx1:10"}, "lightrag", {},
           "[connectors.six]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"0 */6 * * *\"\n"
           "[connectors.off]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"@daily\"\nenabled = false\n");
@@ -359,7 +359,7 @@ TEST_CASE("connectors: a refused key exits 4, at the source or at the target") {
   CHECK(std::string(st.root()["connectors"].at(0)["last_run"]["result"].get_string().value()) == "auth");
 }
 
-TEST_CASE("connectors: a Hindsight target gets retains with document ids, tags and metadata; recall goes there too") {
+TEST_CASE("connectors: a Hindsight target gets retains with document ids, tags and metadata - recall goes there too") {
   World w({}, "hindsight");
   w.memories.post("/_standin/memories",
                   R"({"context":"ctx1","memories":[{"id":"abc123XYZ","type":"memory","audio":true,"image":false,)"

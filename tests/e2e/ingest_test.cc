@@ -185,7 +185,7 @@ TEST_CASE("ingest: stdin via - (source stdin), also as JSONL with --format jsonl
   CHECK(docs[0].metadata["source"] == "stdin");
 }
 
-TEST_CASE("ingest: JSONL fields map onto the memory item; .jsonl and .ndjson are detected automatically") {
+TEST_CASE("ingest: JSONL fields map onto the memory item - .jsonl and .ndjson are detected automatically") {
   Standin s;
   TempDir t;
   std::string jsonl = t.write(
@@ -246,7 +246,7 @@ TEST_CASE("ingest: --batch-size and --workers are honoured") {
   CHECK(st.max_concurrent() == 1);
 }
 
-TEST_CASE("ingest: --max-batch-bytes bounds every request body; a bigger item travels alone") {
+TEST_CASE("ingest: --max-batch-bytes bounds every request body - a bigger item travels alone") {
   Standin s;
   TempDir t;
   std::string text;
@@ -302,7 +302,7 @@ TEST_CASE("ingest: async requests never carry one document_id twice") {
   CHECK(st.retain_requests() == static_cast<long long>(reqs.size()));
 }
 
-TEST_CASE("ingest: 503 and 429 with Retry-After are retried; exact retry counts") {
+TEST_CASE("ingest: 503 and 429 with Retry-After are retried - exact retry counts") {
   TempDir t;
   std::string path = e2e::write_lines(t.file("in.txt"), 60);
   SUBCASE("503") {
@@ -531,7 +531,7 @@ TEST_CASE("ingest: --dry-run prints the exact request bodies and sends nothing")
   CHECK(sent == printed);
 }
 
-TEST_CASE("ingest: --json prints one JSON report on stdout; the summary goes to stderr; -q silences it") {
+TEST_CASE("ingest: --json prints one JSON report on stdout - the summary goes to stderr - -q silences it") {
   Standin s;
   TempDir t;
   std::string path = t.write("in.txt", "a\nb\nc\na\n");

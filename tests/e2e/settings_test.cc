@@ -199,7 +199,7 @@ TEST_CASE("settings: without a key no Authorization header is sent") {
   CHECK_FALSE(reqs[0].has_header("authorization"));
 }
 
-TEST_CASE("settings: a wrong or missing key exits 4 for ingest, recall and reflect; nothing is dead-lettered") {
+TEST_CASE("settings: a wrong or missing key exits 4 for ingest, recall and reflect - nothing is dead-lettered") {
   Standin s({"--api-key", kKey});
   TempDir t;
   std::string in = t.write("in.txt", "one\ntwo\n");
