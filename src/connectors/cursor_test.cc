@@ -49,7 +49,7 @@ TEST_CASE("selection: first run sends everything non-empty, oldest first") {
   CHECK(sel.fetched == 4);
 }
 
-TEST_CASE("selection: processed ids filter what the source returns; a late upload is new by its id") {
+TEST_CASE("selection: processed ids filter what the source returns - a late upload is new by its id") {
   ConnectorState st;
   st.cursor = "2024-06-01T10:00:00Z";
   st.recent_ids = {{"b", "2024-06-01T10:00:00Z"}, {"c", "2024-06-01T09:10:00Z"}, {"d", "2024-05-20T09:10:00Z"}};

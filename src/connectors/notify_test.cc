@@ -4,7 +4,7 @@
 
 using namespace memconn;
 
-TEST_CASE("alerts: sent when a run turns bad, changes how it is bad, or recovers; never twice for the same") {
+TEST_CASE("alerts: sent when a run turns bad, changes how it is bad, or recovers - never twice for the same") {
   CHECK(alert_event("", "ok") == std::nullopt);
   CHECK(alert_event("ok", "ok") == std::nullopt);
   CHECK(alert_event("ok", "partial") == "partial");

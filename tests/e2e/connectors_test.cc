@@ -432,7 +432,7 @@ TEST_CASE("connectors: an http-json source (the Memory API read generically) wit
   CHECK(Report(again).count("sent") == 0);  // the cursor and ids work for any source
 }
 
-TEST_CASE("connectors: a memory with half an emoji (lone surrogate) is repaired and named; the others land") {
+TEST_CASE("connectors: a memory with half an emoji (lone surrogate) is repaired and named - the others land") {
   World w({"--generate", "ctx1:0"});
   w.memories.post("/_standin/memories",
                   R"({"context":"ctx1","memories":[{"id":"good1","transcript":"first whole memory"},)"
@@ -453,7 +453,7 @@ TEST_CASE("connectors: a memory with half an emoji (lone surrogate) is repaired 
   CHECK_MESSAGE(again.exit_code == 0, again.err);
 }
 
-TEST_CASE("connectors: two memories with the same transcript stay two LightRAG documents; templates trim like standard") {
+TEST_CASE("connectors: two memories with the same transcript stay two LightRAG documents - templates trim like standard") {
   World w({"--generate", "ctx1:0"});
   w.memories.post("/_standin/memories", memories_body("twin", {"uploaded twice by a flaky phone", "uploaded twice by a flaky phone"}));
   auto r = w.run({"sync", "--json"});
@@ -531,7 +531,7 @@ TEST_CASE("connectors: documents LightRAG failed to index are counted, dead-lett
   CHECK(w.target.stats()["processed_documents"] == 2);
 }
 
-TEST_CASE("connectors: LightRAG 'no_results' is 'no memories matched', exit 0 in text and JSON; short queries are usage errors") {
+TEST_CASE("connectors: LightRAG 'no_results' is 'no memories matched', exit 0 in text and JSON - short queries are usage errors") {
   World w({});
   w.memories.post("/_standin/memories", memories_body("m", {"planted tomatoes along the south fence"}));
   REQUIRE(w.run({"sync", "--wait"}).exit_code == 0);
@@ -565,7 +565,7 @@ TEST_CASE("connectors: a Memory API without range=all (400) falls back to month 
   CHECK(lightrag_documents(w.target) == 2);
 }
 
-TEST_CASE("connectors: list and status need no secrets; sync still names the unset variable") {
+TEST_CASE("connectors: list and status need no secrets - sync still names the unset variable") {
   World w({"--generate", "ctx1:3"});
   // run_memconn's environment is clean: MEMORY_API_KEY is not set.
   auto list = run_memconn({"--config", w.config, "list"});
@@ -632,7 +632,7 @@ TEST_CASE("connectors: in sync --watch one dead target does not stall a healthy 
   CHECK(lightrag_documents(w.target) == static_cast<long long>(w.non_empty()));
 }
 
-TEST_CASE("connectors: SIGHUP makes sync --watch re-read its config; a broken one is reported and the old one kept") {
+TEST_CASE("connectors: SIGHUP makes sync --watch re-read its config - a broken one is reported and the old one kept") {
   World w({"--generate", "ctx1:5"});
   auto env = std::map<std::string, std::string>{
       {"MEMORY_API_KEY", "mk"}, {"MEMCONN_FAKE_NOW", "2026-03-01T00:00:00Z"}, {"MEMCONN_FAKE_SPEED", "60"}};
