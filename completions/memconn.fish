@@ -244,6 +244,7 @@ complete -c memconn -n '__memconn_in \'sync\'' -l drain-timeout -r -f -d 'On Ctr
 complete -c memconn -n '__memconn_operand \'trigger\' 0 0' -f -a '(__memconn_connectors)' -d 'connector'
 complete -c memconn -n '__memconn_in \'trigger\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'trigger\'' -l full -d 'Ignore the cursor and the processed ids: fetch the whole range and send everything again (stable ids: Hindsight upserts, LightRAG reports already present)'
+complete -c memconn -n '__memconn_in \'trigger\'' -l reprocess-failed -d 'LightRAG targets: first ask LightRAG to index again the documents it failed to index'
 complete -c memconn -n '__memconn_in \'trigger\'' -l wait -d 'LightRAG targets: wait until the sent documents are indexed'
 complete -c memconn -n '__memconn_in \'trigger\'' -l wait-lock -d 'Wait for another run on the same state instead of exiting 75'
 complete -c memconn -n '__memconn_in \'trigger\'' -s w -l workers -r -f -d 'Parallel senders, each with its own keep-alive connection (default 4)'

@@ -7,12 +7,16 @@
 #include <map>
 #include <set>
 
+#include <simdjson.h>
+
 #include "cli/console.h"
+#include "connectors/context.h"
 #include "state/dead_letter.h"
 #include "core/duration.h"
 #include "core/exit_codes.h"
 #include "net/http_client.h"
 #include "targets/hindsight.h"
+#include "targets/lightrag.h"
 #include "core/json_writer.h"
 #include "state/lock_file.h"
 #include "core/pipeline.h"
@@ -62,6 +66,32 @@ Result<std::unique_ptr<DlqContext>> open_dlq(const GlobalOptions& g, const DlqOp
   ctx->entries = std::move(*entries);
   if (ctx->torn) ctx->console.warn(ctx->path + ": " + std::to_string(ctx->torn) + " torn or unreadable line(s) ignored");
   return ctx;
+}
+
+// Connector entries record their target as "lightrag:<url>" or "<url>#<bank>": the key of
+// the configured target with that address, if any (nullopt: not a configured target).
+Result<std::optional<std::string>> connector_target_key(const Config& cfg, const std::string& target) {
+  for (const auto& [name, t] : cfg.targets) {
+    bool match = t.kind == TargetKind::kLightrag ? target == "lightrag:" + t.url : target == t.url + "#" + t.bank;
+    if (!match) continue;
+    auto key = resolve_section_key(cfg, "targets." + name, t.line, t.api_key, t.api_key_file);
+    if (!key) return key.error();
+    return std::optional<std::string>(*key);
+  }
+  return std::optional<std::string>();
+}
+
+// A LightRAG dead letter is {"text": ..., "file_source": ...}: the sender wants them as
+// content and document id.
+bool lightrag_item(const std::string& json, Item& out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view text, source;
+  if (parser.parse(json).get(doc) || doc["text"].get_string().get(text) || doc["file_source"].get_string().get(source))
+    return false;
+  out.content = text;
+  out.document_id = source;
+  return true;
 }
 
 // Runs a subcommand on the opened dead-letter file, or reports why it cannot be opened.
@@ -188,13 +218,14 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
     for (size_t i = 0; i < c.entries.size(); ++i) {
       const auto& d = c.entries[i];
       bool raw = d.item_json.rfind("{\"raw\":", 0) == 0;
-      if (!selected(d, o) || raw || !d.connector.empty()) {
+      // Connector entries carry their target and a sendable item: they go back there.
+      if (!selected(d, o) || raw || (!d.connector.empty() && d.target.empty())) {
         if (selected(d, o) && raw) ++unsendable;
-        if (selected(d, o) && !d.connector.empty() && !raw)
-          c.console.warn(d.source + ":" + std::to_string(d.line) + ": entries of connector " + d.connector +
-                         " are kept, not re-sent here; `memconn trigger " + d.connector +
-                         " --full` re-sends memories still in the source's range");
         keep.push_back(d);
+        continue;
+      }
+      if (d.target.rfind("lightrag:", 0) == 0) {  // a LightRAG connector's entry: its key comes from its config
+        by_target[d.target].push_back(i);
         continue;
       }
       std::string url = here, bank = defaults->bank;
@@ -209,7 +240,9 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         c.console.error("an entry records no target and no bank is configured: pass --bank");
         return exit_code::kUsage;
       }
-      if (url != here && has_credentials) {
+      // A connector entry goes back with its configured target's own key (below); any other
+      // entry for another URL would carry this invocation's key somewhere it was not pointed.
+      if (url != here && has_credentials && d.connector.empty()) {
         ++elsewhere[url];
         keep.push_back(d);
         continue;
@@ -235,9 +268,15 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         for (auto i : indexes) keep.push_back(c.entries[i]);
         continue;
       }
-      auto hash = target.find('#');
-      std::string url = target.substr(0, hash);
-      HindsightEndpoint ep{url == here ? defaults->url : url, target.substr(hash + 1)};
+      bool lightrag = target.rfind("lightrag:", 0) == 0;
+      auto hash = target.find('#');  // a URL has no '#' of its own, a bank id may
+      std::string url = lightrag ? target.substr(9) : target.substr(0, hash);
+      HindsightEndpoint ep{url == here ? defaults->url : url, hash == std::string::npos ? "" : target.substr(hash + 1)};
+      auto configured = connector_target_key(c.cfg, target);
+      if (!configured) {
+        c.console.error(configured.error().message);
+        return configured.error().exit_code;
+      }
       DeadLetterWriter again(retry_path);
       Ledger ledger({"dlq"}, &again, "", target);
       RunControl control;
@@ -254,17 +293,27 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       http.timeout = tuning->timeout;
       http.connect_timeout = tuning->connect_timeout;
       http.user_agent = user_agent();
-      http.headers = hindsight_auth_headers(defaults->api_key);
+      // Credentials only where they belong: a configured target's own key, or this
+      // invocation's key for the URL this invocation resolved.
+      std::string key = configured->value_or(!lightrag && url == here ? defaults->api_key : "");
+      http.headers = lightrag ? lightrag_auth_headers(key) : hindsight_auth_headers(key);
       std::vector<Item> items(indexes.size());
       for (size_t k = 0; k < indexes.size(); ++k) {
         const auto& d = c.entries[indexes[k]];
         items[k].json = d.item_json;
         items[k].document_id = d.document_id;
+        if (lightrag) lightrag_item(d.item_json, items[k]);
         items[k].origin = Origin{0, d.line, 0, 0, k};
         ledger.item_pending(items[k]);
       }
-      Pipeline pipeline(po, [&] { return std::make_unique<HindsightSender>(ep, false, http, &share, &control.abort_transfers); },
-                        ledger, control);
+      Pipeline pipeline(
+          po,
+          [&]() -> std::unique_ptr<BatchSender> {
+            if (lightrag)
+              return std::make_unique<LightragSender>(url, http, &share, &control.abort_transfers);
+            return std::make_unique<HindsightSender>(ep, false, http, &share, &control.abort_transfers);
+          },
+          ledger, control);
       pipeline.run(
           [&](const std::function<bool(Batch)>& emit) {
             Batch b;

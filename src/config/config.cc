@@ -73,7 +73,8 @@ std::string join_path(const std::string& dir, const std::string& p) {
 // tables in key order, not file order, so "first found" would jump around the file.
 class Reader {
  public:
-  Reader(const EnvLookup& env, std::string dir) : env_(env), dir_(std::move(dir)) {}
+  Reader(const EnvLookup& env, std::string dir, bool resolve_secrets)
+      : env_(env), dir_(std::move(dir)), resolve_secrets_(resolve_secrets) {}
 
   struct Problem {
     int line;
@@ -115,7 +116,11 @@ class Reader {
   }
 
   // Empty after expansion means "no key": `api_key = "${KEY:-}"` makes a key optional.
+  // Without resolve_secrets (list, status: commands that talk to no server) an unset
+  // ${VAR} in a key is no error: the key is simply not known.
   std::optional<std::string> secret(const toml::node& n, const std::string& what) {
+    if (!resolve_secrets_)
+      if (const auto* raw = n.as_string(); raw && !expand_env(raw->get(), env_).ok()) return std::nullopt;
     auto s = str(n, what);
     if (s && s->empty()) return std::nullopt;
     return s;
@@ -296,6 +301,7 @@ class Reader {
  private:
   const EnvLookup& env_;
   std::string dir_;
+  bool resolve_secrets_;
 };
 
 // Assigns when the reader produced a value; leaves the default (or nullopt) otherwise.
@@ -482,6 +488,7 @@ void read_connector(Reader& r, const std::string& name, const toml::table& t, Co
     else if (key == "context") out.context = r.str(v, what);
     else if (key == "enabled") set(out.enabled, r.boolean(v, what));
     else if (key == "overlap") set(out.overlap, r.duration(v, what, true));
+    else if (key == "notify_url") set(out.notify_url, r.url(v, what));
     else r.unknown(k, "[" + where + "]");
   }
   require(r, t, where, {"source", "target", "schedule"});
@@ -589,7 +596,8 @@ Result<std::string> expand_env(std::string_view text, const EnvLookup& env) {
   return out;
 }
 
-Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env) {
+Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env,
+                            bool resolve_secrets) {
   Config cfg;
   cfg.path = path_for_messages;
 
@@ -603,7 +611,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& path_
                  exit_code::kConfig};
   }
 
-  Reader r(env, cfg.dir());
+  Reader r(env, cfg.dir(), resolve_secrets);
   for (auto&& [k, v] : root) {
     std::string key(k.str());
     if (key == "hindsight") {
@@ -634,10 +642,10 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& path_
   return cfg;
 }
 
-Result<Config> load_config(const std::string& path, const EnvLookup& env) {
+Result<Config> load_config(const std::string& path, const EnvLookup& env, bool resolve_secrets) {
   auto text = read_whole_file(path);
   if (!text.ok()) return Error{text.error().message, exit_code::kConfig};
-  return parse_config(*text, path, env);
+  return parse_config(*text, path, env, resolve_secrets);
 }
 
 std::string default_config_path(const EnvLookup& env) {

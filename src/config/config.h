@@ -117,6 +117,7 @@ struct ConnectorConfig {
   std::optional<std::string> context;  // hindsight retain context
   bool enabled = true;
   std::chrono::milliseconds overlap = std::chrono::hours(1);  // re-fetch window before the cursor
+  std::string notify_url;  // "" = no alerts (see connectors/notify.h)
 };
 
 struct Config {
@@ -136,11 +137,13 @@ struct Config {
 //   Error{"<path_for_messages>:<line>: <message>", exit_code::kConfig}
 // e.g. `memconn.toml:12: unknown key "wokers" in [defaults]`; TOML syntax errors are
 // `<path>:<line>:<column>: <description>`. ${VAR}, ${VAR:-default} and $$ are expanded in
-// every string value before it is validated.
-Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env);
+// every string value before it is validated. resolve_secrets = false: an api_key naming an
+// unset variable is left absent instead of being an error (for commands that send nothing).
+Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env,
+                            bool resolve_secrets = true);
 
 // Reads path (error: exit_code::kConfig) and parses it.
-Result<Config> load_config(const std::string& path, const EnvLookup& env);
+Result<Config> load_config(const std::string& path, const EnvLookup& env, bool resolve_secrets = true);
 
 // $MEMCONN_CONFIG, else $XDG_CONFIG_HOME/memconn/config.toml, else
 // $HOME/.config/memconn/config.toml, else "memconn.toml" (no HOME: the working directory).

@@ -15,10 +15,10 @@ bool is_http_url(const std::string& url) {
 std::string user_agent() { return std::string("memconn/") + MEMCONN_VERSION; }
 
 
-Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env) {
-  if (g.config_path) return load_config(*g.config_path, env);
+Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env, bool resolve_secrets) {
+  if (g.config_path) return load_config(*g.config_path, env, resolve_secrets);
   std::string path = default_config_path(env);
-  if (file_exists(path)) return load_config(path, env);
+  if (file_exists(path)) return load_config(path, env, resolve_secrets);
   Config empty;
   empty.path = path;  // state.json still lives beside where the config would be
   return empty;

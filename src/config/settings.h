@@ -29,7 +29,7 @@ struct HindsightSettings {
 };
 
 // The config named by --config (must exist) or the default location (may be absent).
-Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env);
+Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env, bool resolve_secrets = true);
 Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config& cfg, const EnvLookup& env,
                                             bool need_bank);
 // --state, else [state] path, else state.json beside the config file.

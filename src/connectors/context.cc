@@ -6,9 +6,10 @@
 namespace memconn {
 
 Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOptions& g, bool require_connectors,
-                                                                 std::unique_ptr<Diagnostics> console) {
+                                                                 std::unique_ptr<Diagnostics> console,
+                                                                 bool resolve_secrets) {
   auto ctx = std::make_unique<ConnectorContext>(std::move(console));
-  auto cfg = load_settings_config(g, ctx->env);
+  auto cfg = load_settings_config(g, ctx->env, resolve_secrets);
   if (!cfg) return cfg.error();
   ctx->cfg = std::move(*cfg);
   if (require_connectors && ctx->cfg.connectors.empty())
