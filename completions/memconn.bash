@@ -171,7 +171,7 @@ _memconn_options() {
     'dlq purge') echo '-h --help --older-than --wait-lock --dead-letter --connector --shard -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     list) echo '-h --help -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     sync) echo '-h --help --watch --wait --wait-lock -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    trigger) echo '-h --help --full --wait --wait-lock -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    trigger) echo '-h --help --full --reprocess-failed --wait --wait-lock -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     status) echo '-h --help -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
   esac
 }
