@@ -376,13 +376,16 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     if (!resumed_docs.empty() && item.append && resumed_docs.erase(item.document_id)) item.verify = true;
     ++seq;
     unpublished.push_back(item.origin);
-    // From here on only item.json (what Hindsight receives), the id and the origin are read.
-    // The parts it was built from are freed now, on the thread that allocated them, so the
-    // allocator hands them straight back for the next line instead of a worker freeing
-    // them across threads.
-    item.content = std::string();
-    item.metadata = {};
-    item.tags = {};
+    // A content-hash item is read from here on only as item.json (what Hindsight receives),
+    // its id and its origin: the parts it was built from are freed now, on the thread that
+    // allocated them, so the allocator hands them straight back for the next line instead of
+    // a worker freeing them across threads. A part of a document keeps them: folding parts
+    // and checking an append after a lost acknowledgement read its content.
+    if (!item.explicit_id) {
+      item.content = std::string();
+      item.metadata = {};
+      item.tags = {};
+    }
     batcher.add(std::move(item), ready);
     if (ready.empty()) continue;
     publish();  // the workers may acknowledge these items as soon as they are queued

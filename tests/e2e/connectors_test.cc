@@ -525,7 +525,9 @@ TEST_CASE("connectors: documents LightRAG failed to index are counted, dead-lett
   CHECK_MESSAGE(re.exit_code == 0, re.err);
   CHECK(re.err.find("reprocess") != std::string::npos);
   auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (w.target.stats()["failed_documents"] > 0 && std::chrono::steady_clock::now() < deadline)
+  // Reprocessing passes through "processing" first: wait for the end state, not the first change.
+  while ((w.target.stats()["failed_documents"] > 0 || w.target.stats()["processed_documents"] < 2) &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(20ms);
   CHECK(w.target.stats()["failed_documents"] == 0);
   CHECK(w.target.stats()["processed_documents"] == 2);
