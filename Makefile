@@ -53,7 +53,10 @@ tsan: deps
 demo: binaries
 	@./scripts/demo.sh $(BUILD)
 
+# Also builds the bare libcurl loop (the floor) and, when ../shared/bench and Go are there,
+# the Go sink and reference pipeline (bench/run.sh builds those into a temporary directory).
 bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target memconn-bare-loop
 	@./bench/run.sh $(BUILD)
 
 install: build

@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# `make bench`: memconn ingest throughput against the stand-in Hindsight at zero latency,
-# compared with wrk posting the identical request body at the same concurrency (the wire
-# limit of this server on this machine); CPU and peak RSS of the client; RSS flatness from
-# 10k to 2M lines; and throughput against 50 ms server latency. Prints a Markdown table
-# and writes it to bench/results.md.
+# `make bench`: memconn ingest side by side with the reference Go pipeline and a bare libcurl
+# loop (the floor: bench/bare_loop.cc), all posting the same 200k chat-like lines to the same
+# fast sink (../shared/bench/sink, Go net/http), at batch 10 x 4 workers and batch 50 x 8
+# workers, best of RUNS (3); wall time, client CPU seconds and the ratios. Then peak-RSS
+# flatness from 10k to 2M lines and throughput against 50 ms server latency (stand-in).
+# Prints Markdown tables and writes them to bench/results.md.
+#
+# Without ../shared/bench (SHARED_BENCH overrides) or Go, the sink and the reference are skipped (said on stderr):
+# memconn and the bare loop then run against memconn's own stand-in, which is itself the
+# bottleneck, so those figures show little.
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
+# ../shared/bench beside the checkout (or beside the worktree folder of a git worktree).
+shared=${SHARED_BENCH:-$root/../shared/bench}
+[[ -d "$shared" || -n "${SHARED_BENCH:-}" ]] || shared=$root/../../shared/bench
 m="$build/memconn"
+bare="$build/memconn-bare-loop"
+RUNS=${RUNS:-3}
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -24,78 +34,130 @@ start_standin() {  # flags... ; sets URL (not a subshell, so cleanup knows the p
   URL=$(sed -n 's/^listening //p' "$out")
 }
 
-gen() {  # lines, path: distinct lines of ~80 bytes, like chat memories
-  awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "memory %d: user %d asked about order %d and the agent resolved it\n", i, i % 977, i * 7 }' >"$2"
+start_sink() {  # sets URL; the sink takes a fixed address, so ask the kernel for a free port
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$work/go/sink" -addr "127.0.0.1:$port" >/dev/null 2>&1 &
+  pids+=($!)
+  URL="http://127.0.0.1:$port"
+  for _ in $(seq 100); do curl -sf "$URL/stats" >/dev/null 2>&1 && return; sleep 0.05; done
+  echo "bench: the sink did not start on port $port" >&2
+  exit 1
+}
+
+gen() {  # lines, path: ~80-byte chat-like lines (the shared generator when present)
+  if [[ -f "$shared/gen-lines.py" ]]; then
+    python3 "$shared/gen-lines.py" "$1" >"$2"
+  else
+    awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "memory %d: user %d asked about order %d and the agent resolved it\n", i, i % 977, i * 7 }' >"$2"
+  fi
 }
 
 json_field() { sed -n "s/.*\"$2\":\([0-9.e+-]*\).*/\1/p" "$1"; }
 
-run_memconn() {  # url, input, workers, batch, bank ; sets ITEMS_S CPU_S RSS_MB ELAPSED
-  local url=$1 input=$2 workers=$3 batch=$4 bank=$5
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time" \
-    "$m" ingest "$input" --bank "$bank" --url "$url" --workers "$workers" --batch-size "$batch" \
-    --state "$work/state-$bank.json" --json -q >"$work/report.json"
-  read -r ELAPSED user sys rss <"$work/time"
-  ITEMS_S=$(json_field "$work/report.json" items_per_s)
-  CPU_S=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+timed() {  # out-file, command... ; sets WALL CPU RSS_MB from /usr/bin/time
+  local out=$1
+  shift
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$out"
+  local user sys rss
+  read -r WALL user sys rss <"$work/time"
+  CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
   RSS_MB=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
 }
 
-run_wrk() {  # url, workers, batch, input ; sets WRK_ITEMS_S
-  # The same bodies memconn sent for this input, posted by wrk at the same concurrency.
-  local url=$1 workers=$2 batch=$3 input=$4
-  "$m" ingest "$input" --bank wrk --url "$url" --batch-size "$batch" --dry-run -q >"$work/bodies.jsonl"
-  local threads=$(( workers < 2 ? workers : 2 ))
-  WRK_THREADS=$threads BODY_FILE="$work/bodies.jsonl" wrk -t "$threads" -c "$workers" -d "$WRK_SECONDS" \
-    -s "$root/bench/wrk-post.lua" "$url/v1/default/banks/wrk/memories" >"$work/wrk.txt"
-  local rps
-  rps=$(awk '/Requests\/sec/ { print $2 }' "$work/wrk.txt")
-  WRK_ITEMS_S=$(awk -v r="$rps" -v b="$batch" 'BEGIN { printf "%.0f", r * b }')
+run_memconn() {  # url, input, workers, batch ; sets WALL CPU RSS_MB ITEMS_S; checks every line was sent
+  local url=$1 input=$2 workers=$3 batch=$4
+  rm -f "$work"/state.json*
+  timed "$work/report.json" "$m" ingest "$input" --bank bench --url "$url" --workers "$workers" \
+    --batch-size "$batch" --state "$work/state.json" --json -q
+  ITEMS_S=$(json_field "$work/report.json" items_per_s)
+  local sent lines
+  sent=$(json_field "$work/report.json" sent)
+  lines=$(grep -c . "$input")
+  if [[ "$sent" != "$lines" ]]; then
+    echo "bench: memconn sent $sent of $lines lines" >&2
+    exit 1
+  fi
 }
 
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-echo "machine: $(nproc) cores, $cpu, $(free -g | awk '/Mem:/ { print $2 }') GiB RAM; $(uname -sr)" >&2
+machine="$(nproc) cores ($cpu), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, $(uname -sr)"
+echo "machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+have_go=0
+if [[ ! -d "$shared/sink" || ! -d "$shared/reference-go" ]]; then
+  echo "bench: skipped the Go sink and the reference pipeline: $shared/{sink,reference-go} not found" >&2
+elif ! command -v go >/dev/null; then
+  echo "bench: skipped the Go sink and the reference pipeline: no Go toolchain (apt-get install golang-go)" >&2
+else
+  mkdir -p "$work/go"
+  for d in sink reference-go; do
+    (cd "$shared/$d" && GOCACHE="${GOCACHE:-$work/go/cache}" go build -o "$work/go/$d" .)
+  done
+  have_go=1
+fi
 
 gen 200000 "$work/200k.txt"
-gen 1000000 "$work/1m.txt"
-WRK_SECONDS=${WRK_SECONDS:-2}
 {
-  echo "Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, $(uname -sr); stand-in and client on the same machine."
+  echo "Machine: $machine; every client and the server on the same machine; best of $RUNS runs (wall and CPU each their own best)."
   echo
-  echo "| scenario | memconn items/s | wrk items/s (same bodies, same concurrency) | memconn / wrk | client CPU s | peak RSS MB |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  if ((have_go)); then
+    echo "Server: ../shared/bench/sink (Go net/http). Reference: ../shared/bench/reference-go. Floor: bench/bare_loop.cc (libcurl, no ids, no state)."
+  else
+    echo "Server: memconn's stand-in (Go not available: reference skipped, figures bounded by the stand-in)."
+  fi
+  echo
+  echo "| 200k lines | memconn wall s | reference wall s | bare loop wall s | memconn CPU s | reference CPU s | bare loop CPU s | memconn / bare wall (target ≤ 1.10) | reference / memconn wall (target ≥ 1.15) | memconn / reference CPU (target ≤ 0.85) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$work/table.md"
-for cfg in "4 10" "8 50"; do
-  read -r workers batch <<<"$cfg"
-  start_standin; url=$URL
-  run_memconn "$url" "$work/200k.txt" "$workers" "$batch" "b$workers-$batch"
-  # wrk needs more distinct bodies than it can send in WRK_SECONDS: take them from 1M lines.
-  start_standin; url=$URL
-  run_wrk "$url" "$workers" "$batch" "$work/1m.txt"
-  ratio=$(awk -v a="$ITEMS_S" -v b="$WRK_ITEMS_S" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-  printf '| 200k lines, %s workers x batch %s, 0 ms latency | %.0f | %s | %s | %s | %s |\n' \
-    "$workers" "$batch" "$ITEMS_S" "$WRK_ITEMS_S" "$ratio" "$CPU_S" "$RSS_MB" >>"$work/table.md"
-  echo "done: workers=$workers batch=$batch" >&2
+
+for cfg in "10 4" "50 8"; do
+  read -r batch workers <<<"$cfg"
+  if ((have_go)); then start_sink; else start_standin; fi
+  url=$URL
+  mw="" mc="" rw="" rc="" bw="" bc=""
+  for _ in $(seq "$RUNS"); do  # interleaved, so a burst of load elsewhere hits all three
+    timed "$work/bare.out" "$bare" "$url/v1/default/banks/bare/memories" "$work/200k.txt" "$batch" "$workers"
+    bw=$(min "$WALL" "$bw"); bc=$(min "$CPU" "$bc")
+    if ((have_go)); then
+      timed "$work/ref.out" env HINDSIGHT_API_URL="$url" BATCH="$batch" WORKERS="$workers" "$work/go/reference-go" "$work/200k.txt"
+      rw=$(min "$WALL" "$rw"); rc=$(min "$CPU" "$rc")
+    fi
+    run_memconn "$url" "$work/200k.txt" "$workers" "$batch"
+    mw=$(min "$WALL" "$mw"); mc=$(min "$CPU" "$mc")
+  done
+  printf '| batch %s × %s workers | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$batch" "$workers" \
+    "$mw" "${rw:--}" "$bw" "$mc" "${rc:--}" "$bc" "$(ratio "$mw" "$bw")" "$(ratio "$rw" "$mw")" "$(ratio "$mc" "$rc")" \
+    >>"$work/table.md"
+  echo "done: batch $batch x $workers workers" >&2
 done
 
+{
+  echo
+  echo "| scenario (stand-in) | memconn items/s | client CPU s | peak RSS MB |"
+  echo "|---|---:|---:|---:|"
+} >>"$work/table.md"
 # Memory must not grow with the input: same settings, 10k vs 2M lines.
 gen 10000 "$work/10k.txt"
 gen 2000000 "$work/2m.txt"
 start_standin; url=$URL
 for n in 10k 2m; do
-  run_memconn "$url" "$work/$n.txt" 8 50 "rss-$n"
-  printf '| %s lines, 8 workers x batch 50 (RSS flatness) | %.0f | | | %s | %s |\n' "$n" "$ITEMS_S" "$CPU_S" "$RSS_MB" >>"$work/table.md"
+  run_memconn "$url" "$work/$n.txt" 8 50
+  printf '| %s lines, batch 50 × 8 workers (RSS flatness, target ≤ 20 MB) | %.0f | %s | %s |\n' "$n" "$ITEMS_S" "$CPU" "$RSS_MB" >>"$work/table.md"
   echo "done: rss $n" >&2
 done
 
 # With 50 ms of server latency the ceiling is workers x batch / latency.
 start_standin --latency-ms 50; slow=$URL
 gen 8000 "$work/8k.txt"
-run_memconn "$slow" "$work/8k.txt" 4 10 slow
+run_memconn "$slow" "$work/8k.txt" 4 10
 ceiling=800
-ratio=$(awk -v a="$ITEMS_S" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }')
-printf '| 8k lines, 4 workers x batch 10, 50 ms latency (ceiling %s items/s) | %.0f | | %s of ceiling | %s | %s |\n' \
-  "$ceiling" "$ITEMS_S" "$ratio" "$CPU_S" "$RSS_MB" >>"$work/table.md"
+share=$(awk -v a="$ITEMS_S" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / c }')
+printf '| 8k lines, batch 10 × 4 workers, 50 ms latency: %s of the %s items/s ceiling (target ≥ 95%%) | %.0f | %s | %s |\n' \
+  "$share" "$ceiling" "$ITEMS_S" "$CPU" "$RSS_MB" >>"$work/table.md"
 
 cp "$work/table.md" "$root/bench/results.md"
 cat "$work/table.md"

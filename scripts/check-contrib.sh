@@ -31,6 +31,7 @@ for s in contrib/systemd/*.service; do
 done
 has contrib/systemd/memconn-sync.service 'Type=oneshot'
 has contrib/systemd/memconn-watch.service 'ExecStart=.* sync --watch'
+has contrib/systemd/memconn-watch.service 'Restart=always'
 has contrib/systemd/memconn-sync.timer '\[Timer\]'
 has contrib/systemd/memconn-sync.timer 'Unit=memconn-sync.service'
 has contrib/systemd/memconn-sync.timer 'WantedBy=timers.target'

@@ -13,6 +13,7 @@ std::string exit_codes_help() {
          "  2    usage error\n"
          "  3    bad config or state file\n"
          "  4    the server refused the credentials (401/403)\n"
+         "  5    the URL answers, but not as the API (redirect, 404, 405, the same error for every item)\n"
          "  69   target unreachable after retries, or outage longer than --max-outage\n"
          "  75   another memconn run holds the state lock\n"
          "  130  interrupted (SIGINT); 143 terminated (SIGTERM)\n";
@@ -39,6 +40,8 @@ void add_tuning_options(CLI::App& sub, TuningFlags& t) {
   sub.add_option("--rate", t.rate, "Requests per second across all workers (default 0 = unlimited)");
   sub.add_option("--breaker-failures", t.breaker_failures,
                  "Consecutive outage failures that pause all workers (default 10)");
+  sub.add_option("--same-failure-limit", t.same_failure_limit,
+                 "Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)");
   sub.add_option("--max-outage", t.max_outage, "Give up (exit 69, state saved) after an outage this long (default 5m)");
   sub.add_option("--drain-timeout", t.drain_timeout, "On Ctrl-C, wait this long for in-flight requests (default 10s)");
 }

@@ -45,7 +45,7 @@ const CompletionArg* find_flag(const std::vector<CompletionArg>& args, const std
 
 }  // namespace
 
-TEST_CASE("completion_model: kinds, choices, positionals, option groups; hidden commands left out") {
+TEST_CASE("completion_model: kinds, choices, positionals, option groups - hidden commands left out") {
   Toy t;
   CompletionCommand root = completion_model(t.app);
   CHECK(root.path.empty());
@@ -75,7 +75,7 @@ TEST_CASE("completion_model: kinds, choices, positionals, option groups; hidden 
   CHECK(root.subcommands[1].positionals.at(0).kind == ValueKind::Connector);
 }
 
-TEST_CASE("flatten: parents first; options inherited from ancestors unless shadowed") {
+TEST_CASE("flatten: parents first - options inherited from ancestors unless shadowed") {
   Toy t;
   CompletionCommand root = completion_model(t.app);
   auto flat = flatten(root);

@@ -38,8 +38,17 @@ void list(std::string& out, const std::vector<std::pair<bool, const char*>>& fla
 }
 
 int ask(const GlobalOptions& g, const QueryTarget& t, const std::string& path, const std::string& body,
-        const std::function<Result<std::string>(const std::string&)>& render) {
+        const std::function<Result<std::string>(const std::string&)>& render, const std::string& query) {
   Console console = make_console(g);
+  // LightRAG's QueryRequest has min_length=3 (after stripping): say so instead of relaying a 422.
+  size_t b = query.find_first_not_of(" \t\r\n"), e = query.find_last_not_of(" \t\r\n");
+  size_t chars = 0;
+  if (b != std::string::npos)
+    for (size_t i = b; i <= e; ++i) chars += (static_cast<unsigned char>(query[i]) & 0xC0) != 0x80;
+  if (chars < 3) {
+    console.error("the query must be at least 3 characters long (LightRAG's minimum); got \"" + query + "\"");
+    return exit_code::kUsage;
+  }
   HttpOptions http;
   http.user_agent = user_agent();
   http.accept_compressed = true;
@@ -47,7 +56,7 @@ int ask(const GlobalOptions& g, const QueryTarget& t, const std::string& path, c
   http.timeout = std::chrono::minutes(5);  // an LLM answer is slow; 0260 allows 300 s itself
   HttpClient client(http, nullptr);
   HttpRequest req{"POST", lightrag_url(t.url, path), body, {}};
-  return ask_and_print(client, req, 3, g.json, console, "target " + t.target + " (" + t.url + ")", render);
+  return ask_and_print(client, req, 3, g.json, console, "target " + t.target + " (" + t.url + ")", render, true);
 }
 
 }  // namespace
@@ -88,6 +97,10 @@ Result<std::string> render_lightrag_data(const std::string& body) {
   if (parser.parse(body).get(doc) || !doc.is_object())
     return Error{"the server's /query/data answer is not JSON", exit_code::kPartial};
   std::string status = str(doc, "status");
+  // 0260 answers 200 "failure" when retrieval found nothing: that is an answer, not an error.
+  std::string_view reason;
+  if (status == "failure" && !doc["metadata"]["failure_reason"].get_string().get(reason) && reason == "no_results")
+    return std::string("no memories matched\n");
   if (!status.empty() && status != "success")
     return Error{"LightRAG: " + (str(doc, "message").empty() ? status : str(doc, "message")), exit_code::kPartial};
   simdjson::dom::array chunks, entities;
@@ -155,11 +168,21 @@ std::string hindsight_only_flags(const ReflectOptions& o) {
 }
 
 int run_lightrag_recall(const GlobalOptions& g, const QueryTarget& t, const RecallOptions& o) {
-  return ask(g, t, "/query/data", lightrag_query_body(o.query, o.mode.empty() ? t.mode : o.mode), render_lightrag_data);
+  std::string mode = o.mode.empty() ? t.mode : o.mode;
+  auto render = [mode](const std::string& body) -> Result<std::string> {
+    auto out = render_lightrag_data(body);
+    // bypass skips retrieval altogether: "no match" would be a lie about the memories.
+    if (out && mode == "bypass" && *out == "no memories matched\n")
+      return std::string("nothing retrieved: bypass mode sends the query straight to the LLM without searching the "
+                         "memories; use another --mode (e.g. mix) to list them\n");
+    return out;
+  };
+  return ask(g, t, "/query/data", lightrag_query_body(o.query, mode), render, o.query);
 }
 
 int run_lightrag_reflect(const GlobalOptions& g, const QueryTarget& t, const ReflectOptions& o) {
-  return ask(g, t, "/query", lightrag_query_body(o.query, o.mode.empty() ? t.mode : o.mode), render_lightrag_answer);
+  return ask(g, t, "/query", lightrag_query_body(o.query, o.mode.empty() ? t.mode : o.mode), render_lightrag_answer,
+             o.query);
 }
 
 }  // namespace memconn

@@ -19,6 +19,7 @@ struct SyncOptions {
 struct TriggerOptions {
   std::string name;
   bool full = false;  // ignore the cursor and processed ids
+  bool reprocess_failed = false;  // LightRAG: have the target index its failed documents again
   bool wait = false;
   bool wait_lock = false;
   TuningFlags tuning;

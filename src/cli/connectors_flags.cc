@@ -44,6 +44,8 @@ void register_connectors(CLI::App& app, CliContext& ctx) {
   trigger->add_flag("--full", t->full,
                     "Ignore the cursor and the processed ids: fetch the whole range and send everything again "
                     "(stable ids: Hindsight upserts, LightRAG reports already present)");
+  trigger->add_flag("--reprocess-failed", t->reprocess_failed,
+                    "LightRAG targets: first ask LightRAG to index again the documents it failed to index");
   trigger->add_flag("--wait", t->wait, "LightRAG targets: wait until the sent documents are indexed");
   trigger->add_flag("--wait-lock", t->wait_lock, "Wait for another run on the same state instead of exiting 75");
   add_tuning_options(*trigger, t->tuning);

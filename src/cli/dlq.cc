@@ -7,11 +7,16 @@
 #include <map>
 #include <set>
 
+#include <simdjson.h>
+
 #include "cli/console.h"
+#include "connectors/context.h"
 #include "state/dead_letter.h"
 #include "core/duration.h"
 #include "core/exit_codes.h"
+#include "net/http_client.h"
 #include "targets/hindsight.h"
+#include "targets/lightrag.h"
 #include "core/json_writer.h"
 #include "state/lock_file.h"
 #include "core/pipeline.h"
@@ -63,6 +68,32 @@ Result<std::unique_ptr<DlqContext>> open_dlq(const GlobalOptions& g, const DlqOp
   return ctx;
 }
 
+// Connector entries record their target as "lightrag:<url>" or "<url>#<bank>": the key of
+// the configured target with that address, if any (nullopt: not a configured target).
+Result<std::optional<std::string>> connector_target_key(const Config& cfg, const std::string& target) {
+  for (const auto& [name, t] : cfg.targets) {
+    bool match = t.kind == TargetKind::kLightrag ? target == "lightrag:" + t.url : target == t.url + "#" + t.bank;
+    if (!match) continue;
+    auto key = resolve_section_key(cfg, "targets." + name, t.line, t.api_key, t.api_key_file);
+    if (!key) return key.error();
+    return std::optional<std::string>(*key);
+  }
+  return std::optional<std::string>();
+}
+
+// A LightRAG dead letter is {"text": ..., "file_source": ...}: the sender wants them as
+// content and document id.
+bool lightrag_item(const std::string& json, Item& out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view text, source;
+  if (parser.parse(json).get(doc) || doc["text"].get_string().get(text) || doc["file_source"].get_string().get(source))
+    return false;
+  out.content = text;
+  out.document_id = source;
+  return true;
+}
+
 // Runs a subcommand on the opened dead-letter file, or reports why it cannot be opened.
 int with_dlq(const GlobalOptions& g, const DlqOptions& o, bool lock, const std::function<int(DlqContext&)>& body) {
   auto ctx = open_dlq(g, o, lock);
@@ -89,7 +120,11 @@ void write_entry_json(JsonWriter& w, const DeadLetter& d) {
   w.begin_object().key("time").value(d.time).key("source").value(d.source).key("line").value(d.line);
   w.key("document_id").value(d.document_id).key("item").raw(d.item_json.empty() ? "null" : d.item_json);
   w.key("http_status").value(static_cast<int64_t>(d.http_status)).key("error").value(d.error);
-  w.key("attempts").value(d.attempts).key("connector").value(d.connector).key("target").value(d.target);
+  w.key("attempts").value(d.attempts).key("connector").value(d.connector);
+  // Entries written before URLs were stored without credentials may still hold them.
+  auto hash = d.target.find('#');
+  w.key("target").value(hash == std::string::npos ? url_without_credentials(d.target)
+                                                  : url_without_credentials(d.target.substr(0, hash)) + d.target.substr(hash));
   w.end_object();
 }
 
@@ -170,31 +205,53 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       c.console.error(defaults.error().message);
       return defaults.error().exit_code;
     }
-    std::map<std::string, std::vector<size_t>> by_target;  // "url#bank" -> entry indexes
+    // Credentials go only to the URL this command resolved (--url, env, config): an old or
+    // edited entry must not be able to aim them anywhere else. With credentials, entries
+    // recorded for another URL are kept, with a warning, until a run names that URL; without
+    // any, nothing can leak and entries go back where they were going.
+    const std::string here = url_without_credentials(defaults->url);
+    const bool has_credentials = !defaults->api_key.empty() || here != defaults->url;
+    std::map<std::string, size_t> elsewhere;                // other URL -> entries kept for it
+    std::map<std::string, std::vector<size_t>> by_target;  // "url#bank" (no credentials) -> entry indexes
     std::vector<DeadLetter> keep;                          // not retried this time, unchanged
     size_t unsendable = 0;
     for (size_t i = 0; i < c.entries.size(); ++i) {
       const auto& d = c.entries[i];
       bool raw = d.item_json.rfind("{\"raw\":", 0) == 0;
-      if (!selected(d, o) || raw || !d.connector.empty()) {
+      // Connector entries carry their target and a sendable item: they go back there.
+      if (!selected(d, o) || raw || (!d.connector.empty() && d.target.empty())) {
         if (selected(d, o) && raw) ++unsendable;
-        if (selected(d, o) && !d.connector.empty() && !raw)
-          c.console.warn(d.source + ":" + std::to_string(d.line) + ": entries of connector " + d.connector +
-                         " are kept, not re-sent here; `memconn trigger " + d.connector +
-                         " --full` re-sends memories still in the source's range");
         keep.push_back(d);
         continue;
       }
-      std::string target = d.target;
-      if (target.empty()) {
-        if (defaults->bank.empty()) {
-          c.console.error("an entry records no target and no bank is configured: pass --bank");
-          return exit_code::kUsage;
-        }
-        target = defaults->url + "#" + defaults->bank;
+      if (d.target.rfind("lightrag:", 0) == 0) {  // a LightRAG connector's entry: its key comes from its config
+        by_target[d.target].push_back(i);
+        continue;
       }
-      by_target[target].push_back(i);
+      std::string url = here, bank = defaults->bank;
+      if (!d.target.empty()) {
+        // url#bank: a URL has no '#' of its own, a bank id may.
+        auto hash = d.target.find('#');
+        url = url_without_credentials(d.target.substr(0, hash));
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        bank = hash == std::string::npos ? "" : d.target.substr(hash + 1);
+      }
+      if (bank.empty()) {
+        c.console.error("an entry records no target and no bank is configured: pass --bank");
+        return exit_code::kUsage;
+      }
+      // A connector entry goes back with its configured target's own key (below); any other
+      // entry for another URL would carry this invocation's key somewhere it was not pointed.
+      if (url != here && has_credentials && d.connector.empty()) {
+        ++elsewhere[url];
+        keep.push_back(d);
+        continue;
+      }
+      by_target[url + "#" + bank].push_back(i);
     }
+    for (const auto& [url, n] : elsewhere)
+      c.console.warn(std::to_string(n) + " dead letter(s) recorded for " + url +
+                     " are kept: the API key goes only to " + here + "; pass --url " + url + " to retry them there");
     if (unsendable)
       c.console.warn(std::to_string(unsendable) + " entr" + (unsendable == 1 ? "y is" : "ies are") +
                      " unparseable input and cannot be re-sent; fix the source line and ingest it again, or purge");
@@ -211,8 +268,15 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         for (auto i : indexes) keep.push_back(c.entries[i]);
         continue;
       }
-      auto hash = target.rfind('#');
-      HindsightEndpoint ep{target.substr(0, hash), target.substr(hash + 1)};
+      bool lightrag = target.rfind("lightrag:", 0) == 0;
+      auto hash = target.find('#');  // a URL has no '#' of its own, a bank id may
+      std::string url = lightrag ? target.substr(9) : target.substr(0, hash);
+      HindsightEndpoint ep{url == here ? defaults->url : url, hash == std::string::npos ? "" : target.substr(hash + 1)};
+      auto configured = connector_target_key(c.cfg, target);
+      if (!configured) {
+        c.console.error(configured.error().message);
+        return configured.error().exit_code;
+      }
       DeadLetterWriter again(retry_path);
       Ledger ledger({"dlq"}, &again, "", target);
       RunControl control;
@@ -220,6 +284,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       po.workers = std::min<int>(tuning->workers, static_cast<int>(indexes.size()));
       po.retries = tuning->retries;
       po.breaker_failures = tuning->breaker_failures > 0 ? tuning->breaker_failures : 1 << 30;
+      po.same_failure_limit = tuning->same_failure_limit;
       po.max_outage = tuning->max_outage;
       po.rate = tuning->rate;
       po.drain_timeout = tuning->drain_timeout;
@@ -228,18 +293,28 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       http.timeout = tuning->timeout;
       http.connect_timeout = tuning->connect_timeout;
       http.user_agent = user_agent();
-      http.headers = hindsight_auth_headers(defaults->api_key);
-      http.ca_file = defaults->ca_file;
+      // Credentials only where they belong: a configured target's own key, or this
+      // invocation's key for the URL this invocation resolved.
+      std::string key = configured->value_or(!lightrag && url == here ? defaults->api_key : "");
+      http.headers = lightrag ? lightrag_auth_headers(key) : hindsight_auth_headers(key);
+      if (!lightrag) http.ca_file = defaults->ca_file;
       std::vector<Item> items(indexes.size());
       for (size_t k = 0; k < indexes.size(); ++k) {
         const auto& d = c.entries[indexes[k]];
         items[k].json = d.item_json;
         items[k].document_id = d.document_id;
+        if (lightrag) lightrag_item(d.item_json, items[k]);
         items[k].origin = Origin{0, d.line, 0, 0, k};
         ledger.item_pending(items[k]);
       }
-      Pipeline pipeline(po, [&] { return std::make_unique<HindsightSender>(ep, false, http, &share, &control.abort_transfers); },
-                        ledger, control);
+      Pipeline pipeline(
+          po,
+          [&]() -> std::unique_ptr<BatchSender> {
+            if (lightrag)
+              return std::make_unique<LightragSender>(url, http, &share, &control.abort_transfers);
+            return std::make_unique<HindsightSender>(ep, false, http, &share, &control.abort_transfers);
+          },
+          ledger, control);
       pipeline.run(
           [&](const std::function<bool(Batch)>& emit) {
             Batch b;
@@ -288,6 +363,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       switch (control.reason()) {
         case StopReason::AuthRefused: code = exit_code::kAuth; break;
         case StopReason::Unreachable: code = exit_code::kUnreachable; break;
+        case StopReason::WrongTarget: code = exit_code::kWrongTarget; break;
         case StopReason::Interrupted: code = exit_code::kSigInt; break;
         default: break;
       }

@@ -10,14 +10,17 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <unordered_set>
 
 #include "cli/console.h"
 #include "state/dead_letter.h"
 #include "core/batcher.h"
 #include "state/commit_journal.h"
 #include "core/digest.h"
+#include "core/document_order.h"
 #include "core/duration.h"
 #include "core/exit_codes.h"
+#include "net/http_client.h"
 #include "targets/hindsight.h"
 #include "core/input_items.h"
 #include "core/input_set.h"
@@ -59,6 +62,9 @@ class Ingest {
   int dry_run();
   void produce(const std::function<bool(Batch)>& emit);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
+  void apply_unit(Item& item, const SourceSpec& src) const;
+  std::unordered_set<std::string> rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
+                                                   const LineRanges& settled_ahead);
   void checkpoint(bool force);
   Status update_and_save(bool force);
   int wait_for_operations();
@@ -84,6 +90,8 @@ class Ingest {
   uint64_t total_bytes_ = 0;
   int input_problems_ = 0;          // written by the reader thread before the pipeline ends
   std::atomic<uint64_t> skipped_{0};  // lines already committed by earlier runs
+  DocumentParts parts_;                // reader thread only: documents begun in this run
+  std::atomic<uint64_t> documents_{0};  // first parts read (set by the reader, read at the end)
   std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
   std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
   std::mutex resume_mu_;            // guards resumables_ and resumed_from_
@@ -121,6 +129,7 @@ Status Ingest::prepare() {
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
+  for (const auto& n : inputs_.notes) console_.info(n);
   input_problems_ = static_cast<int>(inputs_.problems.size());
   for (const auto& s : inputs_.sources) total_bytes_ += s.size;
   resumables_.resize(inputs_.sources.size());
@@ -158,12 +167,14 @@ int Ingest::run() {
   std::vector<std::string> names;
   for (const auto& s : inputs_.sources) names.push_back(s.display);
   dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path_);
-  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", hs_.url + "#" + hs_.bank);
+  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", url_without_credentials(hs_.url) + "#" + hs_.bank);
   ledger_->set_commit_observer([this](uint32_t src, const CommitPoint& cp, const std::vector<uint64_t>& settled) {
-    std::optional<Resumable> r;
+    // A source's entry is set once, before any of its items is handed over, and never
+    // changed: it is safe to read past the lock, and not worth a copy per batch.
+    const Resumable* r = nullptr;
     {
       std::lock_guard<std::mutex> lock(resume_mu_);
-      r = resumables_[src];
+      if (resumables_[src]) r = &*resumables_[src];
     }
     if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, "", {}}, settled);
   });
@@ -174,6 +185,7 @@ int Ingest::run() {
   po.workers = tuning_.workers;
   po.retries = tuning_.retries;
   po.breaker_failures = tuning_.breaker_failures > 0 ? tuning_.breaker_failures : 1 << 30;
+  po.same_failure_limit = tuning_.same_failure_limit;
   po.max_outage = tuning_.max_outage;
   po.rate = tuning_.rate;
   po.drain_timeout = tuning_.drain_timeout;
@@ -261,7 +273,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     auto fp = fingerprint_fd(fd);
     if (fp) {
       std::error_code ec;
-      std::string key = hs_.url + "#" + hs_.bank + "|" + std::filesystem::absolute(src.path, ec).string();
+      std::string key = url_without_credentials(hs_.url) + "#" + hs_.bank + "|" + std::filesystem::absolute(src.path, ec).string();
       if (auto it = state_.files.find(key); it != state_.files.end() && !o_.select) {
         auto now_head = fingerprint_fd(fd, it->second.fingerprint.head_len);
         auto verdict = judge_resume(it->second, *fp, now_head ? now_head->head_sha256 : "");
@@ -284,13 +296,18 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       resumables_[idx] = Resumable{key, *fp};
     }
   }
+  auto format = *pick_format(o_.format, src.path);
+  // Documents this file began before the resume point: their next part is an append whose
+  // earlier part may have landed unacknowledged when the last run died (checked first).
+  std::unordered_set<std::string> resumed_docs;
+  if ((format == Format::Jsonl || o_.unit == "file") && (line > 0 || !settled_ahead.empty()))
+    resumed_docs = rescan_documents(fd, src, format, line, settled_ahead);
   if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
     ++input_problems_;
     return true;
   }
   ledger_->start_source(idx, offset, line);
-  auto format = *pick_format(o_.format, src.path);
   ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
   LineReader reader(fd, offset, line + 1);
   Line l;
@@ -347,12 +364,27 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       if (++utf8_warnings <= 5)
         console_.warn(src.display + ":" + std::to_string(l.number) + ": invalid UTF-8 replaced with U+FFFD");
     }
-    if (dedup.seen(item.fingerprint)) {
+    apply_unit(item, src);
+    // Identical text under a content-hash id is the same document again; under an explicit
+    // id it is another part of that document (a second "ok" in a chat), never dropped.
+    if (!item.explicit_id && dedup.seen(item.fingerprint)) {
       ledger_->duplicate();
       continue;
     }
+    if (parts_.mark(item)) ++documents_;
+    if (!resumed_docs.empty() && item.append && resumed_docs.erase(item.document_id)) item.verify = true;
     ++seq;
     unpublished.push_back(item.origin);
+    // A content-hash item is read from here on only as item.json (what Hindsight receives),
+    // its id and its origin: the parts it was built from are freed now, on the thread that
+    // allocated them, so the allocator hands them straight back for the next line instead of
+    // a worker freeing them across threads. A part of a document keeps them: folding parts
+    // and checking an append after a lost acknowledgement read its content.
+    if (!item.explicit_id) {
+      item.content = std::string();
+      item.metadata = {};
+      item.tags = {};
+    }
     batcher.add(std::move(item), ready);
     if (ready.empty()) continue;
     publish();  // the workers may acknowledge these items as soon as they are queued
@@ -370,6 +402,40 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   }
   ledger_->source_done(idx);
   return true;
+}
+
+void Ingest::apply_unit(Item& item, const SourceSpec& src) const {
+  if (o_.unit != "file") return;
+  // The file is the document: its lines are parts under one id, so a grown file appends its
+  // new lines and a replaced one starts over with a replace.
+  item.document_id = o_.id_prefix + src.name;
+  item.explicit_id = true;
+  item.json = encode_memory_item(item);
+}
+
+std::unordered_set<std::string> Ingest::rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
+                                                         const LineRanges& settled_ahead) {
+  // Re-reads (without sending) the lines earlier runs delivered, so each document's length
+  // so far is known again and its next part goes as an append, not a replace.
+  std::unordered_set<std::string> begun;
+  uint64_t last = line;
+  if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
+  ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
+  LineReader reader(fd, 0, 1);
+  Line l;
+  size_t ahead = 0;
+  while (reader.next(l) && l.number <= last) {
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
+    bool delivered = l.number <= line || (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number);
+    if (!delivered) continue;
+    Item item;
+    if (parser.parse(l.text, Origin{}, item).status != ParseStatus::Item) continue;
+    apply_unit(item, src);
+    if (!item.explicit_id) continue;
+    parts_.mark(item);
+    begun.insert(item.document_id);
+  }
+  return begun;
 }
 
 void Ingest::checkpoint(bool force) {
@@ -408,6 +474,7 @@ int Ingest::finish() {
       break;
     case StopReason::AuthRefused: code = exit_code::kAuth; result = "auth"; break;
     case StopReason::Unreachable: code = exit_code::kUnreachable; result = "unreachable"; break;
+    case StopReason::WrongTarget: code = exit_code::kWrongTarget; result = "wrong_target"; break;
     case StopReason::Fatal: code = exit_code::kPartial; result = "failed"; break;
     case StopReason::None:
       if (c.failed > 0 || input_problems_ > 0 || ops_.failed > 0 || !ops_.pending.empty()) {
@@ -425,6 +492,7 @@ int Ingest::finish() {
 
   IngestReport r;
   r.counters = c;
+  r.documents = documents_.load();
   r.elapsed_s = elapsed;
   r.dead_letter = dead_letters_->written() > 0 ? dead_letter_path_ : "";
   r.operation_ids = ledger_->operation_ids();
@@ -456,10 +524,13 @@ int Ingest::dry_run() {
     for (const auto& it : b.items) items.push_back(&it);
     std::cout << retain_body(items, o_.async, o_.async ? uuid_v4() : "") << '\n';
   };
-  uint64_t count = 0;
+  uint64_t count = 0, documents = 0;
+  DocumentParts parts;
   std::vector<Batch> ready;
   auto sum = read_items(inputs_, ItemReadOptions{o_.format, o_.tags, o_.context, shard_}, console_, [&](Item& item) {
-    if (dedup.seen(item.fingerprint)) return true;
+    apply_unit(item, inputs_.sources[item.origin.source]);
+    if (!item.explicit_id && dedup.seen(item.fingerprint)) return true;
+    if (parts.mark(item)) ++documents;
     ++count;
     batcher.add(std::move(item), ready);
     for (auto& b : ready) print(b);
@@ -468,7 +539,8 @@ int Ingest::dry_run() {
   });
   if (auto b = batcher.flush()) print(*b);
   std::cout.flush();
-  console_.info("dry run: " + std::to_string(count) + " items would be sent to bank " + hs_.bank + " at " + hs_.url);
+  console_.info("dry run: " + std::to_string(documents) + " documents; " + std::to_string(count) +
+                " items would be sent to bank " + hs_.bank + " at " + url_without_credentials(hs_.url));
   return sum.bad_lines > 0 || sum.input_problems > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }
 

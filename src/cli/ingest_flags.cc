@@ -13,6 +13,10 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
       ->required();
   sub->add_option("-f,--format", o->format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
       ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
+  sub->add_option("--unit", o->unit,
+                  "line (each line or JSONL object is an item) or file (a file is one document, id = path)")
+      ->check(CLI::IsMember({"line", "file"}));
+  sub->add_option("--id-prefix", o->id_prefix, "With --unit file: prefix for document ids (id = prefix + relative path)");
   sub->add_option("--glob", o->glob, "Only files matching this pattern inside directories, e.g. '*.txt'");
   sub->add_option("--tags", o->tags, "Tags added to every item (comma-separated or repeated)")->delimiter(',');
   sub->add_option("--context", o->context, "Context for items that have none");
@@ -41,6 +45,7 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
       "  memconn ingest ./transcripts/ --bank team --tags import,2026 --context \"support chats\"\n"
       "  memconn ingest big.txt --bank team --async --wait\n"
       "  memconn ingest notes.txt --bank team --dry-run\n"
+      "  memconn ingest ./notes/ --bank team --unit file --id-prefix notes/   # one document per note\n"
       "  memconn ingest big.txt --bank team --shard 0/4   # and 1/4, 2/4, 3/4 in parallel\n");
   sub->callback([o, &ctx] { ctx.exit_code = run_ingest(ctx.global, *o); });
 }

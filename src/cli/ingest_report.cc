@@ -20,7 +20,7 @@ std::string ingest_report_json(const IngestReport& r) {
   JsonWriter w(s);
   w.begin_object();
   w.key("result").value(r.result).key("exit_code").value(r.exit_code);
-  w.key("items_read").value(c.items_read).key("sent").value(c.sent).key("duplicates").value(c.duplicates);
+  w.key("items_read").value(c.items_read).key("documents").value(r.documents).key("sent").value(c.sent).key("duplicates").value(c.duplicates);
   w.key("already_present").value(c.already_present).key("failed").value(c.failed);
   w.key("retries").value(c.retries).key("requests").value(c.requests).key("batches").value(c.batches);
   w.key("bytes_read").value(c.bytes_read).key("repaired_utf8").value(c.repaired_utf8);
@@ -59,6 +59,7 @@ std::string ingest_summary(const IngestReport& r) {
   std::string s = "ingest " + r.result + ": " + std::to_string(c.sent) + " sent, " + std::to_string(c.duplicates) +
                   " duplicates, " + std::to_string(c.failed) + " failed, " + std::to_string(c.retries) + " retries";
   if (c.already_present) s += ", " + std::to_string(c.already_present) + " already present";
+  if (r.documents != c.sent) s += ", " + std::to_string(r.documents) + " documents";
   if (r.skipped) s += ", " + std::to_string(r.skipped) + " lines skipped (already committed)";
   if (!r.shard.empty()) s += ", " + std::to_string(r.skipped_shard) + " left to other shards (shard " + r.shard + ")";
   s += " (" + std::string(rate) + ")";

@@ -13,6 +13,7 @@ namespace memconn {
 
 struct IngestReport {
   Counters counters;
+  uint64_t documents = 0;  // distinct documents the items formed (parts of one count once)
   double elapsed_s = 0;
   std::string dead_letter;  // empty when nothing was dead-lettered
   std::vector<std::string> operation_ids;

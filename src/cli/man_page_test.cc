@@ -201,7 +201,7 @@ TEST_CASE("man page: the environment variables, exit codes and files the binary 
       CHECK(items.count(".B " + std::string(m[2])) == 1);
     }
   }
-  CHECK(codes == 9);
+  CHECK(codes == 10);
   CHECK(!status.empty());
 
   const std::string& files = man.sections["FILES"].text;

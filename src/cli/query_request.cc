@@ -12,7 +12,7 @@
 namespace memconn {
 
 int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool json, Console& console,
-                  const std::string& target_label, const Renderer& render) {
+                  const std::string& target_label, const Renderer& render, bool check_json) {
   std::string path = url_path_for_log(req.url);
   auto resp = perform_with_retries(client, req, retries, {}, [&](const HttpResponse& r, int attempt) {
     console.debug(req.method + " " + path + " " + (r.transport_ok ? std::to_string(r.status) : "error") + " " +
@@ -31,6 +31,12 @@ int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool 
       console.error(url_without_credentials(target_label) + ": the server's answer is not valid JSON");
       return exit_code::kUnreachable;
     }
+    // check_json: the answer's own status decides the exit code in both modes.
+    if (check_json)
+      if (auto text = render(resp.body); !text) {
+        console.error(text.error().message);
+        return text.error().exit_code;
+      }
     std::cout << resp.body << (resp.body.ends_with("\n") ? "" : "\n");
     return exit_code::kOk;
   }

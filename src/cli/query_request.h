@@ -16,6 +16,6 @@ using Renderer = std::function<Result<std::string>(const std::string&)>;
 
 // target_label names the server in errors (credentials in it are removed). Returns the exit code.
 int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool json, Console& console,
-                  const std::string& target_label, const Renderer& render);
+                  const std::string& target_label, const Renderer& render, bool check_json = false);
 
 }  // namespace memconn

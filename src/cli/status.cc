@@ -37,7 +37,8 @@ struct Loaded {
 };
 
 Result<Loaded> load_views(const GlobalOptions& g, const std::string& only) {
-  auto ctx = load_connector_context(g, false, new_console(g));
+  // list and status talk to no server: a key naming an unset variable is no reason to fail.
+  auto ctx = load_connector_context(g, false, new_console(g), false);
   if (!ctx) return ctx.error();
   Loaded l;
   l.ctx = std::move(*ctx);

@@ -2,6 +2,8 @@
 // trigger (one connector now). All three share the per-connector run of connector_exec.
 #include <signal.h>
 
+#include <algorithm>
+#include <atomic>
 #include <iostream>
 
 #include "cli/connectors.h"
@@ -68,13 +70,33 @@ class SyncCommand {
           continue;
         }
       }
-      auto rep = exec_.run(*c, all[c->name], opt, [&] { return session.save(); });
+      ExecOptions run_opt = opt;
+      if (watch_) run_opt.outage_cap = outage_cap(*c, candidates, session.state(), now);
+      auto rep = exec_.run(*c, all[c->name], run_opt, [&] { return session.save(); });
       if (!g_.quiet) ctx_.console->info(connector_summary(rep));
       codes.push_back(rep.exit_code);
       if (g_.json && watch_) std::cout << connector_report_json(rep) << std::endl;
       runs.push_back(std::move(rep));
     }
     return combine_exit_codes(codes);
+  }
+
+  // In watch mode connectors run one after another, so one target's outage must end by the
+  // time the next other connector falls due (never sooner than kMinOutage, so a blip is not
+  // an outage); that connector's run then ends "unreachable" and is retried on schedule.
+  static std::optional<std::chrono::milliseconds> outage_cap(const ConnectorConfig& self,
+                                                             const std::vector<const ConnectorConfig*>& candidates,
+                                                             const State& state, SysTime now) {
+    constexpr std::chrono::milliseconds kMinOutage{5000};
+    std::optional<SysTime> next;
+    for (const auto* o : candidates) {
+      if (o == &self) continue;
+      auto it = state.connectors.find(o->name);
+      auto due = next_due(*o, it == state.connectors.end() ? nullptr : &it->second, now);
+      if (due && (!next || *due < *next)) next = due;
+    }
+    if (!next) return std::nullopt;
+    return std::max(kMinOutage, std::chrono::duration_cast<std::chrono::milliseconds>(*next - now));
   }
 
   std::string dead_letter_note() const {
@@ -94,52 +116,6 @@ int fail(Diagnostics& console, const Error& e) {
   return e.exit_code;
 }
 
-// Stays up: every pass takes the lock, runs what is due, releases the lock (so `trigger`,
-// `ingest` and `status` work meanwhile) and sleeps until the next connector falls due. A
-// connector never runs twice at once: passes are sequential here, and another process
-// needs the same lock.
-int watch(const GlobalOptions& g, ConnectorContext& ctx, SyncCommand& cmd,
-          const std::vector<const ConnectorConfig*>& candidates, const ExecOptions& opt) {
-  cmd.set_watch(true);
-  bool any_enabled = std::any_of(candidates.begin(), candidates.end(), [](const auto* c) { return c->enabled; });
-  if (!any_enabled) {
-    ctx.console->error("sync --watch: no enabled connector to run (enabled = false everywhere)");
-    return exit_code::kConfig;
-  }
-  // A service waits for the lock by nature (a manual trigger may hold it for a while).
-  for (;;) {
-    if (int sig = stop_signal_received()) return signal_exit(sig);
-    std::optional<SysTime> next;
-    std::string next_name;
-    {
-      auto session = StateSession::open(ctx.state_path, true);
-      if (!session) {
-        if (int sig = stop_signal_received()) return signal_exit(sig);
-        return fail(*ctx.console, session.error());
-      }
-      std::vector<ConnectorRunReport> runs;
-      std::vector<NotDue> not_due;
-      cmd.pass(*session, candidates, true, opt, runs, not_due);
-      if (int sig = stop_signal_received()) return signal_exit(sig);
-      auto now = ctx.clock->now();
-      for (const auto* c : candidates) {
-        auto it = session->state().connectors.find(c->name);
-        auto due = next_due(*c, it == session->state().connectors.end() ? nullptr : &it->second, now);
-        if (due && (!next || *due < *next)) {
-          next = due;
-          next_name = c->name;
-        }
-      }
-    }  // the lock is released here, before sleeping
-    if (!next) return exit_code::kConfig;  // cannot happen: some connector is enabled
-    if (*next > ctx.clock->now()) {
-      if (!g.quiet) ctx.console->info("next: " + next_name + " at " + format_iso8601(*next));
-      if (!ctx.clock->sleep_until(*next, [] { return stop_signal_received() != 0; }))
-        return signal_exit(stop_signal_received());
-    }
-  }
-}
-
 Result<std::vector<const ConnectorConfig*>> pick(const Config& cfg, const std::vector<std::string>& names) {
   std::vector<const ConnectorConfig*> out;
   if (names.empty()) {
@@ -154,6 +130,98 @@ Result<std::vector<const ConnectorConfig*>> pick(const Config& cfg, const std::v
   return out;
 }
 
+// SIGHUP asks sync --watch to re-read its config. Set by the handler, taken by the watch
+// loop: a lock-free atomic is async-signal-safe.
+std::atomic<bool> g_reload{false};
+void on_hangup(int) { g_reload.store(true); }
+void install_reload_signal() {
+  struct sigaction sa{};
+  sa.sa_handler = on_hangup;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGHUP, &sa, nullptr);
+}
+
+// Everything a config (re)load produces, replaced as a whole.
+struct Watched {
+  std::unique_ptr<ConnectorContext> ctx;
+  std::unique_ptr<SyncCommand> cmd;                 // refers to *ctx
+  std::vector<const ConnectorConfig*> candidates;  // point into ctx->cfg
+};
+
+Result<Watched> make_watched(const GlobalOptions& g, const SyncOptions& o, std::unique_ptr<ConnectorContext> ctx) {
+  auto tuning = resolve_tuning(o.tuning, ctx->cfg.defaults);
+  if (!tuning) return tuning.error();
+  auto candidates = pick(ctx->cfg, o.names);
+  if (!candidates) return candidates.error();
+  if (std::none_of(candidates->begin(), candidates->end(), [](const auto* c) { return c->enabled; }))
+    return Error{"sync --watch: no enabled connector to run (enabled = false everywhere)", exit_code::kConfig};
+  Watched w;
+  w.cmd = std::make_unique<SyncCommand>(g, *ctx, *tuning);
+  w.cmd->set_watch(true);
+  w.candidates = std::move(*candidates);
+  w.ctx = std::move(ctx);
+  return w;
+}
+
+// A new config replaces the old one only if it is complete and usable; otherwise the
+// service says why and carries on with what it had.
+void reload(const GlobalOptions& g, const SyncOptions& o, Watched& w) {
+  auto fresh = load_connector_context(g, true, new_console(g));
+  Result<Watched> next = fresh ? make_watched(g, o, std::move(*fresh)) : Result<Watched>(fresh.error());
+  if (!next) {
+    w.ctx->console->error("SIGHUP: " + next.error().message + "; keeping the previous config");
+    return;
+  }
+  next->ctx->clock = std::move(w.ctx->clock);  // one clock for the service's life (MEMCONN_FAKE_*)
+  w.cmd.reset();
+  w.candidates.clear();
+  w.ctx = std::move(next->ctx);
+  w.cmd = std::move(next->cmd);
+  w.candidates = std::move(next->candidates);
+  if (!g.quiet) w.ctx->console->info("SIGHUP: config reloaded from " + w.ctx->cfg.path);
+}
+
+// Stays up: every pass takes the lock, runs what is due, releases the lock (so `trigger`,
+// `ingest` and `status` work meanwhile) and sleeps until the next connector falls due. A
+// connector never runs twice at once: passes are sequential here, and another process
+// needs the same lock. SIGHUP re-reads the config between passes.
+int watch(const GlobalOptions& g, const SyncOptions& o, Watched w, const ExecOptions& opt) {
+  // A service waits for the lock by nature (a manual trigger may hold it for a while).
+  for (;;) {
+    if (int sig = stop_signal_received()) return signal_exit(sig);
+    if (g_reload.exchange(false)) reload(g, o, w);
+    ConnectorContext& ctx = *w.ctx;
+    std::optional<SysTime> next;
+    std::string next_name;
+    {
+      auto session = StateSession::open(ctx.state_path, true);
+      if (!session) {
+        if (int sig = stop_signal_received()) return signal_exit(sig);
+        return fail(*ctx.console, session.error());
+      }
+      std::vector<ConnectorRunReport> runs;
+      std::vector<NotDue> not_due;
+      w.cmd->pass(*session, w.candidates, true, opt, runs, not_due);
+      if (int sig = stop_signal_received()) return signal_exit(sig);
+      auto now = ctx.clock->now();
+      for (const auto* c : w.candidates) {
+        auto it = session->state().connectors.find(c->name);
+        auto due = next_due(*c, it == session->state().connectors.end() ? nullptr : &it->second, now);
+        if (due && (!next || *due < *next)) {
+          next = due;
+          next_name = c->name;
+        }
+      }
+    }  // the lock is released here, before sleeping
+    if (!next) return exit_code::kConfig;  // cannot happen: some connector is enabled
+    if (*next > ctx.clock->now()) {
+      if (!g.quiet) ctx.console->info("next: " + next_name + " at " + format_iso8601(*next));
+      if (!ctx.clock->sleep_until(*next, [] { return stop_signal_received() != 0 || g_reload.load(); }))
+        if (int sig = stop_signal_received()) return signal_exit(sig);  // else a SIGHUP woke us
+    }
+  }
+}
+
 }  // namespace
 
 int run_sync(const GlobalOptions& g, const SyncOptions& o) {
@@ -161,6 +229,19 @@ int run_sync(const GlobalOptions& g, const SyncOptions& o) {
   if (!ctx) {
     Console console = make_console(g);
     return fail(console, ctx.error());
+  }
+  if (o.watch) {
+    ExecOptions opt;
+    opt.wait = o.wait;
+    opt.command = "sync --watch";
+    auto w = make_watched(g, o, std::move(*ctx));
+    if (!w) {
+      Console console = make_console(g);
+      return fail(console, w.error());
+    }
+    install_stop_signals();
+    install_reload_signal();
+    return watch(g, o, std::move(*w), opt);
   }
   auto& c = **ctx;
   auto tuning = resolve_tuning(o.tuning, c.cfg.defaults);
@@ -171,8 +252,7 @@ int run_sync(const GlobalOptions& g, const SyncOptions& o) {
   SyncCommand cmd(g, c, *tuning);
   ExecOptions opt;
   opt.wait = o.wait;
-  opt.command = o.watch ? "sync --watch" : "sync";
-  if (o.watch) return watch(g, c, cmd, *candidates, opt);
+  opt.command = "sync";
 
   auto session = StateSession::open(c.state_path, o.wait_lock);
   if (!session) return fail(*c.console, session.error());
@@ -213,6 +293,7 @@ int run_trigger(const GlobalOptions& g, const TriggerOptions& o) {
   SyncCommand cmd(g, c, *tuning);
   ExecOptions opt;
   opt.full = o.full;
+  opt.reprocess_failed = o.reprocess_failed;
   opt.wait = o.wait;
   opt.command = o.full ? "trigger --full" : "trigger";
   std::vector<ConnectorRunReport> runs;

@@ -73,7 +73,8 @@ std::string join_path(const std::string& dir, const std::string& p) {
 // tables in key order, not file order, so "first found" would jump around the file.
 class Reader {
  public:
-  Reader(const EnvLookup& env, std::string dir) : env_(env), dir_(std::move(dir)) {}
+  Reader(const EnvLookup& env, std::string dir, bool resolve_secrets)
+      : env_(env), dir_(std::move(dir)), resolve_secrets_(resolve_secrets) {}
 
   struct Problem {
     int line;
@@ -115,7 +116,11 @@ class Reader {
   }
 
   // Empty after expansion means "no key": `api_key = "${KEY:-}"` makes a key optional.
+  // Without resolve_secrets (list, status: commands that talk to no server) an unset
+  // ${VAR} in a key is no error: the key is simply not known.
   std::optional<std::string> secret(const toml::node& n, const std::string& what) {
+    if (!resolve_secrets_)
+      if (const auto* raw = n.as_string(); raw && !expand_env(raw->get(), env_).ok()) return std::nullopt;
     auto s = str(n, what);
     if (s && s->empty()) return std::nullopt;
     return s;
@@ -296,6 +301,7 @@ class Reader {
  private:
   const EnvLookup& env_;
   std::string dir_;
+  bool resolve_secrets_;
 };
 
 // Assigns when the reader produced a value; leaves the default (or nullopt) otherwise.
@@ -336,6 +342,7 @@ void read_defaults(Reader& r, const toml::table& t, Defaults& out) {
     else if (key == "retries") out.retries = r.small_int(v, what, 0, 100);
     else if (key == "rate") out.rate = r.number(v, what, 0);
     else if (key == "breaker_failures") out.breaker_failures = r.small_int(v, what, 0, 1'000'000);
+    else if (key == "same_failure_limit") out.same_failure_limit = r.small_int(v, what, 0, 1'000'000);
     else if (key == "max_outage") out.max_outage = r.duration(v, what, true);
     else if (key == "drain_timeout") out.drain_timeout = r.duration(v, what, true);
     else r.unknown(k, "[defaults]");
@@ -482,6 +489,7 @@ void read_connector(Reader& r, const std::string& name, const toml::table& t, Co
     else if (key == "context") out.context = r.str(v, what);
     else if (key == "enabled") set(out.enabled, r.boolean(v, what));
     else if (key == "overlap") set(out.overlap, r.duration(v, what, true));
+    else if (key == "notify_url") set(out.notify_url, r.url(v, what));
     else r.unknown(k, "[" + where + "]");
   }
   require(r, t, where, {"source", "target", "schedule"});
@@ -589,7 +597,8 @@ Result<std::string> expand_env(std::string_view text, const EnvLookup& env) {
   return out;
 }
 
-Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env) {
+Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env,
+                            bool resolve_secrets) {
   Config cfg;
   cfg.path = path_for_messages;
 
@@ -603,7 +612,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& path_
                  exit_code::kConfig};
   }
 
-  Reader r(env, cfg.dir());
+  Reader r(env, cfg.dir(), resolve_secrets);
   for (auto&& [k, v] : root) {
     std::string key(k.str());
     if (key == "hindsight") {
@@ -634,10 +643,10 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& path_
   return cfg;
 }
 
-Result<Config> load_config(const std::string& path, const EnvLookup& env) {
+Result<Config> load_config(const std::string& path, const EnvLookup& env, bool resolve_secrets) {
   auto text = read_whole_file(path);
   if (!text.ok()) return Error{text.error().message, exit_code::kConfig};
-  return parse_config(*text, path, env);
+  return parse_config(*text, path, env, resolve_secrets);
 }
 
 std::string default_config_path(const EnvLookup& env) {
@@ -663,11 +672,24 @@ EnvLookup process_env() {
 Result<std::string> read_api_key_file(const std::string& path) {
   auto text = read_whole_file(path);
   if (!text.ok()) return Error{text.error().message, exit_code::kConfig};
-  std::string_view s = *text;
-  s = s.substr(0, s.find('\n'));
+  std::string_view first_line = *text;
+  first_line = first_line.substr(0, first_line.find('\n'));  // a file's key is its first line
+  auto key = clean_api_key(first_line, "api key file " + path);
+  if (!key) return key;
+  if (key->empty()) return Error{"api key file " + path + " is empty", exit_code::kConfig};
+  return key;
+}
+
+Result<std::string> clean_api_key(std::string_view s, const std::string& where) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  if (s.empty()) return Error{"api key file " + path + " is empty", exit_code::kConfig};
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f)
+      return Error{where + ": the API key contains a control character (byte " + std::to_string(c) + " at position " +
+                       std::to_string(i + 1) + "); it would break or inject an HTTP header",
+                   exit_code::kConfig};
+  }
   return std::string(s);
 }
 

@@ -45,6 +45,7 @@ struct Defaults {
   std::optional<int> retries;               // 0..100
   std::optional<double> rate;               // requests/s, 0 = unlimited
   std::optional<int> breaker_failures;      // 0..1000000, 0 = never trip
+  std::optional<int> same_failure_limit;    // 0..1000000, 0 = off
   std::optional<std::chrono::milliseconds> max_outage;
   std::optional<std::chrono::milliseconds> drain_timeout;
 };
@@ -117,6 +118,7 @@ struct ConnectorConfig {
   std::optional<std::string> context;  // hindsight retain context
   bool enabled = true;
   std::chrono::milliseconds overlap = std::chrono::hours(1);  // re-fetch window before the cursor
+  std::string notify_url;  // "" = no alerts (see connectors/notify.h)
 };
 
 struct Config {
@@ -136,11 +138,13 @@ struct Config {
 //   Error{"<path_for_messages>:<line>: <message>", exit_code::kConfig}
 // e.g. `memconn.toml:12: unknown key "wokers" in [defaults]`; TOML syntax errors are
 // `<path>:<line>:<column>: <description>`. ${VAR}, ${VAR:-default} and $$ are expanded in
-// every string value before it is validated.
-Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env);
+// every string value before it is validated. resolve_secrets = false: an api_key naming an
+// unset variable is left absent instead of being an error (for commands that send nothing).
+Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env,
+                            bool resolve_secrets = true);
 
 // Reads path (error: exit_code::kConfig) and parses it.
-Result<Config> load_config(const std::string& path, const EnvLookup& env);
+Result<Config> load_config(const std::string& path, const EnvLookup& env, bool resolve_secrets = true);
 
 // $MEMCONN_CONFIG, else $XDG_CONFIG_HOME/memconn/config.toml, else
 // $HOME/.config/memconn/config.toml, else "memconn.toml" (no HOME: the working directory).
@@ -154,6 +158,11 @@ Result<std::string> expand_env(std::string_view text, const EnvLookup& env);
 // The key in an api_key_file: its first line, blanks trimmed. Empty is an error, because
 // sending an empty key fails later with a confusing 401.
 Result<std::string> read_api_key_file(const std::string& path);
+// A key as it reaches a header: surrounding whitespace trimmed (a Kubernetes Secret or
+// `echo key > file` ends in a newline), and any other control character refused, since a CR or
+// LF inside it would start a header of its own. `where` names the key's origin for the error;
+// the key itself is never part of the message.
+Result<std::string> clean_api_key(std::string_view raw, const std::string& where);
 
 // The toml++ this binary was built with, e.g. "3.3.0".
 std::string toml_library_version();

@@ -437,7 +437,7 @@ TEST_CASE("default_config_path precedence") {
   CHECK(default_config_path(env_of({})) == "memconn.toml");
 }
 
-TEST_CASE("load_config reads the file; missing files are config errors") {
+TEST_CASE("load_config reads the file - missing files are config errors") {
   char tmpl[] = "/tmp/memconn-config-XXXXXX";
   REQUIRE(::mkdtemp(tmpl) != nullptr);
   std::string dir = tmpl;
@@ -459,6 +459,16 @@ TEST_CASE("load_config reads the file; missing files are config errors") {
   REQUIRE(write_file_atomic(dir + "/empty", "\n").ok());
   CHECK(read_api_key_file(dir + "/empty").error().message == "api key file " + dir + "/empty is empty");
   CHECK(read_api_key_file(dir + "/none").error().exit_code == exit_code::kConfig);
+  REQUIRE(write_file_atomic(dir + "/crlf", "abc123\r\n").ok());
+  CHECK(*read_api_key_file(dir + "/crlf") == "abc123");
+  CHECK(*clean_api_key("sk-1\n", "env") == "sk-1");
+  CHECK(*clean_api_key(" sk-1 \t\r\n", "env") == "sk-1");
+  auto injected = clean_api_key("sk-1\r\nX-Evil: 1", "HINDSIGHT_API_KEY");
+  REQUIRE_FALSE(injected.ok());
+  CHECK(injected.error().exit_code == exit_code::kConfig);
+  CHECK(injected.error().message.starts_with("HINDSIGHT_API_KEY: the API key contains a control character (byte 13"));
+  CHECK(injected.error().message.find("sk-1") == std::string::npos);
+  CHECK_FALSE(clean_api_key("a\x7f", "k").ok());
   [[maybe_unused]] int rc = std::system(("rm -rf '" + dir + "'").c_str());
 }
 

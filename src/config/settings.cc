@@ -15,10 +15,10 @@ bool is_http_url(const std::string& url) {
 std::string user_agent() { return std::string("memconn/") + MEMCONN_VERSION; }
 
 
-Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env) {
-  if (g.config_path) return load_config(*g.config_path, env);
+Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env, bool resolve_secrets) {
+  if (g.config_path) return load_config(*g.config_path, env, resolve_secrets);
   std::string path = default_config_path(env);
-  if (file_exists(path)) return load_config(path, env);
+  if (file_exists(path)) return load_config(path, env, resolve_secrets);
   Config empty;
   empty.path = path;  // state.json still lives beside where the config would be
   return empty;
@@ -45,9 +45,13 @@ Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config
     if (!k) return Error{"--api-key-file: " + k.error().message, exit_code::kUsage};
     s.api_key = *k;
   } else if (auto e = env("HINDSIGHT_API_KEY"); e && !e->empty()) {
-    s.api_key = *e;
+    auto k = clean_api_key(*e, "HINDSIGHT_API_KEY");
+    if (!k) return k.error();
+    s.api_key = *k;
   } else if (cfg.hindsight.api_key) {
-    s.api_key = *cfg.hindsight.api_key;
+    auto k = clean_api_key(*cfg.hindsight.api_key, cfg.path + ":" + std::to_string(cfg.hindsight.line) + ": api_key");
+    if (!k) return k.error();
+    s.api_key = *k;
   } else if (cfg.hindsight.api_key_file) {
     auto k = read_api_key_file(*cfg.hindsight.api_key_file);
     if (!k) return Error{cfg.path + ":" + std::to_string(cfg.hindsight.line) + ": api_key_file: " + k.error().message,
@@ -89,6 +93,7 @@ Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
   pick(t.batch_size, f.batch_size, d.batch_size);
   pick(t.retries, f.retries, d.retries);
   pick(t.breaker_failures, f.breaker_failures, d.breaker_failures);
+  pick(t.same_failure_limit, f.same_failure_limit, d.same_failure_limit);
   pick(t.max_batch_bytes, f.max_batch_bytes, d.max_batch_bytes);
   pick(t.rate, f.rate, d.rate);
   if (d.timeout) t.timeout = *d.timeout;

@@ -32,7 +32,7 @@ struct HindsightSettings {
 };
 
 // The config named by --config (must exist) or the default location (may be absent).
-Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env);
+Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env, bool resolve_secrets = true);
 Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config& cfg, const EnvLookup& env,
                                             bool need_bank);
 // --state, else [state] path, else state.json beside the config file.
@@ -51,12 +51,13 @@ struct Tuning {
   std::chrono::milliseconds connect_timeout{10000};
   double rate = 0;
   int breaker_failures = 10;
+  int same_failure_limit = 10;
   std::chrono::milliseconds max_outage{300000};
   std::chrono::milliseconds drain_timeout{10000};
 };
 
 struct TuningFlags {
-  std::optional<int> workers, batch_size, retries, breaker_failures;
+  std::optional<int> workers, batch_size, retries, breaker_failures, same_failure_limit;
   std::optional<int64_t> max_batch_bytes;
   std::optional<double> rate;
   std::optional<std::string> timeout, max_outage, drain_timeout;

@@ -6,9 +6,10 @@
 namespace memconn {
 
 Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOptions& g, bool require_connectors,
-                                                                 std::unique_ptr<Diagnostics> console) {
+                                                                 std::unique_ptr<Diagnostics> console,
+                                                                 bool resolve_secrets) {
   auto ctx = std::make_unique<ConnectorContext>(std::move(console));
-  auto cfg = load_settings_config(g, ctx->env);
+  auto cfg = load_settings_config(g, ctx->env, resolve_secrets);
   if (!cfg) return cfg.error();
   ctx->cfg = std::move(*cfg);
   if (require_connectors && ctx->cfg.connectors.empty())
@@ -34,7 +35,7 @@ Result<const ConnectorConfig*> find_connector(const Config& cfg, const std::stri
 Result<std::string> resolve_section_key(const Config& cfg, const std::string& section, int line,
                                         const std::optional<std::string>& api_key,
                                         const std::optional<std::string>& api_key_file) {
-  if (api_key) return *api_key;
+  if (api_key) return clean_api_key(*api_key, cfg.path + ":" + std::to_string(line) + ": " + section + ".api_key");
   if (!api_key_file) return std::string();
   auto k = read_api_key_file(*api_key_file);
   if (!k) return Error{cfg.path + ":" + std::to_string(line) + ": " + section + ".api_key_file: " + k.error().message,

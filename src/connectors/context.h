@@ -25,8 +25,10 @@ struct ConnectorContext {
 
 // Errors: config problems (3), no [connectors.*] at all when require_connectors (3: sync
 // and trigger have nothing to do; list and status just show nothing), bad MEMCONN_FAKE_* (2).
+// resolve_secrets = false for commands that talk to no server (list, status).
 Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOptions& g, bool require_connectors,
-                                                                 std::unique_ptr<Diagnostics> console);
+                                                                 std::unique_ptr<Diagnostics> console,
+                                                                 bool resolve_secrets = true);
 
 // Usage error (2) naming the configured connectors when `name` is not one of them.
 Result<const ConnectorConfig*> find_connector(const Config& cfg, const std::string& name);

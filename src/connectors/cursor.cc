@@ -10,7 +10,7 @@ namespace {
 std::optional<SysTime> window_start(const ConnectorState& s, std::chrono::milliseconds overlap) {
   auto c = parse_iso8601(s.cursor);
   if (!c) return std::nullopt;
-  return *c - overlap;
+  return *c - std::max<std::chrono::milliseconds>(overlap, kIdWindow);
 }
 
 // Drops entries older than the window, then the oldest beyond the cap.
@@ -46,12 +46,15 @@ Selection select_records(std::vector<SourceRecord> records, const ConnectorState
       ++sel.repeated;
       continue;
     }
-    if (window && r.time && *r.time < *window) {
+    if (processed.count(r.id)) {
       ++sel.already_processed;
       continue;
     }
-    if (processed.count(r.id)) {
-      ++sel.already_processed;
+    // Ids are remembered for the whole id window, so anything inside it that is not known
+    // is new, however late it was uploaded. Beyond it we cannot tell "sent long ago" from
+    // "never seen": counted on its own so the caller says so.
+    if (window && r.time && *r.time < *window) {
+      ++sel.older_than_window;
       continue;
     }
     if (is_blank_text(r.text)) {

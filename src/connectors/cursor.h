@@ -3,8 +3,8 @@
 // The cursor is the newest created_at that is fully processed. Sources cannot be trusted to
 // return things in order or only once (the Memory API has no paging or "since"; late
 // uploads appear with old timestamps), so each run re-reads an overlap window before the
-// cursor and skips the ids it already processed there. Both id lists are bounded by that
-// window (plus a hard cap), never by the connector's lifetime.
+// cursor and skips the ids it already processed. Both id lists are bounded by kIdWindow
+// before the cursor (plus a hard cap), never by the connector's lifetime.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -17,13 +17,18 @@
 
 namespace memconn {
 
+// How long before the cursor processed ids are remembered: longer than the widest bounded
+// range a source returns (the Memory API's "month"), so a late upload anywhere in what a
+// fetch returns is recognised as new by its id, not dropped by a time cut-off.
+constexpr std::chrono::hours kIdWindow{24 * 35};
 constexpr size_t kMaxRecentIds = 20000;  // per list; beyond it the oldest go (re-sends are harmless)
 
 struct Selection {
   std::vector<SourceRecord> send;       // new records, oldest first (untimed ones last)
   std::vector<SourceRecord> new_empty;  // empty texts met for the first time: count once, never send
   uint64_t fetched = 0;
-  uint64_t already_processed = 0;  // before the window, or processed inside it
+  uint64_t already_processed = 0;  // processed ids
+  uint64_t older_than_window = 0;  // unknown ids created before the id window: not sent
   uint64_t known_empty = 0;        // empty and already counted by an earlier run
   uint64_t repeated = 0;           // the same id twice in one response
 };

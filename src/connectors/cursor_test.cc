@@ -49,22 +49,24 @@ TEST_CASE("selection: first run sends everything non-empty, oldest first") {
   CHECK(sel.fetched == 4);
 }
 
-TEST_CASE("selection: the overlap window re-reads recent memories, processed ids filter them") {
+TEST_CASE("selection: processed ids filter what the source returns - a late upload is new by its id") {
   ConnectorState st;
   st.cursor = "2024-06-01T10:00:00Z";
-  st.recent_ids = {{"b", "2024-06-01T10:00:00Z"}, {"c", "2024-06-01T09:10:00Z"}};
-  auto sel = select_records({rec("old", "2024-06-01T08:59:59Z"),   // before cursor - overlap: done long ago
-                             rec("edge", "2024-06-01T09:00:00Z"),  // exactly at the window start: re-checked
-                             rec("c", "2024-06-01T09:10:00Z"),     // processed inside the window
-                             rec("late", "2024-06-01T09:20:00Z"),  // uploaded late with an old time: new
+  st.recent_ids = {{"b", "2024-06-01T10:00:00Z"}, {"c", "2024-06-01T09:10:00Z"}, {"d", "2024-05-20T09:10:00Z"}};
+  auto sel = select_records({rec("ancient", "2024-04-01T08:59:59Z"),  // before the id window: cannot tell
+                             rec("phone", "2024-06-01T07:00:00Z"),  // offline phone: 3 h before the cursor, new
+                             rec("d", "2024-05-20T09:10:00Z"),      // processed 12 days ago
+                             rec("c", "2024-06-01T09:10:00Z"),      // processed inside the overlap
+                             rec("late", "2024-06-01T09:20:00Z"),   // uploaded late with an old time: new
                              rec("b", "2024-06-01T10:00:00Z"), rec("new", "2024-06-01T11:00:00Z"),
                              rec("new", "2024-06-01T11:00:00Z")},  // the same id twice in one answer
                             st, 1h, false);
-  CHECK(ids(sel.send) == std::vector<std::string>{"edge", "late", "new"});
+  CHECK(ids(sel.send) == std::vector<std::string>{"phone", "late", "new"});
   CHECK(sel.already_processed == 3);
+  CHECK(sel.older_than_window == 1);
   CHECK(sel.repeated == 1);
   // --full ignores cursor and ids.
-  auto full = select_records({rec("old", "2024-06-01T08:00:00Z"), rec("b", "2024-06-01T10:00:00Z")}, st, 1h, true);
+  auto full = select_records({rec("old", "2024-04-01T08:00:00Z"), rec("b", "2024-06-01T10:00:00Z")}, st, 1h, true);
   CHECK(ids(full.send) == std::vector<std::string>{"old", "b"});
 }
 
@@ -84,22 +86,26 @@ TEST_CASE("empty transcripts are counted once, and sent once a transcript appear
   CHECK(st.empty_ids.empty());
 }
 
-TEST_CASE("commit: the cursor follows the committed prefix; id lists stay inside the window") {
+TEST_CASE("commit: the cursor follows the committed prefix - id lists stay inside the window") {
   ConnectorState st;
   std::vector<SourceRecord> send{rec("a", "2024-06-01T06:00:00Z"), rec("b", "2024-06-01T08:00:00Z"),
                                  rec("c", "2024-06-01T10:00:00Z")};
   commit_records(st, std::span(send).first(2), 1h, kNow);
   CHECK(st.cursor == "2024-06-01T08:00:00Z");
-  CHECK(st.recent_ids.size() == 1);  // "a" is older than cursor - 1h: its time alone filters it
+  CHECK(st.recent_ids.size() == 2);  // both inside the id window
   commit_records(st, std::span(send).subspan(2), 1h, kNow);
   CHECK(st.cursor == "2024-06-01T10:00:00Z");
-  REQUIRE(st.recent_ids.size() == 1);
-  CHECK(st.recent_ids[0].id == "c");
+  CHECK(st.recent_ids.size() == 3);
   // The cursor never moves back, and re-committing an id does not duplicate it.
   std::vector<SourceRecord> again{rec("c", "2024-06-01T10:00:00Z"), rec("z", "2024-06-01T09:30:00Z")};
   commit_records(st, again, 1h, kNow);
   CHECK(st.cursor == "2024-06-01T10:00:00Z");
-  CHECK(st.recent_ids.size() == 2);
+  CHECK(st.recent_ids.size() == 4);
+  // Ids older than the id window before the cursor go.
+  std::vector<SourceRecord> later{rec("y", "2024-07-20T10:00:00Z")};
+  commit_records(st, later, 1h, kNow);
+  REQUIRE(st.recent_ids.size() == 1);
+  CHECK(st.recent_ids[0].id == "y");
 }
 
 TEST_CASE("commit: ids are bounded by a hard cap even when nothing ages out") {

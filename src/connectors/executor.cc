@@ -1,5 +1,6 @@
 #include "connectors/executor.h"
 
+#include "connectors/notify.h"
 #include "core/exit_codes.h"
 #include "targets/hindsight.h"
 #include "targets/lightrag.h"
@@ -97,7 +98,8 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   ro.pipeline.workers = tuning_.workers;
   ro.pipeline.retries = tuning_.retries;
   ro.pipeline.breaker_failures = tuning_.breaker_failures > 0 ? tuning_.breaker_failures : 1 << 30;
-  ro.pipeline.max_outage = tuning_.max_outage;
+  ro.pipeline.same_failure_limit = tuning_.same_failure_limit;
+  ro.pipeline.max_outage = opt.outage_cap ? std::min(*opt.outage_cap, tuning_.max_outage) : tuning_.max_outage;
   ro.pipeline.rate = tuning_.rate;
   ro.pipeline.drain_timeout = tuning_.drain_timeout;
   if (verbose_) ro.pipeline.log_request = [&](const std::string& line) { console.debug(line); };
@@ -151,10 +153,48 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
       console.info("connector " + conn.name + ": LightRAG indexed " + std::to_string(sum.processed) + " of " +
                    std::to_string(sum.documents) + " documents" +
                    (sum.failed ? ", " + std::to_string(sum.failed) + " failed" : ""));
-      return TargetWaitResult{sum.documents, sum.failed, sum.complete};
+      return TargetWaitResult{sum.documents, sum.failed, sum.complete, std::move(sum.failed_docs)};
     };
   }
-  return run_connector(conn, src, tgt.kind, tmpl ? &*tmpl : nullptr, state, ro, deps);
+  if (opt.reprocess_failed) {
+    if (tgt.kind != TargetKind::kLightrag) {
+      console.info("connector " + conn.name + ": --reprocess-failed is for LightRAG targets; Hindsight has nothing to reprocess");
+    } else {
+      // LightRAG keeps what it failed to index under the same name (a re-send only answers
+      // "duplicated ... (Status: failed)"); this asks it to index those documents again.
+      HttpRequest req{"POST", lightrag_url(tgt.url, "/documents/reprocess_failed"), "", {"Content-Type: application/json"}};
+      auto resp = perform_with_retries(*probe, req, tuning_.retries);
+      console.debug("POST /documents/reprocess_failed " + status_text(resp));
+      if (resp.transport_ok && resp.status / 100 == 2)
+        console.info("connector " + conn.name + ": asked LightRAG to reprocess its failed documents");
+      else
+        console.warn("connector " + conn.name + ": LightRAG refused /documents/reprocess_failed: " +
+                     (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " + error_message(resp) : resp.error));
+    }
+  }
+  std::string previous = state.runs.empty() ? "" : state.runs.back().result;
+  auto rep = run_connector(conn, src, tgt.kind, tmpl ? &*tmpl : nullptr, state, ro, deps);
+  if (!conn.notify_url.empty()) notify(conn, previous, rep);
+  return rep;
+}
+
+// After the run, on the calling thread, with a short timeout and few retries: an alert
+// endpoint that is down costs seconds, never the run's result.
+void ConnectorExecutor::notify(const ConnectorConfig& conn, const std::string& previous, const ConnectorRunReport& rep) {
+  auto event = alert_event(previous, rep.result);
+  if (!event) return;
+  HttpOptions http;
+  http.timeout = std::chrono::seconds(5);
+  http.connect_timeout = std::chrono::seconds(2);
+  http.user_agent = user_agent();
+  HttpClient client(http, &share_);
+  HttpRequest req{"POST", conn.notify_url, alert_body(*event, previous, rep), {"Content-Type: application/json"}};
+  auto resp = perform_with_retries(client, req, 2);
+  if (!resp.transport_ok || resp.status / 100 != 2)
+    ctx_.console->warn("connector " + conn.name + ": the alert (" + *event + ") to " + url_without_credentials(conn.notify_url) +
+                       " failed: " + (resp.transport_ok ? "HTTP " + std::to_string(resp.status) : resp.error));
+  else
+    ctx_.console->debug("connector " + conn.name + ": alert \"" + *event + "\" sent");
 }
 
 }  // namespace memconn

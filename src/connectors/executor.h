@@ -2,7 +2,9 @@
 // LightRAG's /health probe and --wait, dead letters. run_connector() holds the logic; this
 // file only supplies its side effects.
 #pragma once
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -17,6 +19,10 @@ namespace memconn {
 struct ExecOptions {
   bool full = false;
   bool wait = false;
+  bool reprocess_failed = false;  // LightRAG: POST /documents/reprocess_failed before the run
+  // Caps --max-outage for this run (sync --watch: waiting out one target's outage must not
+  // delay the other connectors past their due time).
+  std::optional<std::chrono::milliseconds> outage_cap;
   std::string command = "sync";
 };
 
@@ -32,6 +38,8 @@ class ConnectorExecutor {
   size_t dead_letters_written() const { return dead_letters_.written(); }
 
  private:
+  // POSTs an alert to conn.notify_url when the result turned bad or recovered.
+  void notify(const ConnectorConfig& conn, const std::string& previous, const ConnectorRunReport& rep);
   ConnectorContext& ctx_;
   Tuning tuning_;
   bool verbose_;

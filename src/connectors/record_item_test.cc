@@ -64,7 +64,7 @@ TEST_CASE("connector item for Hindsight: stable document id, timestamp, tags and
   auto doc = p.parse(it.json);
   CHECK(doc["document_id"].get_string().value() == "memory_107677460544181387647_abc123XYZ");
   CHECK(doc["metadata"]["has_audio"].get_string().value() == "true");
-  CHECK(doc["content"].get_string().value().starts_with("[Memory from 2024-01-19 07:28:08 UTC]\n"));
+  CHECK(doc["content"].get_string().value().starts_with("[Memory abc123XYZ from 2024-01-19 07:28:08 UTC]\n"));
 }
 
 TEST_CASE("connector item for LightRAG: text + unique slash-free file_source, nothing else") {

@@ -17,7 +17,8 @@ void write_run(JsonWriter& w, const ConnectorRunReport& r) {
   w.key("fetch").value(r.fetch_summary);
   w.key("fetched").value(r.fetched).key("new").value(r.new_items).key("sent").value(r.sent);
   w.key("already_present").value(r.already_present).key("failed").value(r.failed);
-  w.key("already_processed").value(r.already_processed).key("skipped_empty").value(r.skipped_empty);
+  w.key("already_processed").value(r.already_processed).key("older_than_window").value(r.older_than_window);
+  w.key("skipped_empty").value(r.skipped_empty);
   w.key("known_empty").value(r.known_empty).key("without_id").value(r.without_id).key("repeated").value(r.repeated);
   w.key("retries").value(r.retries).key("requests").value(r.requests);
   w.key("target_failed").value(static_cast<uint64_t>(r.target_failed));
@@ -62,6 +63,7 @@ std::string connector_summary(const ConnectorRunReport& r) {
                   std::to_string(r.new_items) + " new, " + std::to_string(r.sent) + " sent, " +
                   std::to_string(r.already_present) + " already present, " + std::to_string(r.failed) + " failed";
   if (r.already_processed) s += ", " + std::to_string(r.already_processed) + " processed before";
+  if (r.older_than_window) s += ", " + std::to_string(r.older_than_window) + " older than the id window (not sent)";
   if (r.skipped_empty) s += ", " + std::to_string(r.skipped_empty) + " empty skipped";
   if (r.target_failed) s += ", " + std::to_string(r.target_failed) + " not indexed by the target";
   s += " (" + std::string(secs) + ")";
@@ -72,7 +74,8 @@ std::string connector_summary(const ConnectorRunReport& r) {
 
 int combine_exit_codes(const std::vector<int>& codes) {
   auto has = [&](int c) { return std::find(codes.begin(), codes.end(), c) != codes.end(); };
-  for (int c : {exit_code::kSigTerm, exit_code::kSigInt, exit_code::kAuth, exit_code::kUnreachable, exit_code::kLocked,
+  for (int c : {exit_code::kSigTerm, exit_code::kSigInt, exit_code::kAuth, exit_code::kUnreachable, exit_code::kWrongTarget,
+                exit_code::kLocked,
                 exit_code::kConfig, exit_code::kPartial})
     if (has(c)) return c;
   for (int c : codes)

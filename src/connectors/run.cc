@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <map>
 #include <set>
 
 #include "core/batcher.h"
@@ -76,6 +77,11 @@ void finish_result(ConnectorRunReport& r, const RunControl& control) {
       r.exit_code = exit_code::kUnreachable;
       r.error = control.message();
       break;
+    case StopReason::WrongTarget:
+      r.result = "wrong_target";
+      r.exit_code = exit_code::kWrongTarget;
+      r.error = control.message();
+      break;
     case StopReason::Fatal:
       r.result = "failed";
       r.exit_code = exit_code::kPartial;
@@ -130,7 +136,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     rec.finished = rep.finished;
     rec.result = rep.result;
     rec.sent = rep.sent;
-    rec.failed = rep.failed;
+    rec.failed = rep.failed + rep.target_failed;  // not indexed by the target is failed too
     rec.duplicates = rep.already_present;
     rec.skipped = rep.already_processed + rep.known_empty + rep.repeated;
     rec.error = rep.error;
@@ -139,7 +145,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     if (!rep.warnings.empty()) rec.warning = rep.warnings.front();
     add_run(state.runs, rec);
     state.total_sent += rep.sent;
-    state.total_failed += rep.failed;
+    state.total_failed += rep.failed + rep.target_failed;
     state.total_duplicates += rep.already_present;
     // An interrupted run leaves the connector due, so the next sync finishes the job; any
     // other ending counts for the schedule (a dead target is retried on schedule, not in a
@@ -197,11 +203,26 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     console.warn("connector " + conn.name + ": " + rep.warnings.back());
   }
 
+  // A fetch cut short (page cap, a repeated cursor) may have missed anything older than
+  // what it got: the cursor must not pass the oldest record fetched.
+  const bool truncated = fetched->truncated;
+  std::optional<SysTime> oldest;
+  for (const auto& r : fetched->records)
+    if (r.time && (!oldest || *r.time < *oldest)) oldest = r.time;
+
   // 2. Select what is new.
   auto sel = select_records(std::move(fetched->records), state, conn.overlap, opt.full);
   rep.fetched = sel.fetched + fetched->without_id;
   rep.new_items = sel.send.size();
   rep.already_processed = sel.already_processed;
+  rep.older_than_window = sel.older_than_window;
+  if (sel.older_than_window) {
+    rep.warnings.push_back(std::to_string(sel.older_than_window) + " memories older than the id window (" +
+                           std::to_string(kIdWindow.count() / 24) +
+                           " days before the cursor) are not known by id and were not sent: sent long ago, or "
+                           "uploaded very late; `memconn trigger " + conn.name + " --full` re-sends everything");
+    console.warn("connector " + conn.name + ": " + rep.warnings.back());
+  }
   rep.known_empty = sel.known_empty;
   rep.repeated = sel.repeated;
   rep.skipped_empty = sel.new_empty.size();
@@ -217,9 +238,11 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   RenderContext rctx{&conn, &src, tmpl};
   std::vector<Item> items;
   items.reserve(sel.send.size());
+  std::map<std::string, std::pair<size_t, std::string>> by_document;  // id -> (line, item json), for --wait failures
   for (size_t i = 0; i < sel.send.size(); ++i) {
     Item it = make_connector_item(target_kind, rctx, sel.send[i]);
     it.origin = Origin{0, i + 1, i, i + 1, i};
+    if (opt.wait) by_document[it.document_id] = {i + 1, it.json};
     items.push_back(std::move(it));
   }
 
@@ -276,9 +299,43 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   if (opt.wait && deps.wait_for_target && !control.stopping()) {
     auto w = deps.wait_for_target(ledger.operation_ids());
     rep.target_failed = w.failed;
+    // A document the target accepted but could not index is as lost as a refused one: it
+    // goes to the dead-letter file, where `dlq retry` sends it again.
+    for (const auto& [doc, why] : w.failed_docs) {
+      DeadLetter d;
+      d.time = format_iso8601(deps.clock->now());
+      d.source = "connector:" + conn.name;
+      d.document_id = doc;
+      if (auto f = by_document.find(doc); f != by_document.end()) {
+        d.line = f->second.first;
+        d.item_json = f->second.second;
+      }
+      d.error = "the target could not index it: " + why;
+      d.connector = conn.name;
+      d.target = opt.target_label;
+      if (deps.dead_letters && !d.item_json.empty())
+        if (auto st = deps.dead_letters->append(d); !st) console.error("cannot write a dead letter: " + st.error().message);
+    }
     if (!w.complete) rep.warnings.push_back("stopped waiting before the target finished processing");
   }
+  if (truncated) {
+    auto before = parse_iso8601(rep.cursor_before);
+    auto now_at = parse_iso8601(state.cursor);
+    if (oldest && now_at && *now_at > *oldest) {
+      SysTime capped = before && *before > *oldest ? *before : *oldest;
+      if (capped < *now_at) state.cursor = format_iso8601(capped);
+      save();
+    }
+    rep.warnings.push_back("the fetch was cut short: the cursor stays at " +
+                           (state.cursor.empty() ? std::string("the start") : state.cursor) +
+                           " so the next run fetches what was not reached");
+    console.warn("connector " + conn.name + ": " + rep.warnings.back());
+  }
   finish_result(rep, control);
+  if (truncated && rep.result == "ok") {
+    rep.result = "partial";
+    rep.exit_code = exit_code::kPartial;
+  }
   if (!rep.error.empty()) console.error("connector " + conn.name + ": " + rep.error);
   return end_run(rep.result != "interrupted");
 }

@@ -27,6 +27,7 @@ namespace memconn {
 struct TargetWaitResult {
   size_t documents = 0, failed = 0;
   bool complete = true;
+  std::vector<std::pair<std::string, std::string>> failed_docs;  // (document id, the target's error)
 };
 
 struct ConnectorRunDeps {
@@ -63,6 +64,7 @@ struct ConnectorRunReport {
   double elapsed_s = 0;
   std::string fetch_summary;
   uint64_t fetched = 0, new_items = 0, sent = 0, already_present = 0, failed = 0;
+  uint64_t older_than_window = 0;  // unknown ids created before the id window (see cursor.h)
   uint64_t already_processed = 0, skipped_empty = 0, known_empty = 0, without_id = 0, repeated = 0;
   uint64_t retries = 0, requests = 0;
   size_t target_failed = 0;  // documents the target could not index (--wait)

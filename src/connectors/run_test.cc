@@ -191,7 +191,7 @@ TEST_CASE("connector run: a LightRAG batch with one duplicate falls back to sing
   for (const auto& [id, n] : h.target.stored) CHECK_MESSAGE(n == 1, id);
 }
 
-TEST_CASE("connector run: interrupted mid-run, the cursor covers only acknowledged records; the re-run finishes") {
+TEST_CASE("connector run: interrupted mid-run, the cursor covers only acknowledged records - the re-run finishes") {
   Harness h;
   for (int i = 0; i < 60; ++i) h.source.records.push_back(memory(i));
   // SIGTERM arrives once 20 records are stored; the worker holds its next request until the

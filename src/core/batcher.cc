@@ -6,12 +6,16 @@ namespace memconn {
 
 void Batcher::add(Item item, std::vector<Batch>& ready) {
   size_t size = item.json.size() + 1;
-  bool conflicts = ids_.count(item.document_id) > 0;
+  // Parts of one document may share a batch (the body folds them); a content-hash id twice
+  // is the same text twice, sent once per request.
+  bool conflicts = !item.explicit_id && ids_.count(item.document_id) > 0;
   bool too_big = !current_.items.empty() && current_.bytes + size > max_bytes_;
   if (conflicts || too_big) {
     if (auto b = flush()) ready.push_back(std::move(*b));
   }
-  ids_.insert(item.document_id);
+  if (!item.explicit_id) ids_.insert(item.document_id);
+  // Sized once per batch rather than regrown (and every item moved) while it fills.
+  if (current_.items.empty()) current_.items.reserve(std::min<size_t>(max_items_, 1024));
   current_.bytes += size;
   current_.items.push_back(std::move(item));
   if (current_.items.size() >= max_items_ || current_.bytes >= max_bytes_) {

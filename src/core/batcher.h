@@ -1,5 +1,6 @@
-// Groups items into batches bounded by count and bytes, never putting one document_id twice
-// in a batch (async requests reject that with 400).
+// Groups items into batches bounded by count and bytes. Parts of one document (an explicit
+// id) may share a batch: the request body folds them into one item. A content-hash id is
+// never put twice in a batch.
 #pragma once
 #include <cstddef>
 #include <optional>

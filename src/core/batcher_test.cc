@@ -26,7 +26,7 @@ TEST_CASE("batches close at max items") {
   CHECK_FALSE(b.flush());
 }
 
-TEST_CASE("batches close before exceeding max bytes; a huge item travels alone") {
+TEST_CASE("batches close before exceeding max bytes - a huge item travels alone") {
   Batcher b(100, 50 + Batcher::kEnvelopeBytes);
   std::vector<Batch> ready;
   b.add(make("a", 19), ready);  // 20 bytes with separator

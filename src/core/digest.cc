@@ -8,20 +8,44 @@
 
 namespace memconn {
 
+namespace {
+// OpenSSL 3 looks an algorithm up (a global rwlock and a hash table) on every EVP_sha256()
+// use, and even the one-shot SHA256() does so internally, which costs more than hashing a
+// short line. So the algorithm is fetched once, and each thread keeps one context.
+struct DigestContext {
+  EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~DigestContext() {
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(md);
+  }
+};
+}  // namespace
+
 Sha256 sha256(std::string_view data) {
-  Sha256 out{};
+  thread_local DigestContext d;
+  Sha256 out;
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
+  if (!d.md || !d.ctx || !EVP_DigestInit_ex2(d.ctx, d.md, nullptr) || !EVP_DigestUpdate(d.ctx, data.data(), data.size()) ||
+      !EVP_DigestFinal_ex(d.ctx, out.data(), &len))
+    EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);  // never expected
   return out;
 }
 
-std::string to_hex(const unsigned char* data, size_t n) {
+void append_hex(std::string& out, const unsigned char* data, size_t n) {
   static const char kHex[] = "0123456789abcdef";
-  std::string s(n * 2, '0');
+  size_t at = out.size();
+  out.resize(at + n * 2);
+  char* p = out.data() + at;
   for (size_t i = 0; i < n; ++i) {
-    s[2 * i] = kHex[data[i] >> 4];
-    s[2 * i + 1] = kHex[data[i] & 0xF];
+    p[2 * i] = kHex[data[i] >> 4];
+    p[2 * i + 1] = kHex[data[i] & 0xF];
   }
+}
+
+std::string to_hex(const unsigned char* data, size_t n) {
+  std::string s;
+  append_hex(s, data, n);
   return s;
 }
 

@@ -12,6 +12,8 @@ using Sha256 = std::array<unsigned char, 32>;
 
 Sha256 sha256(std::string_view data);
 std::string to_hex(const unsigned char* data, size_t n);
+// Lower-case hex of data appended to out, without a temporary string.
+void append_hex(std::string& out, const unsigned char* data, size_t n);
 std::string sha256_hex(std::string_view data);
 // First 8 bytes of a digest as an integer: a cheap key for in-run duplicate detection.
 uint64_t fingerprint64(const Sha256& digest);

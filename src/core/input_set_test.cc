@@ -31,3 +31,19 @@ TEST_CASE("directories are walked recursively in sorted order with a glob") {
   CHECK(missing.sources[0].display == "stdin");
   fs::remove_all(root);
 }
+
+TEST_CASE("a file reached twice and a directory symlink loop are taken once, with a note") {
+  auto root = fs::temp_directory_path() / ("memconn-inputs-once-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "logs");
+  std::ofstream(root / "logs/app.log") << "x\n";
+  fs::create_directory_symlink(root / "logs", root / "logs/again");
+  auto set = expand_inputs(std::vector<std::string>{(root / "logs").string(), (root / "logs/app.log").string()}, "");
+  REQUIRE(set.sources.size() == 1);
+  CHECK(set.sources[0].path == (root / "logs/app.log").string());
+  REQUIRE(set.notes.size() == 2);
+  CHECK(set.notes[0] == (root / "logs/again").string() + ": the same directory as " + (root / "logs").string() + ", read once");
+  CHECK(set.notes[1] == (root / "logs/app.log").string() + ": the same file as " + (root / "logs/app.log").string() + ", read once");
+  CHECK(set.problems.empty());
+  fs::remove_all(root);
+}

@@ -23,6 +23,18 @@ struct Item {
   std::vector<std::string> tags;
   std::vector<std::pair<std::string, std::string>> metadata;
   std::string document_id;
+  // The id came from the input (JSONL field, --unit file path), so items sharing it are parts
+  // of one document; a content-hash id is unique per text and never has parts.
+  bool explicit_id = false;
+  // Not the document's first part in this run: sent with update_mode "append".
+  bool append = false;
+  uint64_t part = 0;  // place in its document's queue (DocumentOrder), set when enqueued
+  // For an append: length of the document's stored text before this part (stored_text()
+  // units), to tell after a lost acknowledgement whether the part is already there.
+  uint64_t doc_offset = 0;
+  // An append that an interrupted earlier run may already have delivered: checked against
+  // the server before it is sent.
+  bool verify = false;
   uint64_t fingerprint = 0;  // content+id identity for in-run duplicate detection
   Origin origin;
   std::string json;      // the item serialized for the target, built once in the reader thread

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/digest.h"
 #include "core/json_writer.h"
@@ -155,14 +156,18 @@ void ItemParser::finish(Item& out, const Origin& origin) {
   auto has_key = [&](std::string_view k) {
     return std::any_of(out.metadata.begin(), out.metadata.end(), [&](const auto& kv) { return kv.first == k; });
   };
+  out.metadata.reserve(out.metadata.size() + 2);
   if (!has_key("source")) out.metadata.emplace_back("source", options_.source_name);
   if (!has_key("line")) out.metadata.emplace_back("line", std::to_string(origin.line));
   auto digest = sha256(out.content);
+  out.explicit_id = !out.document_id.empty();
   if (out.document_id.empty()) {
-    out.document_id = to_hex(digest.data(), digest.size());
+    append_hex(out.document_id, digest.data(), digest.size());
     out.fingerprint = fingerprint64(digest);
   } else {
-    out.fingerprint = fingerprint64(sha256(out.document_id + '\0' + to_hex(digest.data(), digest.size())));
+    std::string keyed = out.document_id + '\0';
+    append_hex(keyed, digest.data(), digest.size());
+    out.fingerprint = fingerprint64(sha256(keyed));
   }
   out.json = encode_memory_item(out);
 }
@@ -185,8 +190,65 @@ std::string encode_memory_item(const Item& item) {
     for (const auto& t : item.tags) w.value(t);
     w.end_array();
   }
+  if (item.append) w.key("update_mode").value("append");
   w.end_object();
   return s;
+}
+
+std::vector<std::string> fold_documents(const std::vector<const Item*>& items) {
+  std::vector<std::string> out;
+  out.reserve(items.size());
+  std::vector<Item> merged;  // one per document with several parts here, in order of first part
+  std::vector<std::pair<size_t, size_t>> slots;  // out index -> merged index (+1), 0 = item's own json
+  std::unordered_map<std::string_view, size_t> first;  // explicit id -> out index
+  for (const Item* it : items) {
+    if (!it->explicit_id) {
+      out.push_back(it->json);
+      continue;
+    }
+    auto [pos, fresh] = first.emplace(it->document_id, out.size());
+    if (fresh) {
+      out.push_back(it->json);
+      continue;
+    }
+    auto slot = std::find_if(slots.begin(), slots.end(), [&](const auto& p) { return p.first == pos->second; });
+    if (slot == slots.end()) {
+      // The first part's fields (context, timestamp, mode) stand for the document, as the
+      // server's fold does; tags are the union and later metadata wins.
+      const Item* head = items[0];
+      for (const Item* c : items)
+        if (c->explicit_id && c->document_id == it->document_id) {
+          head = c;
+          break;
+        }
+      merged.push_back(*head);
+      merged.back().json.clear();
+      slots.emplace_back(pos->second, merged.size());
+      slot = slots.end() - 1;
+    }
+    Item& m = merged[slot->second - 1];
+    m.content += '\n';
+    m.content += it->content;
+    for (const auto& t : it->tags) add_tag(m.tags, t);
+    for (const auto& kv : it->metadata) {
+      auto e = std::find_if(m.metadata.begin(), m.metadata.end(), [&](const auto& x) { return x.first == kv.first; });
+      if (e == m.metadata.end()) m.metadata.push_back(kv);
+      else e->second = kv.second;
+    }
+  }
+  for (const auto& [index, m] : slots) out[index] = encode_memory_item(merged[m - 1]);
+  return out;
+}
+
+std::string stored_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    bool strip = c <= 0x08 || c == 0x0b || c == 0x0c || (c >= 0x0e && c <= 0x1f) || c == 0x7f;
+    if (!strip) out.push_back(ch);
+  }
+  return out;
 }
 
 Format format_for_path(std::string_view path) {

@@ -43,6 +43,13 @@ class ItemParser {
 
 // Serializes an item as a Hindsight MemoryItem (only schema fields, never empty optionals).
 std::string encode_memory_item(const Item& item);
+// The MemoryItems of one request body: items that share an explicit document id become one
+// item, their contents "\n"-joined in order (what the server's sync fold does, and the only
+// way to carry them in one async request, which rejects a repeated id).
+std::vector<std::string> fold_documents(const std::vector<const Item*>& items);
+// The text as the server stores and hashes it: without the control characters
+// [\x00-\x08\x0b\x0c\x0e-\x1f\x7f] it strips (hindsight.md, content identity).
+std::string stored_text(std::string_view text);
 // Format chosen from a path's extension: .jsonl/.ndjson are JSONL, everything else lines.
 Format format_for_path(std::string_view path);
 

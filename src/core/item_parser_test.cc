@@ -37,7 +37,7 @@ TEST_CASE("identical content gets the identical fingerprint and id") {
   CHECK(a.document_id == b.document_id);
 }
 
-TEST_CASE("JSONL items carry their own fields; metadata is merged; tags are unioned") {
+TEST_CASE("JSONL items carry their own fields - metadata is merged - tags are unioned") {
   ItemParser p(Format::Jsonl, {{"import"}, "default ctx", "chat.jsonl"});
   Item it;
   auto r = p.parse(R"({"text":"hi","id":42,"tags":["a","import"],"metadata":{"channel":"eng","n":3,"x":null},"timestamp":"2024-01-15T10:00:00Z","role":"user"})",

@@ -1,5 +1,7 @@
 #include "core/ledger.h"
 
+#include <algorithm>
+
 #include "core/iso_time.h"
 #include "core/json_writer.h"
 
@@ -19,8 +21,19 @@ void Ledger::start_source(uint32_t source, uint64_t offset, uint64_t line) {
 void Ledger::item_pending(const Item& item) {
   items_read_.fetch_add(1);
   std::lock_guard<std::mutex> lock(mu_);
-  sources_[item.origin.source].pending.emplace(item.origin.seq,
-                                               std::make_pair(item.origin.start_offset, item.origin.line - 1));
+  add_pending(sources_[item.origin.source], item.origin.seq, item.origin.start_offset, item.origin.line - 1);
+}
+
+void Ledger::add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before) {
+  auto& w = s.window;
+  if (w.empty() || w.back().seq < seq) {
+    w.push_back({seq, start_offset, lines_before, false});
+  } else {  // out of order (not how the readers hand items over, but allowed)
+    auto it = std::lower_bound(w.begin(), w.end(), seq, [](const Entry& e, uint64_t q) { return e.seq < q; });
+    if (it != w.end() && it->seq == seq) return;
+    w.insert(it, {seq, start_offset, lines_before, false});
+  }
+  ++s.unsettled;
 }
 
 void Ledger::line_read(uint32_t source, uint64_t end_offset, uint64_t line, uint64_t bytes) {
@@ -36,7 +49,7 @@ void Ledger::advance(uint32_t source, const std::vector<Origin>& newly_pending, 
   bytes_.fetch_add(bytes);
   std::lock_guard<std::mutex> lock(mu_);
   auto& s = sources_[source];
-  for (const auto& o : newly_pending) s.pending.emplace(o.seq, std::make_pair(o.start_offset, o.line - 1));
+  for (const auto& o : newly_pending) add_pending(s, o.seq, o.start_offset, o.line - 1);
   s.read_offset = end_offset;
   s.read_line = line;
 }
@@ -74,15 +87,17 @@ LineRanges to_ranges(const std::set<uint64_t>& lines) {
 
 void Ledger::settle(const Item& item) {
   auto& s = sources_[item.origin.source];
-  s.pending.erase(item.origin.seq);
-  s.settled_ahead.insert(item.origin.line);
+  auto& w = s.window;
+  auto it = std::lower_bound(w.begin(), w.end(), item.origin.seq, [](const Entry& e, uint64_t q) { return e.seq < q; });
+  if (it == w.end() || it->seq != item.origin.seq || it->settled) return;
+  it->settled = true;
+  --s.unsettled;
   prune_locked(item.origin.source);
 }
 
 void Ledger::prune_locked(uint32_t source) {
-  auto& s = sources_[source];
-  uint64_t committed = s.pending.empty() ? s.read_line : s.pending.begin()->second.second;
-  s.settled_ahead.erase(s.settled_ahead.begin(), s.settled_ahead.upper_bound(committed));
+  auto& w = sources_[source].window;
+  while (!w.empty() && w.front().settled) w.pop_front();
 }
 
 void Ledger::notify(const std::vector<Moved>& moved) {
@@ -99,7 +114,9 @@ void Ledger::delivered(const std::vector<const Item*>& items, bool already_prese
     std::map<uint32_t, std::vector<uint64_t>> touched;
     for (const auto* it : items) {
       settle(*it);
-      touched[it->origin.source].push_back(it->origin.line);
+      auto& lines = touched[it->origin.source];
+      if (lines.empty()) lines.reserve(items.size());
+      lines.push_back(it->origin.line);
       if (!operation_id.empty()) ops_[operation_id].insert(it->origin.source);
     }
     if (observer_)
@@ -152,16 +169,21 @@ Counters Ledger::counters() const {
 CommitPoint Ledger::commit_point(uint32_t source) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto cp = commit_point_locked(source);
-  cp.settled_ahead = to_ranges(sources_[source].settled_ahead);
+  for (const auto& e : sources_[source].window) {
+    if (!e.settled) continue;
+    uint64_t l = e.lines_before + 1;
+    if (!cp.settled_ahead.empty() && cp.settled_ahead.back().second + 1 == l) cp.settled_ahead.back().second = l;
+    else cp.settled_ahead.emplace_back(l, l);
+  }
   return cp;
 }
 
 CommitPoint Ledger::commit_point_locked(uint32_t source) const {
   const auto& s = sources_[source];
-  if (s.pending.empty()) return CommitPoint{s.read_offset, s.read_line, s.done, {}};
+  if (s.window.empty()) return CommitPoint{s.read_offset, s.read_line, s.done, {}};
   // Everything before the oldest unsettled item is accounted for.
-  const auto& [offset, line] = s.pending.begin()->second;
-  return CommitPoint{offset, line, false, {}};
+  const auto& front = s.window.front();
+  return CommitPoint{front.start_offset, front.lines_before, false, {}};
 }
 
 std::vector<std::string> Ledger::operation_ids() const {
@@ -183,14 +205,15 @@ std::set<std::string> Ledger::sources_of_operation(const std::string& op) const 
 size_t Ledger::pending() const {
   std::lock_guard<std::mutex> lock(mu_);
   size_t n = 0;
-  for (const auto& s : sources_) n += s.pending.size();
+  for (const auto& s : sources_) n += s.unsettled;
   return n;
 }
 
 std::vector<uint64_t> Ledger::pending_seqs(uint32_t source) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<uint64_t> out;
-  for (const auto& [seq, _] : sources_[source].pending) out.push_back(seq);
+  for (const auto& e : sources_[source].window)
+    if (!e.settled) out.push_back(e.seq);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // line up to which nothing is unaccounted for). Thread-safe.
 #pragma once
 #include <atomic>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -89,12 +90,21 @@ class Ledger {
   std::vector<uint64_t> pending_seqs(uint32_t source) const;
 
  private:
+  // One item handed to the pipeline, kept until everything before it has settled.
+  struct Entry {
+    uint64_t seq, start_offset, lines_before;
+    bool settled;
+  };
   struct SourceState {
     uint64_t read_offset = 0, read_line = 0;
     bool done = false;
-    std::map<uint64_t, std::pair<uint64_t, uint64_t>> pending;  // seq -> (start offset, lines before)
-    std::set<uint64_t> settled_ahead;  // settled lines beyond the commit point
+    // Ordered by seq (items are handed over in order); the front is always unsettled, so it
+    // is the commit point, and the settled entries behind it are the lines settled ahead.
+    // A ring of plain values: no allocation per item, and bounded by what is in flight.
+    std::deque<Entry> window;
+    size_t unsettled = 0;
   };
+  void add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before);  // requires mu_
   void settle(const Item& item);  // requires mu_
   struct Moved {
     uint32_t source;

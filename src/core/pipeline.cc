@@ -1,9 +1,11 @@
 #include "core/pipeline.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <random>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/bounded_queue.h"
@@ -21,6 +23,11 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   std::atomic<int> workers_left{options_.workers};  // counts live workers; the ticking loop polls it
   std::mutex done_mu;                               // pairs with done_cv: wakes the ticker when workers finish
   std::condition_variable done_cv;
+  // Delivered batches go back to the reader to be freed: the memory was allocated on its
+  // thread, so freeing it there is a fast same-thread free the next lines reuse, instead of
+  // every worker freeing each item's strings into the reader's heap across threads.
+  std::mutex spent_mu;  // guards spent
+  std::vector<Batch> spent;
 
   // Senders are created here so a failure to set one up happens before any thread starts.
   std::vector<std::unique_ptr<BatchSender>> senders;
@@ -36,7 +43,12 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
         std::vector<const Item*> items;
         items.reserve(batch->items.size());
         for (const auto& it : batch->items) items.push_back(&it);
-        if (!deliver(*senders[i], std::move(items), rng)) break;
+        // Settled whatever happens, so a later part never waits for a worker that gave up.
+        bool go = order_.wait_turn(items, control_) && deliver(*senders[i], items, rng);
+        order_.settled(items);
+        if (!go) break;
+        std::lock_guard<std::mutex> lock(spent_mu);
+        spent.push_back(std::move(*batch));
       }
       {
         std::lock_guard<std::mutex> lock(done_mu);
@@ -46,7 +58,17 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
     });
   }
   std::thread reader([&] {
-    produce([&](Batch b) { return !control_.stopping() && queue.push(std::move(b)); });
+    std::vector<Batch> to_free;
+    produce([&](Batch b) {
+      {
+        std::lock_guard<std::mutex> lock(spent_mu);
+        to_free.swap(spent);
+      }
+      to_free.clear();  // outside the lock; keeps its capacity for the next swap
+      if (control_.stopping()) return false;
+      order_.enlist(b);  // in queue order, so a document's parts keep their order
+      return queue.push(std::move(b));
+    });
     queue.close();
   });
 
@@ -70,14 +92,42 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   queue.abandon();  // unblocks a reader still pushing after every worker gave up
   reader.join();
   for (auto& w : workers) w.join();
+  // A streak shorter than the limit at the end of a finished run was the items' own fault.
+  // A stopped run leaves them pending instead: the re-run tries them again.
+  if (!control_.stopping()) release_held();
   tick();
 }
 
 bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std::mt19937_64& rng) {
   std::string op_id = sender.wants_operation_ids() ? uuid_v4() : "";
   int attempt = 0;
+  // An attempt carrying appends may have been processed without its ack: a sync append
+  // sent again would append twice. (Async retries reuse the operation_id, which the
+  // server deduplicates, so they need no check.)
+  std::vector<const Item*> unsure;  // append parts that may have landed; checked before the next attempt
+  if (!sender.wants_operation_ids()) {
+    // A document's first part after a resume may have landed in the interrupted run.
+    unsure = appends_in(items);
+    std::erase_if(unsure, [&](const Item* it) {
+      return std::none_of(items.begin(), items.end(),
+                          [&](const Item* v) { return v->verify && v->document_id == it->document_id; });
+    });
+  }
   for (;;) {
     if (control_.stopping()) return false;
+    if (!unsure.empty()) {
+      if (!settle_doubt(sender, items, unsure, attempt + 1)) {
+        if (control_.stopping()) return false;
+        if (attempt >= options_.retries) {
+          control_.stop(StopReason::Unreachable, "cannot read back documents to check appends after a lost acknowledgement");
+          return false;
+        }
+        ++attempt;
+        if (!control_.sleep_for(options_.backoff.delay(attempt - 1, std::nullopt, rng))) return false;
+        continue;
+      }
+      if (items.empty()) return true;
+    }
     bool probe = false;
     if (!breaker_.admit(probe)) return false;
     if (!rate_.acquire(control_)) return false;
@@ -93,15 +143,28 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
     bool not_the_api = r.http.transport_ok && r.http.status >= 200 && r.http.status < 300;
     bool outage = r.outcome == Outcome::Retryable && (not_the_api || is_outage(r.http.transport_ok, r.http.status));
     breaker_.record(outage, probe);
+    if (r.outcome != Outcome::Success && is_wrong_target(r.http.transport_ok, r.http.status)) {
+      std::string why = r.http.status == 404   ? "no such path"
+                        : r.http.status == 405 ? "method not allowed"
+                        : r.http.status == 501 ? "not implemented"
+                                               : "a redirect, which memconn does not follow";
+      control_.stop(StopReason::WrongTarget,
+                    r.request + " answered HTTP " + std::to_string(r.http.status) + " (" + why + (r.message.empty() ? "" : ": " + r.message) +
+                        "): this URL is not the API; check --url. Nothing was dead-lettered; re-run once it is fixed");
+      return false;
+    }
     switch (r.outcome) {
       case Outcome::Success:
         ledger_.delivered(items, r.already_present, r.operation_id);
-        return true;
+        return held_count_.load() == 0 || release_held();
       case Outcome::AuthError:
         control_.stop(StopReason::AuthRefused, "the server refused the credentials (HTTP " +
                                                    std::to_string(r.http.status) + "): " + r.message);
         return false;
       case Outcome::Retryable: {
+        // 429 and 503 from the API mean nothing was processed; anything else might have been.
+        bool refused = r.http.transport_ok && (r.http.status == 429 || r.http.status == 503);
+        if (!refused && !sender.wants_operation_ids()) unsure = appends_in(items);
         // While the breaker is open the outage, not this batch, is the problem: the
         // attempt is not charged, and --max-outage decides when to give up.
         if (outage && breaker_.is_open()) continue;
@@ -113,30 +176,121 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
           continue;
         }
         if (outage) {
+          std::string answer = r.http.transport_ok ? "HTTP " + std::to_string(r.http.status) : r.http.error;
+          if (!r.message.empty() && r.message != answer) answer += ": " + r.message;
           control_.stop(StopReason::Unreachable,
-                        "target unreachable after " + std::to_string(attempt + 1) + " attempts: " +
-                            (r.message.empty() ? (r.http.transport_ok ? "HTTP " + std::to_string(r.http.status) : r.http.error)
-                                               : r.message));
+                        r.http.transport_ok && r.http.status >= 500
+                            ? "the server failed " + std::to_string(attempt + 1) + " attempts in a row (" + answer +
+                                  "): the server is failing, not the items; nothing was dead-lettered, re-run once it works"
+                            : "target unreachable after " + std::to_string(attempt + 1) + " attempts: " + answer);
           return false;
         }
         [[fallthrough]];  // a persistent server error on these items: isolate and dead-letter
       }
       case Outcome::ItemError:
-        if (items.size() == 1) {
-          auto st = ledger_.dead(*items[0], r.http.status, r.message.empty() ? "HTTP " + std::to_string(r.http.status) : r.message,
-                                 attempt + 1);
-          if (!st) {
-            control_.stop(StopReason::Fatal, st.error().message);
-            return false;
-          }
-          return true;
-        }
+        if (items.size() == 1)
+          return item_failed(*items[0], r.http.status, r.message.empty() ? "HTTP " + std::to_string(r.http.status) : r.message,
+                             attempt + 1);
         // Bisect so the good items still land and only the offending ones are dead-lettered.
         std::vector<const Item*> left(items.begin(), items.begin() + items.size() / 2);
         std::vector<const Item*> right(items.begin() + items.size() / 2, items.end());
         return deliver(sender, std::move(left), rng) && deliver(sender, std::move(right), rng);
     }
   }
+}
+
+std::vector<const Item*> Pipeline::appends_in(const std::vector<const Item*>& items) {
+  // A document whose first item here is an append travels as one append part; one whose
+  // first item is its first part is a replace (later items fold into it), harmless to repeat.
+  std::vector<const Item*> out;
+  std::unordered_map<std::string_view, bool> head_appends;
+  for (const Item* it : items) {
+    if (!it->explicit_id) continue;
+    auto [pos, fresh] = head_appends.emplace(it->document_id, it->append);
+    if (pos->second) out.push_back(it);
+  }
+  return out;
+}
+
+bool Pipeline::settle_doubt(BatchSender& sender, std::vector<const Item*>& items, std::vector<const Item*>& unsure,
+                            int attempts) {
+  while (!unsure.empty()) {
+    std::vector<const Item*> parts;  // the first unsure document's items, in order
+    for (const Item* it : unsure)
+      if (it->document_id == unsure.front()->document_id) parts.push_back(it);
+    std::string detail;
+    size_t landed = 0;
+    PartState state = sender.part_state(parts, landed, detail);
+    if (state == PartState::Unreachable) return false;  // the rest stay unsure
+    auto in_parts = [&](const Item* it) { return std::find(parts.begin(), parts.end(), it) != parts.end(); };
+    std::erase_if(unsure, in_parts);
+    if (state == PartState::NotLanded) continue;
+    if (state == PartState::Landed && landed < parts.size()) {
+      // The rest of the part goes as an append after what landed (offsets are per item).
+      parts.resize(landed);
+    }
+    std::erase_if(items, in_parts);
+    if (state == PartState::Landed) {
+      ledger_.delivered(parts, false, "");
+      continue;
+    }
+    for (const Item* it : parts) {
+      auto st = ledger_.dead(*it, 0, "append not re-sent after a lost acknowledgement: " + detail, attempts);
+      if (!st) {
+        control_.stop(StopReason::Fatal, st.error().message);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool Pipeline::item_failed(const Item& item, long status, const std::string& message, int attempts) {
+  if (options_.same_failure_limit <= 0) {
+    auto st = ledger_.dead(item, status, message, attempts);
+    if (!st) control_.stop(StopReason::Fatal, st.error().message);
+    return static_cast<bool>(st);
+  }
+  std::vector<Held> broken;  // a streak this failure ended: those were the items' own fault
+  bool limit_reached = false;
+  {
+    std::lock_guard<std::mutex> lock(streak_mu_);
+    if (!held_.empty() && (held_.back().status != status || held_.back().message != message)) broken.swap(held_);
+    held_.push_back({item, status, message, attempts});
+    held_count_.store(held_.size());
+    limit_reached = held_.size() >= static_cast<size_t>(options_.same_failure_limit);
+  }
+  for (const auto& h : broken) {
+    if (auto st = ledger_.dead(h.item, h.status, h.message, h.attempts); !st) {
+      control_.stop(StopReason::Fatal, st.error().message);
+      return false;
+    }
+  }
+  if (limit_reached) {
+    control_.stop(StopReason::WrongTarget,
+                  std::to_string(options_.same_failure_limit) + " items in a row failed with the same answer (HTTP " +
+                      std::to_string(status) + ": " + message +
+                      "): the server is failing, not the items. Nothing was dead-lettered for it; check --url and the "
+                      "server, then re-run (or raise --same-failure-limit if these items really are all bad)");
+    return false;
+  }
+  return true;
+}
+
+bool Pipeline::release_held() {
+  std::vector<Held> held;
+  {
+    std::lock_guard<std::mutex> lock(streak_mu_);
+    held.swap(held_);
+    held_count_.store(0);
+  }
+  for (const auto& h : held) {
+    if (auto st = ledger_.dead(h.item, h.status, h.message, h.attempts); !st) {
+      control_.stop(StopReason::Fatal, st.error().message);
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace memconn

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
+#include "core/document_order.h"
 #include "core/item.h"
 #include "core/ledger.h"
 #include "core/retry_policy.h"
@@ -20,6 +22,10 @@ struct PipelineOptions {
   int retries = 5;
   BackoffPolicy backoff;
   int breaker_failures = 10;
+  // This many single items in a row failing with the same status and message means the
+  // server is failing, not the items: the run stops (WrongTarget) and they stay pending.
+  // 0 = off.
+  int same_failure_limit = 10;
   std::chrono::milliseconds max_outage{300000};
   double rate = 0;  // requests per second, 0 = unlimited
   std::chrono::milliseconds drain_timeout{10000};
@@ -44,13 +50,37 @@ class Pipeline {
   void work(BatchSender& sender, uint64_t seed);
   // False if the run stopped before these items were settled.
   bool deliver(BatchSender& sender, std::vector<const Item*> items, std::mt19937_64& rng);
+  // The items that travel as append parts (see pipeline.cc).
+  static std::vector<const Item*> appends_in(const std::vector<const Item*>& items);
+  // After an attempt that may have landed without an acknowledgement: asks the target, one
+  // document at a time, whether each `unsure` append part is already there; takes those
+  // (and the ones that cannot be sent without doubling text) out of `items`. False if the
+  // target could not be asked; what is still unsure stays in `unsure`.
+  bool settle_doubt(BatchSender& sender, std::vector<const Item*>& items, std::vector<const Item*>& unsure,
+                    int attempts);
+  // One item the server refused after its retries: held while it extends a streak of
+  // identical failures, dead-lettered once the streak breaks. False if the run stopped.
+  bool item_failed(const Item& item, long status, const std::string& message, int attempts);
+  // Dead-letters the held items: the streak ended, so they were the items' own fault.
+  bool release_held();
 
   PipelineOptions options_;
   SenderFactory make_sender_;
   Ledger& ledger_;
   RunControl& control_;
+  DocumentOrder order_;
   CircuitBreaker breaker_;
   RateLimiter rate_;
+
+  struct Held {
+    Item item;  // a copy: the worker's batch that owned it is gone by the time it is released
+    long status;
+    std::string message;
+    int attempts;
+  };
+  std::mutex streak_mu_;                  // guards held_
+  std::vector<Held> held_;                // the current streak of identical failures, oldest first
+  std::atomic<size_t> held_count_{0};     // held_.size(), read without the lock on every success
 };
 
 }  // namespace memconn

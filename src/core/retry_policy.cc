@@ -17,7 +17,11 @@ Outcome classify(bool transport_ok, long status) {
 }
 
 bool is_outage(bool transport_ok, long status) {
-  return !transport_ok || status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+  return !transport_ok || status == 408 || status == 429 || (status >= 500 && status != 501);
+}
+
+bool is_wrong_target(bool transport_ok, long status) {
+  return transport_ok && ((status >= 300 && status < 400) || status == 404 || status == 405 || status == 501);
 }
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,

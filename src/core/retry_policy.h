@@ -18,9 +18,15 @@ enum class Outcome {
 
 // transport_ok is false when no HTTP status was received (connect failure, reset, timeout).
 Outcome classify(bool transport_ok, long status);
-// True for outages that must never send items to the dead-letter file: no connection, or
-// the server says it is overloaded/unavailable. A persistent 500 is the item's fault instead.
+// True for outages that must never send items to the dead-letter file: no connection, the
+// server overloaded or unavailable, or any 5xx but 501. A 500 that persists through the
+// retries is the server failing (an LLM provider down, a crash on every request), not the
+// items: dead-lettering them would move the watermark past items nobody looked at.
 bool is_outage(bool transport_ok, long status);
+// True for answers that say the URL is not the API at all: a redirect (memconn never follows
+// one: a POST would turn into a GET to a login page), no such path, the wrong method, not
+// implemented. Every request would get the same answer, so no item is at fault.
+bool is_wrong_target(bool transport_ok, long status);
 
 // Parses a Retry-After header: delta-seconds or an HTTP-date (relative to now).
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,

@@ -20,7 +20,16 @@ TEST_CASE("classification follows the retry contract") {
   CHECK(classify(true, 422) == Outcome::ItemError);
   CHECK(is_outage(false, 0));
   CHECK(is_outage(true, 503));
-  CHECK_FALSE(is_outage(true, 500));
+  CHECK(is_outage(true, 500));  // persistent: the server is failing, not the items
+  CHECK_FALSE(is_outage(true, 501));
+  CHECK_FALSE(is_outage(true, 422));
+  CHECK(is_wrong_target(true, 302));
+  CHECK(is_wrong_target(true, 404));
+  CHECK(is_wrong_target(true, 405));
+  CHECK(is_wrong_target(true, 501));
+  CHECK_FALSE(is_wrong_target(true, 400));
+  CHECK_FALSE(is_wrong_target(true, 413));
+  CHECK_FALSE(is_wrong_target(false, 0));
 }
 
 TEST_CASE("Retry-After accepts seconds and HTTP dates") {

@@ -9,7 +9,9 @@
 
 namespace memconn {
 
-enum class StopReason { None, Interrupted, AuthRefused, Unreachable, Fatal };
+// WrongTarget: the server answers every request the same way (wrong path, redirect, the
+// same error for item after item): nothing is dead-lettered, the items stay pending.
+enum class StopReason { None, Interrupted, AuthRefused, Unreachable, WrongTarget, Fatal };
 
 class RunControl {
  public:

@@ -118,7 +118,7 @@ TEST_CASE("schedule: day-of-month OR day-of-week when both are restricted") {
   CHECK(next("0 0 */2 * 1", at(2024, 9, 1)) == "2024-09-09 00:00 Mon");
 }
 
-TEST_CASE("schedule: day-of-week 7 and names mean Sunday; names are case-insensitive") {
+TEST_CASE("schedule: day-of-week 7 and names mean Sunday - names are case-insensitive") {
   auto t = at(2024, 9, 2);  // Monday
   CHECK(next("0 0 * * 7", t) == "2024-09-08 00:00 Sun");
   CHECK(next("0 0 * * 0", t) == "2024-09-08 00:00 Sun");

@@ -45,9 +45,15 @@ HttpClient::HttpClient(HttpOptions options, CurlShare* share) : easy_(curl_easy_
   curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   if (!options_.ca_file.empty()) curl_easy_setopt(easy_, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.user_agent.empty()) curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  get_headers_ = header_list(false);
+  post_headers_ = header_list(true);
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(easy_); }
+HttpClient::~HttpClient() {
+  curl_easy_cleanup(easy_);
+  curl_slist_free_all(get_headers_);
+  curl_slist_free_all(post_headers_);
+}
 
 size_t HttpClient::on_body(char* data, size_t size, size_t n, void* user) {
   auto* self = static_cast<HttpClient*>(user);
@@ -77,32 +83,46 @@ int HttpClient::on_progress(void* user, long long, long long, long long, long lo
   return self->abort_flag_ && self->abort_flag_->load() ? 1 : 0;
 }
 
+curl_slist* HttpClient::header_list(bool with_body) const {
+  curl_slist* headers = nullptr;
+  for (const auto& h : options_.headers) headers = curl_slist_append(headers, h.c_str());
+  headers = curl_slist_append(headers, "Accept: application/json");
+  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on large bodies
+  if (with_body) headers = curl_slist_append(headers, "Content-Type: application/json");
+  return headers;
+}
+
 HttpResponse HttpClient::perform(const HttpRequest& req) {
   HttpResponse resp;
   current_ = &resp;
-  curl_slist* headers = nullptr;
-  for (const auto& h : options_.headers) headers = curl_slist_append(headers, h.c_str());
-  for (const auto& h : req.headers) headers = curl_slist_append(headers, h.c_str());
-  headers = curl_slist_append(headers, "Accept: application/json");
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on large bodies
+  bool with_body = req.method != "GET";
+  // The usual request (no extra headers) reuses the list built once; only one with its own
+  // headers pays for a list of its own.
+  curl_slist* own = nullptr;
+  if (!req.headers.empty()) {
+    own = header_list(with_body);
+    for (const auto& h : req.headers) own = curl_slist_append(own, h.c_str());
+  }
   curl_easy_setopt(easy_, CURLOPT_URL, req.url.c_str());
-  if (req.method == "GET") {
+  if (!with_body) {
     curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, nullptr);
   } else {
-    headers = curl_slist_append(headers, "Content-Type: application/json");
     curl_easy_setopt(easy_, CURLOPT_POST, 1L);
+    // The body is passed by pointer, not copied: req outlives the transfer.
     curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, req.body.data());
     curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
     curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, req.method == "POST" ? nullptr : req.method.c_str());
   }
-  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, own ? own : with_body ? post_headers_ : get_headers_);
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, errbuf);
   CURLcode rc = curl_easy_perform(easy_);
-  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, nullptr);
-  curl_slist_free_all(headers);
+  if (own) {
+    curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, nullptr);
+    curl_slist_free_all(own);
+  }
   double t = 0;
   curl_easy_getinfo(easy_, CURLINFO_TOTAL_TIME, &t);
   resp.seconds = t;

@@ -11,6 +11,7 @@
 
 typedef void CURL;
 typedef void CURLSH;
+struct curl_slist;
 
 namespace memconn {
 
@@ -58,10 +59,14 @@ class HttpClient {
   static size_t on_body(char* data, size_t size, size_t n, void* user);
   static size_t on_header(char* data, size_t size, size_t n, void* user);
   static int on_progress(void* user, long long, long long, long long, long long);
+  // options_.headers plus what every request carries (and Content-Type when it has a body).
+  curl_slist* header_list(bool with_body) const;
   CURL* easy_;
   HttpOptions options_;
   const std::atomic<bool>* abort_flag_ = nullptr;
   HttpResponse* current_ = nullptr;
+  curl_slist* get_headers_ = nullptr;   // built once: the usual request adds no header of its own
+  curl_slist* post_headers_ = nullptr;
 };
 
 // Once per process, before any thread starts.

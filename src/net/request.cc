@@ -26,7 +26,8 @@ int exit_code_for(const HttpResponse& resp) {
     case Outcome::Success: return exit_code::kOk;
     case Outcome::AuthError: return exit_code::kAuth;
     case Outcome::Retryable: return is_outage(resp.transport_ok, resp.status) ? exit_code::kUnreachable : exit_code::kPartial;
-    case Outcome::ItemError: return exit_code::kPartial;
+    case Outcome::ItemError:
+      return is_wrong_target(resp.transport_ok, resp.status) ? exit_code::kWrongTarget : exit_code::kPartial;
   }
   return exit_code::kPartial;
 }

@@ -103,6 +103,8 @@ Result<Fetched> HttpJsonSource::fetch(const FetchPlan& plan) {
   int64_t page_no = cfg_.first_page, offset = 0;
   std::string cursor;
   std::set<std::string> seen_cursors;  // a server repeating a cursor would loop forever
+  std::set<std::string> seen_ids;      // a server ignoring the page parameters repeats its page
+  size_t first_page_items = 0;
   int pages = 0;
   for (;;) {
     std::string url = base;
@@ -126,16 +128,36 @@ Result<Fetched> HttpJsonSource::fetch(const FetchPlan& plan) {
     if (!page) return page.error();
     ++pages;
     f.without_id += page->without_id;
-    for (auto& r : page->records) f.records.push_back(std::move(r));
+    bool all_seen = !page->records.empty();
+    for (auto& r : page->records) {
+      all_seen = !seen_ids.insert(r.id).second && all_seen;
+      f.records.push_back(std::move(r));
+    }
+    if (pages == 1) first_page_items = page->items;
+    // A short page is not the end: servers cap page sizes below what we ask for. Only an
+    // empty page is, so nothing beyond a capped page is skipped.
+    bool paged = cfg_.paging == Paging::kPage || cfg_.paging == Paging::kOffset;
+    if (paged && pages == 2 && page->items > 0 && first_page_items < static_cast<size_t>(cfg_.page_size))
+      f.warnings.push_back("source " + cfg_.name + ": the server returned " + std::to_string(first_page_items) +
+                           " items on the first page for page_size=" + std::to_string(cfg_.page_size) +
+                           " and more after it: it caps the page size; set page_size = " +
+                           std::to_string(first_page_items) + " to save requests");
     bool last = false;
+    if (paged && all_seen) {
+      f.warnings.push_back("source " + cfg_.name + ": page " + std::to_string(pages) +
+                           " repeated items already fetched (does the server ignore " +
+                           (cfg_.paging == Paging::kPage ? cfg_.page_param : cfg_.offset_param) + "?); stopped paging");
+      f.truncated = true;
+      break;
+    }
     switch (cfg_.paging) {
       case Paging::kNone: last = true; break;
       case Paging::kPage:
-        last = page->items < static_cast<size_t>(cfg_.page_size);
+        last = page->items == 0;
         ++page_no;
         break;
       case Paging::kOffset:
-        last = page->items < static_cast<size_t>(cfg_.page_size);
+        last = page->items == 0;
         offset += static_cast<int64_t>(page->items);
         break;
       case Paging::kCursor:
@@ -144,6 +166,7 @@ Result<Fetched> HttpJsonSource::fetch(const FetchPlan& plan) {
         } else if (!seen_cursors.insert(page->next_cursor).second) {
           f.warnings.push_back("source " + cfg_.name + ": the server sent cursor \"" + page->next_cursor +
                                "\" twice; stopped paging");
+          f.truncated = true;
           last = true;
         }
         cursor = page->next_cursor;
@@ -153,6 +176,7 @@ Result<Fetched> HttpJsonSource::fetch(const FetchPlan& plan) {
     if (pages >= max_pages_) {
       f.warnings.push_back("source " + cfg_.name + ": stopped after " + std::to_string(pages) +
                            " pages (safety cap); items beyond them were not fetched this run");
+      f.truncated = true;
       break;
     }
   }

@@ -76,21 +76,35 @@ TEST_CASE("http-json: dotted paths for items, id, text and time") {
   CHECK_FALSE(parse_json_page(unix, R"({"data":[]})").ok());  // not an array; says to set items_path
 }
 
-TEST_CASE("http-json: page paging stops at a short page") {
+TEST_CASE("http-json: page paging stops at an empty page, not a short one (servers cap page sizes)") {
   Server s;
   const std::string base = "https://n.example.org/api/notes?";
   s.pages[base + "page=1&limit=2"] = items({1, 2});
   s.pages[base + "page=2&limit=2"] = items({3, 4});
   s.pages[base + "page=3&limit=2"] = items({5});
+  s.pages[base + "page=4&limit=2"] = items({});
   HttpJsonSource src(notes(Paging::kPage), "", s.transport());
   auto f = src.fetch(FetchPlan{});
   REQUIRE(f.ok());
   CHECK(f->records.size() == 5);
-  CHECK(s.seen.size() == 3);
-  CHECK(f->request_summary == "3 pages: 5 items");
+  CHECK(s.seen.size() == 4);
+  CHECK(f->request_summary == "4 pages: 5 items");
+  CHECK(f->warnings.empty());
+  CHECK_FALSE(f->truncated);
+
+  Server capped;  // asked for 2, the server gives 1 at a time
+  capped.pages[base + "page=1&limit=2"] = items({1});
+  capped.pages[base + "page=2&limit=2"] = items({2});
+  capped.pages[base + "page=3&limit=2"] = items({});
+  HttpJsonSource c(notes(Paging::kPage), "", capped.transport());
+  auto g = c.fetch(FetchPlan{});
+  REQUIRE(g.ok());
+  CHECK(g->records.size() == 2);
+  REQUIRE(g->warnings.size() == 1);
+  CHECK(g->warnings[0].find("caps the page size") != std::string::npos);
 }
 
-TEST_CASE("http-json: offset paging advances by what came back; since and auth are sent") {
+TEST_CASE("http-json: offset paging advances by what came back - since and auth are sent") {
   Server s;
   auto cfg = notes(Paging::kOffset);
   cfg.since_param = "updated_since";
@@ -134,19 +148,27 @@ TEST_CASE("http-json: cursor paging follows next_cursor until it is empty, and a
   CHECK(loop.seen.size() == 2);
   REQUIRE(g->warnings.size() == 1);
   CHECK(g->warnings[0].find("twice") != std::string::npos);
+  CHECK(g->truncated);
 }
 
 TEST_CASE("http-json: a server that never ends paging hits the page cap with a warning") {
   int calls = 0;
   HttpJsonSource src(notes(Paging::kPage), "", [&](const HttpRequest&) {
     ++calls;
-    return ok(items({1, 2}));
+    return ok(items({2 * calls, 2 * calls + 1}));
   }, 5);
   auto f = src.fetch(FetchPlan{});
   REQUIRE(f.ok());
   CHECK(calls == 5);
   REQUIRE(f->warnings.size() == 1);
   CHECK(f->warnings[0] == "source notes: stopped after 5 pages (safety cap); items beyond them were not fetched this run");
+  CHECK(f->truncated);
+
+  HttpJsonSource ignoring(notes(Paging::kPage), "", [&](const HttpRequest&) { return ok(items({1, 2})); });
+  auto g = ignoring.fetch(FetchPlan{});
+  REQUIRE(g.ok());
+  CHECK(g->truncated);
+  CHECK(g->warnings.back().find("repeated items") != std::string::npos);
 }
 
 TEST_CASE("http-json: HTTP failures keep the documented exit codes") {

@@ -24,7 +24,14 @@ struct MemoryPage {
   std::vector<SourceRecord> records;
   std::optional<int64_t> count;  // the envelope's "count", if any
   uint64_t without_id = 0;
+  size_t repairs = 0;                     // broken characters replaced (see repair_json_text)
+  std::vector<std::string> repaired_ids;  // memories whose transcript/description carry one
 };
+
+// The body with what makes a whole JSON document unparseable for one bad character
+// repaired: lone UTF-16 surrogate escapes become \ufffd, invalid UTF-8 bytes U+FFFD, raw
+// control characters inside strings \u00XX escapes. repairs = how many (>0 if anything).
+std::string repair_json_text(std::string_view body, size_t& repairs);
 // Accepts {"count":n,"memories":[...]} and, leniently, a bare array. audio/image may be
 // booleans or "true"/"false" strings (an earlier server sent strings). Error: not that shape.
 Result<MemoryPage> parse_memories(std::string_view body);

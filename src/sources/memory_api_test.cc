@@ -59,7 +59,7 @@ TEST_CASE("memory api: parses the documented fields, leniently") {
   CHECK_FALSE(parse_memories("<html>").ok());
 }
 
-TEST_CASE("memory api: one GET with X-API-KEY, limit and range; a full answer is a warning") {
+TEST_CASE("memory api: one GET with X-API-KEY, limit and range - a full answer is a warning") {
   std::vector<HttpRequest> seen;
   MemoryApiSource src(pendant(2), "K", [&](const HttpRequest& r) {
     seen.push_back(r);
@@ -105,4 +105,24 @@ TEST_CASE("memory api: refused key is exit 4, unreachable 69, unknown context 1"
   CHECK(with(0, false).exit_code == exit_code::kUnreachable);
   CHECK(with(503).exit_code == exit_code::kUnreachable);
   CHECK(with(404).exit_code == exit_code::kPartial);
+}
+
+TEST_CASE("memory api: a lone surrogate, bad UTF-8 or a raw control character costs one character, not the answer") {
+  std::string body = R"({"count":3,"memories":[{"id":"a","transcript":"cut \ud83d","created_at":"2024-01-19T07:28:08Z"},)"
+                     R"({"id":"b","transcript":"whole \ud83d\ude00 and \\ud83d text","created_at":"2024-01-19T07:28:09Z"},)"
+                     "{\"id\":\"c\",\"transcript\":\"tab\tand \xff byte\",\"created_at\":\"2024-01-19T07:28:10Z\"}]}";
+  auto page = parse_memories(body);
+  REQUIRE(page.ok());
+  REQUIRE(page->records.size() == 3);
+  CHECK(page->records[0].text == "cut \xEF\xBF\xBD");
+  CHECK(page->records[1].text == "whole \xF0\x9F\x98\x80 and \\ud83d text");  // a pair, and an escaped backslash
+  CHECK(page->records[2].text == "tab\tand \xEF\xBF\xBD byte");
+  CHECK(page->repairs >= 2);
+  CHECK(page->repaired_ids == std::vector<std::string>{"a", "c"});
+
+  size_t n = 0;
+  CHECK(repair_json_text(R"({"x":"fine \u00e9"})", n) == R"({"x":"fine \u00e9"})");
+  CHECK(n == 0);
+  CHECK(repair_json_text(R"(["\udc00x"])", n) == R"(["\ufffdx"])");
+  CHECK(n == 1);
 }

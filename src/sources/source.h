@@ -42,6 +42,9 @@ struct Fetched {
   std::vector<std::string> warnings;  // said loudly by the caller (e.g. a full response)
   std::string request_summary;        // for -v and status: "range=week limit=1000", "3 pages"
   uint64_t without_id = 0;            // items dropped because they had no usable id
+  // Paging stopped before the end (page cap, repeated cursor or page): the run must not
+  // move the cursor past the oldest record fetched, and it is partial.
+  bool truncated = false;
 };
 
 // Sends one request (with retries) and returns the final response. Injected so paging and

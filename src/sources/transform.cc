@@ -26,7 +26,11 @@ std::string location_text(const SourceRecord& r) { return fixed(*r.lat, 4) + ", 
 
 std::string standard_text(const SourceRecord& r) {
   std::string out;
-  if (r.time) out += "[Memory from " + format_utc(*r.time, "%Y-%m-%d %H:%M:%S") + " UTC]\n";
+  // The id makes each memory its own document: LightRAG keeps one document per distinct
+  // text, so two memories with the same transcript would otherwise fold into one.
+  out += "[Memory " + r.id;
+  if (r.time) out += " from " + format_utc(*r.time, "%Y-%m-%d %H:%M:%S") + " UTC";
+  out += "]\n";
   out += trim(r.text);
   if (r.audio || r.image) {
     out += "\n[";
@@ -44,7 +48,8 @@ std::string render_text(const RenderContext& ctx, const SourceRecord& r) {
   TextTemplate::Values v;
   v.text = [&](std::string_view name) -> std::string {
     if (name == "id") return r.id;
-    if (name == "transcript" || name == "text") return r.text;
+    // Trimmed as in the standard transform: a phone's padding is not part of the memory.
+    if (name == "transcript" || name == "text") return std::string(trim(r.text));
     if (name == "type") return r.type;
     if (name == "location") return has_location(r) ? location_text(r) : "";
     if (name == "location_lat") return r.lat ? fixed(*r.lat, 6) : "";

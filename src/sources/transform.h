@@ -13,7 +13,7 @@
 
 namespace memconn {
 
-// [Memory from 2024-01-19 07:28:08 UTC]      (when the record has a time)
+// [Memory <id> from 2024-01-19 07:28:08 UTC]  (" from ..." when the record has a time)
 // <transcript>
 // [Audio recording available, Image attachment available]   (when a flag is set)
 // [Location: 48.1351, 11.5820]               (when both coordinates are present, not 0,0)

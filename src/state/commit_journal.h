@@ -4,6 +4,7 @@
 // re-sends only what was in flight, not up to a second of acknowledged work. A power cut
 // can lose the unsynced tail; the last checkpoint is then the (older, still safe) truth.
 #pragma once
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -37,7 +38,11 @@ class CommitJournal {
  private:
   bool open_locked();
   std::string path_;
-  std::mutex mu_;  // guards fd_ and orders appends against checkpoint truncation
+  std::mutex mu_;  // guards queued_, writing_, fd_ (the one writer uses fd_ unlocked while writing_)
+  std::condition_variable idle_;  // signalled when writing_ drops, for checkpoint()
+  std::string queued_;  // records waiting for the current writer's next write()
+  std::string writing_buf_;  // the group being written; only the writer (writing_) touches it
+  bool writing_ = false;
   int fd_ = -1;
 };
 

@@ -115,7 +115,7 @@ TEST_CASE("lock: wait=true blocks until the holder exits") {
   CHECK(h.finish() == 0);
 }
 
-TEST_CASE("lock: two handles in one process also exclude each other; move keeps it held") {
+TEST_CASE("lock: two handles in one process also exclude each other - move keeps it held") {
   TempDir t;
   std::string p = t.path + "/memconn.lock";
   auto a = FileLock::acquire(p, false);

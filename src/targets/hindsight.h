@@ -20,6 +20,7 @@ struct HindsightEndpoint {
 
 std::string bank_url(const HindsightEndpoint& ep, const std::string& suffix);
 std::string retain_body(const std::vector<const Item*>& items, bool async, const std::string& operation_id);
+void append_retain_body(std::string& out, const std::vector<const Item*>& items, bool async, const std::string& operation_id);
 // The content_hash Hindsight stores for a document's text: SHA-256 after the server strips
 // control characters other than tab, newline and carriage return (sanitize_text).
 Sha256 hindsight_content_hash(std::string_view content);
@@ -32,6 +33,8 @@ class HindsightSender : public BatchSender {
                   const std::atomic<bool>* abort_flag);
   SendResult send(const std::vector<const Item*>& items, const std::string& operation_id) override;
   bool wants_operation_ids() const override { return async_; }
+  // Reads the document and compares its stored text with the part's offset and content.
+  PartState part_state(const std::vector<const Item*>& parts, size_t& landed, std::string& detail) override;
   HttpClient& client() { return client_; }
 
  private:
@@ -40,6 +43,8 @@ class HindsightSender : public BatchSender {
   bool async_;
   HttpClient client_;
   std::unique_ptr<simdjson::dom::parser> parser_;  // reused: one allocation per worker, not per ack
+  HttpRequest req_;            // reused: the body buffer keeps its capacity between batches
+  std::string request_line_;   // "POST /path" for -v logs
 };
 
 struct OperationStatus {

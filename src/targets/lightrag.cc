@@ -72,6 +72,14 @@ SendResult classify_lightrag_insert(const HttpResponse& resp, size_t n_items) {
   r.outcome = classify(resp.transport_ok, resp.status);
   auto duplicated = [&](const std::string& why) {
     r.message = why;
+    if (lower(why).find("status: failed") != std::string::npos) {
+      // LightRAG keeps a document it failed to index under the same name: that is not
+      // "present", and re-sending cannot help until it is deleted or reprocessed.
+      r.outcome = Outcome::ItemError;
+      r.message = "LightRAG holds this document as failed (" + why +
+                  "); `memconn trigger <connector> --reprocess-failed` asks LightRAG to index it again";
+      return;
+    }
     if (n_items == 1) {
       r.outcome = Outcome::Success;
       r.already_present = true;

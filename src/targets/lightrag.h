@@ -30,6 +30,7 @@ bool parse_lightrag_health(std::string_view body, LightragInfo& out);
 // How one POST /documents/texts went, for n items:
 //  200 success                 -> Success, operation_id = track_id (for --wait)
 //  200 duplicated, n == 1      -> Success, already_present
+//  duplicated "(Status: failed)" -> ItemError: stored but not indexed is not present
 //  200 duplicated, n > 1       -> ItemError: 0260 rejected the whole batch for one
 //                                 duplicate, so the pipeline bisects down to single items
 //  409 "already contains"      -> as duplicated (newer servers)

@@ -36,6 +36,17 @@ TEST_CASE("lightrag insert: 0260 'duplicated' rejects a batch whole, so multi-it
   CHECK(one.operation_id.empty());  // the original insert's track id is not ours to wait for
 }
 
+TEST_CASE("lightrag insert: a duplicate LightRAG failed to index is not present, in either dialect") {
+  std::string dup = R"({"status":"duplicated","message":"File source 'memory_c_1.txt' already exists in document storage (Status: failed).","track_id":"insert_x"})";
+  auto one = classify_lightrag_insert(resp(200, dup), 1);
+  CHECK(one.outcome == Outcome::ItemError);
+  CHECK_FALSE(one.already_present);
+  CHECK(one.message.find("(Status: failed)") != std::string::npos);
+  std::string newer = R"({"detail":"Document storage already contains 'memory_c_1.txt' (Status: FAILED). Delete the existing record before re-inserting."})";
+  CHECK(classify_lightrag_insert(resp(409, newer), 1).outcome == Outcome::ItemError);
+  CHECK_FALSE(classify_lightrag_insert(resp(409, newer), 1).already_present);
+}
+
 TEST_CASE("lightrag insert: newer servers' 409, 413, 429 and errors") {
   std::string already = R"({"detail":"Document storage already contains 'memory_c_1.txt' (Status: processed). Delete the existing record before re-inserting."})";
   CHECK(classify_lightrag_insert(resp(409, already), 1).already_present);

@@ -59,6 +59,7 @@ TrackSummary follow_lightrag_tracks(HttpClient& client, const std::string& base_
         } else {
           ++sum.failed;
           sum.failures.push_back(d.file_path + ": " + (d.error.empty() ? "failed" : d.error));
+          sum.failed_docs.emplace_back(d.file_path, d.error.empty() ? "failed" : d.error);
           console.error("LightRAG could not index " + sum.failures.back());
         }
       }

@@ -15,6 +15,7 @@ namespace memconn {
 struct TrackSummary {
   size_t inserts = 0, documents = 0, processed = 0, failed = 0;
   std::vector<std::string> failures;  // "<file_path>: <error>"
+  std::vector<std::pair<std::string, std::string>> failed_docs;  // (file_path, error)
   bool complete = true;               // false: stopped (signal) or the server stopped answering
 };
 

@@ -69,7 +69,7 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
-TEST_CASE("bad input: a binary file is skipped with one error naming it; other files land (exit 1)") {
+TEST_CASE("bad input: a binary file is skipped with one error naming it - other files land (exit 1)") {
   Standin s;
   TempDir t;
   t.write("in/a.txt", "first file\n");
@@ -87,7 +87,7 @@ TEST_CASE("bad input: a binary file is skipped with one error naming it; other f
   CHECK(str(rep, "/result") == "partial");
 }
 
-TEST_CASE("bad input: invalid UTF-8 is replaced with U+FFFD, with a warning naming file:line; the item lands") {
+TEST_CASE("bad input: invalid UTF-8 is replaced with U+FFFD, with a warning naming file:line - the item lands") {
   Standin s;
   TempDir t;
   std::string path = t.write("latin1.txt", "plain line\ncaf\xE9 au lait\n");
@@ -132,7 +132,7 @@ TEST_CASE("bad input: a 5 MB single line lands intact") {
   CHECK(found);
 }
 
-TEST_CASE("bad input: malformed JSONL lines are reported as file:line and dead-lettered; the rest lands (exit 1)") {
+TEST_CASE("bad input: malformed JSONL lines are reported as file:line and dead-lettered - the rest lands (exit 1)") {
   Standin s;
   TempDir t;
   const std::vector<std::string> raw{
@@ -169,7 +169,7 @@ TEST_CASE("bad input: malformed JSONL lines are reported as file:line and dead-l
   }
 }
 
-TEST_CASE("bad input: unreadable paths are one-line errors; readable inputs still land (exit 1)") {
+TEST_CASE("bad input: unreadable paths are one-line errors - readable inputs still land (exit 1)") {
   Standin s;
   TempDir t;
   std::string good = t.write("good.txt", "readable\n");

@@ -226,7 +226,7 @@ TEST_CASE("connectors: newer LightRAG (409 duplicates, 413 batch cap) loses noth
   CHECK(lightrag_documents(w.target) == static_cast<long long>(expected));
 }
 
-TEST_CASE("connectors: sync runs only what is due; every and cron schedules through an injected clock") {
+TEST_CASE("connectors: sync runs only what is due - every and cron schedules through an injected clock") {
   World w({"--generate", "ctx1:10"}, "lightrag", {},
           "[connectors.six]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"0 */6 * * *\"\n"
           "[connectors.off]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"@daily\"\nenabled = false\n");
@@ -359,7 +359,7 @@ TEST_CASE("connectors: a refused key exits 4, at the source or at the target") {
   CHECK(std::string(st.root()["connectors"].at(0)["last_run"]["result"].get_string().value()) == "auth");
 }
 
-TEST_CASE("connectors: a Hindsight target gets retains with document ids, tags and metadata; recall goes there too") {
+TEST_CASE("connectors: a Hindsight target gets retains with document ids, tags and metadata - recall goes there too") {
   World w({}, "hindsight");
   w.memories.post("/_standin/memories",
                   R"({"context":"ctx1","memories":[{"id":"abc123XYZ","type":"memory","audio":true,"image":false,)"
@@ -372,7 +372,7 @@ TEST_CASE("connectors: a Hindsight target gets retains with document ids, tags a
   const auto& d = docs[0];
   CHECK(d.bank == "team");
   CHECK(d.document_id == "memory_ctx1_abc123XYZ");
-  CHECK(d.content.starts_with("[Memory from 2024-01-19 07:28:08 UTC]\nMet Anna at the cafe about the roadmap\n"
+  CHECK(d.content.starts_with("[Memory abc123XYZ from 2024-01-19 07:28:08 UTC]\nMet Anna at the cafe about the roadmap\n"
                               "[Audio recording available]\n[Location: 48.1351, 11.5820]"));
   CHECK(d.tags == std::vector<std::string>{"pendant"});
   CHECK(d.timestamp.value_or("") .starts_with("2024-01-19T07:28:08"));
@@ -424,9 +424,292 @@ TEST_CASE("connectors: an http-json source (the Memory API read generically) wit
   CHECK(docs.size() == w.non_empty());
   for (const auto& d : docs) {
     CHECK(d.document_id.starts_with("generic_"));
-    CHECK(d.content.starts_with("[Memory from "));
+    CHECK(d.content.starts_with("[Memory "));
+    CHECK(d.content.find(" from ") != std::string::npos);
     CHECK(d.metadata.at("source") == "generic");
   }
   auto again = w.run({"trigger", "gen", "--json"});
   CHECK(Report(again).count("sent") == 0);  // the cursor and ids work for any source
+}
+
+TEST_CASE("connectors: a memory with half an emoji (lone surrogate) is repaired and named - the others land") {
+  World w({"--generate", "ctx1:0"});
+  w.memories.post("/_standin/memories",
+                  R"({"context":"ctx1","memories":[{"id":"good1","transcript":"first whole memory"},)"
+                  R"({"id":"broken7","transcript_json":"\"cut in half \\ud83d\""},)"
+                  R"({"id":"good2","transcript":"second whole memory"}]})");
+  auto r = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  Report rep(r);
+  CHECK(rep.count("sent") == 3);
+  CHECK(r.err.find("broken7") != std::string::npos);
+  CHECK(r.err.find("U+FFFD") != std::string::npos);
+  bool repaired = false;
+  for (const auto& d : w.target.documents())
+    if (d.content.find("cut in half \xEF\xBF\xBD") != std::string::npos) repaired = true;
+  CHECK(repaired);
+  // The next run is not blocked either.
+  auto again = w.run({"trigger", "p2r", "--json"});
+  CHECK_MESSAGE(again.exit_code == 0, again.err);
+}
+
+TEST_CASE("connectors: two memories with the same transcript stay two LightRAG documents - templates trim like standard") {
+  World w({"--generate", "ctx1:0"});
+  w.memories.post("/_standin/memories", memories_body("twin", {"uploaded twice by a flaky phone", "uploaded twice by a flaky phone"}));
+  auto r = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  Report rep(r);
+  CHECK(rep.count("sent") == 2);
+  CHECK(rep.count("already_present") == 0);
+  CHECK(lightrag_documents(w.target) == 2);
+
+  World t({"--generate", "ctx1:0"}, "lightrag", {}, "transform = \"template\"\ntemplate = \"<{transcript}>\"\n");
+  t.memories.post("/_standin/memories", memories_body("pad", {"   padded by the phone\\n\\n"}));
+  auto tr = t.run({"sync", "--json"});
+  REQUIRE_MESSAGE(tr.exit_code == 0, tr.err);
+  auto docs = t.target.documents();
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].content == "<padded by the phone>");
+}
+
+TEST_CASE("connectors: a late upload (3 h before the cursor, overlap 1 h) is recognised by its id and sent") {
+  World w({"--generate", "ctx1:0"});
+  w.memories.post("/_standin/memories", memories_body("now", {"recorded and uploaded right away"}));
+  auto first = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  REQUIRE(Report(first).count("sent") == 1);
+
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - 3h);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  w.memories.post("/_standin/memories", std::string(R"({"context":"ctx1","memories":[{"id":"offline1","transcript":)"
+                                                    R"("recorded while the phone was offline","created_at":")") +
+                                            when + R"("}]})");
+  auto second = w.run({"trigger", "p2r", "--json"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  Report r(second);
+  CHECK(r.count("sent") == 1);
+  CHECK(r.count("already_processed") == 1);
+  CHECK(r.count("older_than_window") == 0);
+  CHECK(lightrag_documents(w.target) == 2);
+}
+
+TEST_CASE("connectors: documents LightRAG failed to index are counted, dead-lettered, never 'present', and recoverable") {
+  World w({"--generate", "ctx1:0"}, "lightrag", {"--op-ms", "50", "--fail-op-marker", "POISON"});
+  w.memories.post("/_standin/memories", memories_body("m", {"an ordinary memory", "a POISON memory"}));
+  auto first = w.run({"sync", "--wait", "--json"});
+  CHECK_MESSAGE(first.exit_code == 1, first.err);  // partial: one document was not indexed
+  Report r1(first);
+  CHECK(r1.str("result") == "partial");
+  CHECK(r1.count("target_failed") == 1);
+  auto dl = read_file(w.dir.file("dead-letter.jsonl"));
+  CHECK(dl.find("memory_ctx1_m1.txt") != std::string::npos);
+  CHECK(dl.find("could not index") != std::string::npos);
+
+  JsonDoc s(w.run({"status", "--json"}).out);
+  auto sc = s.root()["connectors"].at(0);
+  CHECK(sc["totals"]["failed"].get_uint64().value() == 1);
+  CHECK(sc["last_run"]["failed"].get_uint64().value() == 1);
+  CHECK(sc["dead_letters"].get_uint64().value() == 1);
+
+  // A re-send is answered "duplicated ... (Status: failed)": that is a failure, not "already present".
+  auto full = w.run({"trigger", "p2r", "--full", "--json"});
+  CHECK(full.exit_code == 1);
+  Report r2(full);
+  CHECK(r2.count("failed") == 1);
+  CHECK(r2.count("already_present") == 1);
+
+  // Fixed on the server side: --reprocess-failed has LightRAG index it again.
+  w.target.config(R"({"fail_op_marker":""})");
+  auto re = w.run({"trigger", "p2r", "--reprocess-failed"});
+  CHECK_MESSAGE(re.exit_code == 0, re.err);
+  CHECK(re.err.find("reprocess") != std::string::npos);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  // Reprocessing passes through "processing" first: wait for the end state, not the first change.
+  while ((w.target.stats()["failed_documents"] > 0 || w.target.stats()["processed_documents"] < 2) &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  CHECK(w.target.stats()["failed_documents"] == 0);
+  CHECK(w.target.stats()["processed_documents"] == 2);
+}
+
+TEST_CASE("connectors: LightRAG 'no_results' is 'no memories matched', exit 0 in text and JSON - short queries are usage errors") {
+  World w({});
+  w.memories.post("/_standin/memories", memories_body("m", {"planted tomatoes along the south fence"}));
+  REQUIRE(w.run({"sync", "--wait"}).exit_code == 0);
+  auto text = w.run({"recall", "submarine periscope", "--connector", "p2r"});
+  CHECK_MESSAGE(text.exit_code == 0, text.err);
+  CHECK(text.out == "no memories matched\n");
+  auto json = w.run({"recall", "submarine periscope", "--connector", "p2r", "--json"});
+  CHECK_MESSAGE(json.exit_code == 0, json.err);
+  JsonDoc d(json.out);
+  CHECK(std::string(d.root()["metadata"]["failure_reason"].get_string().value()) == "no_results");
+  auto bypass = w.run({"recall", "submarine periscope", "--connector", "p2r", "--mode", "bypass"});
+  CHECK(bypass.exit_code == 0);
+  CHECK(bypass.out.find("bypass mode") != std::string::npos);
+  CHECK(bypass.out.find("no memories matched") == std::string::npos);
+  auto shorty = w.run({"recall", " a ", "--connector", "p2r"});
+  CHECK(shorty.exit_code == 2);
+  CHECK(shorty.err.find("at least 3 characters") != std::string::npos);
+  for (const auto& q : w.target.requests()) CHECK(q.body.find("\" a \"") == std::string::npos);  // never sent
+}
+
+TEST_CASE("connectors: a Memory API without range=all (400) falls back to month on the first run, with a warning") {
+  World w({"--generate", "ctx1:0"});
+  w.memories.post("/_standin/memory-api", R"({"range_all":false})");
+  w.memories.post("/_standin/memories", memories_body("m", {"first memory", "second memory"}));
+  auto r = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  Report rep(r);
+  CHECK(rep.count("sent") == 2);
+  CHECK(rep.str("fetch").starts_with("range=month"));
+  CHECK(r.err.find("refused range=all (HTTP 400") != std::string::npos);
+  CHECK(lightrag_documents(w.target) == 2);
+}
+
+TEST_CASE("connectors: list and status need no secrets - sync still names the unset variable") {
+  World w({"--generate", "ctx1:3"});
+  // run_memconn's environment is clean: MEMORY_API_KEY is not set.
+  auto list = run_memconn({"--config", w.config, "list"});
+  CHECK_MESSAGE(list.exit_code == 0, list.err);
+  CHECK(list.out.find("p2r") != std::string::npos);
+  auto status = run_memconn({"--config", w.config, "status", "--json"});
+  CHECK_MESSAGE(status.exit_code == 0, status.err);
+  auto sync = run_memconn({"--config", w.config, "sync"});
+  CHECK(sync.exit_code == 3);
+  CHECK(sync.err.find("MEMORY_API_KEY is not set") != std::string::npos);
+}
+
+TEST_CASE("connectors: an http-json fetch cut short is partial and never moves the cursor past what it did not reach") {
+  // The Memory API stand-in ignores ?page=: page 2 repeats page 1, so paging must stop there,
+  // and nothing older than the oldest item fetched may be treated as done.
+  World w({"--generate", "ctx1:12"}, "hindsight", {},
+          "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100\"\n"
+          "api_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
+          "text_field = \"transcript\"\ntime_field = \"created_at\"\npaging = \"page\"\npage_size = 50\n"
+          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n");
+  std::string cfg = read_file(w.config);
+  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
+  w.dir.write("memconn.toml", cfg);
+  auto r = w.run({"trigger", "gen", "--json"});
+  CHECK_MESSAGE(r.exit_code == 1, r.err);
+  Report rep(r);
+  CHECK(rep.str("result") == "partial");
+  CHECK(rep.count("sent") == w.non_empty());
+  CHECK(r.err.find("repeated items") != std::string::npos);
+  std::string oldest, newest;
+  for (const auto& d : w.target.documents()) {
+    std::string t = d.timestamp.value_or("").substr(0, 19);
+    if (oldest.empty() || t < oldest) oldest = t;
+    if (t > newest) newest = t;
+  }
+  // The cursor stays at the oldest item fetched (the newest would skip anything not reached).
+  REQUIRE(oldest < newest);
+  CHECK_FALSE(rep.str("cursor_after").empty());
+  CHECK(rep.str("cursor_after").substr(0, 19) <= oldest);
+}
+
+TEST_CASE("connectors: in sync --watch one dead target does not stall a healthy connector") {
+  // a_dead (sorted first) sends to a Hindsight nobody listens on; --max-outage is 5 minutes.
+  World w({"--generate", "ctx1:5"}, "lightrag", {},
+          "[targets.down]\nkind = \"hindsight\"\nurl = \"http://127.0.0.1:9\"\nbank = \"x\"\n"
+          "[connectors.a_dead]\nsource = \"pendant\"\ntarget = \"down\"\nschedule = \"every 1m\"\n");
+  pid_t pid = spawn_memconn({"--config", w.config, "sync", "--watch", "--max-outage", "5m"},
+                            RunOptions{.env = {{"MEMORY_API_KEY", "mk"}}}, w.dir.file("out"), w.dir.file("err"));
+  auto healthy_runs = [&] {
+    JsonDoc st(w.run({"status", "p2r", "--json"}).out);
+    return st.root()["connectors"].at(0)["runs"].get_array().value().size();
+  };
+  auto start = std::chrono::steady_clock::now();
+  while (healthy_runs() < 1 && std::chrono::steady_clock::now() - start < 90s) std::this_thread::sleep_for(100ms);
+  auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(healthy_runs() >= 1);
+  CHECK(waited < 90s);  // well under the 5-minute outage the dead target would otherwise cost
+  kill(pid, SIGTERM);
+  CHECK(wait_exit(pid, 60) == 143);
+  JsonDoc st(w.run({"status", "--json"}).out);
+  auto dead = st.root()["connectors"].at(0);
+  CHECK(std::string(dead["name"].get_string().value()) == "a_dead");
+  CHECK(std::string(dead["last_run"]["result"].get_string().value()) == "unreachable");
+  CHECK(lightrag_documents(w.target) == static_cast<long long>(w.non_empty()));
+}
+
+TEST_CASE("connectors: SIGHUP makes sync --watch re-read its config - a broken one is reported and the old one kept") {
+  World w({"--generate", "ctx1:5"});
+  auto env = std::map<std::string, std::string>{
+      {"MEMORY_API_KEY", "mk"}, {"MEMCONN_FAKE_NOW", "2026-03-01T00:00:00Z"}, {"MEMCONN_FAKE_SPEED", "60"}};
+  pid_t pid = spawn_memconn({"--config", w.config, "sync", "--watch"}, RunOptions{.env = env}, w.dir.file("out"),
+                            w.dir.file("err"));
+  auto err_has = [&](const std::string& s) {
+    auto deadline = std::chrono::steady_clock::now() + 40s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (read_file(w.dir.file("err")).find(s) != std::string::npos) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  };
+  REQUIRE(err_has("next: p2r at"));
+  std::string good = read_file(w.config);
+  w.dir.write("memconn.toml", good + "[connectors.broken\n");
+  kill(pid, SIGHUP);
+  CHECK(err_has("keeping the previous config"));
+  // Still alive, and a valid new config (a second connector) is taken up.
+  w.dir.write("memconn.toml", good + "[connectors.second]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"every 1h\"\n");
+  kill(pid, SIGHUP);
+  CHECK(err_has("config reloaded from"));
+  CHECK(err_has("second ok:"));
+  kill(pid, SIGTERM);
+  CHECK(wait_exit(pid, 30) == 143);
+}
+
+TEST_CASE("connectors: dlq retry sends connector entries back to their own target") {
+  World w({"--generate", "ctx1:0"}, "lightrag", {"--reject-marker", "REJECT"});
+  w.memories.post("/_standin/memories", memories_body("m", {"an ordinary memory", "a REJECT memory"}));
+  auto first = w.run({"sync", "--json"});
+  CHECK(first.exit_code == 1);
+  CHECK(Report(first).count("failed") == 1);
+  CHECK(lightrag_documents(w.target) == 1);
+  w.target.config(R"({"reject_marker":""})");
+  auto retry = w.run({"dlq", "retry", "--json"});
+  CHECK_MESSAGE(retry.exit_code == 0, retry.err);
+  JsonDoc d(retry.out);
+  CHECK(d.root()["delivered"].get_uint64().value() == 1);
+  CHECK(d.root()["remaining"].get_uint64().value() == 0);
+  CHECK(lightrag_documents(w.target) == 2);
+  bool sent = false;
+  for (const auto& doc : w.target.documents()) sent = sent || doc.file_source == "memory_ctx1_m1.txt";
+  CHECK(sent);
+}
+
+TEST_CASE("connectors: notify_url gets one alert when a run goes wrong and one when it recovers, without secrets") {
+  World w({"--generate", "ctx1:3"}, "lightrag", {}, "notify_url = \"__MEM__/hooks/memconn\"\n");
+  std::string cfg = read_file(w.config);
+  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
+  w.dir.write("memconn.toml", cfg);
+  auto alerts = [&] {
+    std::vector<std::string> out;
+    for (const auto& r : w.memories.requests())
+      if (r.path == "/hooks/memconn") out.push_back(r.body);
+    return out;
+  };
+  CHECK(w.run({"trigger", "p2r"}).exit_code == 0);
+  CHECK(alerts().empty());  // ok after nothing: no news
+  auto bad = w.run({"trigger", "p2r"}, {{"MEMORY_API_KEY", "wrong-key-42"}});
+  CHECK(bad.exit_code == 4);
+  CHECK(w.run({"trigger", "p2r"}, {{"MEMORY_API_KEY", "wrong-key-42"}}).exit_code == 4);  // still bad: no repeat
+  CHECK(w.run({"trigger", "p2r"}).exit_code == 0);
+  auto a = alerts();
+  REQUIRE(a.size() == 2);
+  CHECK(a[0].find(R"("event":"auth")") != std::string::npos);
+  CHECK(a[0].find(R"("connector":"p2r")") != std::string::npos);
+  CHECK(a[1].find(R"("event":"recovered")") != std::string::npos);
+  for (const auto& b : a) CHECK(b.find("wrong-key-42") == std::string::npos);
+
+  // A dead alert endpoint never changes the run's result.
+  std::string dead = read_file(w.config);
+  dead.replace(dead.find(w.memories.url() + "/hooks"), w.memories.url().size(), "http://127.0.0.1:9");
+  w.dir.write("memconn.toml", dead);
+  auto r = w.run({"trigger", "p2r"}, {{"MEMORY_API_KEY", "wrong-key-42"}});
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.find("the alert (auth)") != std::string::npos);
 }

@@ -152,7 +152,7 @@ TEST_CASE("conventions: every subcommand's --help exits 0 on stdout with an Exam
   CHECK(top.out.find("Exit codes:") != std::string::npos);
 }
 
-TEST_CASE("conventions: --json prints exactly one JSON document; -q prints nothing on stderr") {
+TEST_CASE("conventions: --json prints exactly one JSON document - -q prints nothing on stderr") {
   World w;
   auto paths = all_subcommands();
   auto known = recipes();
@@ -208,7 +208,7 @@ TEST_CASE("conventions: errors go to stderr as one line each, stdout stays empty
   CHECK(e2e::split_lines(usage.err).size() == 1);
 }
 
-TEST_CASE("conventions: ingest prints nothing on stdout without --json; -q keeps errors only") {
+TEST_CASE("conventions: ingest prints nothing on stdout without --json - -q keeps errors only") {
   World w;
   RunResult plain = e2e::run_memconn(with_config(w, {"ingest", w.input}));
   CHECK(plain.exit_code == 0);

@@ -185,7 +185,7 @@ TEST_CASE("ingest: stdin via - (source stdin), also as JSONL with --format jsonl
   CHECK(docs[0].metadata["source"] == "stdin");
 }
 
-TEST_CASE("ingest: JSONL fields map onto the memory item; .jsonl and .ndjson are detected automatically") {
+TEST_CASE("ingest: JSONL fields map onto the memory item - .jsonl and .ndjson are detected automatically") {
   Standin s;
   TempDir t;
   std::string jsonl = t.write(
@@ -246,7 +246,7 @@ TEST_CASE("ingest: --batch-size and --workers are honoured") {
   CHECK(st.max_concurrent() == 1);
 }
 
-TEST_CASE("ingest: --max-batch-bytes bounds every request body; a bigger item travels alone") {
+TEST_CASE("ingest: --max-batch-bytes bounds every request body - a bigger item travels alone") {
   Standin s;
   TempDir t;
   std::string text;
@@ -278,31 +278,36 @@ TEST_CASE("ingest: --max-batch-bytes bounds every request body; a bigger item tr
   }
 }
 
-TEST_CASE("ingest: async requests never carry one document_id twice") {
-  Standin s;
+TEST_CASE("ingest: async requests never carry one document_id twice, items sharing an id form one document") {
+  Standin s({"--op-ms", "20"});
   TempDir t;
   std::string text;
-  for (int i = 0; i < 40; ++i)
-    text += "{\"id\":\"k" + std::to_string(i % 3) + "\",\"text\":\"version " + std::to_string(i) + "\"}\n";
+  std::map<std::string, std::string> expected;
+  for (int i = 0; i < 40; ++i) {
+    std::string id = "k" + std::to_string(i % 3), v = "version " + std::to_string(i);
+    text += "{\"id\":\"" + id + "\",\"text\":\"" + v + "\"}\n";
+    expected[id] += (expected[id].empty() ? "" : "\n") + v;
+  }
   std::string path = t.write("ids.jsonl", text);
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "--async", "-b", "10", "-w", "2"}));
+  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "--async", "--wait", "-b", "10", "-w", "2"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(num(JsonDoc(r.out), "/sent") == 40);
+  CHECK(num(JsonDoc(r.out), "/documents") == 3);
   auto reqs = retains(s);
-  size_t items = 0;
   for (const auto& req : reqs) {
     auto ids = body_ids(req.body);
-    items += ids.size();
     CHECK_MESSAGE(std::set<std::string>(ids.begin(), ids.end()).size() == ids.size(), req.body);
   }
-  CHECK(items == 40);
+  std::map<std::string, std::string> stored;
+  for (const auto& d : s.documents()) stored[d.document_id] = d.content;
+  CHECK(stored == expected);
   auto st = s.stats();
   CHECK(st["responses.400"] == 0);
   CHECK(st["faults.422"] == 0);
   CHECK(st.retain_requests() == static_cast<long long>(reqs.size()));
 }
 
-TEST_CASE("ingest: 503 and 429 with Retry-After are retried; exact retry counts") {
+TEST_CASE("ingest: 503 and 429 with Retry-After are retried - exact retry counts") {
   TempDir t;
   std::string path = e2e::write_lines(t.file("in.txt"), 60);
   SUBCASE("503") {
@@ -531,7 +536,7 @@ TEST_CASE("ingest: --dry-run prints the exact request bodies and sends nothing")
   CHECK(sent == printed);
 }
 
-TEST_CASE("ingest: --json prints one JSON report on stdout; the summary goes to stderr; -q silences it") {
+TEST_CASE("ingest: --json prints one JSON report on stdout - the summary goes to stderr - -q silences it") {
   Standin s;
   TempDir t;
   std::string path = t.write("in.txt", "a\nb\nc\na\n");

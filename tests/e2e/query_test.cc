@@ -133,7 +133,7 @@ TEST_CASE("recall: --json prints the server's JSON unchanged") {
   CHECK(doc.root()["chunks"].is_object());
 }
 
-TEST_CASE("reflect: every option reaches the request body; --include-facts lists the Sources") {
+TEST_CASE("reflect: every option reaches the request body - --include-facts lists the Sources") {
   Standin s;
   TempDir t;
   seed(s, t);
@@ -168,7 +168,7 @@ TEST_CASE("reflect: every option reaches the request body; --include-facts lists
   CHECK(r.out.find("Sources:") == std::string::npos);
 }
 
-TEST_CASE("reflect: --schema sends response_schema and prints the structured answer; --json is the server's JSON") {
+TEST_CASE("reflect: --schema sends response_schema and prints the structured answer - --json is the server's JSON") {
   Standin s;
   TempDir t;
   seed(s, t);

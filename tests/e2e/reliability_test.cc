@@ -118,7 +118,7 @@ TEST_CASE("reliability: SIGTERM exits 143 with state saved") {
   CHECK(read_file(job.state).find("\"offset\"") != std::string::npos);
 }
 
-TEST_CASE("reliability: appended lines are the only ones sent next time; a replaced file starts over") {
+TEST_CASE("reliability: appended lines are the only ones sent next time - a replaced file starts over") {
   Standin s;
   Job job(100);
   REQUIRE(run_memconn(job.args(s)).exit_code == 0);
@@ -154,7 +154,7 @@ TEST_CASE("reliability: appended lines are the only ones sent next time; a repla
   CHECK(report_value(trunc.out, "sent") == 5);
 }
 
-TEST_CASE("reliability: a second run on the same state exits 75; --wait-lock waits its turn") {
+TEST_CASE("reliability: a second run on the same state exits 75 - --wait-lock waits its turn") {
   Standin s({"--latency-ms", "30"});
   Job job(400);
   pid_t first = spawn_memconn(job.args(s, {"--workers", "1"}), {}, job.dir.file("out"), job.dir.file("err"));
@@ -192,12 +192,14 @@ TEST_CASE("reliability: a corrupt state file is reported (exit 3) and left untou
   CHECK((st.st_mode & 0777) == 0600);
 }
 
-TEST_CASE("reliability: an outage longer than --max-outage exits 69 with state saved; the re-run completes") {
+TEST_CASE("reliability: an outage longer than --max-outage exits 69 with state saved - the re-run completes") {
   Standin s({"--latency-ms", "20"});
   Job job(3000);
   auto args = job.args(s, {"--workers", "2", "--max-outage", "2s", "--breaker-failures", "3", "--json"});
   pid_t pid = spawn_memconn(args, {}, job.dir.file("out"), job.dir.file("err"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Some lines must be stored (and so committed) before the outage, however slow the machine.
+  for (int i = 0; i < 400 && s.stats().documents() < 100; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(s.stats().documents() >= 100);
   s.config(R"({"fail_rate":1,"retry_after":0})");  // the target goes down (503 for everything)
   auto start = std::chrono::steady_clock::now();
   int code = wait_exit(pid, 30);
@@ -247,7 +249,7 @@ TEST_CASE("reliability: during a short outage the breaker keeps requests to the 
   check_exactly_once(s, 20000);
 }
 
-TEST_CASE("reliability: poison items go to the dead-letter file alone; dlq retry delivers them later") {
+TEST_CASE("reliability: poison items go to the dead-letter file alone - dlq retry delivers them later") {
   Standin s({"--reject-marker", "POISON"});
   TempDir dir;
   std::string input;
@@ -330,7 +332,7 @@ TEST_CASE("reliability: --rate caps requests per second across all workers") {
   check_exactly_once(s, 300);
 }
 
-TEST_CASE("reliability: each ingest shard keeps its own dead letters; dlq retry --shard delivers them") {
+TEST_CASE("reliability: each ingest shard keeps its own dead letters - dlq retry --shard delivers them") {
   Standin s({"--reject-marker", "POISON"});
   TempDir dir;
   std::string input;

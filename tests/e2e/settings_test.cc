@@ -2,6 +2,8 @@
 // URL, bank and API key; config errors; the API key as a Bearer header that is never printed.
 #include <doctest/doctest.h>
 
+#include <tuple>
+
 #include "harness.h"
 
 using e2e::RunOptions;
@@ -199,7 +201,7 @@ TEST_CASE("settings: without a key no Authorization header is sent") {
   CHECK_FALSE(reqs[0].has_header("authorization"));
 }
 
-TEST_CASE("settings: a wrong or missing key exits 4 for ingest, recall and reflect; nothing is dead-lettered") {
+TEST_CASE("settings: a wrong or missing key exits 4 for ingest, recall and reflect - nothing is dead-lettered") {
   Standin s({"--api-key", kKey});
   TempDir t;
   std::string in = t.write("in.txt", "one\ntwo\n");
@@ -267,4 +269,80 @@ TEST_CASE("settings: a bad URL in HINDSIGHT_API_URL or the config file is a conf
   r = e2e::run_memconn({"--config", cfg, "recall", "q"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.find(cfg + ":3") != std::string::npos);
+}
+
+TEST_CASE("settings: a key with a trailing newline works and one with an inner newline is refused unprinted") {
+  Standin s({"--api-key", kKey});
+  // A Kubernetes Secret mounted into the environment ends in a newline.
+  RunResult ok = e2e::run_memconn({"--url", s.url(), "--bank", "b1", "recall", "q"},
+                                  {.env = {{"HINDSIGHT_API_KEY", kKey + "\n"}}});
+  CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+  auto reqs = s.requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].headers["authorization"] == "Bearer " + kKey);
+
+  TempDir t;
+  std::string cfg = t.write("c.toml", "[hindsight]\napi_key = \"" + kKey + "\\r\\nX-Injected: 1\"\n");
+  for (const auto& [what, o, a] :
+       {std::tuple{std::string("HINDSIGHT_API_KEY"), RunOptions{.env = {{"HINDSIGHT_API_KEY", kKey + "\nX-Injected: 1"}}},
+                   std::vector<std::string>{}},
+        std::tuple{std::string("api_key"), RunOptions{}, std::vector<std::string>{"--config", cfg}}}) {
+    CAPTURE(what);
+    s.reset();
+    std::vector<std::string> argv = a;
+    for (std::string x : {"--url", s.url().c_str(), "--bank", "b1", "recall", "q"}) argv.push_back(x);
+    RunResult bad = e2e::run_memconn(argv, o);
+    CHECK(bad.exit_code == 3);
+    CHECK(bad.err.find(what + ": the API key contains a control character") != std::string::npos);
+    CHECK(bad.err.find(kKey) == std::string::npos);
+    CHECK(bad.out.find(kKey) == std::string::npos);
+    CHECK(s.requests().empty());
+  }
+}
+
+TEST_CASE("settings: user:password@ in --url is never stored or printed") {
+  Standin s({"--reject-marker", "BAD"});
+  TempDir t;
+  std::string in = t.write("in.txt", "good line\nBAD line\n");
+  std::string state = t.file("st/state.json");
+  std::string url = "http://alice:pa55word-9c1@" + s.url().substr(std::string("http://").size());
+  Transcript tr;
+  auto r = tr.run({"ingest", in, "--url", url, "--bank", "b1", "--state", state, "--json"});
+  CHECK_MESSAGE(r.exit_code == 1, r.err);  // one dead letter
+  auto reqs = s.requests();
+  REQUIRE_FALSE(reqs.empty());
+  CHECK(reqs[0].headers["authorization"].starts_with("Basic "));  // the credentials still reach the server
+  tr.run({"dlq", "list", "--json", "--state", state});
+  tr.run({"ingest", in, "--url", url, "--bank", "b1", "--state", t.file("dry/state.json"), "--dry-run"});
+  tr.texts.push_back(e2e::read_file(state));
+  tr.texts.push_back(e2e::read_file(t.file("st/dead-letter.jsonl")));
+  REQUIRE(tr.texts.back().find("BAD line") != std::string::npos);
+  for (const auto& text : tr.texts) CHECK(text.find("pa55word") == std::string::npos);
+}
+
+TEST_CASE("settings: dlq retry sends the key only to the URL this command resolved") {
+  Standin here({"--api-key", kKey});
+  Standin elsewhere({"--reject-marker", "BAD"});
+  TempDir t;
+  std::string in = t.write("in.txt", "BAD line\n");
+  std::string state = t.file("state.json");
+  REQUIRE(e2e::run_memconn({"ingest", in, "--url", elsewhere.url(), "--bank", "b1", "--state", state}).exit_code == 1);
+  REQUIRE(e2e::count_lines(t.file("dead-letter.jsonl")) == 1);
+  elsewhere.config(R"({"reject_marker":""})");
+  elsewhere.reset();
+  RunOptions with_key{.env = {{"HINDSIGHT_API_KEY", kKey}}};
+  auto r = e2e::run_memconn({"dlq", "retry", "--url", here.url(), "--state", state}, with_key);
+  CHECK(r.exit_code == 1);  // entries remain in the file
+  CHECK(r.err.find("1 dead letter(s) recorded for " + elsewhere.url() + " are kept: the API key goes only to " +
+                   here.url()) != std::string::npos);
+  CHECK(elsewhere.requests().empty());
+  CHECK(here.requests().empty());
+  CHECK(e2e::count_lines(t.file("dead-letter.jsonl")) == 1);
+  // Naming that URL is the user's decision to send the key there.
+  auto named = e2e::run_memconn({"dlq", "retry", "--url", elsewhere.url(), "--state", state}, with_key);
+  CHECK_MESSAGE(named.exit_code == 0, named.err);
+  CHECK(e2e::count_lines(t.file("dead-letter.jsonl")) == 0);
+  auto reqs = elsewhere.requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].headers["authorization"] == "Bearer " + kKey);
 }

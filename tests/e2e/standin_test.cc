@@ -376,7 +376,7 @@ TEST_CASE("standin: banks, documents and profile endpoints") {
   CHECK(s.http("GET", "/v1/default/nothing").status == 404);
 }
 
-TEST_CASE("standin: request log exposes headers and bodies; reset clears everything") {
+TEST_CASE("standin: request log exposes headers and bodies - reset clears everything") {
   Standin s;
   s.http("POST", kRetain, R"({"items":[{"content":"x"}]})", {"User-Agent: memconn-test/1"});
   auto reqs = s.requests();

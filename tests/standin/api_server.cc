@@ -102,6 +102,12 @@ void ApiServer::handle(const ApiHandler& handler, bool open, const httplib::Requ
     stats_.count_status(res.status);
     return;
   }
+  if (k.status_always != 0) {
+    if (k.status_always >= 300 && k.status_always < 400) res.set_header("Location", "/login");
+    reply_detail(res, k.status_always, k.status_detail);
+    stats_.count_status(res.status);
+    return;
+  }
   if (k.respond_html || k.respond_malformed) {
     res.status = 200;
     if (k.respond_html) res.set_content(kHtmlPage, "text/html; charset=utf-8");

@@ -72,6 +72,13 @@ bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::stri
   if (n == "reject_marker") return k.reject_marker = value, true;
   if (n == "respond_html") return boolean(k.respond_html);
   if (n == "respond_malformed") return boolean(k.respond_malformed);
+  if (n == "status_always") {
+    if (!integer(k.status_always)) return false;
+    if (k.status_always != 0 && (k.status_always < 100 || k.status_always > 599))
+      return err = "status_always: expected 0 or an HTTP status", false;
+    return true;
+  }
+  if (n == "status_detail") return k.status_detail = value, true;
   if (n == "op_ms") return integer(k.op_ms);
   if (n == "fail_op_marker") return k.fail_op_marker = value, true;
   if (n == "log") return boolean(k.log);
@@ -110,6 +117,8 @@ void write_knobs(JsonOut& j, const Knobs& k) {
   j.field("reject_marker", k.reject_marker);
   j.field("respond_html", k.respond_html);
   j.field("respond_malformed", k.respond_malformed);
+  j.field("status_always", k.status_always);
+  j.field("status_detail", k.status_detail);
   j.field("op_ms", k.op_ms);
   j.field("fail_op_marker", k.fail_op_marker);
   j.field("log", k.log);

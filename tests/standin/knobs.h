@@ -29,6 +29,11 @@ struct Knobs {
   std::string reject_marker;    // retain/insert items containing it -> 422, nothing stored
   bool respond_html = false;    // API routes answer 200 text/html
   bool respond_malformed = false;  // API routes answer 200 application/json, truncated
+  // Every API request answers this status with {"detail": status_detail}, nothing processed
+  // (a server that is down in one way: wrong path behind a proxy, LLM provider failing).
+  // A 3xx also gets a Location header, as a proxy redirecting to a login page would send.
+  int status_always = 0;
+  std::string status_detail = "stand-in: status_always";
   int op_ms = 300;              // async operation: pending -> processing -> done
   std::string fail_op_marker;   // async operations with an item containing it end failed
   // Hindsight losing work on its own (memconn verify): every K-th document a retain writes is

@@ -255,6 +255,13 @@ void LightragBackend::register_routes(ApiServer& api) {
     j.field("doc_id", join(ids, ", ")).end_object();
     reply_json(res, 200, j.take());
   });
+  api.route("POST", "/documents/reprocess_failed", [this](const httplib::Request&, httplib::Response& res, const Knobs& k) {
+    store_.reprocess_failed(k);
+    JsonOut j;
+    j.begin_object().field("status", "reprocessing_started");
+    j.field("message", "Reprocessing of failed documents has been initiated in background.").field("track_id", "");
+    reply_json(res, 200, j.end_object().take());
+  });
   api.route("POST", "/query", [this](const httplib::Request& req, httplib::Response& res, const Knobs&) { query(req, res, false); });
   api.route("POST", "/query/data", [this](const httplib::Request& req, httplib::Response& res, const Knobs&) { query(req, res, true); });
 }

@@ -134,6 +134,13 @@ std::string query_data_response(const std::vector<Doc>& docs, const QueryInput& 
   auto hits = search(docs, in);
   auto words = word_tokens(in.query);
   JsonOut j;
+  if (hits.empty()) {
+    // What 0260 answers (200) when retrieval finds nothing: a "failure" with a reason.
+    j.begin_object().field("status", "failure").field("message", "Query returned no results");
+    j.key("data").begin_object().end_object();
+    j.key("metadata").begin_object().field("failure_reason", "no_results").field("query_mode", in.mode);
+    return j.end_object().end_object().take();
+  }
   j.begin_object().field("status", "success").field("message", "Query executed successfully");
   j.key("data").begin_object();
   j.key("entities").begin_array().end_array();

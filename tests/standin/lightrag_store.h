@@ -53,6 +53,8 @@ class Store {
   std::string pipeline_status();
   // Deletes ids that exist; returns how many.
   size_t remove(const std::vector<std::string>& doc_ids);
+  // POST /documents/reprocess_failed: failed documents go through the pipeline again.
+  size_t reprocess_failed(const Knobs& k);
   // Processed documents, for queries.
   std::vector<Doc> processed();
 

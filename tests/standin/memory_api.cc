@@ -100,6 +100,21 @@ bool MemoryApiBackend::add_json(const std::string& ctx, simdjson::dom::array mem
     if (obj.at_key("id").error()) j.field("id", mem.id);
     if (obj.at_key("created_at").error()) j.field("created_at", iso_utc(mem.created));
     std::string body = simdjson::minify(m);
+    if (!obj.at_key("transcript_json").get_string().get(s)) {
+      // What a real server serves after a client cut an emoji in half: a transcript written
+      // verbatim (e.g. "\"cut \\ud83d\"", a lone surrogate no strict parser accepts).
+      std::string raw(s);
+      JsonOut b;
+      b.begin_object();
+      for (auto [key, value] : obj) {
+        if (key == "transcript") continue;
+        if (key == "transcript_json") b.key("transcript").raw(raw);
+        else b.key(key).raw(simdjson::minify(value));
+      }
+      b.end_object();
+      body = b.take();
+      mem.transcript = raw;
+    }
     std::string fields = j.take();
     mem.json = fields.size() > 1 ? fields + (body.size() > 2 ? "," + body.substr(1) : "}") : body;
     list.push_back(std::move(mem));
@@ -161,6 +176,7 @@ void MemoryApiBackend::list(const httplib::Request& req, httplib::Response& res,
   SysTime now = server_now(k);
   std::vector<const Memory*> rows;
   std::lock_guard lock(mu_);
+  if (range == "all" && !range_all_) return reply_detail(res, 400, "range must be one of day, week, month");
   ++fetches_;
   auto it = contexts_.find(ctx);
   if (it == contexts_.end()) return reply_detail(res, 404, "Context '" + ctx + "' not found");
@@ -193,6 +209,11 @@ void MemoryApiBackend::media(const httplib::Request& req, httplib::Response& res
 }
 
 void MemoryApiBackend::register_routes(ApiServer& api) {
+  // A webhook sink for memconn's alerts (connectors' notify_url): answers 200, and the
+  // request shows in /_standin/requests like any other.
+  api.route("POST", "/hooks/memconn", [](const httplib::Request&, httplib::Response& res, const Knobs&) {
+    reply_json(res, 200, R"({"ok":true})");
+  }, true);
   api.route("GET", "/memory/([^/]+)", [this](const httplib::Request& req, httplib::Response& res, const Knobs& k) { list(req, res, k); });
   api.route("GET", "/memory/([^/]+)/([^/]+)/audio",
             [this](const httplib::Request& req, httplib::Response& res, const Knobs&) { media(req, res, true); });
@@ -201,6 +222,14 @@ void MemoryApiBackend::register_routes(ApiServer& api) {
 }
 
 void MemoryApiBackend::register_control(httplib::Server& svr, const Faults& faults) {
+  svr.Post("/_standin/memory-api", [this](const httplib::Request& req, httplib::Response& res) {
+    simdjson::dom::parser parser;
+    bool all;
+    if (parser.parse(req.body)["range_all"].get_bool().get(all)) return reply_detail(res, 400, R"(expected {"range_all": true|false})");
+    std::lock_guard lock(mu_);
+    range_all_ = all;
+    reply_json(res, 200, R"({"range_all":)" + std::string(all ? "true" : "false") + "}");
+  });
   svr.Post("/_standin/memories", [this, &faults](const httplib::Request& req, httplib::Response& res) {
     simdjson::dom::parser parser;
     simdjson::dom::object obj;
@@ -256,6 +285,7 @@ void MemoryApiBackend::reset() {
   contexts_.clear();
   generated_.clear();
   fetches_ = served_ = 0;
+  range_all_ = true;
 }
 
 }  // namespace standin::memory_api

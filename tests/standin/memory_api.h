@@ -39,7 +39,9 @@ class MemoryApiBackend : public Backend {
   void register_control(httplib::Server& svr, const Faults& faults) override;
 
  private:
-  // Adds memories from a JSON array; ids/created_at are filled in when missing.
+  // Adds memories from a JSON array; ids/created_at are filled in when missing. A memory
+  // may carry "transcript_json": raw JSON served as its transcript, to produce what strict
+  // parsers reject (a lone surrogate escape).
   bool add_json(const std::string& ctx, simdjson::dom::array memories, SysTime now, std::string& err);
   std::vector<std::string> generate(const std::string& ctx, int n, SysTime now, bool spread_over_days, uint64_t seed);
   void list(const httplib::Request& req, httplib::Response& res, const Knobs& k);
@@ -50,6 +52,9 @@ class MemoryApiBackend : public Backend {
   std::map<std::string, size_t> generated_;  // per context, so generated ids never repeat
   uint64_t fetches_ = 0, served_ = 0;
   uint64_t seed_ = 1;
+  // FR01 offers range=all only "if supported": POST /_standin/memory-api {"range_all": false}
+  // makes this server one that answers 400 to it.
+  bool range_all_ = true;
 };
 
 }  // namespace standin::memory_api

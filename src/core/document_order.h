@@ -1,0 +1,58 @@
+// Keeps the parts of one document in input order across workers: a part is sent only after
+// every earlier part of its document has settled (acknowledged, dead-lettered or given up),
+// so an append can never overtake the part it extends. Only explicit ids take part; a
+// content-hash id has a single part.
+#pragma once
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/item.h"
+#include "core/run_control.h"
+
+namespace memconn {
+
+class DocumentOrder {
+ public:
+  // Reader thread, in the order batches are queued: gives each document of the batch its
+  // place in line (items of one document in one batch share it).
+  void enlist(Batch& batch);
+  // Worker: blocks until it is these items' turn; false if the run stopped meanwhile.
+  bool wait_turn(const std::vector<const Item*>& items, const RunControl& control);
+  // Worker: these items are settled, whatever the outcome; the next parts may go.
+  void settled(const std::vector<const Item*>& items);
+  // Documents with parts in flight or queued (for tests).
+  size_t open() const;
+
+ private:
+  struct Turns {
+    uint64_t next = 0;    // place the next enlisted part gets
+    uint64_t served = 0;  // parts settled so far
+  };
+  mutable std::mutex mu_;  // guards docs_
+  std::condition_variable cv_;
+  // Entries exist only while a document has parts queued or in flight, so memory follows
+  // the queue, not the number of documents.
+  std::unordered_map<std::string, Turns> docs_;
+};
+
+// Reader side: which items continue a document begun earlier in this run. The first part
+// of a document replaces what the server had (a re-run updates, never doubles); every later
+// part is an append that records how long the document's text is before it. Remembers 16
+// bytes per explicit id (a SHA-256 prefix and a length; a collision would need 2^32
+// documents to become likely).
+class DocumentParts {
+ public:
+  // Marks item as an append (re-encoding it) when its document was begun before; returns
+  // true if this is a document's first part.
+  bool mark(Item& item);
+  size_t documents() const { return length_.size(); }
+
+ private:
+  std::unordered_map<uint64_t, uint64_t> length_;  // document -> stored length of its text so far
+};
+
+}  // namespace memconn

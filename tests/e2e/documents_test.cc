@@ -1,0 +1,214 @@
+// Issue 10: items that share a document id are one document, in input order; units for
+// plain text; a lost acknowledgement never duplicates text. Through the real binary against
+// the Hindsight stand-in, which folds items sharing an id in a sync request, answers 400 for a
+// repeated id in an async request, replaces on upsert and appends on update_mode "append".
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+
+using e2e::JsonDoc;
+using e2e::RunResult;
+using e2e::Standin;
+using e2e::StoredDoc;
+using e2e::TempDir;
+
+namespace {
+
+std::vector<std::string> cmd(const Standin& s, std::vector<std::string> more) {
+  std::vector<std::string> a{"--url", s.url(), "--bank", "b1"};
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
+std::map<std::string, StoredDoc> by_id(const std::vector<StoredDoc>& docs) {
+  std::map<std::string, StoredDoc> m;
+  for (const auto& d : docs) m[d.document_id] = d;
+  return m;
+}
+
+std::string turn(int conv, int i) {
+  return std::string(i % 2 ? "assistant" : "user") + " turn " + std::to_string(i) + " of conversation " + std::to_string(conv);
+}
+
+// JSONL of `convs` conversations with `turns` turns each, interleaved line by line.
+std::string conversations(int convs, int turns, std::map<std::string, std::string>& expected) {
+  std::string text;
+  for (int i = 0; i < turns; ++i)
+    for (int c = 0; c < convs; ++c) {
+      std::string id = "conversation_" + std::to_string(c);
+      text += "{\"document_id\":\"" + id + "\",\"content\":\"" + turn(c, i) + "\"}\n";
+      expected[id] += (i ? "\n" : "") + turn(c, i);
+    }
+  return text;
+}
+
+int64_t num(const std::string& json, const char* pointer) {
+  JsonDoc d(json);
+  int64_t n = -1;
+  if (d.root().at_pointer(pointer).get_int64().get(n)) return -1;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("documents: a 25-turn conversation with one id lands as one document, all turns in order (sync and async)") {
+  for (bool async : {false, true}) {
+    CAPTURE(async);
+    Standin s({"--op-ms", "50"});
+    TempDir t;
+    std::map<std::string, std::string> expected;
+    std::string path = t.write("chat.jsonl", conversations(1, 25, expected));
+    std::vector<std::string> a = cmd(s, {"--json", "ingest", path});
+    if (async) a.insert(a.end(), {"--async", "--wait"});
+    RunResult r = e2e::run_memconn(a);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto docs = by_id(s.documents());
+    REQUIRE(docs.size() == 1);
+    CHECK(docs["conversation_0"].content == expected["conversation_0"]);
+    CHECK(s.stats()["responses.400"] == 0);
+    CHECK(num(r.out, "/documents") == 1);
+    CHECK(num(r.out, "/sent") == 25);
+  }
+}
+
+TEST_CASE("documents: interleaved conversations larger than one request arrive whole and in order (first part, then appends)") {
+  for (bool async : {false, true}) {
+    CAPTURE(async);
+    Standin s({"--op-ms", "20"});
+    TempDir t;
+    std::map<std::string, std::string> expected;
+    std::string path = t.write("chats.jsonl", conversations(7, 30, expected));
+    // Small batches and several workers: each conversation travels in many parts that
+    // would race each other if nothing kept them in order.
+    std::vector<std::string> a = cmd(s, {"ingest", path, "--batch-size", "5", "--workers", "4"});
+    if (async) a.insert(a.end(), {"--async", "--wait"});
+    RunResult r = e2e::run_memconn(a);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto docs = by_id(s.documents());
+    REQUIRE(docs.size() == expected.size());
+    for (const auto& [id, text] : expected) CHECK_MESSAGE(docs[id].content == text, id);
+    CHECK(s.stats()["responses.400"] == 0);
+  }
+}
+
+TEST_CASE("documents: a lost acknowledgement of an append never doubles text (sync and async)") {
+  for (bool async : {false, true}) {
+    CAPTURE(async);
+    // One request in five is processed and then its connection is cut: memconn cannot know
+    // whether those parts landed.
+    Standin s({"--drop-rate", "0.2", "--seed", "7", "--op-ms", "20"});
+    TempDir t;
+    std::map<std::string, std::string> expected;
+    std::string path = t.write("chats.jsonl", conversations(5, 20, expected));
+    std::vector<std::string> a = cmd(s, {"ingest", path, "--batch-size", "4", "--workers", "3"});
+    if (async) a.insert(a.end(), {"--async", "--wait"});
+    RunResult r = e2e::run_memconn(a);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(s.stats()["faults.dropped"] > 0);
+    auto docs = by_id(s.documents());
+    REQUIRE(docs.size() == expected.size());
+    for (const auto& [id, text] : expected) CHECK_MESSAGE(docs[id].content == text, id);
+  }
+}
+
+TEST_CASE("documents: torture - conversation JSONL, 5% 503, 1% lost acks, kill -9s: each document equals its source") {
+  constexpr int kConvs = 60, kTurns = 100, kKills = 6;
+  Standin s({"--fail-rate", "0.05", "--drop-rate", "0.01", "--retry-after", "0", "--seed", "11"});
+  TempDir t;
+  std::map<std::string, std::string> expected;
+  std::string path = t.write("chats.jsonl", conversations(kConvs, kTurns, expected));
+  std::vector<std::string> a{"ingest", path, "--bank", "b1", "--url", s.url(), "--state", t.file("state/state.json"),
+                             "--workers", "4", "--batch-size", "8"};
+  std::mt19937 rng(20261127);
+  std::uniform_int_distribution<int> when_ms(150, 600);
+  int killed = 0;
+  for (int k = 0; k < kKills; ++k) {
+    pid_t pid = e2e::spawn_memconn(a, {}, t.file("out"), t.file("err"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(when_ms(rng)));
+    if (::kill(pid, SIGKILL) == 0) ++killed;
+    e2e::wait_exit(pid, 30);
+  }
+  a.push_back("--json");
+  RunResult r = e2e::run_memconn(a, {.timeout_s = 120});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  // The killed runs were cut off mid-way: the last run resumed and still had work to do.
+  CHECK(num(r.out, "/skipped") > 0);
+  CHECK(num(r.out, "/sent") > 0);
+  auto docs = by_id(s.documents());
+  REQUIRE(docs.size() == expected.size());
+  int equal = 0;
+  for (const auto& [id, text] : expected) {
+    CHECK_MESSAGE(docs[id].content == text, id);
+    equal += docs[id].content == text;
+  }
+  CHECK_FALSE(e2e::file_exists(t.file("state/dead-letter.jsonl")));
+  auto st = s.stats();
+  MESSAGE("document torture: documents=" << kConvs << " turns=" << kConvs * kTurns << " kills=" << killed
+                                         << " dropped_acks=" << st["faults.dropped"] << " 503s=" << st["faults.503"]
+                                         << " equal=" << equal);
+}
+
+TEST_CASE("documents: --unit file - one document per note (id = prefix + relative path), an edited note is re-sent whole, a grown transcript appends only its new part") {
+  Standin s;
+  TempDir t;
+  t.write("notes/a.md", "# Alpha\nfirst line\nsecond line\n");
+  t.write("notes/sub/b.txt", "bravo\n");
+  std::string transcript = t.write("notes/call.log", "A: hello\nB: hi\n");
+  std::vector<std::string> a{"--url", s.url(), "--bank", "b1", "--state", t.file("state.json"), "--json", "ingest",
+                             t.file("notes"), "--unit", "file", "--id-prefix", "kb/"};
+  RunResult r = e2e::run_memconn(a);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(num(r.out, "/documents") == 3);
+  auto docs = by_id(s.documents());
+  REQUIRE(docs.size() == 3);
+  CHECK(docs["kb/a.md"].content == "# Alpha\nfirst line\nsecond line");
+  CHECK(docs["kb/sub/b.txt"].content == "bravo");
+  CHECK(docs["kb/call.log"].content == "A: hello\nB: hi");
+
+  // The transcript grows; the note is edited in place (same size, different text).
+  {
+    std::FILE* f = std::fopen(transcript.c_str(), "a");
+    REQUIRE(f);
+    std::fputs("A: how are you?\nB: fine\n", f);
+    std::fclose(f);
+  }
+  t.write("notes/a.md", "# Alpha\nfirst LINE\nsecond line\n");
+  long long before = s.stats().retain_requests();
+  r = e2e::run_memconn(a);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  docs = by_id(s.documents());
+  CHECK(docs["kb/call.log"].content == "A: hello\nB: hi\nA: how are you?\nB: fine");
+  CHECK(docs["kb/a.md"].content == "# Alpha\nfirst LINE\nsecond line");
+  CHECK(docs["kb/sub/b.txt"].content == "bravo");
+  // Only the transcript's new lines travelled, as an append; the note went whole, as a replace.
+  bool saw_append = false;
+  for (const auto& req : s.requests()) {
+    if (req.method != "POST" || req.body.find("how are you") == std::string::npos) continue;
+    saw_append = true;
+    CHECK(req.body.find("A: hello") == std::string::npos);
+    CHECK(req.body.find("\"update_mode\":\"append\"") != std::string::npos);
+  }
+  CHECK(saw_append);
+  CHECK(s.stats().retain_requests() > before);
+}
+
+TEST_CASE("documents: --unit line keeps one document per line, --unit rejects other values (exit 2)") {
+  Standin s;
+  TempDir t;
+  std::string path = t.write("in.txt", "one\ntwo\n");
+  RunResult r = e2e::run_memconn(cmd(s, {"--json", "ingest", path, "--unit", "line"}));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(num(r.out, "/documents") == 2);
+  CHECK(s.documents().size() == 2);
+  r = e2e::run_memconn(cmd(s, {"ingest", path, "--unit", "chapter"}));
+  CHECK(r.exit_code == 2);
+}
