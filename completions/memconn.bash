@@ -27,7 +27,7 @@ _memconn_connectors() {
 # $1 names a subcommand of the command path $2?
 _memconn_is_subcommand() {
   case $2 in
-    '') case $1 in ingest | recall | reflect | dlq | list | sync | trigger | status) return 0 ;; esac ;;
+    '') case $1 in ingest | recall | reflect | dlq | list | sync | trigger | status | verify | doctor) return 0 ;; esac ;;
     dlq) case $1 in list | retry | purge) return 0 ;; esac ;;
   esac
   return 1
@@ -36,18 +36,20 @@ _memconn_is_subcommand() {
 # Does option $1 take a value under the command path $2?
 _memconn_takes_value() {
   case $2 in
-    '') case $1 in -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    ingest) case $1 in -f | --format | --unit | --id-prefix | --glob | --tags | --context | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    recall) case $1 in --budget | --max-tokens | --types | --tags | --tags-match | --query-timestamp | --connector | --mode | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    reflect) case $1 in --budget | --max-tokens | --context | --tags | --tags-match | --schema | --connector | --mode | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    dlq) case $1 in --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    'dlq list') case $1 in --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    'dlq retry') case $1 in -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    'dlq purge') case $1 in --older-than | --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    list) case $1 in -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    sync) case $1 in -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    trigger) case $1 in -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    status) case $1 in -c | --config | --url | --api-key-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    '') case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    ingest) case $1 in -f | --format | --unit | --id-prefix | --glob | --tags | --context | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    recall) case $1 in --budget | --max-tokens | --types | --tags | --tags-match | --query-timestamp | --connector | --mode | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    reflect) case $1 in --budget | --max-tokens | --context | --tags | --tags-match | --schema | --connector | --mode | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    dlq) case $1 in --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    'dlq list') case $1 in --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    'dlq retry') case $1 in -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    'dlq purge') case $1 in --older-than | --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    list) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    sync) case $1 in -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    trigger) case $1 in -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    status) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    verify) case $1 in -f | --format | --glob | --tags | --context | --shard | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    doctor) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
   esac
   return 1
 }
@@ -57,7 +59,7 @@ _memconn_value() {
   case $2 in
     '')
       case $1 in
-        -c | --config | --api-key-file | --state) _memconn_files ;;
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --url | --bank) : ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
@@ -66,8 +68,8 @@ _memconn_value() {
       case $1 in
         -f | --format) _memconn_words 'auto lines jsonl' ;;
         --unit) _memconn_words 'line file' ;;
-        --id-prefix | --glob | --tags | --context | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --shard | --url | --bank) : ;;
-        --dead-letter | --metrics-file | -c | --config | --api-key-file | --state) _memconn_files ;;
+        --id-prefix | --glob | --tags | --context | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --shard | --url | --bank) : ;;
+        --dead-letter | --metrics-file | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
@@ -79,7 +81,7 @@ _memconn_value() {
         --tags-match) _memconn_words 'any all any_strict all_strict exact' ;;
         --connector) _memconn_connectors ;;
         --mode) _memconn_words 'local global hybrid naive mix bypass' ;;
-        -c | --config | --api-key-file | --state) _memconn_files ;;
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
@@ -88,7 +90,7 @@ _memconn_value() {
         --budget) _memconn_words 'low mid high' ;;
         --max-tokens | --context | --tags | --url | --bank) : ;;
         --tags-match) _memconn_words 'any all any_strict all_strict exact' ;;
-        --schema | -c | --config | --api-key-file | --state) _memconn_files ;;
+        --schema | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --connector) _memconn_connectors ;;
         --mode) _memconn_words 'local global hybrid naive mix bypass' ;;
         --log-format) _memconn_words 'text json' ;;
@@ -96,7 +98,7 @@ _memconn_value() {
       esac ;;
     dlq)
       case $1 in
-        --dead-letter | -c | --config | --api-key-file | --state) _memconn_files ;;
+        --dead-letter | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --connector) _memconn_connectors ;;
         --shard | --url | --bank) : ;;
         --log-format) _memconn_words 'text json' ;;
@@ -104,7 +106,7 @@ _memconn_value() {
       esac ;;
     'dlq list')
       case $1 in
-        --dead-letter | -c | --config | --api-key-file | --state) _memconn_files ;;
+        --dead-letter | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --connector) _memconn_connectors ;;
         --shard | --url | --bank) : ;;
         --log-format) _memconn_words 'text json' ;;
@@ -113,7 +115,7 @@ _memconn_value() {
     'dlq retry')
       case $1 in
         -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --shard | --url | --bank) : ;;
-        --dead-letter | -c | --config | --api-key-file | --state) _memconn_files ;;
+        --dead-letter | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --connector) _memconn_connectors ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
@@ -121,14 +123,14 @@ _memconn_value() {
     'dlq purge')
       case $1 in
         --older-than | --shard | --url | --bank) : ;;
-        --dead-letter | -c | --config | --api-key-file | --state) _memconn_files ;;
+        --dead-letter | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --connector) _memconn_connectors ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
     list)
       case $1 in
-        -c | --config | --api-key-file | --state) _memconn_files ;;
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --url | --bank) : ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
@@ -136,20 +138,35 @@ _memconn_value() {
     sync)
       case $1 in
         -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --url | --bank) : ;;
-        -c | --config | --api-key-file | --state) _memconn_files ;;
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
     trigger)
       case $1 in
         -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --url | --bank) : ;;
-        -c | --config | --api-key-file | --state) _memconn_files ;;
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
     status)
       case $1 in
-        -c | --config | --api-key-file | --state) _memconn_files ;;
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
+        --url | --bank) : ;;
+        --log-format) _memconn_words 'text json' ;;
+        *) return 1 ;;
+      esac ;;
+    verify)
+      case $1 in
+        -f | --format) _memconn_words 'auto lines jsonl' ;;
+        --glob | --tags | --context | --shard | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --page-size | --list-limit | --url | --bank) : ;;
+        --dead-letter | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
+        --log-format) _memconn_words 'text json' ;;
+        *) return 1 ;;
+      esac ;;
+    doctor)
+      case $1 in
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --url | --bank) : ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
@@ -161,18 +178,20 @@ _memconn_value() {
 # Every option under the command path $1.
 _memconn_options() {
   case $1 in
-    '') echo '-h --help -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    ingest) echo '-h --help -f --format --unit --id-prefix --glob --tags --context -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    recall) echo '-h --help --budget --max-tokens --types --tags --tags-match --query-timestamp --include-chunks --connector --mode -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    reflect) echo '-h --help --budget --max-tokens --context --tags --tags-match --include-facts --schema --connector --mode -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    dlq) echo '-h --help --dead-letter --connector --shard -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    'dlq list') echo '-h --help --dead-letter --connector --shard -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    'dlq retry') echo '-h --help -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --wait-lock --dead-letter --connector --shard -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    'dlq purge') echo '-h --help --older-than --wait-lock --dead-letter --connector --shard -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    list) echo '-h --help -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    sync) echo '-h --help --watch --wait --wait-lock -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    trigger) echo '-h --help --full --reprocess-failed --wait --wait-lock -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    status) echo '-h --help -V --version -c --config --url --api-key-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    '') echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    ingest) echo '-h --help -f --format --unit --id-prefix --glob --tags --context -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait --wait-timeout -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    recall) echo '-h --help --budget --max-tokens --types --tags --tags-match --query-timestamp --include-chunks --connector --mode -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    reflect) echo '-h --help --budget --max-tokens --context --tags --tags-match --include-facts --schema --connector --mode -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    dlq) echo '-h --help --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    'dlq list') echo '-h --help --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    'dlq retry') echo '-h --help -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --wait-lock --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    'dlq purge') echo '-h --help --older-than --wait-lock --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    list) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    sync) echo '-h --help --watch --wait --wait-lock -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    trigger) echo '-h --help --full --reprocess-failed --wait --wait-lock -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    status) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    verify) echo '-h --help -f --format --glob --tags --context --shard --repair -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    doctor) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
   esac
 }
 
@@ -182,7 +201,7 @@ _memconn_operand() {
   case $1 in
     '')
       case $2 in
-        0) _memconn_words 'ingest recall reflect dlq list sync trigger status' ;;
+        0) _memconn_words 'ingest recall reflect dlq list sync trigger status verify doctor' ;;
       esac ;;
     ingest)
       case $2 in
@@ -203,6 +222,10 @@ _memconn_operand() {
     status)
       case $2 in
         0) _memconn_connectors ;;
+      esac ;;
+    verify)
+      case $2 in
+        *) _memconn_files ;;
       esac ;;
   esac
 }

@@ -14,29 +14,33 @@ function __memconn_state
             continue
         end
         switch "$cmd|$t"
-            case '|-c' '|--config' '|--url' '|--api-key-file' '|--bank' '|--state' '|--log-format'
+            case '|-c' '|--config' '|--url' '|--api-key-file' '|--ca-file' '|--bank' '|--state' '|--log-format'
                 set skip 1
-            case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
+            case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--wait-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--ca-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
                 set skip 1
-            case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--connector' 'recall|--mode' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
+            case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--connector' 'recall|--mode' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--ca-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
                 set skip 1
-            case 'reflect|--budget' 'reflect|--max-tokens' 'reflect|--context' 'reflect|--tags' 'reflect|--tags-match' 'reflect|--schema' 'reflect|--connector' 'reflect|--mode' 'reflect|-c' 'reflect|--config' 'reflect|--url' 'reflect|--api-key-file' 'reflect|--bank' 'reflect|--state' 'reflect|--log-format'
+            case 'reflect|--budget' 'reflect|--max-tokens' 'reflect|--context' 'reflect|--tags' 'reflect|--tags-match' 'reflect|--schema' 'reflect|--connector' 'reflect|--mode' 'reflect|-c' 'reflect|--config' 'reflect|--url' 'reflect|--api-key-file' 'reflect|--ca-file' 'reflect|--bank' 'reflect|--state' 'reflect|--log-format'
                 set skip 1
-            case 'dlq|--dead-letter' 'dlq|--connector' 'dlq|--shard' 'dlq|-c' 'dlq|--config' 'dlq|--url' 'dlq|--api-key-file' 'dlq|--bank' 'dlq|--state' 'dlq|--log-format'
+            case 'dlq|--dead-letter' 'dlq|--connector' 'dlq|--shard' 'dlq|-c' 'dlq|--config' 'dlq|--url' 'dlq|--api-key-file' 'dlq|--ca-file' 'dlq|--bank' 'dlq|--state' 'dlq|--log-format'
                 set skip 1
-            case 'dlq list|--dead-letter' 'dlq list|--connector' 'dlq list|--shard' 'dlq list|-c' 'dlq list|--config' 'dlq list|--url' 'dlq list|--api-key-file' 'dlq list|--bank' 'dlq list|--state' 'dlq list|--log-format'
+            case 'dlq list|--dead-letter' 'dlq list|--connector' 'dlq list|--shard' 'dlq list|-c' 'dlq list|--config' 'dlq list|--url' 'dlq list|--api-key-file' 'dlq list|--ca-file' 'dlq list|--bank' 'dlq list|--state' 'dlq list|--log-format'
                 set skip 1
-            case 'dlq retry|-w' 'dlq retry|--workers' 'dlq retry|-b' 'dlq retry|--batch-size' 'dlq retry|--max-batch-bytes' 'dlq retry|--retries' 'dlq retry|--timeout' 'dlq retry|--rate' 'dlq retry|--breaker-failures' 'dlq retry|--same-failure-limit' 'dlq retry|--max-outage' 'dlq retry|--drain-timeout' 'dlq retry|--dead-letter' 'dlq retry|--connector' 'dlq retry|--shard' 'dlq retry|-c' 'dlq retry|--config' 'dlq retry|--url' 'dlq retry|--api-key-file' 'dlq retry|--bank' 'dlq retry|--state' 'dlq retry|--log-format'
+            case 'dlq retry|-w' 'dlq retry|--workers' 'dlq retry|-b' 'dlq retry|--batch-size' 'dlq retry|--max-batch-bytes' 'dlq retry|--retries' 'dlq retry|--timeout' 'dlq retry|--rate' 'dlq retry|--breaker-failures' 'dlq retry|--same-failure-limit' 'dlq retry|--max-outage' 'dlq retry|--drain-timeout' 'dlq retry|--dead-letter' 'dlq retry|--connector' 'dlq retry|--shard' 'dlq retry|-c' 'dlq retry|--config' 'dlq retry|--url' 'dlq retry|--api-key-file' 'dlq retry|--ca-file' 'dlq retry|--bank' 'dlq retry|--state' 'dlq retry|--log-format'
                 set skip 1
-            case 'dlq purge|--older-than' 'dlq purge|--dead-letter' 'dlq purge|--connector' 'dlq purge|--shard' 'dlq purge|-c' 'dlq purge|--config' 'dlq purge|--url' 'dlq purge|--api-key-file' 'dlq purge|--bank' 'dlq purge|--state' 'dlq purge|--log-format'
+            case 'dlq purge|--older-than' 'dlq purge|--dead-letter' 'dlq purge|--connector' 'dlq purge|--shard' 'dlq purge|-c' 'dlq purge|--config' 'dlq purge|--url' 'dlq purge|--api-key-file' 'dlq purge|--ca-file' 'dlq purge|--bank' 'dlq purge|--state' 'dlq purge|--log-format'
                 set skip 1
-            case 'list|-c' 'list|--config' 'list|--url' 'list|--api-key-file' 'list|--bank' 'list|--state' 'list|--log-format'
+            case 'list|-c' 'list|--config' 'list|--url' 'list|--api-key-file' 'list|--ca-file' 'list|--bank' 'list|--state' 'list|--log-format'
                 set skip 1
-            case 'sync|-w' 'sync|--workers' 'sync|-b' 'sync|--batch-size' 'sync|--max-batch-bytes' 'sync|--retries' 'sync|--timeout' 'sync|--rate' 'sync|--breaker-failures' 'sync|--same-failure-limit' 'sync|--max-outage' 'sync|--drain-timeout' 'sync|-c' 'sync|--config' 'sync|--url' 'sync|--api-key-file' 'sync|--bank' 'sync|--state' 'sync|--log-format'
+            case 'sync|-w' 'sync|--workers' 'sync|-b' 'sync|--batch-size' 'sync|--max-batch-bytes' 'sync|--retries' 'sync|--timeout' 'sync|--rate' 'sync|--breaker-failures' 'sync|--same-failure-limit' 'sync|--max-outage' 'sync|--drain-timeout' 'sync|-c' 'sync|--config' 'sync|--url' 'sync|--api-key-file' 'sync|--ca-file' 'sync|--bank' 'sync|--state' 'sync|--log-format'
                 set skip 1
-            case 'trigger|-w' 'trigger|--workers' 'trigger|-b' 'trigger|--batch-size' 'trigger|--max-batch-bytes' 'trigger|--retries' 'trigger|--timeout' 'trigger|--rate' 'trigger|--breaker-failures' 'trigger|--same-failure-limit' 'trigger|--max-outage' 'trigger|--drain-timeout' 'trigger|-c' 'trigger|--config' 'trigger|--url' 'trigger|--api-key-file' 'trigger|--bank' 'trigger|--state' 'trigger|--log-format'
+            case 'trigger|-w' 'trigger|--workers' 'trigger|-b' 'trigger|--batch-size' 'trigger|--max-batch-bytes' 'trigger|--retries' 'trigger|--timeout' 'trigger|--rate' 'trigger|--breaker-failures' 'trigger|--same-failure-limit' 'trigger|--max-outage' 'trigger|--drain-timeout' 'trigger|-c' 'trigger|--config' 'trigger|--url' 'trigger|--api-key-file' 'trigger|--ca-file' 'trigger|--bank' 'trigger|--state' 'trigger|--log-format'
                 set skip 1
-            case 'status|-c' 'status|--config' 'status|--url' 'status|--api-key-file' 'status|--bank' 'status|--state' 'status|--log-format'
+            case 'status|-c' 'status|--config' 'status|--url' 'status|--api-key-file' 'status|--ca-file' 'status|--bank' 'status|--state' 'status|--log-format'
+                set skip 1
+            case 'verify|-f' 'verify|--format' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
+                set skip 1
+            case 'doctor|-c' 'doctor|--config' 'doctor|--url' 'doctor|--api-key-file' 'doctor|--ca-file' 'doctor|--bank' 'doctor|--state' 'doctor|--log-format'
                 set skip 1
             case '|ingest'
                 set cmd 'ingest'
@@ -61,6 +65,12 @@ function __memconn_state
                 set npos 0
             case '|status'
                 set cmd 'status'
+                set npos 0
+            case '|verify'
+                set cmd 'verify'
+                set npos 0
+            case '|doctor'
+                set cmd 'doctor'
                 set npos 0
             case 'dlq|list'
                 set cmd 'dlq list'
@@ -125,11 +135,14 @@ complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'list' -d 'List connector
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'sync' -d 'Run every enabled connector that is due (or the named ones, when due)'
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'trigger' -d 'Run one connector now, due or not'
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'status' -d 'Show connectors\' last run, result, counts, cursor, next due, dead letters and whether one runs'
+complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'verify' -d 'Check that everything the inputs hold is on the server (missing, stale, empty, failed); --repair re-sends'
+complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'doctor' -d 'Check the Hindsight target (DNS, TLS, key, version, bank, clock) and the state files; one line each'
 complete -c memconn -s h -l help -d 'Print this help message and exit'
 complete -c memconn -s V -l version -d 'Print the version, git commit and library versions, then exit'
 complete -c memconn -s c -l config -r -F -d 'Config file (default $MEMCONN_CONFIG or $XDG_CONFIG_HOME/memconn/config.toml)'
 complete -c memconn -l url -r -f -d 'Hindsight API URL (env HINDSIGHT_API_URL; default http://localhost:8888)'
 complete -c memconn -l api-key-file -r -F -d 'File holding the API key (or env HINDSIGHT_API_KEY); keys are never printed'
+complete -c memconn -l ca-file -r -F -d 'PEM CA bundle to verify the Hindsight server (env HINDSIGHT_CA_FILE, or [hindsight] ca_file)'
 complete -c memconn -l bank -r -f -d 'Hindsight bank id (env HINDSIGHT_BANK_ID, or [hindsight] bank)'
 complete -c memconn -l state -r -F -d 'State file (default state.json beside the config file)'
 complete -c memconn -s v -l verbose -d 'Log one line per HTTP request to stderr (secrets redacted)'
@@ -158,6 +171,7 @@ complete -c memconn -n '__memconn_in \'ingest\'' -l max-outage -r -f -d 'Give up
 complete -c memconn -n '__memconn_in \'ingest\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l async -d 'Queue on the server (async retain with an idempotent operation_id)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l wait -d 'With --async: follow the operations to completion'
+complete -c memconn -n '__memconn_in \'ingest\'' -l wait-timeout -r -f -d 'With --wait: stop waiting after this long and name the operations still pending, exit 1 (default 30m)'
 complete -c memconn -n '__memconn_in \'ingest\'' -s n -l dry-run -d 'Print the exact JSON request bodies on stdout; send nothing'
 complete -c memconn -n '__memconn_in \'ingest\'' -l dead-letter -r -F -d 'Dead-letter file (default dead-letter.jsonl beside the state file)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l reset-state -d 'Forget committed offsets and start every file from its first line'
@@ -261,3 +275,32 @@ complete -c memconn -n '__memconn_in \'trigger\'' -l drain-timeout -r -f -d 'On 
 # memconn status
 complete -c memconn -n '__memconn_operand \'status\' 0 0' -f -a '(__memconn_connectors)' -d 'connector'
 complete -c memconn -n '__memconn_in \'status\'' -s h -l help -d 'Print this help message and exit'
+
+# memconn verify
+complete -c memconn -n '__memconn_operand \'verify\' 0 1' -F -d 'inputs'
+complete -c memconn -n '__memconn_in \'verify\'' -s h -l help -d 'Print this help message and exit'
+complete -c memconn -n '__memconn_in \'verify\'' -s f -l format -r -f -a 'auto lines jsonl' -d 'lines, jsonl, or auto (.jsonl/.ndjson are JSONL)'
+complete -c memconn -n '__memconn_in \'verify\'' -l glob -r -f -d 'Only files matching this pattern inside directories, e.g. \'*.txt\''
+complete -c memconn -n '__memconn_in \'verify\'' -l tags -r -f -d 'Tags added to every re-sent item (comma-separated or repeated)'
+complete -c memconn -n '__memconn_in \'verify\'' -l context -r -f -d 'Context for re-sent items that have none'
+complete -c memconn -n '__memconn_in \'verify\'' -l shard -r -f -d 'Verify only shard K of N (as ingest --shard K/N)'
+complete -c memconn -n '__memconn_in \'verify\'' -l repair -d 'Re-send missing and stale documents, reprocess empty ones, retry failed operations'
+complete -c memconn -n '__memconn_in \'verify\'' -s w -l workers -r -f -d 'Parallel senders, each with its own keep-alive connection (default 4)'
+complete -c memconn -n '__memconn_in \'verify\'' -s b -l batch-size -r -f -d 'Items per request (default 10)'
+complete -c memconn -n '__memconn_in \'verify\'' -l max-batch-bytes -r -f -d 'Request body limit in bytes (default 1048576)'
+complete -c memconn -n '__memconn_in \'verify\'' -l retries -r -f -d 'Retries per request for retryable failures (default 5)'
+complete -c memconn -n '__memconn_in \'verify\'' -l timeout -r -f -d 'Per-request timeout, e.g. 30s (default 60s)'
+complete -c memconn -n '__memconn_in \'verify\'' -l rate -r -f -d 'Requests per second across all workers (default 0 = unlimited)'
+complete -c memconn -n '__memconn_in \'verify\'' -l breaker-failures -r -f -d 'Consecutive outage failures that pause all workers (default 10)'
+complete -c memconn -n '__memconn_in \'verify\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
+complete -c memconn -n '__memconn_in \'verify\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
+complete -c memconn -n '__memconn_in \'verify\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
+complete -c memconn -n '__memconn_in \'verify\'' -l async -d 'With --repair: re-send with async retain'
+complete -c memconn -n '__memconn_in \'verify\'' -l wait -d 'With --repair --async: follow the operations to completion'
+complete -c memconn -n '__memconn_in \'verify\'' -l wait-timeout -r -f -d 'With --wait: stop waiting after this long (default 30m)'
+complete -c memconn -n '__memconn_in \'verify\'' -l dead-letter -r -F -d 'With --repair: dead-letter file (default beside the state file)'
+complete -c memconn -n '__memconn_in \'verify\'' -l page-size -r -f -d 'Documents per listing request (default 1000)'
+complete -c memconn -n '__memconn_in \'verify\'' -l list-limit -r -f -d 'Document ids named per category (default 1000; counts are complete)'
+
+# memconn doctor
+complete -c memconn -n '__memconn_in \'doctor\'' -s h -l help -d 'Print this help message and exit'

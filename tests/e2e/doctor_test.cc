@@ -91,7 +91,7 @@ TEST_CASE("doctor: a server without the background worker gets a warning about -
   CHECK(status_of(r.out, "bank") == "warn");  // b1 does not exist yet: the first ingest creates it
 }
 
-TEST_CASE("doctor: the CA file and proxy in effect are reported; an unreadable CA file fails") {
+TEST_CASE("doctor: the CA file and proxy in effect are reported - an unreadable CA file fails") {
   Standin s;
   RunResult r = e2e::run_memconn({"--url", s.url(), "--bank", "b1", "doctor"},
                                  {.env = {{"http_proxy", "http://user:pw9@proxy.invalid:3128"}, {"NO_PROXY", "127.0.0.1"}}});
