@@ -1,6 +1,7 @@
 #include "connectors/cursor.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace memconn {
@@ -37,18 +38,28 @@ Selection select_records(std::vector<SourceRecord> records, const ConnectorState
   Selection sel;
   sel.fetched = records.size();
   auto window = full ? std::nullopt : window_start(state, overlap);
-  std::unordered_set<std::string> processed, empty, in_response;
-  if (!full)
-    for (const auto& e : state.recent_ids) processed.insert(e.id);
+  std::unordered_map<std::string, uint64_t> processed;  // id -> digest (0 = unknown)
+  std::unordered_set<std::string> empty, in_response;
+  for (const auto& e : state.recent_ids) processed[e.id] = e.digest;
   for (const auto& e : state.empty_ids) empty.insert(e.id);
   for (auto& r : records) {
     if (!in_response.insert(r.id).second) {
       ++sel.repeated;
       continue;
     }
-    if (processed.count(r.id)) {
-      ++sel.already_processed;
-      continue;
+    if (auto known = processed.find(r.id); known != processed.end()) {
+      // An edit is a changed digest of a non-empty text; an edit that empties a memory is
+      // not sent (targets refuse empty texts), the target keeps the last text.
+      bool blank = is_blank_text(r.text);
+      if (!blank && r.digest && known->second && r.digest != known->second) {
+        sel.update.push_back(std::move(r));
+        continue;
+      }
+      if (!blank && r.digest && !known->second) sel.adopt.emplace_back(r.id, r.digest);
+      if (!full || blank) {
+        ++sel.already_processed;
+        continue;
+      }
     }
     // Ids are remembered for the whole id window, so anything inside it that is not known
     // is new, however late it was uploaded. Beyond it we cannot tell "sent long ago" from
@@ -92,13 +103,30 @@ void commit_records(ConnectorState& state, std::span<const SourceRecord> done, s
   std::erase_if(state.empty_ids, is_done);
   auto cursor = parse_iso8601(state.cursor);
   for (const auto& r : done) {
-    state.recent_ids.push_back({r.id, time_key(r, now)});
+    state.recent_ids.push_back({r.id, time_key(r, now), r.digest});
     if (r.time && (!cursor || *r.time > *cursor)) cursor = r.time;
   }
   if (cursor) state.cursor = format_iso8601(*cursor);
   auto window = window_start(state, overlap);
   prune(state.recent_ids, window);
   prune(state.empty_ids, window);
+}
+
+void record_update(ConnectorState& state, const SourceRecord& r, SysTime now) {
+  for (auto& e : state.recent_ids)
+    if (e.id == r.id) {
+      e.digest = r.digest;
+      return;
+    }
+  state.recent_ids.push_back({r.id, time_key(r, now), r.digest});
+}
+
+void adopt_digests(ConnectorState& state, const std::vector<std::pair<std::string, uint64_t>>& adopt) {
+  if (adopt.empty()) return;
+  std::unordered_map<std::string, uint64_t> by_id(adopt.begin(), adopt.end());
+  for (auto& e : state.recent_ids)
+    if (!e.digest)
+      if (auto f = by_id.find(e.id); f != by_id.end()) e.digest = f->second;
 }
 
 }  // namespace memconn

@@ -25,12 +25,16 @@ constexpr size_t kMaxRecentIds = 20000;  // per list; beyond it the oldest go (r
 
 struct Selection {
   std::vector<SourceRecord> send;       // new records, oldest first (untimed ones last)
+  std::vector<SourceRecord> update;     // known ids whose digest changed: edited at the source
   std::vector<SourceRecord> new_empty;  // empty texts met for the first time: count once, never send
   uint64_t fetched = 0;
   uint64_t already_processed = 0;  // processed ids
   uint64_t older_than_window = 0;  // unknown ids created before the id window: not sent
   uint64_t known_empty = 0;        // empty and already counted by an earlier run
   uint64_t repeated = 0;           // the same id twice in one response
+  // Known ids recorded without a digest (by a memconn that did not detect edits): their
+  // current digest is adopted, so later edits are seen, without re-sending them now.
+  std::vector<std::pair<std::string, uint64_t>> adopt;
 };
 
 // full: ignore the cursor and the processed ids (trigger --full); empties stay skipped.
@@ -48,6 +52,12 @@ void record_empty(ConnectorState& state, std::span<const SourceRecord> empties, 
 // `now` as their time.
 void commit_records(ConnectorState& state, std::span<const SourceRecord> done, std::chrono::milliseconds overlap,
                     SysTime now);
+
+// An update reached the target: the id's digest becomes the record's (the id is added if
+// the window dropped it meanwhile).
+void record_update(ConnectorState& state, const SourceRecord& r, SysTime now);
+// Sets the digests of known ids recorded without one (Selection::adopt).
+void adopt_digests(ConnectorState& state, const std::vector<std::pair<std::string, uint64_t>>& adopt);
 
 // True if text is empty or only blanks.
 bool is_blank_text(std::string_view text);

@@ -117,3 +117,31 @@ TEST_CASE("commit: ids are bounded by a hard cap even when nothing ages out") {
   CHECK(st.recent_ids.front().id == "u10");
   CHECK(st.cursor.empty());  // untimed records never move the cursor
 }
+
+TEST_CASE("edits: a known id with a different digest is an update, an unknown digest is adopted, blanks never update") {
+  ConnectorState st;
+  st.cursor = "2024-06-01T11:00:00Z";
+  st.recent_ids = {{"same", "2024-06-01T10:00:00Z", 7}, {"edited", "2024-06-01T10:00:00Z", 7},
+                   {"legacy", "2024-06-01T10:00:00Z", 0}, {"emptied", "2024-06-01T10:00:00Z", 7}};
+  std::vector<SourceRecord> in = {rec("same", "2024-06-01T10:00:00Z"), rec("edited", "2024-06-01T10:00:00Z"),
+                                  rec("legacy", "2024-06-01T10:00:00Z"), rec("emptied", "2024-06-01T10:00:00Z", " ")};
+  in[0].digest = 7;
+  in[1].digest = 8;
+  in[2].digest = 9;
+  auto sel = select_records(in, st, 1h, false);
+  CHECK(ids(sel.update) == std::vector<std::string>{"edited"});
+  CHECK(sel.send.empty());
+  CHECK(sel.already_processed == 3);
+  REQUIRE(sel.adopt.size() == 1);
+  CHECK(sel.adopt[0] == std::pair<std::string, uint64_t>{"legacy", 9});
+  // --full re-sends the unchanged ones but still replaces the edited one.
+  auto full = select_records(in, st, 1h, true);
+  CHECK(ids(full.update) == std::vector<std::string>{"edited"});
+  CHECK(ids(full.send) == std::vector<std::string>{"legacy", "same"});
+
+  adopt_digests(st, sel.adopt);
+  CHECK(st.recent_ids[2].digest == 9);
+  record_update(st, sel.update[0], kNow);
+  CHECK(st.recent_ids[1].digest == 8);
+  CHECK(st.recent_ids.size() == 4);
+}

@@ -1,9 +1,13 @@
 #include "connectors/executor.h"
 
+#include <random>
+#include <thread>
+
 #include "connectors/notify.h"
 #include "core/exit_codes.h"
 #include "targets/hindsight.h"
 #include "targets/lightrag.h"
+#include "targets/lightrag_replace.h"
 #include "targets/lightrag_wait.h"
 #include "net/request.h"
 #include "core/signals.h"
@@ -113,6 +117,29 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
       return std::make_unique<HindsightSender>(ep, false, tgt_http, &share_, abort);
     };
     if (opt.wait) console.info("connector " + conn.name + ": Hindsight retains are synchronous; nothing to wait for");
+    // A retain under an existing document_id replaces that document (upsert): an edit is
+    // one more retain, synchronous, with the pipeline's retry policy.
+    deps.update_document = [this, ep, tgt_http](const Item& item, const std::function<void()>&) -> UpdateOutcome {
+      HindsightSender sender(ep, false, tgt_http, &share_, nullptr);
+      std::mt19937_64 rng(std::random_device{}());
+      BackoffPolicy backoff;
+      for (int attempt = 0;; ++attempt) {
+        auto r = sender.send({&item}, "");
+        switch (r.outcome) {
+          case Outcome::Success: return {UpdateOutcome::Kind::Updated, ""};
+          case Outcome::AuthError: return {UpdateOutcome::Kind::AuthRefused, "target: " + r.message};
+          case Outcome::ItemError: return {UpdateOutcome::Kind::Failed, r.message};
+          case Outcome::Retryable: break;
+        }
+        if (attempt >= tuning_.retries || stop_signal_received()) {
+          bool outage = is_outage(r.http.transport_ok, r.http.status);
+          return {outage ? UpdateOutcome::Kind::Unreachable : UpdateOutcome::Kind::Failed,
+                  "target " + url_without_credentials(ep.base_url) + ": " + (r.message.empty() ? r.http.error : r.message)};
+        }
+        auto ra = parse_retry_after(r.http.retry_after, std::chrono::system_clock::now());
+        std::this_thread::sleep_for(backoff.delay(attempt, ra, rng));
+      }
+    };
   } else {
     tgt_http.headers = lightrag_auth_headers(*target_key);
     ro.target_label = "lightrag:" + tgt.url;
@@ -147,6 +174,24 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
         console.debug(where + ": /health answered " + status_text(resp) + "; API version unknown");
       }
       return ok_status();
+    };
+    // LightRAG has no update: delete the stored copy, insert the new text (lightrag_replace.h).
+    deps.update_document = [&](const Item& item, const std::function<void()>& before_delete) -> UpdateOutcome {
+      ReplaceOptions ro_replace;
+      ro_replace.retries = tuning_.retries;
+      auto r = lightrag_replace(*probe, tgt.url, item, before_delete, [] { return stop_signal_received() != 0; }, ro_replace);
+      using RK = ReplaceResult::Kind;
+      using UK = UpdateOutcome::Kind;
+      switch (r.kind) {
+        case RK::Replaced:
+          console.debug("connector " + conn.name + ": replaced " + item.document_id + (r.deleted ? " (old copy deleted)" : ""));
+          return {UK::Updated, r.message};
+        case RK::Busy: return {UK::Deferred, r.message};
+        case RK::Failed: return {UK::Failed, r.message};
+        case RK::AuthRefused: return {UK::AuthRefused, "target " + tgt.name + ": " + r.message};
+        case RK::Unreachable: return {UK::Unreachable, "target " + tgt.name + " is unreachable: " + r.message};
+      }
+      return {UK::Failed, r.message};
     };
     deps.wait_for_target = [&](const std::vector<std::string>& tracks) {
       auto sum = follow_lightrag_tracks(*probe, tgt.url, tracks, console, [] { return stop_signal_received() != 0; });

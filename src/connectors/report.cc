@@ -17,6 +17,7 @@ void write_run(JsonWriter& w, const ConnectorRunReport& r) {
   w.key("fetch").value(r.fetch_summary);
   w.key("fetched").value(r.fetched).key("new").value(r.new_items).key("sent").value(r.sent);
   w.key("already_present").value(r.already_present).key("failed").value(r.failed);
+  w.key("changed").value(r.changed).key("updated").value(r.updated).key("updates_deferred").value(r.updates_deferred);
   w.key("already_processed").value(r.already_processed).key("older_than_window").value(r.older_than_window);
   w.key("skipped_empty").value(r.skipped_empty);
   w.key("known_empty").value(r.known_empty).key("without_id").value(r.without_id).key("repeated").value(r.repeated);
@@ -62,6 +63,8 @@ std::string connector_summary(const ConnectorRunReport& r) {
   std::string s = r.connector + " " + r.result + ": " + std::to_string(r.fetched) + " fetched, " +
                   std::to_string(r.new_items) + " new, " + std::to_string(r.sent) + " sent, " +
                   std::to_string(r.already_present) + " already present, " + std::to_string(r.failed) + " failed";
+  if (r.changed) s += ", " + std::to_string(r.updated) + " of " + std::to_string(r.changed) + " edited updated";
+  if (r.updates_deferred) s += " (" + std::to_string(r.updates_deferred) + " left for the next run)";
   if (r.already_processed) s += ", " + std::to_string(r.already_processed) + " processed before";
   if (r.older_than_window) s += ", " + std::to_string(r.older_than_window) + " older than the id window (not sent)";
   if (r.skipped_empty) s += ", " + std::to_string(r.skipped_empty) + " empty skipped";

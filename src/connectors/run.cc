@@ -3,13 +3,16 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "core/batcher.h"
+#include "core/digest.h"
 #include "connectors/cursor.h"
 #include "connectors/record_item.h"
 #include "core/exit_codes.h"
+#include "core/json_writer.h"
 #include "core/ledger.h"
 #include "core/run_control.h"
 #include "sources/transform.h"
@@ -45,7 +48,7 @@ class Checkpointer {
       }
     }
     if (!ahead.empty()) {
-      for (const auto& r : ahead) state_.recent_ids.push_back({r.id, format_iso8601(r.time ? *r.time : now_)});
+      for (const auto& r : ahead) state_.recent_ids.push_back({r.id, format_iso8601(r.time ? *r.time : now_), r.digest});
       changed = true;
     }
     return changed;
@@ -142,11 +145,13 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     rec.error = rep.error;
     rec.fetched = rep.fetched;
     rec.skipped_empty = rep.skipped_empty;
+    rec.updated = rep.updated;
     if (!rep.warnings.empty()) rec.warning = rep.warnings.front();
     add_run(state.runs, rec);
     state.total_sent += rep.sent;
     state.total_failed += rep.failed + rep.target_failed;
     state.total_duplicates += rep.already_present;
+    state.total_updated += rep.updated;
     // An interrupted run leaves the connector due, so the next sync finishes the job; any
     // other ending counts for the schedule (a dead target is retried on schedule, not in a
     // tight loop).
@@ -210,7 +215,11 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   for (const auto& r : fetched->records)
     if (r.time && (!oldest || *r.time < *oldest)) oldest = r.time;
 
-  // 2. Select what is new.
+  // 2. Select what is new, and what was edited: a record's digest covers what the target
+  // would receive (text, and for Hindsight the metadata with updated_at).
+  RenderContext rctx{&conn, &src, tmpl};
+  for (auto& r : fetched->records)
+    if (!is_blank_text(r.text)) r.digest = fingerprint64(sha256(make_connector_item(target_kind, rctx, r).json));
   auto sel = select_records(std::move(fetched->records), state, conn.overlap, opt.full);
   rep.fetched = sel.fetched + fetched->without_id;
   rep.new_items = sel.send.size();
@@ -233,9 +242,82 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
                  " memories with an empty transcript (counted once; sent if a transcript appears)");
   }
 
-  // 3. Items, in the order the cursor needs: item i is "line" i+1 of one source, so the
+  adopt_digests(state, sel.adopt);
+
+  // 3. Edits, one at a time and before the new items (LightRAG refuses deletions while its
+  // pipeline is busy with fresh inserts). An update left pending by a crash is finished
+  // first, from the text saved with it, even if the source no longer returns the memory.
+  std::vector<std::pair<SourceRecord, Item>> updates;
+  for (const auto& p : state.pending_updates) {
+    if (std::any_of(sel.update.begin(), sel.update.end(), [&](const SourceRecord& r) { return r.id == p.id; })) continue;
+    SourceRecord r;
+    r.id = p.id;
+    r.created_at = p.created_at;
+    r.time = parse_iso8601(p.created_at);
+    r.digest = p.digest;
+    Item it;
+    it.content = p.text;
+    it.document_id = p.document_id;
+    JsonWriter w(it.json);
+    w.begin_object().key("text").value(it.content).key("file_source").value(it.document_id).end_object();
+    updates.emplace_back(std::move(r), std::move(it));
+  }
+  for (auto& r : sel.update) {
+    Item it = make_connector_item(target_kind, rctx, r);
+    updates.emplace_back(std::move(r), std::move(it));
+  }
+  rep.changed = updates.size();
+  std::optional<UpdateOutcome> fatal;
+  std::vector<std::string> update_failures;
+  uint64_t update_failed = 0;
+  for (auto& [rec, item] : updates) {
+    if (deps.stop_signal()) break;
+    if (!deps.update_document) {
+      ++rep.updates_deferred;
+      continue;
+    }
+    auto before_delete = [&, &rec = rec, &item = item] {
+      std::erase_if(state.pending_updates, [&](const PendingUpdate& p) { return p.id == rec.id; });
+      state.pending_updates.push_back({rec.id, rec.time ? format_iso8601(*rec.time) : rec.created_at, rec.digest,
+                                       item.document_id, item.content});
+      save();
+    };
+    auto out = deps.update_document(item, before_delete);
+    using K = UpdateOutcome::Kind;
+    if (out.kind == K::Updated) {
+      ++rep.updated;
+      record_update(state, rec, started);
+      std::erase_if(state.pending_updates, [&](const PendingUpdate& p) { return p.id == rec.id; });
+      save();
+    } else if (out.kind == K::Deferred) {
+      ++rep.updates_deferred;
+      update_failures.push_back(rec.id + ": " + out.message);
+    } else if (out.kind == K::Failed) {
+      ++update_failed;
+      update_failures.push_back(rec.id + ": " + out.message);
+    } else {
+      fatal = out;
+      break;
+    }
+  }
+  if (!update_failures.empty()) {
+    rep.warnings.push_back(std::to_string(update_failures.size()) + " edited memories did not reach the target yet (" +
+                           update_failures.front() + (update_failures.size() > 1 ? "; …" : "") +
+                           "); the next run tries again");
+    console.warn("connector " + conn.name + ": " + rep.warnings.back());
+  }
+  if (fatal) {
+    bool auth = fatal->kind == UpdateOutcome::Kind::AuthRefused;
+    rep.result = auth ? "auth" : "unreachable";
+    rep.exit_code = auth ? exit_code::kAuth : exit_code::kUnreachable;
+    rep.error = fatal->message;
+    rep.failed = update_failed;
+    console.error("connector " + conn.name + ": " + rep.error);
+    return end_run(true);
+  }
+
+  // 4. Items, in the order the cursor needs: item i is "line" i+1 of one source, so the
   // ledger's commit point is the count of records settled without a gap.
-  RenderContext rctx{&conn, &src, tmpl};
   std::vector<Item> items;
   items.reserve(sel.send.size());
   std::map<std::string, std::pair<size_t, std::string>> by_document;  // id -> (line, item json), for --wait failures
@@ -291,11 +373,11 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   auto c = ledger.counters();
   rep.sent = c.sent;
   rep.already_present = c.already_present;
-  rep.failed = c.failed;
+  rep.failed = c.failed + update_failed;
   rep.retries = c.retries;
   rep.requests = c.requests;
 
-  // 4. Optionally follow the target's background processing.
+  // 5. Optionally follow the target's background processing.
   if (opt.wait && deps.wait_for_target && !control.stopping()) {
     auto w = deps.wait_for_target(ledger.operation_ids());
     rep.target_failed = w.failed;

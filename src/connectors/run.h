@@ -30,6 +30,19 @@ struct TargetWaitResult {
   std::vector<std::pair<std::string, std::string>> failed_docs;  // (document id, the target's error)
 };
 
+// How an edited record reached the target.
+struct UpdateOutcome {
+  enum class Kind {
+    Updated,      // the target holds the new text (and only it)
+    Deferred,     // not now (LightRAG busy or still deleting): the next run tries again
+    Failed,       // refused; the next run tries again
+    AuthRefused,  // stops the run (exit 4)
+    Unreachable,  // stops the run (exit 69)
+  };
+  Kind kind = Kind::Failed;
+  std::string message;
+};
+
 struct ConnectorRunDeps {
   Source* source = nullptr;
   // One sender per pipeline worker; abort is the run's "give up on in-flight transfers" flag.
@@ -44,6 +57,11 @@ struct ConnectorRunDeps {
   std::function<int()> stop_signal; // 0, or SIGINT/SIGTERM once one arrived
   // Optional: called with the operation (track) ids when ConnectorRunOptions::wait is set.
   std::function<TargetWaitResult(const std::vector<std::string>&)> wait_for_target;
+  // Replaces the target's copy of an edited record: Hindsight upserts under the same
+  // document id, LightRAG deletes and inserts. before_delete runs before anything is deleted
+  // (the run saves the pending update there, so a crash cannot lose the memory). Unset:
+  // edits are detected but deferred.
+  std::function<UpdateOutcome(const Item&, const std::function<void()>& before_delete)> update_document;
 };
 
 struct ConnectorRunOptions {
@@ -64,6 +82,9 @@ struct ConnectorRunReport {
   double elapsed_s = 0;
   std::string fetch_summary;
   uint64_t fetched = 0, new_items = 0, sent = 0, already_present = 0, failed = 0;
+  uint64_t changed = 0;           // edited at the source (known id, different digest), or pending from a crash
+  uint64_t updated = 0;           // of those, replaced at the target
+  uint64_t updates_deferred = 0;  // of those, left for the next run (target busy)
   uint64_t older_than_window = 0;  // unknown ids created before the id window (see cursor.h)
   uint64_t already_processed = 0, skipped_empty = 0, known_empty = 0, without_id = 0, repeated = 0;
   uint64_t retries = 0, requests = 0;

@@ -25,6 +25,7 @@ std::string due_text(const ConnectorView& v, SysTime now) {
 std::string run_counts(const RunRecord& r) {
   std::string s = std::to_string(r.fetched) + " fetched, " + std::to_string(r.sent) + " sent, " +
                   std::to_string(r.duplicates) + " already present, " + std::to_string(r.failed) + " failed";
+  if (r.updated) s += ", " + std::to_string(r.updated) + " updated";
   if (r.skipped) s += ", " + std::to_string(r.skipped) + " processed before";
   if (r.skipped_empty) s += ", " + std::to_string(r.skipped_empty) + " empty skipped";
   return s;
@@ -42,7 +43,7 @@ void write_run(JsonWriter& w, const RunRecord& r) {
   w.begin_object().key("command").value(r.command).key("started").value(r.started).key("finished").value(r.finished);
   w.key("result").value(r.result).key("fetched").value(r.fetched).key("sent").value(r.sent);
   w.key("already_present").value(r.duplicates).key("failed").value(r.failed).key("processed_before").value(r.skipped);
-  w.key("skipped_empty").value(r.skipped_empty);
+  w.key("skipped_empty").value(r.skipped_empty).key("updated").value(r.updated);
   w.key("warning");
   if (r.warning.empty()) w.null();
   else w.value(r.warning);
@@ -136,8 +137,8 @@ std::string status_text(const std::vector<ConnectorView>& views, SysTime now, co
              std::to_string(st->recent_ids.size()) + " recent ids, " + std::to_string(st->empty_ids.size()) +
              " empty ids)\n";
       out += "  totals:       " + std::to_string(st->total_sent) + " sent, " + std::to_string(st->total_duplicates) +
-             " already present, " + std::to_string(st->total_failed) + " failed, " +
-             std::to_string(st->total_skipped_empty) + " empty skipped, " + std::to_string(st->runs.size()) +
+             " already present, " + std::to_string(st->total_updated) + " updated, " + std::to_string(st->total_failed) +
+             " failed, " + std::to_string(st->total_skipped_empty) + " empty skipped, " + std::to_string(st->runs.size()) +
              " runs recorded\n";
     }
     out += "  dead letters: " + std::to_string(v.dead_letters);
@@ -175,7 +176,11 @@ std::string status_json(const std::vector<ConnectorView>& views, SysTime now, co
     w.key("totals").begin_object();
     w.key("sent").value(st ? st->total_sent : 0).key("already_present").value(st ? st->total_duplicates : 0);
     w.key("failed").value(st ? st->total_failed : 0).key("skipped_empty").value(st ? st->total_skipped_empty : 0);
+    w.key("updated").value(st ? st->total_updated : 0);
     w.end_object();
+    // An edit whose old copy was deleted from LightRAG and whose new one is not in yet
+    // (a crash in between): the next run inserts it.
+    w.key("pending_updates").value(static_cast<uint64_t>(st ? st->pending_updates.size() : 0));
     w.key("dead_letters").value(static_cast<uint64_t>(v.dead_letters));
     w.key("last_run");
     if (const auto* r = last_run(v)) write_run(w, *r);

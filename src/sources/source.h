@@ -28,6 +28,9 @@ struct SourceRecord {
   bool audio = false, image = false;
   std::optional<double> lat, lon;
   std::vector<std::string> tags;
+  // Set by the connector run, not the source: a 64-bit digest of what the target would
+  // receive (0 for empty texts). A known id whose digest changed was edited at the source.
+  uint64_t digest = 0;
 };
 
 struct FetchPlan {

@@ -23,6 +23,21 @@ void write_run(JsonWriter& w, const RunRecord& r) {
   if (r.fetched) w.key("fetched").value(r.fetched);
   if (r.skipped_empty) w.key("skipped_empty").value(r.skipped_empty);
   if (!r.warning.empty()) w.key("warning").value(r.warning);
+  if (r.updated) w.key("updated").value(r.updated);
+  w.end_object();
+}
+
+// Hex text: a JSON number would lose the top bits in readers that use doubles.
+std::string digest_text(uint64_t d) {
+  static const char* hex = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, d >>= 4) s[static_cast<size_t>(i)] = hex[d & 15];
+  return s;
+}
+
+void write_seen(JsonWriter& w, const SeenId& id) {
+  w.begin_object().key("id").value(id.id).key("created_at").value(id.created_at);
+  if (id.digest) w.key("digest").value(digest_text(id.digest));
   w.end_object();
 }
 
@@ -50,8 +65,22 @@ RunRecord read_run(simdjson::dom::element e) {
   r.fetched = num(e, "fetched");
   r.skipped_empty = num(e, "skipped_empty");
   r.warning = str(e, "warning");
+  r.updated = num(e, "updated");
   return r;
 }
+
+uint64_t read_digest(simdjson::dom::element e) {
+  std::string s = str(e, "digest");
+  uint64_t d = 0;
+  for (char c : s) {
+    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (v < 0 || s.size() != 16) return 0;  // unknown: adopted again on the next fetch
+    d = d << 4 | static_cast<uint64_t>(v);
+  }
+  return d;
+}
+
+SeenId read_seen(simdjson::dom::element e) { return {str(e, "id"), str(e, "created_at"), read_digest(e)}; }
 
 }  // namespace
 
@@ -74,14 +103,22 @@ std::string encode_state(const State& s) {
   w.end_array().key("connectors").begin_object();
   for (const auto& [name, c] : s.connectors) {
     w.key(name).begin_object().key("cursor").value(c.cursor).key("recent_ids").begin_array();
-    for (const auto& id : c.recent_ids) w.begin_object().key("id").value(id.id).key("created_at").value(id.created_at).end_object();
+    for (const auto& id : c.recent_ids) write_seen(w, id);
     w.end_array().key("empty_ids").begin_array();
-    for (const auto& id : c.empty_ids) w.begin_object().key("id").value(id.id).key("created_at").value(id.created_at).end_object();
+    for (const auto& id : c.empty_ids) write_seen(w, id);
     w.end_array();
+    if (!c.pending_updates.empty()) {
+      w.key("pending_updates").begin_array();
+      for (const auto& p : c.pending_updates)
+        w.begin_object().key("id").value(p.id).key("created_at").value(p.created_at).key("digest").value(digest_text(p.digest))
+            .key("document_id").value(p.document_id).key("text").value(p.text).end_object();
+      w.end_array();
+    }
     w.key("last_run_started").value(c.last_run_started).key("last_success").value(c.last_success);
     if (c.running_pid) w.key("running_pid").value(c.running_pid).key("running_since").value(c.running_since);
     w.key("total_sent").value(c.total_sent).key("total_failed").value(c.total_failed);
     w.key("total_skipped_empty").value(c.total_skipped_empty).key("total_duplicates").value(c.total_duplicates);
+    if (c.total_updated) w.key("total_updated").value(c.total_updated);
     w.key("runs").begin_array();
     for (const auto& r : c.runs) write_run(w, r);
     w.end_array().end_object();
@@ -137,9 +174,11 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
       c.cursor = str(e, "cursor");
       simdjson::dom::array arr;
       if (!e["recent_ids"].get_array().get(arr))
-        for (auto id : arr) c.recent_ids.push_back({str(id, "id"), str(id, "created_at")});
+        for (auto id : arr) c.recent_ids.push_back(read_seen(id));
       if (!e["empty_ids"].get_array().get(arr))
-        for (auto id : arr) c.empty_ids.push_back({str(id, "id"), str(id, "created_at")});
+        for (auto id : arr) c.empty_ids.push_back(read_seen(id));
+      if (!e["pending_updates"].get_array().get(arr))
+        for (auto p : arr) c.pending_updates.push_back({str(p, "id"), str(p, "created_at"), read_digest(p), str(p, "document_id"), str(p, "text")});
       c.last_run_started = str(e, "last_run_started");
       c.last_success = str(e, "last_success");
       c.running_pid = num(e, "running_pid");
@@ -148,6 +187,7 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
       c.total_failed = num(e, "total_failed");
       c.total_skipped_empty = num(e, "total_skipped_empty");
       c.total_duplicates = num(e, "total_duplicates");
+      c.total_updated = num(e, "total_updated");
       if (!e["runs"].get_array().get(arr))
         for (auto r : arr) c.runs.push_back(read_run(r));
       s.connectors.emplace(std::string(name), std::move(c));

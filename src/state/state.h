@@ -40,17 +40,31 @@ struct RunRecord {
   // empty texts met for the first time, and the first warning (e.g. a full response).
   uint64_t fetched = 0, skipped_empty = 0;
   std::string warning{};
+  uint64_t updated = 0;  // edited at the source and replaced at the target
 };
 
 struct SeenId {
   std::string id;
   std::string created_at;
+  // 64-bit digest of what the target received for this id; a different digest on a later
+  // fetch is an edit. 0 = unknown (recorded before memconn detected edits): adopted silently.
+  uint64_t digest = 0;
+};
+
+// An edit whose old copy may already be gone from the target (LightRAG: delete, then
+// insert). Saved before the delete and dropped once the new copy is acknowledged, so a crash
+// in between re-inserts it on the next run even if the source no longer returns the memory.
+struct PendingUpdate {
+  std::string id, created_at;
+  uint64_t digest = 0;
+  std::string document_id, text;  // the LightRAG file_source and text to insert
 };
 
 struct ConnectorState {
   std::string cursor;             // newest created_at fully processed
   std::vector<SeenId> recent_ids; // ids inside the overlap window before the cursor (bounded)
   std::vector<SeenId> empty_ids;  // empty transcripts already counted once (bounded the same way)
+  std::vector<PendingUpdate> pending_updates;  // at most one per update in flight (updates run one at a time)
   // last_run_started: start of the last run that ended (any result); the schedule counts
   // from it. last_success: start of the last run that fetched and settled everything.
   std::string last_run_started, last_success;
@@ -60,6 +74,7 @@ struct ConnectorState {
   std::string running_since;
   std::vector<RunRecord> runs;    // newest last, at most 50
   uint64_t total_sent = 0, total_failed = 0, total_skipped_empty = 0, total_duplicates = 0;
+  uint64_t total_updated = 0;
 };
 
 struct State {

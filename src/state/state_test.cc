@@ -15,7 +15,9 @@ TEST_CASE("state round-trips through JSON") {
   add_run(s.runs, r);
   ConnectorState cs;
   cs.cursor = "2024-01-01T00:00:00Z";
-  cs.recent_ids.push_back({"m1", "2024-01-01T00:00:00Z"});
+  cs.recent_ids.push_back({"m1", "2024-01-01T00:00:00Z", 0xfedcba9876543210ull});
+  cs.pending_updates.push_back({"m3", "2024-01-01T00:00:02Z", 0x0123456789abcdefull, "memory_c_m3.txt", "new text"});
+  cs.total_updated = 4;
   cs.empty_ids.push_back({"m2", "2024-01-01T00:00:01Z"});
   cs.running_pid = 42;
   cs.running_since = "2024-01-02T00:00:00Z";
@@ -28,6 +30,12 @@ TEST_CASE("state round-trips through JSON") {
   CHECK(back->files["bank|/x"].fingerprint.head_sha256 == "abc");
   CHECK(back->runs[0].sent == 5);
   CHECK(back->connectors["c"].recent_ids[0].id == "m1");
+  CHECK(back->connectors["c"].recent_ids[0].digest == 0xfedcba9876543210ull);
+  CHECK(back->connectors["c"].empty_ids[0].digest == 0);
+  REQUIRE(back->connectors["c"].pending_updates.size() == 1);
+  CHECK(back->connectors["c"].pending_updates[0].digest == 0x0123456789abcdefull);
+  CHECK(back->connectors["c"].pending_updates[0].text == "new text");
+  CHECK(back->connectors["c"].total_updated == 4);
   CHECK(back->connectors["c"].empty_ids[0].id == "m2");
   CHECK(back->connectors["c"].empty_ids[0].created_at == "2024-01-01T00:00:01Z");
   CHECK(back->connectors["c"].running_pid == 42);

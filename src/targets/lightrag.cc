@@ -149,6 +149,7 @@ bool parse_track_status(std::string_view body, std::vector<TrackedDoc>& out) {
   for (auto d : docs) {
     TrackedDoc t;
     std::string_view sv;
+    if (!d["id"].get_string().get(sv)) t.id = sv;
     if (!d["file_path"].get_string().get(sv)) t.file_path = sv;
     if (!d["status"].get_string().get(sv)) t.status = lower(sv);
     if (!d["error_msg"].get_string().get(sv)) t.error = sv;

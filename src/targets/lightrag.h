@@ -52,7 +52,7 @@ class LightragSender : public BatchSender {
 
 // GET /documents/track_status/{id}: the documents an insert created and their states.
 struct TrackedDoc {
-  std::string file_path, status, error;  // status lower-cased
+  std::string id, file_path, status, error;  // status lower-cased
 };
 bool parse_track_status(std::string_view body, std::vector<TrackedDoc>& out);
 // processed and failed are final; everything else (pending, processing, preprocessed, and

@@ -713,3 +713,135 @@ TEST_CASE("connectors: notify_url gets one alert when a run goes wrong and one w
   CHECK(r.exit_code == 4);
   CHECK(r.err.find("the alert (auth)") != std::string::npos);
 }
+
+namespace {
+
+// POST /_standin/memories/edit: same id and created_at, new transcript and updated_at.
+void edit_memory(Standin& memories, const std::string& id, const std::string& transcript) {
+  memories.post("/_standin/memories/edit", R"({"context":"ctx1","id":")" + id + R"(","transcript":")" + transcript + R"("})");
+}
+
+// LightRAG documents stored under a file source.
+std::vector<StoredDoc> lightrag_copies(Standin& rag, const std::string& file_source) {
+  std::vector<StoredDoc> out;
+  for (const auto& d : rag.documents())
+    if (d.file_source == file_source) out.push_back(d);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("connectors: a memory edited at the source is upserted into Hindsight and reported as updated - unchanged ones are not re-sent") {
+  World w({"--generate", "ctx1:0"}, "hindsight");
+  w.memories.post("/_standin/memories", memories_body("m", {"first version of the garden plan", "an unchanged memory", "another one"}));
+  auto first = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  REQUIRE(Report(first).count("sent") == 3);
+
+  edit_memory(w.memories, "m0", "second version of the garden plan, with tomatoes");
+  auto second = w.run({"trigger", "p2r", "--json"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  Report r(second);
+  CHECK(r.count("changed") == 1);
+  CHECK(r.count("updated") == 1);
+  CHECK(r.count("sent") == 0);               // the unchanged two are not sent again
+  CHECK(r.count("already_processed") == 2);
+  CHECK(second.err.find("1 of 1 edited updated") != std::string::npos);
+  auto docs = w.target.documents();
+  CHECK(docs.size() == 3);  // replaced under the same document id, not duplicated
+  for (const auto& d : docs)
+    if (d.document_id == "memory_ctx1_m0") {
+      CHECK(d.content.find("second version of the garden plan, with tomatoes") != std::string::npos);
+      CHECK(d.content.find("first version") == std::string::npos);
+    }
+  CHECK(w.target.stats().items_received() == 4);
+
+  JsonDoc st(w.run({"status", "--json"}).out);
+  auto c = st.root()["connectors"].at(0);
+  CHECK(c["totals"]["updated"].get_uint64().value() == 1);
+  CHECK(c["last_run"]["updated"].get_uint64().value() == 1);
+  CHECK(w.run({"status"}).out.find(", 1 updated") != std::string::npos);
+
+  auto third = w.run({"trigger", "p2r", "--json"});
+  REQUIRE_MESSAGE(third.exit_code == 0, third.err);
+  CHECK(Report(third).count("updated") == 0);
+  CHECK(Report(third).count("sent") == 0);
+  CHECK(w.target.stats().items_received() == 4);
+}
+
+TEST_CASE("connectors: a memory edited at the source replaces its LightRAG document by delete and insert - also under trigger --full") {
+  World w({"--generate", "ctx1:0"}, "lightrag", {"--op-ms", "50"});
+  w.memories.post("/_standin/memories", memories_body("m", {"old text of the first memory", "old text of the second memory"}));
+  REQUIRE(w.run({"sync", "--json"}).exit_code == 0);
+  REQUIRE(lightrag_documents(w.target) == 2);
+
+  edit_memory(w.memories, "m0", "new text of the first memory");
+  auto second = w.run({"trigger", "p2r", "--json"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  Report r(second);
+  CHECK(r.count("updated") == 1);
+  CHECK(r.count("already_present") == 0);
+  auto copies = lightrag_copies(w.target, "memory_ctx1_m0.txt");
+  REQUIRE(copies.size() == 1);
+  CHECK(copies[0].content.find("new text of the first memory") != std::string::npos);
+  for (const auto& d : w.target.documents()) CHECK(d.content.find("old text of the first memory") == std::string::npos);
+  bool deleted = false;
+  for (const auto& q : w.target.requests()) deleted = deleted || (q.method == "DELETE" && q.path == "/documents/delete_document");
+  CHECK(deleted);
+  CHECK(lightrag_documents(w.target) == 2);
+
+  // --full re-sends everything: the unchanged memory is "already present", the edited one is
+  // replaced, never reported as present in its stale form.
+  edit_memory(w.memories, "m1", "new text of the second memory");
+  auto full = w.run({"trigger", "p2r", "--full", "--json"});
+  REQUIRE_MESSAGE(full.exit_code == 0, full.err);
+  Report f(full);
+  CHECK(f.count("updated") == 1);
+  CHECK(f.count("already_present") == 1);
+  copies = lightrag_copies(w.target, "memory_ctx1_m1.txt");
+  REQUIRE(copies.size() == 1);
+  CHECK(copies[0].content.find("new text of the second memory") != std::string::npos);
+  CHECK(lightrag_documents(w.target) == 2);
+  JsonDoc st(w.run({"status", "--json"}).out);
+  CHECK(st.root()["connectors"].at(0)["totals"]["updated"].get_uint64().value() == 2);
+}
+
+TEST_CASE("connectors: kill -9 between LightRAG's delete and insert of an edit - the next run inserts the new text") {
+  World w({"--generate", "ctx1:0"}, "lightrag", {"--op-ms", "50"});
+  w.memories.post("/_standin/memories", memories_body("m", {"before the edit", "a bystander"}));
+  REQUIRE(w.run({"sync", "--json"}).exit_code == 0);
+  edit_memory(w.memories, "m0", "after the edit");
+
+  // Every request now takes 1.5 s: the delete is logged as it arrives and carried out after
+  // the delay, by which time memconn is dead and never sends the insert.
+  w.target.config(R"({"latency_ms":1500})");
+  pid_t pid = spawn_memconn({"--config", w.config, "trigger", "p2r"}, RunOptions{.env = {{"MEMORY_API_KEY", "mk"}}},
+                            w.dir.file("out"), w.dir.file("err"));
+  auto saw_delete = [&] {
+    for (const auto& q : w.target.requests())
+      if (q.method == "DELETE") return true;
+    return false;
+  };
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!saw_delete() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  REQUIRE(saw_delete());
+  kill(pid, SIGKILL);
+  CHECK(wait_exit(pid, 10) == 128 + SIGKILL);
+  deadline = std::chrono::steady_clock::now() + 30s;
+  while (!lightrag_copies(w.target, "memory_ctx1_m0.txt").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  REQUIRE(lightrag_copies(w.target, "memory_ctx1_m0.txt").empty());  // really between delete and insert
+  JsonDoc st(w.run({"status", "--json"}).out);
+  CHECK(st.root()["connectors"].at(0)["pending_updates"].get_uint64().value() == 1);
+
+  w.target.config(R"({"latency_ms":0})");
+  auto again = w.run({"trigger", "p2r", "--json"});
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(Report(again).count("updated") == 1);
+  auto copies = lightrag_copies(w.target, "memory_ctx1_m0.txt");
+  REQUIRE(copies.size() == 1);
+  CHECK(copies[0].content.find("after the edit") != std::string::npos);
+  CHECK(lightrag_documents(w.target) == 2);
+  JsonDoc after(w.run({"status", "--json"}).out);
+  CHECK(after.root()["connectors"].at(0)["pending_updates"].get_uint64().value() == 0);
+}

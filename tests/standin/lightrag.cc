@@ -247,8 +247,14 @@ void LightragBackend::register_routes(ApiServer& api) {
         if (!obj.at_key(key).get(v)) read_bool(v, root / std::string(key), errs, flag);
     }
     if (!errs.empty()) return reply_json(res, 422, errs.body());
-    store_.remove(ids);
     JsonOut j;
+    if (store_.busy()) {
+      j.begin_object().field("status", "busy").field("message", "Cannot delete documents while pipeline is busy");
+      j.field("doc_id", join(ids, ", ")).end_object();
+      return reply_json(res, 200, j.take());
+    }
+    // The real server deletes in a background task; unknown ids are only logged there.
+    store_.remove(ids);
     j.begin_object().field("status", "deletion_started");
     j.field("message", "Document deletion for " + std::to_string(ids.size()) +
                            " documents has been initiated. Processing will continue in background.");

@@ -274,6 +274,14 @@ size_t Store::remove(const std::vector<std::string>& doc_ids) {
   return n;
 }
 
+bool Store::busy() {
+  SysTime now = std::chrono::system_clock::now();
+  std::lock_guard lock(mu_);
+  for (const auto& [id, d] : docs_)
+    if (now < d.done) return true;
+  return false;
+}
+
 size_t Store::reprocess_failed(const Knobs& k) {
   SysTime now = std::chrono::system_clock::now();
   std::lock_guard lock(mu_);

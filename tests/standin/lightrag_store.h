@@ -53,6 +53,9 @@ class Store {
   std::string pipeline_status();
   // Deletes ids that exist; returns how many.
   size_t remove(const std::vector<std::string>& doc_ids);
+  // The pipeline is busy while a document is pending or processing: LightRAG then answers
+  // "busy" to deletions (document_routes.py delete_document).
+  bool busy();
   // POST /documents/reprocess_failed: failed documents go through the pipeline again.
   size_t reprocess_failed(const Knobs& k);
   // Processed documents, for queries.

@@ -230,6 +230,8 @@ void MemoryApiBackend::register_control(httplib::Server& svr, const Faults& faul
     range_all_ = all;
     reply_json(res, 200, R"({"range_all":)" + std::string(all ? "true" : "false") + "}");
   });
+  svr.Post("/_standin/memories/edit",
+           [this, &faults](const httplib::Request& req, httplib::Response& res) { edit(req, res, faults); });
   svr.Post("/_standin/memories", [this, &faults](const httplib::Request& req, httplib::Response& res) {
     simdjson::dom::parser parser;
     simdjson::dom::object obj;
@@ -259,6 +261,39 @@ void MemoryApiBackend::register_control(httplib::Server& svr, const Faults& faul
     j.end_array().end_object();
     reply_json(res, 200, j.take());
   });
+}
+
+// An edit as the owner's app makes it: same id and created_at, new transcript, updated_at
+// moved to the server's now (or the given time).
+void MemoryApiBackend::edit(const httplib::Request& req, httplib::Response& res, const Faults& faults) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  std::string_view ctx, id, transcript, updated;
+  if (parser.parse(req.body).get_object().get(obj) || obj.at_key("context").get_string().get(ctx) ||
+      obj.at_key("id").get_string().get(id) || obj.at_key("transcript").get_string().get(transcript))
+    return reply_detail(res, 400, R"(expected {"context": "...", "id": "...", "transcript": "...", "updated_at"?: "..."})");
+  std::string when = obj.at_key("updated_at").get_string().get(updated) ? iso_utc(server_now(faults.snapshot()))
+                                                                         : std::string(updated);
+  std::lock_guard lock(mu_);
+  auto c = contexts_.find(std::string(ctx));
+  if (c == contexts_.end()) return reply_detail(res, 404, "Context '" + std::string(ctx) + "' not found");
+  for (auto& m : c->second) {
+    if (m.id != id) continue;
+    simdjson::dom::parser p2;
+    simdjson::dom::object old;
+    if (p2.parse(m.json).get_object().get(old)) return reply_detail(res, 500, "stored memory is not an object");
+    JsonOut j;
+    j.begin_object();
+    for (auto [key, value] : old)
+      if (key != "transcript" && key != "updated_at") j.key(key).raw(simdjson::minify(value));
+    j.field("transcript", transcript).field("updated_at", when).end_object();
+    m.json = j.take();
+    m.transcript = transcript;
+    JsonOut r;
+    r.begin_object().field("context", ctx).field("id", id).field("updated_at", when).end_object();
+    return reply_json(res, 200, r.take());
+  }
+  reply_detail(res, 404, "Memory '" + std::string(id) + "' not found");
 }
 
 void MemoryApiBackend::write_stats(JsonOut& j) {

@@ -46,6 +46,7 @@ class MemoryApiBackend : public Backend {
   std::vector<std::string> generate(const std::string& ctx, int n, SysTime now, bool spread_over_days, uint64_t seed);
   void list(const httplib::Request& req, httplib::Response& res, const Knobs& k);
   void media(const httplib::Request& req, httplib::Response& res, bool audio);
+  void edit(const httplib::Request& req, httplib::Response& res, const Faults& faults);
 
   std::mutex mu_;
   std::map<std::string, std::vector<Memory>> contexts_;
