@@ -490,6 +490,7 @@ void read_connector(Reader& r, const std::string& name, const toml::table& t, Co
     else if (key == "enabled") set(out.enabled, r.boolean(v, what));
     else if (key == "overlap") set(out.overlap, r.duration(v, what, true));
     else if (key == "notify_url") set(out.notify_url, r.url(v, what));
+    else if (key == "first_range") set(out.first_range, r.one_of(v, what, {"all", "month", "week", "day"}));
     else r.unknown(k, "[" + where + "]");
   }
   require(r, t, where, {"source", "target", "schedule"});
@@ -532,6 +533,12 @@ void check_references(Reader& r, const toml::table& root, Config& cfg) {
     if (!ct) continue;
     if (const auto* s = ct->get("source"); s && s->is_string() && !c.source.empty() && !cfg.sources.count(c.source)) {
       r.error(line_of(*s), "connectors." + name + ".source: no source named \"" + c.source + "\"");
+    }
+    // The range is the Memory API's; an http-json source pages or filters by since_param.
+    if (const auto* f = ct->get("first_range"); f && cfg.sources.count(c.source) &&
+                                                   cfg.sources.at(c.source).kind != SourceKind::kMemoryApi) {
+      r.error(line_of(*f), "connectors." + name + ".first_range: only for memory-api sources (source \"" + c.source +
+                               "\" is http-json)");
     }
     if (const auto* g = ct->get("target"); g && g->is_string() && !c.target.empty() && !cfg.targets.count(c.target)) {
       r.error(line_of(*g), "connectors." + name + ".target: no target named \"" + c.target + "\"");

@@ -119,6 +119,9 @@ struct ConnectorConfig {
   bool enabled = true;
   std::chrono::milliseconds overlap = std::chrono::hours(1);  // re-fetch window before the cursor
   std::string notify_url;  // "" = no alerts (see connectors/notify.h)
+  // Memory API range of the first run (and of any run after a gap of more than 28 days is
+  // still "all"): all | month | week | day. Memory-api sources only (checked).
+  std::string first_range = "all";
 };
 
 struct Config {

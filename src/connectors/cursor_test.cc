@@ -30,6 +30,7 @@ const SysTime kNow = *parse_iso8601("2024-06-01T12:00:00Z");
 
 TEST_CASE("range choice: smallest range covering the time since the last finished run plus overlap") {
   CHECK(choose_range(std::nullopt, kNow, 1h) == "all");  // first run: everything
+  CHECK(choose_range(std::nullopt, kNow, 1h, "week") == "week");  // unless first_range says otherwise
   CHECK(choose_range(kNow - 30min, kNow, 1h) == "day");
   CHECK(choose_range(kNow - 23h, kNow, 1h) == "day");
   CHECK(choose_range(kNow - 23h - 1s, kNow, 1h) == "week");

@@ -183,6 +183,8 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   FetchPlan plan;
   plan.now = started;
   plan.overlap = conn.overlap;
+  // --full means everything, whatever the first run was allowed to ask for.
+  plan.first_range = opt.full ? "all" : conn.first_range;
   if (!opt.full) {
     plan.last_success = parse_iso8601(state.last_success);
     if (auto c = parse_iso8601(state.cursor)) plan.since = *c - conn.overlap;

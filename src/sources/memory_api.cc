@@ -99,8 +99,9 @@ std::string repair_json_text(std::string_view body, size_t& repairs) {
   return out;
 }
 
-std::string_view choose_range(std::optional<SysTime> last_success, SysTime now, milliseconds overlap) {
-  if (!last_success) return "all";
+std::string_view choose_range(std::optional<SysTime> last_success, SysTime now, milliseconds overlap,
+                              std::string_view first_range) {
+  if (!last_success) return first_range;
   auto span = now - *last_success + overlap;
   if (span <= hours(24)) return "day";
   if (span <= days(7)) return "week";
@@ -175,7 +176,7 @@ Result<MemoryPage> parse_memories(std::string_view body) {
 }
 
 Result<Fetched> MemoryApiSource::fetch(const FetchPlan& plan) {
-  auto range = choose_range(plan.last_success, plan.now, plan.overlap);
+  auto range = choose_range(plan.last_success, plan.now, plan.overlap, plan.first_range);
   HttpRequest req{"GET", memory_api_url(cfg_.url, cfg_.context, cfg_.limit, range), "", {"Accept: application/json"}};
   if (!api_key_.empty()) req.headers.push_back("X-API-KEY: " + api_key_);
   auto resp = transport_(req);

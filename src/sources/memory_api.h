@@ -16,7 +16,9 @@ namespace memconn {
 // "day", "week" or "month" when now - last_success + overlap fits in 24 h, 7 d or 28 d
 // (28: a "month" of the server's is at least that long, whatever it means by it); "all"
 // on the first run or after a longer gap.
-std::string_view choose_range(std::optional<SysTime> last_success, SysTime now, std::chrono::milliseconds overlap);
+// first_range: what to ask for when there is no last run (the connector's first_range).
+std::string_view choose_range(std::optional<SysTime> last_success, SysTime now, std::chrono::milliseconds overlap,
+                              std::string_view first_range = "all");
 
 std::string memory_api_url(const std::string& base, const std::string& context, int limit, std::string_view range);
 

@@ -38,6 +38,7 @@ struct FetchPlan {
   std::optional<SysTime> last_success;  // start of the last run that fetched and finished
   std::optional<SysTime> since;         // cursor - overlap; nullopt = fetch everything
   std::chrono::milliseconds overlap{0};
+  std::string first_range = "all";      // Memory API range when there is no last_success
 };
 
 struct Fetched {

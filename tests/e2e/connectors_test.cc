@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -844,4 +845,40 @@ TEST_CASE("connectors: kill -9 between LightRAG's delete and insert of an edit -
   CHECK(lightrag_documents(w.target) == 2);
   JsonDoc after(w.run({"status", "--json"}).out);
   CHECK(after.root()["connectors"].at(0)["pending_updates"].get_uint64().value() == 0);
+}
+
+TEST_CASE("connectors: first_range sets the first run's Memory API range - --full still asks for all - a bad value names the key") {
+  World w({"--generate", "ctx1:0"}, "lightrag", {}, "first_range = \"week\"\n");
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - 24h * 10);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  w.memories.post("/_standin/memories", std::string(R"({"context":"ctx1","memories":[{"id":"recent","transcript":"from today"},)"
+                                                    R"({"id":"old","transcript":"from ten days ago","created_at":")") +
+                                            when + R"("}]})");
+  auto first = w.run({"sync", "--json"});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  Report r(first);
+  CHECK(r.str("fetch").starts_with("range=week"));
+  CHECK(r.count("sent") == 1);
+  auto full = w.run({"trigger", "p2r", "--full", "--json"});
+  REQUIRE_MESSAGE(full.exit_code == 0, full.err);
+  CHECK(Report(full).str("fetch").starts_with("range=all"));
+  CHECK(Report(full).count("sent") == 1);
+  CHECK(lightrag_documents(w.target) == 2);
+
+  std::string cfg = read_file(w.config);
+  size_t at = cfg.find("first_range = \"week\"");
+  int line = 1 + static_cast<int>(std::count(cfg.begin(), cfg.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  w.dir.write("memconn.toml", cfg.replace(at, 20, "first_range = \"year\""));
+  auto bad = w.run({"sync"});
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.err.find("memconn.toml:" + std::to_string(line) +
+                     ": connectors.p2r.first_range: \"year\" is not one of all, month, week, day") != std::string::npos);
+
+  World g({"--generate", "ctx1:1"}, "lightrag", {},
+          "[sources.generic]\nkind = \"http-json\"\nurl = \"http://127.0.0.1:9/x\"\n"
+          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\nfirst_range = \"day\"\n");
+  auto wrong = g.run({"list"});
+  CHECK(wrong.exit_code == 3);
+  CHECK(wrong.err.find("connectors.gen.first_range: only for memory-api sources") != std::string::npos);
 }
