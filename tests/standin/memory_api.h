@@ -1,6 +1,8 @@
 // The FR01 "Memory API" stand-in: GET /memory/{ctx}?limit=&range= with X-API-KEY, memories
 // seeded from --memories files and --generate CTX:N, growable at runtime through
-// POST /_standin/memories. Behaviour follows Part 2 of lightrag-and-memory-api.md.
+// POST /_standin/memories, editable through POST /_standin/memories/edit {"context", "id",
+// "transcript", "updated_at"?} (same id and created_at, new text and updated_at). Behaviour
+// follows Part 2 of lightrag-and-memory-api.md.
 #pragma once
 
 #include <simdjson.h>
