@@ -49,7 +49,7 @@ _memconn_takes_value() {
     trigger) case $1 in -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     status) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     verify) case $1 in -f | --format | --glob | --tags | --context | --shard | -w | --workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    doctor) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    doctor) case $1 in --connector | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
   esac
   return 1
 }
@@ -166,6 +166,7 @@ _memconn_value() {
       esac ;;
     doctor)
       case $1 in
+        --connector) _memconn_connectors ;;
         -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --url | --bank) : ;;
         --log-format) _memconn_words 'text json' ;;
@@ -191,7 +192,7 @@ _memconn_options() {
     trigger) echo '-h --help --full --reprocess-failed --wait --wait-lock -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     status) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     verify) echo '-h --help -f --format --glob --tags --context --shard --repair -w --workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    doctor) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    doctor) echo '-h --help --connector -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
   esac
 }
 

@@ -40,7 +40,7 @@ function __memconn_state
                 set skip 1
             case 'verify|-f' 'verify|--format' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
                 set skip 1
-            case 'doctor|-c' 'doctor|--config' 'doctor|--url' 'doctor|--api-key-file' 'doctor|--ca-file' 'doctor|--bank' 'doctor|--state' 'doctor|--log-format'
+            case 'doctor|--connector' 'doctor|-c' 'doctor|--config' 'doctor|--url' 'doctor|--api-key-file' 'doctor|--ca-file' 'doctor|--bank' 'doctor|--state' 'doctor|--log-format'
                 set skip 1
             case '|ingest'
                 set cmd 'ingest'
@@ -136,7 +136,7 @@ complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'sync' -d 'Run every enab
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'trigger' -d 'Run one connector now, due or not'
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'status' -d 'Show connectors\' last run, result, counts, cursor, next due, dead letters and whether one runs'
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'verify' -d 'Check that everything the inputs hold is on the server (missing, stale, empty, failed); --repair re-sends'
-complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'doctor' -d 'Check the Hindsight target (DNS, TLS, key, version, bank, clock) and the state files; one line each'
+complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'doctor' -d 'Check the Hindsight target, or a connector\'s source and target (DNS, TLS, key, version, bank, clock), and the state files; one line each'
 complete -c memconn -s h -l help -d 'Print this help message and exit'
 complete -c memconn -s V -l version -d 'Print the version, git commit and library versions, then exit'
 complete -c memconn -s c -l config -r -F -d 'Config file (default $MEMCONN_CONFIG or $XDG_CONFIG_HOME/memconn/config.toml)'
@@ -304,3 +304,4 @@ complete -c memconn -n '__memconn_in \'verify\'' -l list-limit -r -f -d 'Documen
 
 # memconn doctor
 complete -c memconn -n '__memconn_in \'doctor\'' -s h -l help -d 'Print this help message and exit'
+complete -c memconn -n '__memconn_in \'doctor\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Check this connector\'s source (connect, key, a one-memory read) and target (LightRAG /health and key, or Hindsight as without it) instead of the Hindsight settings'

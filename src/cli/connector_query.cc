@@ -53,6 +53,7 @@ int ask(const GlobalOptions& g, const QueryTarget& t, const std::string& path, c
   http.user_agent = user_agent();
   http.accept_compressed = true;
   http.headers = lightrag_auth_headers(t.api_key);
+  http.ca_file = t.ca_file;
   http.timeout = std::chrono::minutes(5);  // an LLM answer is slow; 0260 allows 300 s itself
   HttpClient client(http, nullptr);
   HttpRequest req{"POST", lightrag_url(t.url, path), body, {}};
@@ -75,10 +76,12 @@ Result<QueryTarget> load_query_target(const GlobalOptions& g, const std::string&
   t.target = tgt.name;
   t.kind = tgt.kind;
   if (tgt.kind == TargetKind::kHindsight) {
-    t.hindsight = HindsightSettings{tgt.url, *key, tgt.bank, "", ""};
+    t.hindsight = HindsightSettings{tgt.url, *key, tgt.bank, tgt.ca_file,
+                                    tgt.ca_file.empty() ? "" : cfg->path + " [targets." + tgt.name + "] ca_file"};
   } else {
     t.url = tgt.url;
     t.api_key = *key;
+    t.ca_file = tgt.ca_file;
     if (tgt.query_mode) t.mode = *tgt.query_mode;
   }
   return t;

@@ -17,6 +17,7 @@ struct QueryTarget {
   TargetKind kind = TargetKind::kHindsight;
   HindsightSettings hindsight;  // kind == kHindsight
   std::string url, api_key;     // kind == kLightrag
+  std::string ca_file;          // kind == kLightrag: the target's ca_file
   std::string mode = "mix";     // LightRAG query mode: --mode, else the target's query_mode, else mix
 };
 

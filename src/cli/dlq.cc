@@ -70,10 +70,17 @@ Result<std::unique_ptr<DlqContext>> open_dlq(const GlobalOptions& g, const DlqOp
 
 // Connector entries record their target as "lightrag:<url>" or "<url>#<bank>": the key of
 // the configured target with that address, if any (nullopt: not a configured target).
-Result<std::optional<std::string>> connector_target_key(const Config& cfg, const std::string& target) {
+const TargetConfig* connector_target(const Config& cfg, const std::string& target) {
   for (const auto& [name, t] : cfg.targets) {
     bool match = t.kind == TargetKind::kLightrag ? target == "lightrag:" + t.url : target == t.url + "#" + t.bank;
-    if (!match) continue;
+    if (match) return &t;
+  }
+  return nullptr;
+}
+
+Result<std::optional<std::string>> connector_target_key(const Config& cfg, const std::string& target) {
+  for (const auto& [name, t] : cfg.targets) {
+    if (&t != connector_target(cfg, target)) continue;
     auto key = resolve_section_key(cfg, "targets." + name, t.line, t.api_key, t.api_key_file);
     if (!key) return key.error();
     return std::optional<std::string>(*key);
@@ -297,7 +304,9 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       // invocation's key for the URL this invocation resolved.
       std::string key = configured->value_or(!lightrag && url == here ? defaults->api_key : "");
       http.headers = lightrag ? lightrag_auth_headers(key) : hindsight_auth_headers(key);
-      if (!lightrag) http.ca_file = defaults->ca_file;
+      // A configured target's own CA file; else this invocation's (Hindsight) one.
+      if (const auto* t = connector_target(c.cfg, target); t && !t->ca_file.empty()) http.ca_file = t->ca_file;
+      else if (!lightrag) http.ca_file = defaults->ca_file;
       std::vector<Item> items(indexes.size());
       for (size_t k = 0; k < indexes.size(); ++k) {
         const auto& d = c.entries[indexes[k]];

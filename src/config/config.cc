@@ -385,6 +385,7 @@ void read_target(Reader& r, const std::string& name, const toml::table& t, Targe
     if (key == "url") set(out.url, r.url(v, what));
     else if (key == "api_key") out.api_key = r.secret(v, what);
     else if (key == "api_key_file") out.api_key_file = r.path(v, what);
+    else if (key == "ca_file") set(out.ca_file, r.path(v, what));
     else if (key == "bank") {
       if (only(k, "hindsight")) set(out.bank, r.nonempty(v, what));
     } else if (key == "query_mode") {
@@ -419,6 +420,7 @@ void read_source(Reader& r, const std::string& name, const toml::table& t, Sourc
     else if (key == "api_key") out.api_key = r.secret(v, what);
     else if (key == "api_key_file") out.api_key_file = r.path(v, what);
     else if (key == "timeout") out.timeout = r.duration(v, what, false);
+    else if (key == "ca_file") set(out.ca_file, r.path(v, what));
     else if (key == "context") {
       if (only(k, "memory-api")) set(out.context, r.nonempty(v, what));
     } else if (key == "limit") {

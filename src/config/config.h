@@ -66,6 +66,7 @@ struct TargetConfig {
   std::optional<std::string> api_key_file;  // resolved against the config directory
   std::string bank;                         // hindsight: required; lightrag: empty
   std::optional<std::string> query_mode;    // lightrag: local|global|hybrid|naive|mix|bypass
+  std::string ca_file;  // PEM bundle for a private CA (CURLOPT_CAINFO), resolved against the config directory; "" = system store
 };
 
 enum class SourceKind { kMemoryApi, kHttpJson };
@@ -79,6 +80,7 @@ struct SourceConfig {
   std::optional<std::string> api_key;
   std::optional<std::string> api_key_file;
   std::optional<std::chrono::milliseconds> timeout;  // unset: defaults.timeout applies
+  std::string ca_file;  // as TargetConfig::ca_file
 
   // memory-api (GET {url}/memory/{context}?limit=&range=, X-API-KEY)
   std::string context;

@@ -73,6 +73,7 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   src_http.connect_timeout = tuning_.connect_timeout;
   src_http.user_agent = user_agent();
   src_http.accept_compressed = true;  // one large JSON answer: worth compressing
+  src_http.ca_file = src.ca_file;
   HttpClient src_client(src_http, &share_);
   auto source = make_source(src, *source_key, [&](const HttpRequest& req) {
     auto resp = perform_with_retries(src_client, req, tuning_.retries);
@@ -86,6 +87,7 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   tgt_http.timeout = tuning_.timeout;
   tgt_http.connect_timeout = tuning_.connect_timeout;
   tgt_http.user_agent = user_agent();
+  tgt_http.ca_file = tgt.ca_file;
   ConnectorRunDeps deps;
   deps.source = source.get();
   deps.clock = ctx_.clock.get();

@@ -882,3 +882,32 @@ TEST_CASE("connectors: first_range sets the first run's Memory API range - --ful
   CHECK(wrong.exit_code == 3);
   CHECK(wrong.err.find("connectors.gen.first_range: only for memory-api sources") != std::string::npos);
 }
+
+TEST_CASE("connectors: a source's and a target's ca_file reach libcurl - an https URL then fails naming that CA file") {
+  // The stand-ins speak plain HTTP; over https libcurl loads the CA file first, so a file that
+  // is no PEM bundle fails with its path - proof that this connector's setting was used.
+  World w({"--generate", "ctx1:2"}, "lightrag", {}, "", "ca_file = \"bad-ca.pem\"\n");
+  w.dir.write("bad-ca.pem", "not a certificate\n");
+  std::string plain = read_file(w.config);
+  std::string cfg = plain;
+  cfg.replace(cfg.find("url = \"http://", cfg.find("[sources.pendant]")), 14, "url = \"https://");
+  w.dir.write("memconn.toml", cfg);
+  auto src = w.run({"trigger", "p2r", "--retries", "0"});
+  CHECK(src.exit_code != 0);
+  CHECK_MESSAGE(src.err.find(w.dir.file("bad-ca.pem")) != std::string::npos, src.err);
+
+  cfg.replace(cfg.find("ca_file = \"bad-ca.pem\"\n"), 23, "");  // without it: the system store, another error
+  w.dir.write("memconn.toml", cfg);
+  auto sys = w.run({"trigger", "p2r", "--retries", "0"});
+  CHECK(sys.exit_code != 0);
+  CHECK(sys.err.find("bad-ca.pem") == std::string::npos);
+
+  cfg = plain;
+  cfg.replace(cfg.find("[targets.rag]\n"), 14, "[targets.rag]\nca_file = \"bad-ca.pem\"\n");
+  cfg.replace(cfg.find("url = \"http://"), 14, "url = \"https://");  // the target's url comes first
+  w.dir.write("memconn.toml", cfg);
+  auto tgt = w.run({"trigger", "p2r", "--retries", "0"});
+  CHECK(tgt.exit_code != 0);
+  CHECK_MESSAGE(tgt.err.find(w.dir.file("bad-ca.pem")) != std::string::npos, tgt.err);
+  CHECK(lightrag_documents(w.target) == 0);
+}
