@@ -287,14 +287,9 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       DeadLetterWriter again(retry_path);
       Ledger ledger({"dlq"}, &again, "", target);
       RunControl control;
-      PipelineOptions po;
+      PipelineOptions po = pipeline_options(*tuning);
       po.workers = std::min<int>(tuning->workers, static_cast<int>(indexes.size()));
-      po.retries = tuning->retries;
-      po.breaker_failures = tuning->breaker_failures > 0 ? tuning->breaker_failures : 1 << 30;
-      po.same_failure_limit = tuning->same_failure_limit;
-      po.max_outage = tuning->max_outage;
-      po.rate = tuning->rate;
-      po.drain_timeout = tuning->drain_timeout;
+      po.target = url_without_credentials(url == here ? defaults->url : url);
       if (g.verbose) po.log_request = [&](const std::string& line) { c.console.debug(line); };
       HttpOptions http;
       http.timeout = tuning->timeout;

@@ -18,6 +18,9 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"line", "file"}));
   sub->add_option("--id-prefix", o->id_prefix, "With --unit file: prefix for document ids (id = prefix + relative path)");
   sub->add_option("--glob", o->glob, "Only files matching this pattern inside directories, e.g. '*.txt'");
+  sub->add_flag("--finished", o->finished,
+                "The files are complete: send a last line that has no newline (held back by default: a writer may be "
+                "mid-line)");
   sub->add_option("--tags", o->tags, "Tags added to every item (comma-separated or repeated)")->delimiter(',');
   sub->add_option("--context", o->context, "Context for items that have none");
   add_tuning_options(*sub, o->tuning);

@@ -132,6 +132,14 @@ HttpResponse HttpClient::perform(const HttpRequest& req) {
   } else {
     resp.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     resp.status = 0;
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+      long request_bytes = 0;  // headers sent; 0 when the connection never came up
+      curl_off_t body_bytes = 0;
+      curl_easy_getinfo(easy_, CURLINFO_REQUEST_SIZE, &request_bytes);
+      curl_easy_getinfo(easy_, CURLINFO_SIZE_UPLOAD_T, &body_bytes);
+      resp.timed_out_after_sending =
+          request_bytes > 0 && (!with_body || body_bytes >= static_cast<curl_off_t>(req.body.size()));
+    }
   }
   current_ = nullptr;
   return resp;

@@ -260,10 +260,10 @@ TEST_CASE("settings: the API key never appears on stdout or stderr, whatever the
   for (const auto& text : tr.texts) CHECK_MESSAGE(text.find(kKey) == std::string::npos, text);
 }
 
-TEST_CASE("settings: a bad URL in HINDSIGHT_API_URL or the config file is a config error (exit 3)") {
+TEST_CASE("settings: a bad URL in HINDSIGHT_API_URL is a usage error (exit 2), in the config file a config error (exit 3)") {
   TempDir t;
   RunResult r = e2e::run_memconn({"--bank", "b", "recall", "q"}, {.env = {{"HINDSIGHT_API_URL", "localhost:8888"}}});
-  CHECK(r.exit_code == 3);
+  CHECK(r.exit_code == 2);
   CHECK(r.err.find("HINDSIGHT_API_URL") != std::string::npos);
   std::string cfg = t.write("c.toml", "[hindsight]\nbank = \"b\"\nurl = \"localhost:8888\"\n");
   r = e2e::run_memconn({"--config", cfg, "recall", "q"});
@@ -345,4 +345,10 @@ TEST_CASE("settings: dlq retry sends the key only to the URL this command resolv
   auto reqs = elsewhere.requests();
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0].headers["authorization"] == "Bearer " + kKey);
+}
+
+TEST_CASE("settings: --timeout 0 is refused, since libcurl would read it as no timeout at all") {
+  RunResult r = e2e::run_memconn({"--url", "http://127.0.0.1:1", "--bank", "b", "ingest", "-", "--timeout", "0"}, {.stdin_data = "a\n"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--timeout must be greater than 0") != std::string::npos);
 }
