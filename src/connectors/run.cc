@@ -272,9 +272,12 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   std::optional<UpdateOutcome> fatal;
   std::vector<std::string> update_failures;
   uint64_t update_failed = 0;
+  // The target deferred one edit (LightRAG busy for the whole wait): the others would only
+  // wait out the same busy pipeline, so they are left for the next run at once.
+  bool target_busy = false;
   for (auto& [rec, item] : updates) {
     if (deps.stop_signal()) break;
-    if (!deps.update_document) {
+    if (!deps.update_document || target_busy) {
       ++rep.updates_deferred;
       continue;
     }
@@ -293,6 +296,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
       save();
     } else if (out.kind == K::Deferred) {
       ++rep.updates_deferred;
+      target_busy = true;
       update_failures.push_back(rec.id + ": " + out.message);
     } else if (out.kind == K::Failed) {
       ++update_failed;
@@ -303,7 +307,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     }
   }
   if (!update_failures.empty()) {
-    rep.warnings.push_back(std::to_string(update_failures.size()) + " edited memories did not reach the target yet (" +
+    rep.warnings.push_back(std::to_string(update_failed + rep.updates_deferred) + " edited memories did not reach the target yet (" +
                            update_failures.front() + (update_failures.size() > 1 ? "; …" : "") +
                            "); the next run tries again");
     console.warn("connector " + conn.name + ": " + rep.warnings.back());

@@ -108,6 +108,7 @@ struct Harness {
   SourceConfig src;
   ConnectorState state;
   std::function<int()> stop = [] { return 0; };
+  std::function<UpdateOutcome(const Item&, const std::function<void()>&)> update;  // unset: edits deferred
   int persists = 0;
 
   static int& counter() {
@@ -137,6 +138,7 @@ struct Harness {
       return ok_status();
     };
     deps.stop_signal = [this] { return stop(); };
+    deps.update_document = update;
     ConnectorRunOptions opt;
     opt.full = full;
     opt.batch_size = batch;
@@ -275,4 +277,59 @@ TEST_CASE("connector run: a refused source key is exit 4, recorded, and leaves t
   REQUIRE(h.state.runs.size() == 1);
   CHECK(h.state.runs[0].error == "source pendant: HTTP 401: Invalid API key");
   CHECK(h.target.requests == 0);
+}
+
+TEST_CASE("connector run: an edit is updated once, a busy target defers the rest at once, a pending update outlives the source") {
+  Harness h;
+  for (int i = 0; i < 3; ++i) h.source.records.push_back(memory(i));
+  REQUIRE(h.run().sent == 3);
+  std::vector<std::string> asked;
+  UpdateOutcome::Kind answer = UpdateOutcome::Kind::Updated;
+  bool delete_now = false;
+  h.update = [&](const Item& it, const std::function<void()>& before_delete) {
+    asked.push_back(it.content);
+    if (delete_now) before_delete();
+    return UpdateOutcome{answer, answer == UpdateOutcome::Kind::Updated ? "" : "busy"};
+  };
+  h.source.records[1].text = "memory number 1, edited";
+  auto r = h.run();
+  CHECK(r.changed == 1);
+  CHECK(r.updated == 1);
+  CHECK(r.sent == 0);
+  REQUIRE(asked.size() == 1);
+  CHECK(asked[0].find("memory number 1, edited") != std::string::npos);
+  CHECK(h.run().changed == 0);  // the new digest is remembered: not sent again
+  CHECK(asked.size() == 1);
+
+  // Busy: the first edit waits out the target, the second is not even tried.
+  h.source.records[0].text = "memory number 0, edited";
+  h.source.records[2].text = "memory number 2, edited";
+  answer = UpdateOutcome::Kind::Deferred;
+  auto busy = h.run();
+  CHECK(busy.updates_deferred == 2);
+  CHECK(busy.updated == 0);
+  CHECK(busy.result == "ok");
+  CHECK(asked.size() == 2);
+  CHECK_FALSE(busy.warnings.empty());
+
+  // Killed between delete and insert: the saved text is inserted even after the memory
+  // left the source's range.
+  delete_now = true;
+  answer = UpdateOutcome::Kind::Failed;
+  auto failed = h.run();
+  CHECK(failed.failed == 2);
+  CHECK(failed.result == "partial");
+  REQUIRE(h.state.pending_updates.size() == 2);
+  CHECK(h.state.pending_updates[0].text.find("memory number 0, edited") != std::string::npos);
+  h.source.records.clear();
+  delete_now = false;
+  answer = UpdateOutcome::Kind::Updated;
+  size_t before = asked.size();
+  auto replay = h.run();
+  CHECK(replay.updated == 2);
+  REQUIRE(asked.size() == before + 2);
+  CHECK(asked[before].find("memory number 0, edited") != std::string::npos);
+  CHECK(asked[before + 1].find("memory number 2, edited") != std::string::npos);
+  CHECK(h.state.pending_updates.empty());
+  CHECK(h.state.total_updated == 3);
 }
