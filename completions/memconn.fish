@@ -18,9 +18,9 @@ function __memconn_state
                 set skip 1
             case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--wait-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--ca-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
                 set skip 1
-            case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--connector' 'recall|--mode' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--ca-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
+            case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--timeout' 'recall|--connector' 'recall|--mode' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--ca-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
                 set skip 1
-            case 'reflect|--budget' 'reflect|--max-tokens' 'reflect|--context' 'reflect|--tags' 'reflect|--tags-match' 'reflect|--schema' 'reflect|--connector' 'reflect|--mode' 'reflect|-c' 'reflect|--config' 'reflect|--url' 'reflect|--api-key-file' 'reflect|--ca-file' 'reflect|--bank' 'reflect|--state' 'reflect|--log-format'
+            case 'reflect|--budget' 'reflect|--max-tokens' 'reflect|--context' 'reflect|--tags' 'reflect|--tags-match' 'reflect|--schema' 'reflect|--timeout' 'reflect|--connector' 'reflect|--mode' 'reflect|-c' 'reflect|--config' 'reflect|--url' 'reflect|--api-key-file' 'reflect|--ca-file' 'reflect|--bank' 'reflect|--state' 'reflect|--log-format'
                 set skip 1
             case 'dlq|--dead-letter' 'dlq|--connector' 'dlq|--shard' 'dlq|-c' 'dlq|--config' 'dlq|--url' 'dlq|--api-key-file' 'dlq|--ca-file' 'dlq|--bank' 'dlq|--state' 'dlq|--log-format'
                 set skip 1
@@ -189,6 +189,7 @@ complete -c memconn -n '__memconn_in \'recall\'' -l tags -r -f -d 'Only memories
 complete -c memconn -n '__memconn_in \'recall\'' -l tags-match -r -f -a 'any all any_strict all_strict exact' -d 'any, all, any_strict, all_strict or exact'
 complete -c memconn -n '__memconn_in \'recall\'' -l query-timestamp -r -f -d 'ISO-8601 anchor for relative dates in the query'
 complete -c memconn -n '__memconn_in \'recall\'' -l include-chunks -d 'Also return the source chunks'
+complete -c memconn -n '__memconn_in \'recall\'' -l timeout -r -f -d 'Give up on the answer after this long, e.g. 2m (default: [defaults] timeout, else 300s); a question that timed out after it was sent is asked once more at most'
 complete -c memconn -n '__memconn_in \'recall\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Ask the target of this connector (Hindsight or LightRAG)'
 complete -c memconn -n '__memconn_in \'recall\'' -l mode -r -f -a 'local global hybrid naive mix bypass' -d 'LightRAG query mode: local, global, hybrid, naive, mix or bypass (default: the target\'s query_mode, else mix)'
 
@@ -201,6 +202,7 @@ complete -c memconn -n '__memconn_in \'reflect\'' -l tags -r -f -d 'Only memorie
 complete -c memconn -n '__memconn_in \'reflect\'' -l tags-match -r -f -a 'any all any_strict all_strict exact' -d 'any, all, any_strict, all_strict or exact'
 complete -c memconn -n '__memconn_in \'reflect\'' -l include-facts -d 'List the memories the answer is based on'
 complete -c memconn -n '__memconn_in \'reflect\'' -l schema -r -F -d 'JSON Schema file for a structured answer'
+complete -c memconn -n '__memconn_in \'reflect\'' -l timeout -r -f -d 'Give up on the answer after this long, e.g. 2m (default: [defaults] timeout, else 300s); a question that timed out after it was sent is asked once more at most'
 complete -c memconn -n '__memconn_in \'reflect\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Ask the target of this connector (Hindsight or LightRAG)'
 complete -c memconn -n '__memconn_in \'reflect\'' -l mode -r -f -a 'local global hybrid naive mix bypass' -d 'LightRAG query mode: local, global, hybrid, naive, mix or bypass (default: the target\'s query_mode, else mix)'
 
@@ -285,6 +287,7 @@ complete -c memconn -n '__memconn_in \'verify\'' -l glob -r -f -d 'Only files ma
 complete -c memconn -n '__memconn_in \'verify\'' -l tags -r -f -d 'Tags added to every re-sent item (comma-separated or repeated)'
 complete -c memconn -n '__memconn_in \'verify\'' -l context -r -f -d 'Context for re-sent items that have none'
 complete -c memconn -n '__memconn_in \'verify\'' -l shard -r -f -d 'Verify only shard K of N (as ingest --shard K/N)'
+complete -c memconn -n '__memconn_in \'verify\'' -l finished -d 'The files are complete: expect a last line without a newline too (as ingest --finished)'
 complete -c memconn -n '__memconn_in \'verify\'' -l repair -d 'Re-send missing and stale documents, reprocess empty ones, retry failed operations'
 complete -c memconn -n '__memconn_in \'verify\'' -s w -l workers -r -f -d 'Parallel senders, each with its own keep-alive connection (default 4)'
 complete -c memconn -n '__memconn_in \'verify\'' -s b -l batch-size -r -f -d 'Items per request (default 10)'

@@ -578,7 +578,7 @@ int Ingest::dry_run() {
   uint64_t count = 0, documents = 0;
   DocumentParts parts;
   std::vector<Batch> ready;
-  auto sum = read_items(inputs_, ItemReadOptions{o_.format, o_.tags, o_.context, shard_}, console_, [&](Item& item) {
+  auto sum = read_items(inputs_, ItemReadOptions{o_.format, o_.tags, o_.context, shard_, !o_.finished}, console_, [&](Item& item) {
     apply_unit(item, inputs_.sources[item.origin.source]);
     if (!item.explicit_id && dedup.seen(item.fingerprint)) return true;
     if (parts.mark(item)) ++documents;
