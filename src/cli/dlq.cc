@@ -1,5 +1,7 @@
 #include "cli/dlq.h"
 
+#include <signal.h>
+
 #include <ctime>
 #include <functional>
 #include <filesystem>
@@ -335,7 +337,8 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
             if (!b.items.empty()) emit(std::move(b));
           },
           [&] {
-            if (stop_signal_received()) control.stop(StopReason::Interrupted, "interrupted");
+            if (int sig = stop_signal_received())
+              control.stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted");
           });
       // Settle every entry: delivered ones leave the file; re-failed ones carry the new error
       // and the summed attempts; unsettled ones (stopped run) stay exactly as they were.
@@ -368,7 +371,9 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         case StopReason::AuthRefused: code = exit_code::kAuth; break;
         case StopReason::Unreachable: code = exit_code::kUnreachable; break;
         case StopReason::WrongTarget: code = exit_code::kWrongTarget; break;
-        case StopReason::Interrupted: code = exit_code::kSigInt; break;
+        case StopReason::Interrupted:
+          code = control.message() == "terminated" ? exit_code::kSigTerm : exit_code::kSigInt;
+          break;
         default: break;
       }
       if (control.stopping() && control.reason() != StopReason::Interrupted) c.console.error(control.message());

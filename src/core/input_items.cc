@@ -51,7 +51,8 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
       }
     } closer{fd};
     struct stat st{};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (regular) {
       if (long nul = first_nul(fd); nul >= 0) {
         diag.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
         ++sum.input_problems;
@@ -63,6 +64,7 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
     Line l;
     uint64_t seq = 0;
     while (reader.next(l)) {
+      if (!l.terminated && regular && o.hold_unterminated) break;
       Item item;
       auto r = parser.parse(l.text, Origin{i, l.number, 0, l.end_offset, seq}, item);
       if (r.status == ParseStatus::Blank) continue;

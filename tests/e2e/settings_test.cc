@@ -352,3 +352,18 @@ TEST_CASE("settings: --timeout 0 is refused, since libcurl would read it as no t
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--timeout must be greater than 0") != std::string::npos);
 }
+
+TEST_CASE("settings: a bank id with '#' keeps its dead letters' target intact - dlq retry delivers them to that bank") {
+  Standin s({"--reject-marker", "POISON"});
+  TempDir t;
+  std::string path = t.write("in.txt", "POISON one\nfine two\n");
+  std::string state = t.file("s/state.json");
+  auto r = e2e::run_memconn({"ingest", path, "--bank", "team#1", "--url", s.url(), "--state", state});
+  REQUIRE(r.exit_code == 1);
+  s.config(R"({"reject_marker":""})");
+  auto retry = e2e::run_memconn({"dlq", "retry", "--bank", "team#1", "--url", s.url(), "--state", state, "--json"});
+  CHECK_MESSAGE(retry.exit_code == 0, retry.err);
+  size_t in_bank = 0;
+  for (const auto& d : s.documents()) in_bank += d.bank == "team#1";
+  CHECK(in_bank == 2);
+}

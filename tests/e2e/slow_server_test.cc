@@ -1,8 +1,10 @@
 // Issue 9, points 2 and 11: a slow but healthy server is not an outage, and a server that
 // never answered fails fast instead of waiting out --max-outage.
 #include <doctest/doctest.h>
+#include <signal.h>
 
 #include <chrono>
+#include <thread>
 
 #include "harness.h"
 
@@ -66,4 +68,41 @@ TEST_CASE("never reached: a wrong port with 4 workers fails after the normal ret
   CHECK(report_value(r.out, "breaker_openings") == 0);
   CHECK(took < 40);  // 6 attempts with full-jitter backoff: about 8 s at most, plus start-up
   CHECK_FALSE(file_exists(d.file("dead-letter.jsonl")));
+}
+
+TEST_CASE("slow server: reflect answered after --timeout is asked twice at most and called slow, not down") {
+  Standin s({"--answer-delay-ms", "2500"});
+  auto r = run_memconn({"reflect", "what happened?", "--bank", "b", "--url", s.url(), "--timeout", "1s"});
+  CHECK(r.exit_code == 69);
+  CHECK_MESSAGE(r.err.find("may be slow, not down") != std::string::npos, r.err);
+  CHECK(r.err.find("raise --timeout") != std::string::npos);
+  size_t asked = 0;
+  for (const auto& q : s.requests()) asked += q.path.ends_with("/reflect");
+  CHECK(asked == 2);  // not six: each one makes the server's LLM start over
+  auto bad = run_memconn({"recall", "x", "--bank", "b", "--url", s.url(), "--timeout", "0"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--timeout must be greater than 0") != std::string::npos);
+}
+
+TEST_CASE("signals: a 300 s Retry-After does not hold SIGTERM - dlq retry exits 143 and keeps its entries") {
+  Standin s({"--reject-marker", "POISON"});
+  TempDir d;
+  std::string path = d.write("in.txt", "POISON a\ngood b\n");
+  std::string state = d.file("s/state.json");
+  auto r = run_memconn({"ingest", path, "--bank", "b", "--url", s.url(), "--state", state});
+  REQUIRE(r.exit_code == 1);
+  REQUIRE(count_lines(d.file("s/dead-letter.jsonl")) == 1);
+  // The server now answers 503 with Retry-After: 300 to everything.
+  s.config(R"({"reject_marker":"","fail_rate":1,"retry_after":300})");
+  pid_t pid = spawn_memconn({"dlq", "retry", "--bank", "b", "--url", s.url(), "--state", state}, {}, d.file("out"),
+                            d.file("err"));
+  for (int i = 0; i < 200 && s.stats().requests() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto t0 = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  int code = wait_exit(pid, 30);
+  if (code == -1) ::kill(pid, SIGKILL);
+  CHECK(code == 143);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(15));
+  CHECK(count_lines(d.file("s/dead-letter.jsonl")) == 1);
 }
