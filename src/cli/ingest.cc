@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -34,6 +35,7 @@
 #include "cli/progress.h"
 #include "cli/ingest_report.h"
 #include "core/shard.h"
+#include "core/text_blocks.h"
 #include "core/signals.h"
 #include "state/state.h"
 
@@ -62,8 +64,8 @@ class Ingest {
   int dry_run();
   void produce(const std::function<bool(Batch)>& emit);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
-  void apply_unit(Item& item, const SourceSpec& src) const;
-  std::unordered_set<std::string> rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
+  ItemReadOptions read_options() const;
+  std::unordered_set<std::string> rescan_documents(int fd, Format format, const ParseOptions& popts, uint64_t line,
                                                    const LineRanges& settled_ahead);
   void checkpoint(bool force);
   Status update_and_save(bool force);
@@ -126,6 +128,8 @@ Status Ingest::prepare() {
     shard_ = *shard;
   }
   if (auto f = pick_format(o_.format, ""); !f) return f.error();
+  if (o_.unit == "paragraph" && o_.format == "jsonl")
+    return Error{"--unit paragraph cuts plain text at blank lines; it does not apply to --format jsonl", exit_code::kUsage};
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
@@ -297,20 +301,42 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     }
   }
   auto format = *pick_format(o_.format, src.path);
+  auto unit = pick_unit(o_.unit, format, src.display);
+  if (!unit) {
+    console_.error(unit.error().message);
+    ++input_problems_;
+    return true;
+  }
+  // A document unit cannot take back text it sent: a run that took an unterminated last line
+  // (or an unclosed last paragraph) as finished, and the file then grew into it, starts over.
+  if (regular && offset > 0 && o_.unit != "line" && !resumes_cleanly(fd, unit->text, offset)) {
+    console_.warn(src.display + ": grew after a last " + (unit->text == TextUnit::Paragraph ? "paragraph" : "line") +
+                  " that was taken as finished; sending the file again from the start");
+    skipped_ -= line;
+    offset = line = 0;
+    settled_ahead.clear();
+    std::lock_guard<std::mutex> lock(resume_mu_);
+    resumed_from_.erase(std::remove_if(resumed_from_.begin(), resumed_from_.end(),
+                                       [&](const auto& r) { return r.first == src.display; }),
+                        resumed_from_.end());
+  }
+  ParseOptions popts = parse_options_for(read_options(), src, *unit);
   // Documents this file began before the resume point: their next part is an append whose
   // earlier part may have landed unacknowledged when the last run died (checked first).
   std::unordered_set<std::string> resumed_docs;
-  if ((format == Format::Jsonl || o_.unit == "file") && (line > 0 || !settled_ahead.empty()))
-    resumed_docs = rescan_documents(fd, src, format, line, settled_ahead);
+  if ((format == Format::Jsonl || unit->whole_file) && (line > 0 || !settled_ahead.empty()))
+    resumed_docs = rescan_documents(fd, format, popts, line, settled_ahead);
   if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
     ++input_problems_;
     return true;
   }
   ledger_->start_source(idx, offset, line);
-  ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
-  LineReader reader(fd, offset, line + 1);
-  Line l;
+  ItemParser parser(format, popts);
+  // Parts of a document (file, paragraph) must not be sent half: a fresh unterminated last
+  // line waits for the next run.
+  BlockReader reader(fd, unit->text, offset, line + 1, regular && o_.unit != "line");
+  Block b;
   uint64_t seq = 0, prev_end = offset;
   int utf8_warnings = 0;
   std::vector<Batch> ready;
@@ -324,21 +350,21 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     read_bytes = 0;
     since_publish = 0;
   };
-  while (reader.next(l)) {
+  while (reader.next(b)) {
     if (control_.stopping()) return false;
     Item item;
-    Origin origin{idx, l.number, prev_end, l.end_offset, seq};
-    read_bytes += l.end_offset - prev_end;
-    read_end = l.end_offset;
-    read_line = l.number;
-    prev_end = l.end_offset;
+    Origin origin{idx, b.first_line, b.start_offset, b.end_offset, seq};
+    read_bytes += b.end_offset - prev_end;
+    read_end = b.end_offset;
+    read_line = b.last_line;
+    prev_end = b.end_offset;
     if (++since_publish >= 256) publish();
-    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
-    if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number) {
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < b.first_line) ++ahead;
+    if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= b.first_line) {
       ++skipped_;
       continue;
     }
-    auto r = parser.parse(l.text, origin, item);
+    auto r = parser.parse(b.text, origin, item);
     if (r.status == ParseStatus::Blank) continue;
     // A repair sends only what verify found lost; bad lines were reported by verify itself.
     if (o_.select && (r.status != ParseStatus::Item || !o_.select(item))) {
@@ -352,8 +378,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       continue;
     }
     if (r.status == ParseStatus::Invalid) {
-      console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error + " (sent to the dead-letter file)");
-      if (auto st = ledger_->bad_input(idx, l.number, item.raw_line, r.error); !st) {
+      console_.error(src.display + ":" + std::to_string(b.first_line) + ": " + r.error + " (sent to the dead-letter file)");
+      if (auto st = ledger_->bad_input(idx, b.first_line, item.raw_line, r.error); !st) {
         control_.stop(StopReason::Fatal, st.error().message);
         return false;
       }
@@ -362,9 +388,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     if (r.repaired_utf8) {
       ledger_->utf8_repaired();
       if (++utf8_warnings <= 5)
-        console_.warn(src.display + ":" + std::to_string(l.number) + ": invalid UTF-8 replaced with U+FFFD");
+        console_.warn(src.display + ":" + std::to_string(b.first_line) + ": invalid UTF-8 replaced with U+FFFD");
     }
-    apply_unit(item, src);
     // Identical text under a content-hash id is the same document again; under an explicit
     // id it is another part of that document (a second "ok" in a chat), never dropped.
     if (!item.explicit_id && dedup.seen(item.fingerprint)) {
@@ -393,6 +418,10 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     ready.clear();
   }
   publish();
+  if (reader.held_back())
+    console_.info(src.display + ": the file changed moments ago and its last " +
+                  (unit->text == TextUnit::Paragraph ? "paragraph is not closed by a blank line" : "line has no newline") +
+                  ": left for the next run");
   if (utf8_warnings > 5)
     console_.warn(src.display + ": " + std::to_string(utf8_warnings - 5) + " more lines had invalid UTF-8 replaced");
   if (!reader.error().empty()) {
@@ -404,23 +433,18 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   return true;
 }
 
-void Ingest::apply_unit(Item& item, const SourceSpec& src) const {
-  if (o_.unit != "file") return;
-  // The file is the document: its lines are parts under one id, so a grown file appends its
-  // new lines and a replaced one starts over with a replace.
-  item.document_id = o_.id_prefix + src.name;
-  item.explicit_id = true;
-  item.json = encode_memory_item(item);
+ItemReadOptions Ingest::read_options() const {
+  return ItemReadOptions{o_.format, o_.tags, o_.context, shard_, o_.unit, o_.id_prefix};
 }
 
-std::unordered_set<std::string> Ingest::rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
-                                                         const LineRanges& settled_ahead) {
+std::unordered_set<std::string> Ingest::rescan_documents(int fd, Format format, const ParseOptions& popts,
+                                                         uint64_t line, const LineRanges& settled_ahead) {
   // Re-reads (without sending) the lines earlier runs delivered, so each document's length
   // so far is known again and its next part goes as an append, not a replace.
   std::unordered_set<std::string> begun;
   uint64_t last = line;
   if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
-  ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
+  ItemParser parser(format, popts);
   LineReader reader(fd, 0, 1);
   Line l;
   size_t ahead = 0;
@@ -430,7 +454,6 @@ std::unordered_set<std::string> Ingest::rescan_documents(int fd, const SourceSpe
     if (!delivered) continue;
     Item item;
     if (parser.parse(l.text, Origin{}, item).status != ParseStatus::Item) continue;
-    apply_unit(item, src);
     if (!item.explicit_id) continue;
     parts_.mark(item);
     begun.insert(item.document_id);
@@ -527,8 +550,7 @@ int Ingest::dry_run() {
   uint64_t count = 0, documents = 0;
   DocumentParts parts;
   std::vector<Batch> ready;
-  auto sum = read_items(inputs_, ItemReadOptions{o_.format, o_.tags, o_.context, shard_}, console_, [&](Item& item) {
-    apply_unit(item, inputs_.sources[item.origin.source]);
+  auto sum = read_items(inputs_, read_options(), console_, [&](Item& item) {
     if (!item.explicit_id && dedup.seen(item.fingerprint)) return true;
     if (parts.mark(item)) ++documents;
     ++count;

@@ -13,7 +13,7 @@ namespace memconn {
 struct IngestOptions {
   std::vector<std::string> inputs;
   std::string format = "auto";  // auto | lines | jsonl
-  std::string unit = "line";    // line | file (the whole file is one document)
+  std::string unit = "line";    // line | paragraph | file (the whole file is one document)
   std::string id_prefix;        // --unit file: prepended to the file's relative path
   std::string glob;
   std::vector<std::string> tags;

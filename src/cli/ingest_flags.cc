@@ -14,8 +14,9 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
   sub->add_option("-f,--format", o->format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
       ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
   sub->add_option("--unit", o->unit,
-                  "line (each line or JSONL object is an item) or file (a file is one document, id = path)")
-      ->check(CLI::IsMember({"line", "file"}));
+                  "line (each line or JSONL object is an item), paragraph (lines up to a blank line) or file (a file "
+                  "is one document, id = path)")
+      ->check(CLI::IsMember({"line", "paragraph", "file"}));
   sub->add_option("--id-prefix", o->id_prefix, "With --unit file: prefix for document ids (id = prefix + relative path)");
   sub->add_option("--glob", o->glob, "Only files matching this pattern inside directories, e.g. '*.txt'");
   sub->add_option("--tags", o->tags, "Tags added to every item (comma-separated or repeated)")->delimiter(',');

@@ -84,7 +84,7 @@ Status Verify::prepare() {
   for (const auto& p : in.inputs)
     if (p == "-" && o_.repair)
       return Error{"--repair reads the inputs twice, so it cannot use stdin: save it to a file first", exit_code::kUsage};
-  read_opts_ = ItemReadOptions{in.format, in.tags, in.context, std::nullopt};
+  read_opts_ = ItemReadOptions{in.format, in.tags, in.context, std::nullopt, in.unit, in.id_prefix};
   if (!in.shard.empty()) {
     auto shard = Shard::parse(in.shard);
     if (!shard) return shard.error();

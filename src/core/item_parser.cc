@@ -159,6 +159,7 @@ void ItemParser::finish(Item& out, const Origin& origin) {
   out.metadata.reserve(out.metadata.size() + 2);
   if (!has_key("source")) out.metadata.emplace_back("source", options_.source_name);
   if (!has_key("line")) out.metadata.emplace_back("line", std::to_string(origin.line));
+  if (!options_.document_id.empty()) out.document_id = options_.document_id;
   auto digest = sha256(out.content);
   out.explicit_id = !out.document_id.empty();
   if (out.document_id.empty()) {

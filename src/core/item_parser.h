@@ -16,6 +16,8 @@ struct ParseOptions {
   std::vector<std::string> tags;  // added to every item
   std::string context;            // used when the item has none
   std::string source_name;        // "stdin" or the path as given; stored in metadata.source
+  // Every item's document id when set (--unit file: the file is one document, its lines parts).
+  std::string document_id;
 };
 
 enum class ParseStatus { Item, Blank, Invalid };

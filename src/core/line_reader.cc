@@ -48,6 +48,7 @@ bool LineReader::next(Line& line) {
     const void* nl = std::memchr(base + scan_from, '\n', buf_.size() - scan_from);
     size_t end;
     size_t consumed;
+    line.terminated = nl != nullptr;
     if (nl) {
       end = static_cast<const char*>(nl) - base;
       consumed = end + 1 - pos_;

@@ -11,6 +11,7 @@ struct Line {
   std::string_view text;  // without the trailing "\n" or "\r\n"; valid until the next next()
   uint64_t number = 0;    // 1-based
   uint64_t end_offset = 0;  // byte offset just past the newline
+  bool terminated = true;   // false for a last line without a newline (maybe still being written)
 };
 
 class LineReader {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <thread>
@@ -210,5 +211,100 @@ TEST_CASE("documents: --unit line keeps one document per line, --unit rejects ot
   CHECK(num(r.out, "/documents") == 2);
   CHECK(s.documents().size() == 2);
   r = e2e::run_memconn(cmd(s, {"ingest", path, "--unit", "chapter"}));
+  CHECK(r.exit_code == 2);
+}
+
+namespace {
+
+// As if the file had been saved a while ago (a finished note, not a transcript being written).
+void settle(const std::string& path) {
+  std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() - std::chrono::seconds(30));
+}
+
+void append(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  REQUIRE(f);
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+}
+
+std::map<std::string, std::string> contents_by_line(const std::vector<StoredDoc>& docs) {
+  std::map<std::string, std::string> m;  // metadata.line -> content
+  for (const auto& d : docs) m[d.metadata["line"]] = d.content;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("documents: --unit paragraph - one memory per block of lines, a growing file's unfinished last paragraph waits for the next run") {
+  Standin s;
+  TempDir t;
+  std::string notes = t.write("notes.txt", "Alpha one\nalpha two\n\n\n  \nBravo\n\nCharlie a\ncharlie b\n");
+  std::vector<std::string> a{"--url", s.url(), "--bank", "b1", "--state", t.file("state.json"), "--json", "ingest",
+                             notes, "--unit", "paragraph"};
+  // Just written: the last paragraph is not closed by a blank line and may go on.
+  RunResult r = e2e::run_memconn(a);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.err.find("left for the next run") != std::string::npos);
+  auto docs = contents_by_line(s.documents());
+  REQUIRE(docs.size() == 2);
+  CHECK(docs["1"] == "Alpha one\nalpha two");
+  CHECK(docs["6"] == "Bravo");
+  CHECK(num(r.out, "/sent") == 2);
+
+  // The writer finishes the paragraph and starts another, then leaves the file alone.
+  append(notes, "charlie c\n\nDelta\n");
+  settle(notes);
+  r = e2e::run_memconn(a);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(num(r.out, "/sent") == 2);  // only the new paragraphs travelled
+  CHECK(num(r.out, "/skipped") > 0);
+  docs = contents_by_line(s.documents());
+  REQUIRE(docs.size() == 4);
+  CHECK(docs["8"] == "Charlie a\ncharlie b\ncharlie c");
+  CHECK(docs["12"] == "Delta");
+
+  // A paragraph taken as finished (the file was left alone) that the file later continues is
+  // not sent as a fragment: the file starts over and the whole paragraph lands.
+  append(notes, "delta two\n");
+  settle(notes);
+  r = e2e::run_memconn(a);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.err.find("sending the file again from the start") != std::string::npos);
+  docs = contents_by_line(s.documents());
+  CHECK(docs["12"] == "Delta\ndelta two");
+  for (const auto& d : s.documents()) CHECK_MESSAGE(d.content != "delta two", "a fragment was sent as a paragraph");
+}
+
+TEST_CASE("documents: --unit paragraph and --unit file send a finished file's last line without a newline, hold back a fresh one") {
+  for (std::string unit : {"paragraph", "file"}) {
+    CAPTURE(unit);
+    Standin s;
+    TempDir t;
+    std::string path = t.write("log.txt", "A: hello\nB: hal");  // a writer in the middle of a line
+    std::vector<std::string> a{"--url", s.url(), "--bank", "b1", "--state", t.file("state.json"), "ingest", path,
+                               "--unit", unit};
+    RunResult r = e2e::run_memconn(a);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    for (const auto& d : s.documents()) CHECK(d.content.find("hal") == std::string::npos);
+    append(path, "lo\n");
+    settle(path);
+    r = e2e::run_memconn(a);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto docs = s.documents();
+    REQUIRE(docs.size() == 1);
+    CHECK(docs[0].content == "A: hello\nB: hallo");
+  }
+  // A note saved without a final newline and left alone is complete.
+  Standin s;
+  TempDir t;
+  std::string path = t.write("note.md", "first\n\nlast words");
+  settle(path);
+  RunResult r = e2e::run_memconn(cmd(s, {"ingest", path, "--unit", "paragraph", "--state", t.file("st.json")}));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto docs = contents_by_line(s.documents());
+  CHECK(docs["3"] == "last words");
+  // Paragraphs are cut from plain text only.
+  r = e2e::run_memconn(cmd(s, {"ingest", path, "--unit", "paragraph", "--format", "jsonl"}));
   CHECK(r.exit_code == 2);
 }
