@@ -64,7 +64,6 @@ class Ingest {
   int dry_run();
   void produce(const std::function<bool(Batch)>& emit);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
-  ItemReadOptions read_options() const;
   std::unordered_set<std::string> rescan_documents(int fd, Format format, const ParseOptions& popts, uint64_t line,
                                                    const LineRanges& settled_ahead);
   void checkpoint(bool force);
@@ -95,6 +94,7 @@ class Ingest {
   DocumentParts parts_;                // reader thread only: documents begun in this run
   std::atomic<uint64_t> documents_{0};  // first parts read (set by the reader, read at the end)
   std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
+  ItemReadOptions read_options_;      // format, unit, tags, context, field map: how items are read
   std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
   std::mutex resume_mu_;            // guards resumables_ and resumed_from_
   std::vector<std::optional<Resumable>> resumables_;
@@ -127,9 +127,10 @@ Status Ingest::prepare() {
     if (!shard) return shard.error();
     shard_ = *shard;
   }
-  if (auto f = pick_format(o_.format, ""); !f) return f.error();
-  if (o_.unit == "paragraph" && o_.format == "jsonl")
-    return Error{"--unit paragraph cuts plain text at blank lines; it does not apply to --format jsonl", exit_code::kUsage};
+  auto ro = resolve_read_options(ItemReadOptions{o_.format, o_.tags, o_.context, shard_, o_.unit, o_.id_prefix, nullptr},
+                                 o_.map, o_.content_template);
+  if (!ro) return ro.error();
+  read_options_ = std::move(*ro);
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
@@ -300,7 +301,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       resumables_[idx] = Resumable{key, *fp};
     }
   }
-  auto format = *pick_format(o_.format, src.path);
+  auto format = *pick_format(read_options_.format, src.path);
   auto unit = pick_unit(o_.unit, format, src.display);
   if (!unit) {
     console_.error(unit.error().message);
@@ -320,7 +321,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
                                        [&](const auto& r) { return r.first == src.display; }),
                         resumed_from_.end());
   }
-  ParseOptions popts = parse_options_for(read_options(), src, *unit);
+  ParseOptions popts = parse_options_for(read_options_, src, *unit);
   // Documents this file began before the resume point: their next part is an append whose
   // earlier part may have landed unacknowledged when the last run died (checked first).
   std::unordered_set<std::string> resumed_docs;
@@ -431,10 +432,6 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   }
   ledger_->source_done(idx);
   return true;
-}
-
-ItemReadOptions Ingest::read_options() const {
-  return ItemReadOptions{o_.format, o_.tags, o_.context, shard_, o_.unit, o_.id_prefix};
 }
 
 std::unordered_set<std::string> Ingest::rescan_documents(int fd, Format format, const ParseOptions& popts,
@@ -550,7 +547,7 @@ int Ingest::dry_run() {
   uint64_t count = 0, documents = 0;
   DocumentParts parts;
   std::vector<Batch> ready;
-  auto sum = read_items(inputs_, read_options(), console_, [&](Item& item) {
+  auto sum = read_items(inputs_, read_options_, console_, [&](Item& item) {
     if (!item.explicit_id && dedup.seen(item.fingerprint)) return true;
     if (parts.mark(item)) ++documents;
     ++count;

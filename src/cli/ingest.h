@@ -16,6 +16,8 @@ struct IngestOptions {
   std::string unit = "line";    // line | paragraph | file (the whole file is one document)
   std::string id_prefix;        // --unit file: prepended to the file's relative path
   std::string glob;
+  std::vector<std::string> map;  // --map FIELD=PATH entries (JSONL exports of other tools)
+  std::string content_template;  // --template "{role}: {content}"
   std::vector<std::string> tags;
   std::string context;
   TuningFlags tuning;

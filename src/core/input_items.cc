@@ -31,9 +31,27 @@ Result<UnitChoice> pick_unit(const std::string& unit, Format format, const std::
 }
 
 ParseOptions parse_options_for(const ItemReadOptions& o, const SourceSpec& src, const UnitChoice& unit) {
-  ParseOptions p{o.tags, o.context, src.display, ""};
+  ParseOptions p{o.tags, o.context, src.display, "", o.map};
   if (unit.whole_file) p.document_id = o.id_prefix + src.name;
   return p;
+}
+
+Result<ItemReadOptions> resolve_read_options(ItemReadOptions o, const std::vector<std::string>& map_specs,
+                                             const std::string& content_template) {
+  if (auto f = pick_format(o.format, ""); !f) return f.error();
+  if (o.unit != "line" && o.unit != "paragraph" && o.unit != "file")
+    return Error{"--unit must be line, paragraph or file, not \"" + o.unit + "\"", exit_code::kUsage};
+  if (!map_specs.empty() || !content_template.empty()) {
+    auto m = parse_field_map(map_specs, content_template);
+    if (!m) return m.error();
+    if (o.format == "lines") return Error{"--map and --template read JSONL records, not --format lines", exit_code::kUsage};
+    o.format = "jsonl";
+    o.map = std::make_shared<const FieldMap>(std::move(*m));
+  }
+  if (o.unit == "paragraph" && o.format == "jsonl")
+    return Error{"--unit paragraph cuts plain text at blank lines; it does not apply to JSONL (--format jsonl, --map)",
+                 exit_code::kUsage};
+  return o;
 }
 
 long first_nul(int fd) {

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,7 +39,13 @@ struct ItemReadOptions {
   std::optional<Shard> shard;
   std::string unit = "line";
   std::string id_prefix;  // --unit file: the document id is id_prefix + the file's relative path
+  std::shared_ptr<const FieldMap> map;  // --map / --template (JSONL only)
 };
+
+// Checks the read options as given on the command line (format, unit) and adds the field map
+// built from --map entries and --template; a map implies JSONL. Errors are usage errors.
+Result<ItemReadOptions> resolve_read_options(ItemReadOptions base, const std::vector<std::string>& map_specs,
+                                             const std::string& content_template);
 
 // The parser options for one source under these read options.
 ParseOptions parse_options_for(const ItemReadOptions& o, const SourceSpec& src, const UnitChoice& unit);

@@ -308,3 +308,82 @@ TEST_CASE("documents: --unit paragraph and --unit file send a finished file's la
   r = e2e::run_memconn(cmd(s, {"ingest", path, "--unit", "paragraph", "--format", "jsonl"}));
   CHECK(r.exit_code == 2);
 }
+
+namespace {
+
+// One message of a ChatGPT-like export: the text nested in message.content.parts, the role in
+// message.author.role, Unix seconds in create_time, labels for tags.
+std::string export_line(const std::string& conv, const std::string& role, const std::string& text, int t) {
+  return "{\"conversation_id\":\"" + conv + "\",\"message\":{\"id\":\"m" + std::to_string(t) +
+         "\",\"author\":{\"role\":\"" + role + "\"},\"content\":{\"content_type\":\"text\",\"parts\":[\"" + text +
+         "\"]}},\"create_time\":" + std::to_string(1700000000 + t) + ",\"labels\":[\"chatgpt\"]}\n";
+}
+
+}  // namespace
+
+TEST_CASE("documents: --map and --template turn a ChatGPT-like export into one document per conversation, a record missing a mapped field is a file:line error and dead-lettered") {
+  Standin s;
+  TempDir t;
+  std::string text;
+  std::map<std::string, std::string> expected;
+  for (int i = 0; i < 12; ++i) {
+    std::string conv = "conv-" + std::to_string(i % 3);
+    std::string role = i % 2 ? "assistant" : "user";
+    std::string msg = "message " + std::to_string(i);
+    text += export_line(conv, role, msg, i);
+    expected[conv] += (expected[conv].empty() ? "" : "\n") + role + ": " + msg;
+  }
+  text += "{\"conversation_id\":\"conv-0\",\"message\":{\"content\":{\"parts\":[\"no author\"]}},\"create_time\":1}\n";
+  std::string path = t.write("export.json", text);  // not .jsonl: --map reads JSONL whatever the name
+  std::vector<std::string> flags{"--map", "content=message.content.parts.0,document_id=conversation_id,timestamp=create_time,tags=labels",
+                                 "--template", "{message.author.role}: {content}"};
+  std::vector<std::string> a = cmd(s, {"--json", "--state", t.file("state.json"), "ingest", path});
+  a.insert(a.end(), flags.begin(), flags.end());
+  RunResult r = e2e::run_memconn(a);
+  CHECK(r.exit_code == 1);  // like any bad JSONL line: dead-lettered, the run is partial
+  CHECK(r.err.find("export.json:13: missing field \"message.author.role\" (--template {message.author.role}: {content})") !=
+        std::string::npos);
+  CHECK(e2e::read_file(t.file("dead-letter.jsonl")).find("no author") != std::string::npos);
+  CHECK(num(r.out, "/documents") == 3);
+  auto docs = by_id(s.documents());
+  REQUIRE(docs.size() == 3);
+  for (const auto& [id, content] : expected) CHECK_MESSAGE(docs[id].content == content, id);
+  CHECK(docs["conv-0"].timestamp.value_or("") == "2023-11-14T22:13:20Z");  // the first part's time
+  CHECK(docs["conv-1"].tags == std::vector<std::string>{"chatgpt"});
+
+  // verify reads the export the same way (same ids), so nothing is missing.
+  std::vector<std::string> v = cmd(s, {"--json", "verify", path});
+  v.insert(v.end(), flags.begin(), flags.end());
+  r = e2e::run_memconn(v);
+  CHECK(num(r.out, "/missing") == 0);
+  CHECK(num(r.out, "/present") == 3);
+
+  // Mistakes in the map are usage errors before anything is read.
+  for (std::vector<std::string> bad : {std::vector<std::string>{"--map", "body=text"},
+                                       std::vector<std::string>{"--map", "content"},
+                                       std::vector<std::string>{"--map", "content=a..b"},
+                                       std::vector<std::string>{"--map", "content=text", "--format", "lines"},
+                                       std::vector<std::string>{"--template", "{role"}}) {
+    std::vector<std::string> b = cmd(s, {"ingest", path});
+    b.insert(b.end(), bad.begin(), bad.end());
+    RunResult br = e2e::run_memconn(b);
+    CHECK_MESSAGE(br.exit_code == 2, bad[1]);
+  }
+}
+
+TEST_CASE("documents: --map plain fields - text, id and context from other names, a missing mapped field on one line only") {
+  Standin s;
+  TempDir t;
+  std::string path = t.write("x.jsonl",
+                             "{\"body\":\"first\",\"thread\":7,\"meta\":{\"channel\":\"ops\"}}\n"
+                             "{\"body\":\"second\",\"thread\":7,\"meta\":{\"channel\":\"ops\"}}\n"
+                             "{\"thread\":8,\"meta\":{\"channel\":\"ops\"}}\n");
+  RunResult r = e2e::run_memconn(cmd(s, {"ingest", path, "--state", t.file("st.json"), "--map",
+                                         "content=body,document_id=thread,context=meta.channel"}));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("x.jsonl:3: missing field \"body\" (--map content=body)") != std::string::npos);
+  auto docs = by_id(s.documents());
+  REQUIRE(docs.size() == 1);
+  CHECK(docs["7"].content == "first\nsecond");
+  CHECK(docs["7"].context.value_or("") == "ops");
+}
