@@ -155,17 +155,27 @@ int Ingest::run() {
   if (!lock) return fail(console_, lock.error());
   lock_.emplace(std::move(*lock));
   journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
+  bool older_ids = false;  // files were committed under content-hash ids of the content alone
   if (!o_.reset_state) {
     auto st = load_state(state_path_);
     if (!st) return fail(console_, st.error());
     state_ = std::move(*st);
     // A run killed between checkpoints left its last commit points in the journal.
     if (CommitJournal::replay(journal_->path(), state_) > 0) console_.debug("replayed the commit journal");
+    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
   } else {
     auto st = load_state(state_path_);
     if (st) state_ = std::move(*st);  // keep history and connectors; forget file offsets
+    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
     state_.files.clear();
   }
+  if (older_ids)
+    console_.info(
+        "note: content-hash document ids now cover an item's context and tags too, so the same text under other "
+        "tags is another document (docs/ingest.md, Document ids). Lines already committed are not sent again; an "
+        "item with tags or context that is sent again (an edited or reset file, stdin) gets a new id, and its copy "
+        "under the old id stays until deleted. This note is shown once.");
+  state_.id_scheme = kIdScheme;
   if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
     return fail(console_, Error{"cannot write state file: " + st.error().message, exit_code::kConfig});
 

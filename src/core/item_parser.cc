@@ -295,6 +295,30 @@ ParseResult ItemParser::parse_jsonl(std::string_view line, Item& out) {
   return r;
 }
 
+namespace {
+
+// A content-hash id stands for what makes a memory different in recall: its text, and the
+// context and tags it is filed under (the same text under other tags is another memory, not
+// an upsert that would move it out of the first tags' reach). Without context and tags it is
+// the hash of the text alone, as before those counted, so such ids did not change.
+Sha256 identity(const Item& it) {
+  if (it.context.empty() && it.tags.empty()) return sha256(it.content);
+  std::vector<std::string_view> tags(it.tags.begin(), it.tags.end());
+  std::sort(tags.begin(), tags.end());  // --tags a,b and b,a file the memory alike
+  std::string key = it.content;
+  key += '\0';
+  key += "context=";
+  key += it.context;
+  for (auto t : tags) {
+    key += '\0';
+    key += "tag=";
+    key += t;
+  }
+  return sha256(key);
+}
+
+}  // namespace
+
 void ItemParser::finish(Item& out, const Origin& origin) {
   out.origin = origin;
   for (const auto& t : options_.tags) add_tag(out.tags, t);
@@ -307,8 +331,8 @@ void ItemParser::finish(Item& out, const Origin& origin) {
   if (!has_key("source")) out.metadata.emplace_back("source", options_.source_name);
   if (!has_key("line")) out.metadata.emplace_back("line", std::to_string(origin.line));
   if (!options_.document_id.empty()) out.document_id = options_.document_id;
-  auto digest = sha256(out.content);
   out.explicit_id = !out.document_id.empty();
+  auto digest = out.explicit_id ? sha256(out.content) : identity(out);
   if (out.document_id.empty()) {
     append_hex(out.document_id, digest.data(), digest.size());
     out.fingerprint = fingerprint64(digest);

@@ -387,3 +387,67 @@ TEST_CASE("documents: --map plain fields - text, id and context from other names
   CHECK(docs["7"].content == "first\nsecond");
   CHECK(docs["7"].context.value_or("") == "ops");
 }
+
+TEST_CASE("documents: the same text ingested twice with different --tags is two documents, and verify computes the same ids") {
+  Standin s;
+  TempDir t;
+  std::string path = t.write("facts.txt", "Alice deployed v2\nBob owns billing\n");
+  for (const char* tags : {"team-a", "team-b"}) {
+    RunResult r = e2e::run_memconn(cmd(s, {"ingest", path, "--tags", tags, "--state", t.file(std::string(tags) + ".json")}));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  }
+  auto docs = s.documents();
+  REQUIRE(docs.size() == 4);  // an upsert would have moved the text out of team-a's reach
+  int a = 0, b = 0;
+  for (const auto& d : docs) {
+    a += d.tags == std::vector<std::string>{"team-a"};
+    b += d.tags == std::vector<std::string>{"team-b"};
+  }
+  CHECK(a == 2);
+  CHECK(b == 2);
+  // Context counts too; the tags' order does not.
+  RunResult r = e2e::run_memconn(cmd(s, {"ingest", path, "--tags", "team-a", "--context", "standup", "--state", t.file("c.json")}));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(s.documents().size() == 6);
+  r = e2e::run_memconn(cmd(s, {"ingest", path, "--tags", "x,y", "--state", t.file("xy.json")}));
+  r = e2e::run_memconn(cmd(s, {"ingest", path, "--tags", "y,x", "--state", t.file("yx.json")}));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(s.documents().size() == 8);
+
+  for (const char* tags : {"team-a", "team-b", "y,x"}) {
+    r = e2e::run_memconn(cmd(s, {"--json", "verify", path, "--tags", tags}));
+    CHECK_MESSAGE(num(r.out, "/present") == 2, tags);
+    CHECK_MESSAGE(num(r.out, "/missing") == 0, tags);
+  }
+  r = e2e::run_memconn(cmd(s, {"--json", "verify", path, "--tags", "team-c"}));
+  CHECK(num(r.out, "/missing") == 2);
+  CHECK(r.exit_code == 1);
+}
+
+TEST_CASE("documents: a state file from before context and tags counted in ids keeps working - nothing committed is re-sent, a one-time note explains the change") {
+  Standin s;
+  TempDir t;
+  std::string path = t.write("facts.txt", "one\ntwo\n");
+  std::string state = t.file("state.json");
+  std::vector<std::string> a = cmd(s, {"--json", "--state", state, "ingest", path, "--tags", "imported"});
+  REQUIRE(e2e::run_memconn(a).exit_code == 0);
+  // As an older memconn wrote it: no id_scheme.
+  std::string text = e2e::read_file(state);
+  auto at = text.find("\"id_scheme\":2,");
+  REQUIRE(at != std::string::npos);
+  text.erase(at, std::string("\"id_scheme\":2,").size());
+  t.write("state.json", text);
+
+  append(path, "three\n");
+  long long before = s.stats().items_received();
+  RunResult r = e2e::run_memconn(a);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.err.find("content-hash document ids now cover") != std::string::npos);
+  CHECK(num(r.out, "/sent") == 1);
+  CHECK(num(r.out, "/skipped") == 2);
+  CHECK(s.stats().items_received() - before == 1);
+  r = e2e::run_memconn(a);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.err.find("content-hash document ids now cover") == std::string::npos);  // once
+  CHECK(num(r.out, "/sent") == 0);
+}
