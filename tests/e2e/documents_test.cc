@@ -3,7 +3,9 @@
 // the Hindsight stand-in, which folds items sharing an id in a sync request, answers 400 for a
 // repeated id in an async request, replaces on upsert and appends on update_mode "append".
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -450,4 +452,79 @@ TEST_CASE("documents: a state file from before context and tags counted in ids k
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(r.err.find("content-hash document ids now cover") == std::string::npos);  // once
   CHECK(num(r.out, "/sent") == 0);
+}
+
+TEST_CASE("documents: torture - --unit file over 20 transcripts growing during the runs, 5% 503, 1% lost acks, kill -9s: each document equals its file") {
+  constexpr int kFiles = 20, kKills = 6;
+  // Some latency keeps each run busy long enough for the kills to land mid-run.
+  Standin s({"--fail-rate", "0.05", "--drop-rate", "0.01", "--retry-after", "0", "--seed", "13", "--latency-ms", "25"});
+  TempDir t;
+  std::vector<std::string> files;
+  std::vector<std::string> expected(kFiles);
+  std::vector<int> turns(kFiles, 0);
+  std::mt19937 rng(20261128);
+  // A transcript writer appends one whole line per write, as a chat logger does; memconn may
+  // still read a line half-written (a write crossing a page), which it must not send half.
+  auto grow = [&](int f) {
+    std::string line = std::string(turns[f] % 2 ? "B" : "A") + ": turn " + std::to_string(turns[f]) + " of call " +
+                       std::to_string(f) + " " + std::string(static_cast<size_t>(rng() % 60), 'x');
+    ++turns[f];
+    expected[f] += (expected[f].empty() ? "" : "\n") + line;
+    line += '\n';
+    int fd = ::open(files[f].c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+    ::close(fd);
+  };
+  for (int f = 0; f < kFiles; ++f) {
+    files.push_back(t.file("calls/call" + std::to_string(f) + ".log"));
+    if (f == 0) t.write("calls/.keep", "");
+    for (int i = 0; i < 8; ++i) grow(f);
+  }
+  std::vector<std::string> a{"ingest", t.file("calls"), "--unit", "file", "--bank", "b1", "--url", s.url(), "--state",
+                             t.file("state/state.json"), "--workers", "4", "--batch-size", "4"};
+  std::uniform_int_distribution<int> when_ms(150, 600);
+  int killed = 0, lines = kFiles * 8;
+  auto started = std::chrono::steady_clock::now();
+  for (int k = 0; k < kKills; ++k) {
+    pid_t pid = e2e::spawn_memconn(a, {}, t.file("out"), t.file("err"));
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(when_ms(rng));
+    while (std::chrono::steady_clock::now() < until) {  // the transcripts grow while memconn reads them
+      grow(static_cast<int>(rng() % kFiles));
+      ++lines;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ::kill(pid, SIGKILL);
+    if (e2e::wait_exit(pid, 30) == 128 + SIGKILL) ++killed;  // not a run that had already finished
+  }
+  // One more run that is not killed while the files still grow, then one after the writers stop.
+  pid_t pid = e2e::spawn_memconn(a, {}, t.file("out"), t.file("err"));
+  for (int i = 0; i < 40; ++i) {
+    grow(static_cast<int>(rng() % kFiles));
+    ++lines;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  int grown_run = e2e::wait_exit(pid, 120);
+  CHECK_MESSAGE((grown_run == 0 || grown_run == 128 + SIGKILL || grown_run == -1),
+                e2e::read_file(t.file("err")) << e2e::read_file(t.file("state/dead-letter.jsonl")));
+  if (grown_run == -1) ::kill(pid, SIGKILL), e2e::wait_exit(pid, 30);
+  a.push_back("--json");
+  RunResult r = e2e::run_memconn(a, {.timeout_s = 120});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(num(r.out, "/skipped") > 0);
+  CHECK(killed > 0);
+  auto docs = by_id(s.documents());
+  REQUIRE(docs.size() == static_cast<size_t>(kFiles));
+  int equal = 0;
+  for (int f = 0; f < kFiles; ++f) {
+    std::string id = "call" + std::to_string(f) + ".log";
+    CHECK_MESSAGE(docs[id].content == expected[f], id);
+    equal += docs[id].content == expected[f];
+  }
+  CHECK_FALSE(e2e::file_exists(t.file("state/dead-letter.jsonl")));
+  auto st = s.stats();
+  MESSAGE("file torture: documents=" << kFiles << " lines=" << lines << " kills=" << killed
+                                     << " dropped_acks=" << st["faults.dropped"] << " 503s=" << st["faults.503"]
+                                     << " retain_requests=" << st.retain_requests() << " equal=" << equal << " elapsed_s="
+                                     << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
