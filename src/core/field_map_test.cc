@@ -7,7 +7,7 @@
 
 using namespace memconn;
 
-TEST_CASE("--map entries: known fields, dotted paths; mistakes are usage errors") {
+TEST_CASE("--map entries: known fields, dotted paths, mistakes are usage errors") {
   auto m = parse_field_map({"content=message.body", "document_id=conversation_id"}, "");
   REQUIRE(m.ok());
   REQUIRE((*m)[MemoryField::Content].has_value());

@@ -37,7 +37,7 @@ TEST_CASE("identical content gets the identical fingerprint and id") {
   CHECK(a.document_id == b.document_id);
 }
 
-TEST_CASE("a content-hash id covers context and tags (in any order); without them it is the hash of the text alone") {
+TEST_CASE("a content-hash id covers context and tags (in any order) - without them it is the hash of the text alone") {
   auto id = [](std::vector<std::string> tags, std::string context) {
     ItemParser p(Format::Lines, {std::move(tags), std::move(context), "x", "", nullptr});
     Item it;

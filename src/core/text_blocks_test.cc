@@ -60,7 +60,7 @@ TEST_CASE("the line unit returns every line, blank ones marked") {
   CHECK(l[2].first == 3);
 }
 
-TEST_CASE("resumes_cleanly: mid-line is never clean; a paragraph continued past the resume point is not") {
+TEST_CASE("resumes_cleanly: mid-line is never clean, a paragraph continued past the resume point is not") {
   char path[] = "/tmp/memconn-blocks-XXXXXX";
   int fd = ::mkstemp(path);
   REQUIRE(fd >= 0);
