@@ -18,6 +18,9 @@ struct IngestOptions {
   std::string glob;
   std::vector<std::string> map;  // --map FIELD=PATH entries (JSONL exports of other tools)
   std::string content_template;  // --template "{role}: {content}"
+  // The files are complete: a last line without a newline is sent. By default it is held
+  // back, since a writer caught mid-line would have its line split in two memories.
+  bool finished = false;
   std::vector<std::string> tags;
   std::string context;
   TuningFlags tuning;

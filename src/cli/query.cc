@@ -32,7 +32,7 @@ std::string str(simdjson::dom::element e, const char* key) {
 
 // target: a connector's Hindsight target (recall/reflect --connector); nullptr = [hindsight].
 int query(const GlobalOptions& g, const std::string& suffix, const std::string& body,
-          const std::function<Result<std::string>(const std::string&)>& render,
+          const std::function<Result<std::string>(const std::string&)>& render, const std::optional<std::string>& timeout,
           const HindsightSettings* target = nullptr) {
   Console console = make_console(g);
   auto env = process_env();
@@ -55,6 +55,10 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
   if (defaults) {
     http.timeout = defaults->timeout;
     http.connect_timeout = defaults->connect_timeout;
+  }
+  if (auto st = apply_timeout_flag(timeout, http); !st) {
+    console.error(st.error().message);
+    return st.error().exit_code;
   }
   HttpClient client(http, nullptr);
   HindsightEndpoint ep{hs->url, hs->bank};
@@ -199,7 +203,8 @@ std::optional<int> via_connector(const GlobalOptions& g, const Options& o, Query
 int run_recall(const GlobalOptions& g, const RecallOptions& o) {
   QueryTarget t;
   if (auto r = via_connector(g, o, t, run_lightrag_recall)) return *r;
-  return query(g, "/memories/recall", recall_request_body(o), render_recall, o.connector.empty() ? nullptr : &t.hindsight);
+  return query(g, "/memories/recall", recall_request_body(o), render_recall, o.timeout,
+               o.connector.empty() ? nullptr : &t.hindsight);
 }
 
 int run_reflect(const GlobalOptions& g, const ReflectOptions& o) {
@@ -211,7 +216,7 @@ int run_reflect(const GlobalOptions& g, const ReflectOptions& o) {
   }
   QueryTarget t;
   if (auto r = via_connector(g, o, t, run_lightrag_reflect)) return *r;
-  return query(g, "/reflect", *body, render_reflect, o.connector.empty() ? nullptr : &t.hindsight);
+  return query(g, "/reflect", *body, render_reflect, o.timeout, o.connector.empty() ? nullptr : &t.hindsight);
 }
 
 }  // namespace memconn

@@ -18,7 +18,8 @@ struct RecallOptions {
   std::string query_timestamp;
   bool include_chunks = false;
   std::string connector;  // ask this connector's target instead of [hindsight]
-  std::string mode;       // LightRAG targets: local|global|hybrid|naive|mix|bypass
+  std::string mode;
+  std::optional<std::string> timeout;  // --timeout: overrides [defaults] timeout       // LightRAG targets: local|global|hybrid|naive|mix|bypass
 };
 
 struct ReflectOptions {
@@ -32,6 +33,7 @@ struct ReflectOptions {
   std::string schema_file;
   std::string connector;
   std::string mode;
+  std::optional<std::string> timeout;  // --timeout: overrides [defaults] timeout
 };
 
 // Pure request builders (tested without a server).

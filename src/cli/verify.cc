@@ -83,8 +83,9 @@ Status Verify::prepare() {
   for (const auto& p : in.inputs)
     if (p == "-" && o_.repair)
       return Error{"--repair reads the inputs twice, so it cannot use stdin: save it to a file first", exit_code::kUsage};
-  auto ro = resolve_read_options(ItemReadOptions{in.format, in.tags, in.context, std::nullopt, in.unit, in.id_prefix, nullptr},
-                                 in.map, in.content_template);
+  auto ro = resolve_read_options(
+      ItemReadOptions{in.format, in.tags, in.context, std::nullopt, !in.finished, in.unit, in.id_prefix, nullptr}, in.map,
+      in.content_template);
   if (!ro) return ro.error();
   read_opts_ = std::move(*ro);
   if (!in.shard.empty()) {

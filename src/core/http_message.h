@@ -22,6 +22,9 @@ struct HttpResponse {
   std::string date;           // raw Date header, if any (doctor's clock check)
   std::string error;          // transport error text when !transport_ok
   double seconds = 0;
+  // The whole request reached the server and then no answer came in time: the server may
+  // be busy with it (a sync retain runs LLM extraction inside the request), not down.
+  bool timed_out_after_sending = false;
 };
 
 // s on one line (newlines and tabs become spaces), cut to max characters with "...".

@@ -86,7 +86,8 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
       }
     } closer{fd};
     struct stat st{};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (regular) {
       if (long nul = first_nul(fd); nul >= 0) {
         diag.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
         ++sum.input_problems;
@@ -100,8 +101,7 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
       continue;
     }
     ItemParser parser(*format, parse_options_for(o, src, *unit));
-    // What a run sends is what a finished file holds: nothing is held back here.
-    BlockReader reader(fd, unit->text, 0, 1, false);
+    BlockReader reader(fd, unit->text, 0, 1, regular && o.hold_unterminated);
     Block b;
     uint64_t seq = 0;
     while (reader.next(b)) {

@@ -37,6 +37,10 @@ struct ItemReadOptions {
   std::vector<std::string> tags;
   std::string context;
   std::optional<Shard> shard;
+  // A regular file's last line without a newline is not an item yet (ingest holds it back
+  // until its writer finishes it; --finished says the files are complete). With --unit
+  // paragraph, nor is a last paragraph not closed by a blank line in a file changed moments ago.
+  bool hold_unterminated = false;
   std::string unit = "line";
   std::string id_prefix;  // --unit file: the document id is id_prefix + the file's relative path
   std::shared_ptr<const FieldMap> map;  // --map / --template (JSONL only)

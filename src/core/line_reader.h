@@ -2,6 +2,7 @@
 // tracking line numbers and byte offsets so a run can resume mid-file.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -11,7 +12,9 @@ struct Line {
   std::string_view text;  // without the trailing "\n" or "\r\n"; valid until the next next()
   uint64_t number = 0;    // 1-based
   uint64_t end_offset = 0;  // byte offset just past the newline
-  bool terminated = true;   // false for a last line without a newline (maybe still being written)
+  // False for a last line the input ended without a newline: in a file someone is still
+  // writing, the rest of that line may not be there yet.
+  bool terminated = true;
 };
 
 class LineReader {
@@ -24,10 +27,18 @@ class LineReader {
   const std::string& error() const { return error_; }
   // True if a NUL byte was seen so far: the input is almost certainly binary.
   bool saw_nul() const { return saw_nul_; }
+  // A pipe or terminal can stay silent for hours (tail -f | memconn): while waiting for
+  // input, `stop` is asked every 100 ms and, once true, next() returns false and stopped()
+  // is set. Regular files never block, so they are read without polling.
+  void stop_when(std::function<bool()> stop) { stop_ = std::move(stop); }
+  bool stopped() const { return stopped_; }
 
  private:
   bool fill();
+  bool wait_readable();  // false once stop_ said so
   int fd_;
+  std::function<bool()> stop_;
+  bool stopped_ = false;
   std::string buf_;
   size_t pos_ = 0;   // consumed prefix of buf_
   bool eof_ = false;

@@ -12,14 +12,13 @@ bool is_blank_line(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; });
 }
 
-BlockReader::BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_fresh_tail)
-    : fd_(fd), unit_(unit), hold_fresh_tail_(hold_fresh_tail), lines_(fd, start_offset, first_line), offset_(start_offset) {}
+BlockReader::BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_unterminated)
+    : fd_(fd), unit_(unit), hold_unterminated_(hold_unterminated), lines_(fd, start_offset, first_line), offset_(start_offset) {}
 
 bool BlockReader::being_written() const {
-  if (!hold_fresh_tail_) return false;
-  // A writer appends a line in one or more write()s; a reader can meet the first half. Two
-  // seconds without a change is taken as "the writer is done" (a note saved without a final
-  // newline), anything fresher as "still being written".
+  if (!hold_unterminated_) return false;
+  // Two seconds without a change is taken as "the writer is done with this paragraph",
+  // anything fresher as "still being written".
   struct stat st{};
   if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return false;
   auto mtime = std::chrono::system_clock::time_point(std::chrono::seconds(st.st_mtim.tv_sec) +
@@ -31,8 +30,9 @@ bool BlockReader::next(Block& b) {
   Line l;
   if (unit_ == TextUnit::Line) {
     if (!lines_.next(l)) return false;
-    if (!l.terminated && being_written()) {
+    if (!l.terminated && hold_unterminated_) {
       held_back_ = true;
+      held_line_ = l.number;
       return false;
     }
     b = Block{l.text, l.number, l.number, offset_, l.end_offset, is_blank_line(l.text)};
@@ -43,8 +43,9 @@ bool BlockReader::next(Block& b) {
   uint64_t first = 0, last = 0, start = offset_;
   for (;;) {
     if (!lines_.next(l)) break;
-    if (!l.terminated && being_written()) {
+    if (!l.terminated && hold_unterminated_) {
       held_back_ = true;
+      held_line_ = first ? first : l.number;
       return false;  // the paragraph holding it is not finished either
     }
     bool blank = is_blank_line(l.text);
@@ -68,6 +69,7 @@ bool BlockReader::next(Block& b) {
   // go on with it, so it is complete only once the file has been left alone.
   if (being_written()) {
     held_back_ = true;
+    held_line_ = first;
     return false;
   }
   b = Block{text_, first, last, start, offset_, false};

@@ -3,6 +3,7 @@
 // so an item's id and its place in the file (what resume and settled lines refer to) agree.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -23,25 +24,31 @@ struct Block {
 
 class BlockReader {
  public:
-  // hold_fresh_tail: in a file modified in the last two seconds, a last line without a
-  // newline, and a last paragraph not closed by a blank line, are taken as still being
-  // written and are not returned (see held_back()); in a file left alone longer they count
-  // as finished.
-  BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_fresh_tail);
+  // hold_unterminated: a last line without a newline is not returned (see held_back()): a
+  // writer may be in the middle of it (--finished says the input is complete). For
+  // paragraphs, a last paragraph not closed by a blank line is held back too while the file
+  // changed in the last two seconds (a transcript being written goes on with it); left alone
+  // longer, it counts as finished.
+  BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_unterminated);
   bool next(Block& block);
   const std::string& error() const { return lines_.error(); }
+  // See LineReader::stop_when (pipes that stay silent).
+  void stop_when(std::function<bool()> stop) { lines_.stop_when(std::move(stop)); }
+  bool stopped() const { return lines_.stopped(); }
   // The input ended with an unfinished line or paragraph: it was left for the next run.
   bool held_back() const { return held_back_; }
+  uint64_t held_line() const { return held_line_; }  // the held line, or the held paragraph's first
 
  private:
   bool being_written() const;
   int fd_;
   TextUnit unit_;
-  bool hold_fresh_tail_;
+  bool hold_unterminated_;
   LineReader lines_;
   uint64_t offset_;   // where the next unread line starts
   std::string text_;  // the current paragraph
   bool held_back_ = false;
+  uint64_t held_line_ = 0;
 };
 
 // True for a line of spaces and tabs only (such a line ends a paragraph and is never an item).

@@ -247,7 +247,7 @@ TEST_CASE("documents: --unit paragraph - one memory per block of lines, a growin
   // Just written: the last paragraph is not closed by a blank line and may go on.
   RunResult r = e2e::run_memconn(a);
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  CHECK(r.err.find("left for the next run") != std::string::npos);
+  CHECK(r.err.find("the last paragraph is not finished yet") != std::string::npos);
   auto docs = contents_by_line(s.documents());
   REQUIRE(docs.size() == 2);
   CHECK(docs["1"] == "Alpha one\nalpha two");
@@ -278,16 +278,19 @@ TEST_CASE("documents: --unit paragraph - one memory per block of lines, a growin
   for (const auto& d : s.documents()) CHECK_MESSAGE(d.content != "delta two", "a fragment was sent as a paragraph");
 }
 
-TEST_CASE("documents: --unit paragraph and --unit file send a finished file's last line without a newline, hold back a fresh one") {
+TEST_CASE("documents: --unit paragraph and --unit file hold back a last line without a newline until it is finished (or --finished)") {
   for (std::string unit : {"paragraph", "file"}) {
     CAPTURE(unit);
     Standin s;
     TempDir t;
     std::string path = t.write("log.txt", "A: hello\nB: hal");  // a writer in the middle of a line
-    std::vector<std::string> a{"--url", s.url(), "--bank", "b1", "--state", t.file("state.json"), "ingest", path,
-                               "--unit", unit};
+    settle(path);  // however old: a line without its newline is not finished
+    std::vector<std::string> a{"--url", s.url(), "--bank", "b1", "--state", t.file("state.json"), "--json", "ingest",
+                               path, "--unit", unit};
     RunResult r = e2e::run_memconn(a);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(num(r.out, "/held_back") == 1);
+    CHECK(r.err.find("held back") != std::string::npos);
     for (const auto& d : s.documents()) CHECK(d.content.find("hal") == std::string::npos);
     append(path, "lo\n");
     settle(path);
@@ -297,14 +300,14 @@ TEST_CASE("documents: --unit paragraph and --unit file send a finished file's la
     REQUIRE(docs.size() == 1);
     CHECK(docs[0].content == "A: hello\nB: hallo");
   }
-  // A note saved without a final newline and left alone is complete.
+  // A note saved without a final newline: --finished says it is complete.
   Standin s;
   TempDir t;
   std::string path = t.write("note.md", "first\n\nlast words");
-  settle(path);
-  RunResult r = e2e::run_memconn(cmd(s, {"ingest", path, "--unit", "paragraph", "--state", t.file("st.json")}));
+  RunResult r = e2e::run_memconn(cmd(s, {"ingest", path, "--unit", "paragraph", "--finished", "--state", t.file("st.json")}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   auto docs = contents_by_line(s.documents());
+  CHECK(docs["1"] == "first");
   CHECK(docs["3"] == "last words");
   // Paragraphs are cut from plain text only.
   r = e2e::run_memconn(cmd(s, {"ingest", path, "--unit", "paragraph", "--format", "jsonl"}));
