@@ -53,6 +53,8 @@ void AdaptiveLimit::adjust(double latency_s, bool overloaded, Clock::time_point 
     return;
   }
   if (overloaded || climbing) return;
+  // Doubling overshoots: once latency rises at all, grow one at a time (as HyStart does).
+  if (slow_start_ && smoothed_ > 1.25 * best_) slow_start_ = false;
   // A limit's worth of answers is one round trip at full use.
   if (++answers_since_change_ < static_cast<int>(limit_)) return;
   answers_since_change_ = 0;

@@ -1,7 +1,8 @@
 // --workers auto: how many requests may be in flight, found by AIMD as Vector's adaptive
 // request concurrency does. Memory servers are LLM-bound: past their capacity, more
 // concurrency only queues (latency climbs) or is refused (429/503/504).
-//   - slow start: the limit doubles each round trip until the first sign of overload;
+//   - slow start: the limit doubles each round trip until latency rises by a quarter or the
+//     first sign of overload;
 //   - then it grows by one per limit's worth of answers while the smoothed latency stays
 //     within 1.5 times the best seen and every permit was in use (an idle limit proves nothing);
 //   - it halves on 429/503/504 and shrinks by a tenth when latency climbs, at most once per

@@ -25,14 +25,15 @@ std::vector<std::string> ingest(const Standin& s, const std::string& input, cons
 }  // namespace
 
 TEST_CASE("workers auto: an LLM-bound server (4 slots, 429 past a queue of 4) is kept busy, not flooded") {
-  std::vector<std::string> capacity{"--capacity-slots", "4", "--capacity-queue", "4", "--capacity-ms", "40"};
+  // 100 ms of service per request: the server's time, not a busy CI machine's, sets the latency.
+  std::vector<std::string> capacity{"--capacity-slots", "4", "--capacity-queue", "4", "--capacity-ms", "100"};
   TempDir d;
   std::string input = write_lines(d.file("in.txt"), 600, "auto ");
 
   // The stand-in refuses a fixed flood: 32 workers against 8 places.
   Standin flooded(capacity);
-  auto fixed = run_memconn(ingest(flooded, input, d.file("f/state.json"), {"--workers", "32"}));
-  CHECK_MESSAGE(fixed.exit_code == 0, fixed.err);
+  // (It may give up, exit 69, when every retry of some batch is refused.)
+  run_memconn(ingest(flooded, input, d.file("f/state.json"), {"--workers", "32", "--retries", "1"}));
   CHECK(flooded.stats()["faults.429"] > 10);
 
   Standin s(capacity);
