@@ -3,7 +3,8 @@
 # loop (the floor: bench/bare_loop.cc), all posting the same 200k chat-like lines to the same
 # fast sink (../shared/bench/sink, Go net/http), at batch 10 x 4 workers and batch 50 x 8
 # workers, best of RUNS (3); wall time, client CPU seconds and the ratios. Then peak-RSS
-# flatness from 10k to 2M lines and throughput against 50 ms server latency (stand-in).
+# flatness from 10k to 2M lines and over interleaved conversations (documents), and
+# throughput against 50 ms server latency (stand-in).
 # Prints Markdown tables and writes them to bench/results.md.
 #
 # Without ../shared/bench (SHARED_BENCH overrides) or Go, the sink and the reference are skipped (said on stderr):
@@ -148,6 +149,21 @@ for n in 10k 2m; do
   run_memconn "$url" "$work/$n.txt" 8 50
   printf '| %s lines, batch 50 × 8 workers (RSS flatness, target ≤ 20 MB) | %.0f | %s | %s |\n' "$n" "$ITEMS_S" "$CPU" "$RSS_MB" >>"$work/table.md"
   echo "done: rss $n" >&2
+done
+
+# Documents: conversations interleaved line by line (each line a part of another document,
+# so every part after a conversation's first is an append that waits for the one before):
+# memory must stay flat too, 10k lines in 1k conversations vs 1M lines in 10k conversations.
+genconv() {  # lines, conversations, path
+  awk -v n="$1" -v c="$2" 'BEGIN { for (i = 0; i < n; i++) printf "{\"document_id\":\"conversation_%d\",\"content\":\"turn %d: user %d asked about order %d and the agent resolved it\"}\n", i % c, int(i / c), i % 977, i * 7 }' >"$3"
+}
+genconv 10000 1000 "$work/conv10k.jsonl"
+genconv 1000000 10000 "$work/conv1m.jsonl"
+for n in 10k 1m; do
+  run_memconn "$url" "$work/conv$n.jsonl" 8 50
+  printf '| %s lines of interleaved conversations (%s documents), batch 50 × 8 workers (RSS flatness, target ≤ 20 MB) | %.0f | %s | %s |\n' \
+    "$n" "$(json_field "$work/report.json" documents)" "$ITEMS_S" "$CPU" "$RSS_MB" >>"$work/table.md"
+  echo "done: rss conversations $n" >&2
 done
 
 # With 50 ms of server latency the ceiling is workers x batch / latency.

@@ -37,7 +37,7 @@ _memconn_is_subcommand() {
 _memconn_takes_value() {
   case $2 in
     '') case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    ingest) case $1 in -f | --format | --unit | --id-prefix | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    ingest) case $1 in -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     recall) case $1 in --budget | --max-tokens | --types | --tags | --tags-match | --query-timestamp | --timeout | --connector | --mode | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     reflect) case $1 in --budget | --max-tokens | --context | --tags | --tags-match | --schema | --timeout | --connector | --mode | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     dlq) case $1 in --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
@@ -48,8 +48,8 @@ _memconn_takes_value() {
     sync) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     trigger) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     status) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    verify) case $1 in -f | --format | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    doctor) case $1 in --connector | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    verify) case $1 in -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    doctor) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
   esac
   return 1
 }
@@ -67,8 +67,8 @@ _memconn_value() {
     ingest)
       case $1 in
         -f | --format) _memconn_words 'auto lines jsonl' ;;
-        --unit) _memconn_words 'line file' ;;
-        --id-prefix | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --shard | --url | --bank) : ;;
+        --unit) _memconn_words 'line paragraph file' ;;
+        --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --shard | --url | --bank) : ;;
         --dead-letter | --metrics-file | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
@@ -159,14 +159,14 @@ _memconn_value() {
     verify)
       case $1 in
         -f | --format) _memconn_words 'auto lines jsonl' ;;
-        --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --page-size | --list-limit | --url | --bank) : ;;
+        --unit) _memconn_words 'line paragraph file' ;;
+        --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --page-size | --list-limit | --url | --bank) : ;;
         --dead-letter | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
     doctor)
       case $1 in
-        --connector) _memconn_connectors ;;
         -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --url | --bank) : ;;
         --log-format) _memconn_words 'text json' ;;
@@ -180,7 +180,7 @@ _memconn_value() {
 _memconn_options() {
   case $1 in
     '') echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    ingest) echo '-h --help -f --format --unit --id-prefix --glob --finished --tags --context -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait --wait-timeout -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    ingest) echo '-h --help -f --format --unit --id-prefix --map --template --glob --finished --tags --context -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait --wait-timeout -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     recall) echo '-h --help --budget --max-tokens --types --tags --tags-match --query-timestamp --include-chunks --timeout --connector --mode -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     reflect) echo '-h --help --budget --max-tokens --context --tags --tags-match --include-facts --schema --timeout --connector --mode -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     dlq) echo '-h --help --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
@@ -191,8 +191,8 @@ _memconn_options() {
     sync) echo '-h --help --watch --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     trigger) echo '-h --help --full --reprocess-failed --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     status) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    verify) echo '-h --help -f --format --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    doctor) echo '-h --help --connector -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    verify) echo '-h --help -f --format --unit --id-prefix --map --template --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    doctor) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
   esac
 }
 

@@ -16,7 +16,7 @@ function __memconn_state
         switch "$cmd|$t"
             case '|-c' '|--config' '|--url' '|--api-key-file' '|--ca-file' '|--bank' '|--state' '|--log-format'
                 set skip 1
-            case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|--max-workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--wait-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--ca-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
+            case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--map' 'ingest|--template' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|--max-workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--wait-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--ca-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
                 set skip 1
             case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--timeout' 'recall|--connector' 'recall|--mode' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--ca-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
                 set skip 1
@@ -38,7 +38,7 @@ function __memconn_state
                 set skip 1
             case 'status|-c' 'status|--config' 'status|--url' 'status|--api-key-file' 'status|--ca-file' 'status|--bank' 'status|--state' 'status|--log-format'
                 set skip 1
-            case 'verify|-f' 'verify|--format' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|--max-workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
+            case 'verify|-f' 'verify|--format' 'verify|--unit' 'verify|--id-prefix' 'verify|--map' 'verify|--template' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|--max-workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
                 set skip 1
             case 'doctor|--connector' 'doctor|-c' 'doctor|--config' 'doctor|--url' 'doctor|--api-key-file' 'doctor|--ca-file' 'doctor|--bank' 'doctor|--state' 'doctor|--log-format'
                 set skip 1
@@ -154,8 +154,10 @@ complete -c memconn -l log-format -r -f -a 'text json' -d 'stderr messages as te
 complete -c memconn -n '__memconn_operand \'ingest\' 0 1' -F -d 'inputs'
 complete -c memconn -n '__memconn_in \'ingest\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'ingest\'' -s f -l format -r -f -a 'auto lines jsonl' -d 'lines, jsonl, or auto (.jsonl/.ndjson are JSONL)'
-complete -c memconn -n '__memconn_in \'ingest\'' -l unit -r -f -a 'line file' -d 'line (each line or JSONL object is an item) or file (a file is one document, id = path)'
+complete -c memconn -n '__memconn_in \'ingest\'' -l unit -r -f -a 'line paragraph file' -d 'line (each line or JSONL object is an item), paragraph (lines up to a blank line) or file (a file is one document, id = path)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l id-prefix -r -f -d 'With --unit file: prefix for document ids (id = prefix + relative path)'
+complete -c memconn -n '__memconn_in \'ingest\'' -l map -r -f -d 'JSONL exports: where a field is, FIELD=PATH with dotted paths (content=message.body,document_id=conversation_id); fields: content document_id context timestamp tags metadata'
+complete -c memconn -n '__memconn_in \'ingest\'' -l template -r -f -d 'JSONL exports: render the content from several fields, e.g. "{author.role}: {content}"'
 complete -c memconn -n '__memconn_in \'ingest\'' -l glob -r -f -d 'Only files matching this pattern inside directories, e.g. \'*.txt\''
 complete -c memconn -n '__memconn_in \'ingest\'' -l finished -d 'The files are complete: send a last line that has no newline (held back by default: a writer may be mid-line)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l tags -r -f -d 'Tags added to every item (comma-separated or repeated)'
@@ -287,6 +289,10 @@ complete -c memconn -n '__memconn_in \'status\'' -s h -l help -d 'Print this hel
 complete -c memconn -n '__memconn_operand \'verify\' 0 1' -F -d 'inputs'
 complete -c memconn -n '__memconn_in \'verify\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'verify\'' -s f -l format -r -f -a 'auto lines jsonl' -d 'lines, jsonl, or auto (.jsonl/.ndjson are JSONL)'
+complete -c memconn -n '__memconn_in \'verify\'' -l unit -r -f -a 'line paragraph file' -d 'line, paragraph or file, as given to ingest (it decides the document ids)'
+complete -c memconn -n '__memconn_in \'verify\'' -l id-prefix -r -f -d 'With --unit file: the prefix given to ingest'
+complete -c memconn -n '__memconn_in \'verify\'' -l map -r -f -d 'FIELD=PATH entries, as given to ingest'
+complete -c memconn -n '__memconn_in \'verify\'' -l template -r -f -d 'The content template given to ingest'
 complete -c memconn -n '__memconn_in \'verify\'' -l glob -r -f -d 'Only files matching this pattern inside directories, e.g. \'*.txt\''
 complete -c memconn -n '__memconn_in \'verify\'' -l tags -r -f -d 'Tags added to every re-sent item (comma-separated or repeated)'
 complete -c memconn -n '__memconn_in \'verify\'' -l context -r -f -d 'Context for re-sent items that have none'

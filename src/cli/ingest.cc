@@ -35,6 +35,7 @@
 #include "cli/progress.h"
 #include "cli/ingest_report.h"
 #include "core/shard.h"
+#include "core/text_blocks.h"
 #include "core/signals.h"
 #include "state/state.h"
 
@@ -63,8 +64,7 @@ class Ingest {
   int dry_run();
   void produce(const std::function<bool(Batch)>& emit);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
-  void apply_unit(Item& item, const SourceSpec& src) const;
-  std::unordered_set<std::string> rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
+  std::unordered_set<std::string> rescan_documents(int fd, Format format, const ParseOptions& popts, uint64_t line,
                                                    const LineRanges& settled_ahead);
   void checkpoint(bool force);
   Status update_and_save(bool force);
@@ -94,6 +94,7 @@ class Ingest {
   DocumentParts parts_;                // reader thread only: documents begun in this run
   std::atomic<uint64_t> documents_{0};  // first parts read (set by the reader, read at the end)
   std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
+  ItemReadOptions read_options_;      // format, unit, tags, context, field map: how items are read
   std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
   std::atomic<uint64_t> held_back_{0};      // unfinished last lines (set by the reader)
   uint64_t unacknowledged_ = 0;             // pipe items dead-lettered after an early stop
@@ -129,7 +130,11 @@ Status Ingest::prepare() {
     if (!shard) return shard.error();
     shard_ = *shard;
   }
-  if (auto f = pick_format(o_.format, ""); !f) return f.error();
+  auto ro = resolve_read_options(
+      ItemReadOptions{o_.format, o_.tags, o_.context, shard_, !o_.finished, o_.unit, o_.id_prefix, nullptr}, o_.map,
+      o_.content_template);
+  if (!ro) return ro.error();
+  read_options_ = std::move(*ro);
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
@@ -154,17 +159,27 @@ int Ingest::run() {
   if (!lock) return fail(console_, lock.error());
   lock_.emplace(std::move(*lock));
   journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
+  bool older_ids = false;  // files were committed under content-hash ids of the content alone
   if (!o_.reset_state) {
     auto st = load_state(state_path_);
     if (!st) return fail(console_, st.error());
     state_ = std::move(*st);
     // A run killed between checkpoints left its last commit points in the journal.
     if (CommitJournal::replay(journal_->path(), state_) > 0) console_.debug("replayed the commit journal");
+    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
   } else {
     auto st = load_state(state_path_);
     if (st) state_ = std::move(*st);  // keep history and connectors; forget file offsets
+    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
     state_.files.clear();
   }
+  if (older_ids)
+    console_.info(
+        "note: content-hash document ids now cover an item's context and tags too, so the same text under other "
+        "tags is another document (docs/ingest.md, Document ids). Lines already committed are not sent again; an "
+        "item with tags or context that is sent again (an edited or reset file, stdin) gets a new id, and its copy "
+        "under the old id stays until deleted. This note is shown once.");
+  state_.id_scheme = kIdScheme;
   if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
     return fail(console_, Error{"cannot write state file: " + st.error().message, exit_code::kConfig});
 
@@ -323,22 +338,44 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       resumables_[idx] = Resumable{key, *fp};
     }
   }
-  auto format = *pick_format(o_.format, src.path);
+  auto format = *pick_format(read_options_.format, src.path);
+  auto unit = pick_unit(o_.unit, format, src.display);
+  if (!unit) {
+    console_.error(unit.error().message);
+    ++input_problems_;
+    return true;
+  }
+  // A document unit cannot take back text it sent: a run that took an unterminated last line
+  // (or an unclosed last paragraph) as finished, and the file then grew into it, starts over.
+  if (regular && offset > 0 && o_.unit != "line" && !resumes_cleanly(fd, unit->text, offset)) {
+    console_.warn(src.display + ": grew after a last " + (unit->text == TextUnit::Paragraph ? "paragraph" : "line") +
+                  " that was taken as finished; sending the file again from the start");
+    skipped_ -= line;
+    offset = line = 0;
+    settled_ahead.clear();
+    std::lock_guard<std::mutex> lock(resume_mu_);
+    resumed_from_.erase(std::remove_if(resumed_from_.begin(), resumed_from_.end(),
+                                       [&](const auto& r) { return r.first == src.display; }),
+                        resumed_from_.end());
+  }
+  ParseOptions popts = parse_options_for(read_options_, src, *unit);
   // Documents this file began before the resume point: their next part is an append whose
   // earlier part may have landed unacknowledged when the last run died (checked first).
   std::unordered_set<std::string> resumed_docs;
-  if ((format == Format::Jsonl || o_.unit == "file") && (line > 0 || !settled_ahead.empty()))
-    resumed_docs = rescan_documents(fd, src, format, line, settled_ahead);
+  if ((format == Format::Jsonl || unit->whole_file) && (line > 0 || !settled_ahead.empty()))
+    resumed_docs = rescan_documents(fd, format, popts, line, settled_ahead);
   if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
     ++input_problems_;
     return true;
   }
   ledger_->start_source(idx, offset, line);
-  ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
-  LineReader reader(fd, offset, line + 1);
+  ItemParser parser(format, popts);
+  // A writer caught mid-line (or mid-paragraph): the rest may follow, so it waits for a later
+  // run (read_options_.hold_unterminated is off with --finished).
+  BlockReader reader(fd, unit->text, offset, line + 1, regular && read_options_.hold_unterminated);
   reader.stop_when([this] { return control_.stopping(); });
-  Line l;
+  Block blk;
   uint64_t seq = 0, prev_end = offset;
   int utf8_warnings = 0;
   std::vector<Batch> ready;
@@ -355,33 +392,25 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     since_publish = 0;
   };
   bool stopping = false;  // a pipe's run stopped: register what is buffered, send nothing
-  while (reader.next(l)) {
+  while (reader.next(blk)) {
     // Published before this line counts as read: the commit point may then pass only lines
     // whose items are already registered as pending (a kill -9 in between loses nothing).
     if (since_publish >= 256) publish();
     if (control_.stopping() && regular) return false;
     if (control_.stopping()) stopping = true;
-    if (!l.terminated && regular && !o_.finished) {
-      // A writer caught mid-line: the rest may follow. Sent once its newline arrives.
-      ++held_back_;
-      console_.warn(src.display + ":" + std::to_string(l.number) +
-                    ": the last line has no newline yet; held back until it is finished (pass --finished if the "
-                    "file is complete)");
-      break;
-    }
     Item item;
-    Origin origin{idx, l.number, prev_end, l.end_offset, seq};
-    read_bytes += l.end_offset - prev_end;
-    read_end = l.end_offset;
-    read_line = l.number;
-    prev_end = l.end_offset;
+    Origin origin{idx, blk.first_line, blk.start_offset, blk.end_offset, seq};
+    read_bytes += blk.end_offset - prev_end;
+    read_end = blk.end_offset;
+    read_line = blk.last_line;
+    prev_end = blk.end_offset;
     ++since_publish;
-    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
-    if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number) {
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < blk.first_line) ++ahead;
+    if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= blk.first_line) {
       ++skipped_;
       continue;
     }
-    auto r = parser.parse(l.text, origin, item);
+    auto r = parser.parse(blk.text, origin, item);
     if (r.status == ParseStatus::Blank) continue;
     // A repair sends only what verify found lost; bad lines were reported by verify itself.
     if (o_.select && (r.status != ParseStatus::Item || !o_.select(item))) {
@@ -395,8 +424,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       continue;
     }
     if (r.status == ParseStatus::Invalid) {
-      console_.error(src.display + ":" + std::to_string(l.number) + ": " + r.error + " (sent to the dead-letter file)");
-      if (auto st = ledger_->bad_input(idx, l.number, item.raw_line, r.error); !st) {
+      console_.error(src.display + ":" + std::to_string(blk.first_line) + ": " + r.error + " (sent to the dead-letter file)");
+      if (auto st = ledger_->bad_input(idx, blk.first_line, item.raw_line, r.error); !st) {
         control_.stop(StopReason::Fatal, st.error().message);
         return false;
       }
@@ -405,9 +434,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     if (r.repaired_utf8) {
       ledger_->utf8_repaired();
       if (++utf8_warnings <= 5)
-        console_.warn(src.display + ":" + std::to_string(l.number) + ": invalid UTF-8 replaced with U+FFFD");
+        console_.warn(src.display + ":" + std::to_string(blk.first_line) + ": invalid UTF-8 replaced with U+FFFD");
     }
-    apply_unit(item, src);
     // Identical text under a content-hash id is the same document again; under an explicit
     // id it is another part of that document (a second "ok" in a chat), never dropped.
     if (!item.explicit_id && dedup.seen(item.fingerprint)) {
@@ -445,6 +473,17 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   }
   publish();
   if (stopping || reader.stopped() || (control_.stopping() && !regular)) return false;
+  if (reader.held_back()) {
+    // A writer caught mid-line (or mid-paragraph): the rest may follow. Sent once finished.
+    ++held_back_;
+    console_.warn(src.display + ":" + std::to_string(reader.held_line()) +
+                  (unit->text == TextUnit::Paragraph
+                       ? ": the last paragraph is not finished yet (no newline at its end, or no blank line after it "
+                         "in a file changed moments ago); held back until it is (pass --finished if the file is "
+                         "complete)"
+                       : ": the last line has no newline yet; held back until it is finished (pass --finished if the "
+                         "file is complete)"));
+  }
   if (utf8_warnings > 5)
     console_.warn(src.display + ": " + std::to_string(utf8_warnings - 5) + " more lines had invalid UTF-8 replaced");
   if (!reader.error().empty()) {
@@ -456,23 +495,14 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   return true;
 }
 
-void Ingest::apply_unit(Item& item, const SourceSpec& src) const {
-  if (o_.unit != "file") return;
-  // The file is the document: its lines are parts under one id, so a grown file appends its
-  // new lines and a replaced one starts over with a replace.
-  item.document_id = o_.id_prefix + src.name;
-  item.explicit_id = true;
-  item.json = encode_memory_item(item);
-}
-
-std::unordered_set<std::string> Ingest::rescan_documents(int fd, const SourceSpec& src, Format format, uint64_t line,
-                                                         const LineRanges& settled_ahead) {
+std::unordered_set<std::string> Ingest::rescan_documents(int fd, Format format, const ParseOptions& popts,
+                                                         uint64_t line, const LineRanges& settled_ahead) {
   // Re-reads (without sending) the lines earlier runs delivered, so each document's length
   // so far is known again and its next part goes as an append, not a replace.
   std::unordered_set<std::string> begun;
   uint64_t last = line;
   if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
-  ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
+  ItemParser parser(format, popts);
   LineReader reader(fd, 0, 1);
   Line l;
   size_t ahead = 0;
@@ -482,7 +512,6 @@ std::unordered_set<std::string> Ingest::rescan_documents(int fd, const SourceSpe
     if (!delivered) continue;
     Item item;
     if (parser.parse(l.text, Origin{}, item).status != ParseStatus::Item) continue;
-    apply_unit(item, src);
     if (!item.explicit_id) continue;
     parts_.mark(item);
     begun.insert(item.document_id);
@@ -585,8 +614,7 @@ int Ingest::dry_run() {
   uint64_t count = 0, documents = 0;
   DocumentParts parts;
   std::vector<Batch> ready;
-  auto sum = read_items(inputs_, ItemReadOptions{o_.format, o_.tags, o_.context, shard_, !o_.finished}, console_, [&](Item& item) {
-    apply_unit(item, inputs_.sources[item.origin.source]);
+  auto sum = read_items(inputs_, read_options_, console_, [&](Item& item) {
     if (!item.explicit_id && dedup.seen(item.fingerprint)) return true;
     if (parts.mark(item)) ++documents;
     ++count;

@@ -13,9 +13,11 @@ namespace memconn {
 struct IngestOptions {
   std::vector<std::string> inputs;
   std::string format = "auto";  // auto | lines | jsonl
-  std::string unit = "line";    // line | file (the whole file is one document)
+  std::string unit = "line";    // line | paragraph | file (the whole file is one document)
   std::string id_prefix;        // --unit file: prepended to the file's relative path
   std::string glob;
+  std::vector<std::string> map;  // --map FIELD=PATH entries (JSONL exports of other tools)
+  std::string content_template;  // --template "{role}: {content}"
   // The files are complete: a last line without a newline is sent. By default it is held
   // back, since a writer caught mid-line would have its line split in two memories.
   bool finished = false;

@@ -14,9 +14,18 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
   sub->add_option("-f,--format", o->format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
       ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
   sub->add_option("--unit", o->unit,
-                  "line (each line or JSONL object is an item) or file (a file is one document, id = path)")
-      ->check(CLI::IsMember({"line", "file"}));
+                  "line (each line or JSONL object is an item), paragraph (lines up to a blank line) or file (a file "
+                  "is one document, id = path)")
+      ->check(CLI::IsMember({"line", "paragraph", "file"}));
   sub->add_option("--id-prefix", o->id_prefix, "With --unit file: prefix for document ids (id = prefix + relative path)");
+  sub->add_option("--map", o->map,
+                  "JSONL exports: where a field is, FIELD=PATH with dotted paths (content=message.body,"
+                  "document_id=conversation_id); fields: content document_id context timestamp tags metadata")
+      ->delimiter(',')
+      ->type_name("FIELD=PATH");
+  sub->add_option("--template", o->content_template,
+                  "JSONL exports: render the content from several fields, e.g. \"{author.role}: {content}\"")
+      ->type_name("TEXT");
   sub->add_option("--glob", o->glob, "Only files matching this pattern inside directories, e.g. '*.txt'");
   sub->add_flag("--finished", o->finished,
                 "The files are complete: send a last line that has no newline (held back by default: a writer may be "
@@ -50,6 +59,9 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
       "  memconn ingest big.txt --bank team --async --wait\n"
       "  memconn ingest notes.txt --bank team --dry-run\n"
       "  memconn ingest ./notes/ --bank team --unit file --id-prefix notes/   # one document per note\n"
+      "  memconn ingest ./notes/ --bank team --unit paragraph   # one memory per paragraph\n"
+      "  memconn ingest chats.jsonl --bank team --map content=message.text,document_id=conversation_id,"
+      "timestamp=create_time --template \"{message.role}: {content}\"\n"
       "  memconn ingest big.txt --bank team --shard 0/4   # and 1/4, 2/4, 3/4 in parallel\n");
   sub->callback([o, &ctx] { ctx.exit_code = run_ingest(ctx.global, *o); });
 }

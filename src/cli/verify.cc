@@ -80,11 +80,14 @@ Status Verify::prepare() {
   if (!o_.repair && (in.async || in.wait || in.wait_timeout || !in.dead_letter.empty()))
     return Error{"--async, --wait, --wait-timeout and --dead-letter only apply with --repair", exit_code::kUsage};
   if (in.wait && !in.async) return Error{"--wait needs --async", exit_code::kUsage};
-  if (auto f = pick_format(in.format, ""); !f) return f.error();
   for (const auto& p : in.inputs)
     if (p == "-" && o_.repair)
       return Error{"--repair reads the inputs twice, so it cannot use stdin: save it to a file first", exit_code::kUsage};
-  read_opts_ = ItemReadOptions{in.format, in.tags, in.context, std::nullopt, !in.finished};
+  auto ro = resolve_read_options(
+      ItemReadOptions{in.format, in.tags, in.context, std::nullopt, !in.finished, in.unit, in.id_prefix, nullptr}, in.map,
+      in.content_template);
+  if (!ro) return ro.error();
+  read_opts_ = std::move(*ro);
   if (!in.shard.empty()) {
     auto shard = Shard::parse(in.shard);
     if (!shard) return shard.error();

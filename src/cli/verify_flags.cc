@@ -13,6 +13,11 @@ void register_verify(CLI::App& app, CliContext& ctx) {
   sub->add_option("inputs", in.inputs, "The files, directories or - given to ingest")->type_name("PATH");
   sub->add_option("-f,--format", in.format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
       ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
+  sub->add_option("--unit", in.unit, "line, paragraph or file, as given to ingest (it decides the document ids)")
+      ->check(CLI::IsMember({"line", "paragraph", "file"}));
+  sub->add_option("--id-prefix", in.id_prefix, "With --unit file: the prefix given to ingest");
+  sub->add_option("--map", in.map, "FIELD=PATH entries, as given to ingest")->delimiter(',')->type_name("FIELD=PATH");
+  sub->add_option("--template", in.content_template, "The content template given to ingest")->type_name("TEXT");
   sub->add_option("--glob", in.glob, "Only files matching this pattern inside directories, e.g. '*.txt'");
   sub->add_option("--tags", in.tags, "Tags added to every re-sent item (comma-separated or repeated)")->delimiter(',');
   sub->add_option("--context", in.context, "Context for re-sent items that have none");

@@ -73,6 +73,17 @@ bool DocumentParts::mark(Item& item) {
   return false;
 }
 
+void DocumentOrder::set_doubtful(const std::string& document_id, bool doubtful) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (doubtful) doubtful_.insert(document_id);
+  else doubtful_.erase(document_id);
+}
+
+bool DocumentOrder::doubtful(const std::string& document_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return doubtful_.count(document_id) > 0;
+}
+
 size_t DocumentOrder::open() const {
   std::lock_guard<std::mutex> lock(mu_);
   return docs_.size();

@@ -26,6 +26,11 @@ class DocumentOrder {
   void settled(const std::vector<const Item*>& items);
   // Documents with parts in flight or queued (for tests).
   size_t open() const;
+  // Worker: the server holds more of this document than the parts checked so far (an
+  // interrupted run sent parts beyond its commit point), so its next part is checked too;
+  // or, doubtful = false, the server was found exactly where memconn is.
+  void set_doubtful(const std::string& document_id, bool doubtful);
+  bool doubtful(const std::string& document_id) const;
 
  private:
   struct Turns {
@@ -37,6 +42,7 @@ class DocumentOrder {
   // Entries exist only while a document has parts queued or in flight, so memory follows
   // the queue, not the number of documents.
   std::unordered_map<std::string, Turns> docs_;
+  std::unordered_set<std::string> doubtful_;  // guarded by mu_; only documents found ahead of memconn
 };
 
 // Reader side: which items continue a document begun earlier in this run. The first part

@@ -8,7 +8,6 @@
 #include <cstring>
 
 #include "core/exit_codes.h"
-#include "core/line_reader.h"
 
 namespace memconn {
 
@@ -17,6 +16,42 @@ Result<Format> pick_format(const std::string& f, const std::string& path) {
   if (f == "jsonl") return Format::Jsonl;
   if (f == "auto") return path == "-" ? Format::Lines : format_for_path(path);
   return Error{"--format must be auto, lines or jsonl, not \"" + f + "\"", exit_code::kUsage};
+}
+
+Result<UnitChoice> pick_unit(const std::string& unit, Format format, const std::string& display) {
+  if (unit == "line") return UnitChoice{};
+  if (unit == "file") return UnitChoice{TextUnit::Line, true};
+  if (unit == "paragraph") {
+    if (format == Format::Jsonl)
+      return Error{display + ": --unit paragraph cuts plain text at blank lines; this input is read as JSONL",
+                   exit_code::kUsage};
+    return UnitChoice{TextUnit::Paragraph, false};
+  }
+  return Error{"--unit must be line, paragraph or file, not \"" + unit + "\"", exit_code::kUsage};
+}
+
+ParseOptions parse_options_for(const ItemReadOptions& o, const SourceSpec& src, const UnitChoice& unit) {
+  ParseOptions p{o.tags, o.context, src.display, "", o.map};
+  if (unit.whole_file) p.document_id = o.id_prefix + src.name;
+  return p;
+}
+
+Result<ItemReadOptions> resolve_read_options(ItemReadOptions o, const std::vector<std::string>& map_specs,
+                                             const std::string& content_template) {
+  if (auto f = pick_format(o.format, ""); !f) return f.error();
+  if (o.unit != "line" && o.unit != "paragraph" && o.unit != "file")
+    return Error{"--unit must be line, paragraph or file, not \"" + o.unit + "\"", exit_code::kUsage};
+  if (!map_specs.empty() || !content_template.empty()) {
+    auto m = parse_field_map(map_specs, content_template);
+    if (!m) return m.error();
+    if (o.format == "lines") return Error{"--map and --template read JSONL records, not --format lines", exit_code::kUsage};
+    o.format = "jsonl";
+    o.map = std::make_shared<const FieldMap>(std::move(*m));
+  }
+  if (o.unit == "paragraph" && o.format == "jsonl")
+    return Error{"--unit paragraph cuts plain text at blank lines; it does not apply to JSONL (--format jsonl, --map)",
+                 exit_code::kUsage};
+  return o;
 }
 
 long first_nul(int fd) {
@@ -59,18 +94,23 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
         continue;
       }
     }
-    ItemParser parser(*format, ParseOptions{o.tags, o.context, src.display});
-    LineReader reader(fd);
-    Line l;
+    auto unit = pick_unit(o.unit, *format, src.display);
+    if (!unit) {
+      diag.error(unit.error().message);
+      ++sum.input_problems;
+      continue;
+    }
+    ItemParser parser(*format, parse_options_for(o, src, *unit));
+    BlockReader reader(fd, unit->text, 0, 1, regular && o.hold_unterminated);
+    Block b;
     uint64_t seq = 0;
-    while (reader.next(l)) {
-      if (!l.terminated && regular && o.hold_unterminated) break;
+    while (reader.next(b)) {
       Item item;
-      auto r = parser.parse(l.text, Origin{i, l.number, 0, l.end_offset, seq}, item);
+      auto r = parser.parse(b.text, Origin{i, b.first_line, b.start_offset, b.end_offset, seq}, item);
       if (r.status == ParseStatus::Blank) continue;
       if (o.shard && !o.shard->owns(r.status == ParseStatus::Invalid ? item.raw_line : item.document_id)) continue;
       if (r.status == ParseStatus::Invalid) {
-        diag.error(src.display + ":" + std::to_string(l.number) + ": " + r.error);
+        diag.error(src.display + ":" + std::to_string(b.first_line) + ": " + r.error);
         ++sum.bad_lines;
         continue;
       }

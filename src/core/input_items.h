@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "core/item_parser.h"
 #include "core/result.h"
 #include "core/shard.h"
+#include "core/text_blocks.h"
 
 namespace memconn {
 
@@ -21,15 +23,36 @@ Result<Format> pick_format(const std::string& format, const std::string& path);
 // Position of the first NUL in the first 8 KiB of fd, or -1: such a file is binary, not text.
 long first_nul(int fd);
 
+// What an item is made of. line: each line (or JSONL object); paragraph: lines up to a blank
+// line; file: each line, all of them parts of one document named after the file.
+struct UnitChoice {
+  TextUnit text = TextUnit::Line;
+  bool whole_file = false;
+};
+// "line" | "paragraph" | "file"; a paragraph needs plain text (errors name the path).
+Result<UnitChoice> pick_unit(const std::string& unit, Format format, const std::string& display);
+
 struct ItemReadOptions {
   std::string format = "auto";
   std::vector<std::string> tags;
   std::string context;
   std::optional<Shard> shard;
   // A regular file's last line without a newline is not an item yet (ingest holds it back
-  // until its writer finishes it; --finished says the files are complete).
+  // until its writer finishes it; --finished says the files are complete). With --unit
+  // paragraph, nor is a last paragraph not closed by a blank line in a file changed moments ago.
   bool hold_unterminated = false;
+  std::string unit = "line";
+  std::string id_prefix;  // --unit file: the document id is id_prefix + the file's relative path
+  std::shared_ptr<const FieldMap> map;  // --map / --template (JSONL only)
 };
+
+// Checks the read options as given on the command line (format, unit) and adds the field map
+// built from --map entries and --template; a map implies JSONL. Errors are usage errors.
+Result<ItemReadOptions> resolve_read_options(ItemReadOptions base, const std::vector<std::string>& map_specs,
+                                             const std::string& content_template);
+
+// The parser options for one source under these read options.
+ParseOptions parse_options_for(const ItemReadOptions& o, const SourceSpec& src, const UnitChoice& unit);
 
 struct ItemReadSummary {
   uint64_t items = 0;      // items handed to on_item (in-run duplicates included)

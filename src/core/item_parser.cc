@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/digest.h"
+#include "core/iso_time.h"
 #include "core/json_writer.h"
 
 namespace memconn {
@@ -64,6 +65,151 @@ ParseResult ItemParser::parse(std::string_view line, const Origin& origin, Item&
   return r;
 }
 
+namespace {
+
+// Follows a dotted path through objects (and arrays, by a numeric part); false if absent.
+bool find_path(simdjson::dom::element at, const FieldPath& path, simdjson::dom::element& out) {
+  for (const auto& seg : path.segments) {
+    if (at.is_object()) {
+      if (at.get_object().value()[seg].get(at)) return false;
+    } else if (at.is_array()) {
+      if (seg.empty() || seg.find_first_not_of("0123456789") != std::string::npos) return false;
+      if (at.get_array().value().at(std::stoull(seg)).get(at)) return false;
+    } else {
+      return false;
+    }
+  }
+  out = at;
+  return true;
+}
+
+// Template and id values: strings as they are, other scalars as their JSON text.
+std::string render_value(simdjson::dom::element v) { return v.is_null() ? std::string() : scalar_to_string(v); }
+
+}  // namespace
+
+ParseResult ItemParser::parse_mapped(const simdjson::dom::element& doc, Item& out) {
+  ParseResult r;
+  r.status = ParseStatus::Invalid;
+  const FieldMap& m = *options_.map;
+  // A mapped field must be there (a typo in a path would otherwise lose it on every line); a
+  // null value means "none" for context, timestamp, tags and metadata.
+  auto lookup = [&](MemoryField f, std::initializer_list<const char*> defaults, simdjson::dom::element& v) -> bool {
+    if (const auto& p = m[f]) {
+      if (find_path(doc, *p, v)) return true;
+      r.error = "missing field \"" + p->text + "\" (--map " + field_name(f) + "=" + p->text + ")";
+      return false;
+    }
+    for (const char* d : defaults)
+      if (find_path(doc, split_path(d), v)) return true;
+    return false;
+  };
+  auto name_of = [&](MemoryField f, const char* fallback) { return m[f] ? m[f]->text : std::string(fallback); };
+  simdjson::dom::element v;
+  if (m.content_template) {
+    std::string missing;
+    auto text = [&](std::string_view name) -> std::string {
+      simdjson::dom::element e;
+      // A placeholder naming a memory field follows that field's mapping ({content} is the
+      // mapped content); any other name is a path into the record.
+      for (int i = 0; i < kMemoryFields; ++i)
+        if (name == field_name(static_cast<MemoryField>(i)) && m.paths[i]) {
+          if (find_path(doc, *m.paths[i], e)) return render_value(e);
+          if (missing.empty()) missing = m.paths[i]->text;
+          return {};
+        }
+      if (find_path(doc, split_path(std::string(name)), e)) return render_value(e);
+      if (missing.empty()) missing = std::string(name);
+      return {};
+    };
+    out.content = m.content_template->render({text, [](std::string_view) { return std::optional<SysTime>(); }});
+    if (!missing.empty()) {
+      r.error = "missing field \"" + missing + "\" (--template " + m.template_text + ")";
+      return r;
+    }
+  } else {
+    if (!lookup(MemoryField::Content, {"content", "text"}, v)) {
+      if (r.error.empty()) r.error = "missing \"content\" (or \"text\") field";
+      return r;
+    }
+    std::string_view sv;
+    if (v.get_string().get(sv)) {
+      r.error = "field \"" + name_of(MemoryField::Content, "content") + "\" must be a string";
+      return r;
+    }
+    out.content.assign(sv);
+  }
+  if (lookup(MemoryField::DocumentId, {"document_id", "id"}, v)) {
+    if (v.is_string() || v.is_int64() || v.is_uint64()) {
+      out.document_id = scalar_to_string(v);
+    } else if (!v.is_null()) {
+      r.error = "field \"" + name_of(MemoryField::DocumentId, "document_id") + "\" must be a string or an integer";
+      return r;
+    }
+  } else if (!r.error.empty()) {
+    return r;
+  }
+  for (auto [f, dst] : {std::pair{MemoryField::Context, &out.context}, std::pair{MemoryField::Timestamp, &out.timestamp}}) {
+    if (!lookup(f, {field_name(f)}, v)) {
+      if (!r.error.empty()) return r;
+      continue;
+    }
+    if (v.is_null()) continue;
+    std::string_view sv;
+    double secs = 0;
+    if (!v.get_string().get(sv)) {
+      dst->assign(sv);
+    } else if (f == MemoryField::Timestamp && !v.get_double().get(secs)) {
+      // Exports often carry Unix seconds (ChatGPT's create_time); the API wants ISO-8601.
+      *dst = format_iso8601(SysTime(std::chrono::milliseconds(static_cast<int64_t>(secs * 1000))));
+    } else {
+      r.error = "field \"" + name_of(f, field_name(f)) + "\" must be a string" +
+                (f == MemoryField::Timestamp ? " or a number of seconds since 1970" : "");
+      return r;
+    }
+  }
+  if (lookup(MemoryField::Tags, {"tags"}, v)) {
+    std::string_view sv;
+    simdjson::dom::array arr;
+    if (v.is_null()) {
+    } else if (!v.get_string().get(sv)) {
+      add_tag(out.tags, std::string(sv));
+    } else if (!v.get_array().get(arr)) {
+      for (auto t : arr) {
+        if (t.get_string().get(sv)) {
+          r.error = "field \"" + name_of(MemoryField::Tags, "tags") + "\" must be a string or an array of strings";
+          return r;
+        }
+        add_tag(out.tags, std::string(sv));
+      }
+    } else {
+      r.error = "field \"" + name_of(MemoryField::Tags, "tags") + "\" must be a string or an array of strings";
+      return r;
+    }
+  } else if (!r.error.empty()) {
+    return r;
+  }
+  if (lookup(MemoryField::Metadata, {"metadata"}, v)) {
+    simdjson::dom::object obj;
+    if (!v.is_null()) {
+      if (v.get_object().get(obj)) {
+        r.error = "field \"" + name_of(MemoryField::Metadata, "metadata") + "\" must be an object";
+        return r;
+      }
+      for (auto kv : obj)
+        if (!kv.value.is_null()) out.metadata.emplace_back(std::string(kv.key), scalar_to_string(kv.value));
+    }
+  } else if (!r.error.empty()) {
+    return r;
+  }
+  if (is_blank(out.content)) {
+    r.error = "\"content\" is empty";
+    return r;
+  }
+  r.status = ParseStatus::Item;
+  return r;
+}
+
 ParseResult ItemParser::parse_jsonl(std::string_view line, Item& out) {
   ParseResult r;
   r.status = ParseStatus::Invalid;
@@ -77,6 +223,7 @@ ParseResult ItemParser::parse_jsonl(std::string_view line, Item& out) {
     r.error = "expected a JSON object";
     return r;
   }
+  if (options_.map && !options_.map->empty()) return parse_mapped(doc, out);
   bool has_content = false;
   for (auto field : obj) {
     std::string_view key = field.key;
@@ -148,6 +295,30 @@ ParseResult ItemParser::parse_jsonl(std::string_view line, Item& out) {
   return r;
 }
 
+namespace {
+
+// A content-hash id stands for what makes a memory different in recall: its text, and the
+// context and tags it is filed under (the same text under other tags is another memory, not
+// an upsert that would move it out of the first tags' reach). Without context and tags it is
+// the hash of the text alone, as before those counted, so such ids did not change.
+Sha256 identity(const Item& it) {
+  if (it.context.empty() && it.tags.empty()) return sha256(it.content);
+  std::vector<std::string_view> tags(it.tags.begin(), it.tags.end());
+  std::sort(tags.begin(), tags.end());  // --tags a,b and b,a file the memory alike
+  std::string key = it.content;
+  key += '\0';
+  key += "context=";
+  key += it.context;
+  for (auto t : tags) {
+    key += '\0';
+    key += "tag=";
+    key += t;
+  }
+  return sha256(key);
+}
+
+}  // namespace
+
 void ItemParser::finish(Item& out, const Origin& origin) {
   out.origin = origin;
   for (const auto& t : options_.tags) add_tag(out.tags, t);
@@ -159,8 +330,9 @@ void ItemParser::finish(Item& out, const Origin& origin) {
   out.metadata.reserve(out.metadata.size() + 2);
   if (!has_key("source")) out.metadata.emplace_back("source", options_.source_name);
   if (!has_key("line")) out.metadata.emplace_back("line", std::to_string(origin.line));
-  auto digest = sha256(out.content);
+  if (!options_.document_id.empty()) out.document_id = options_.document_id;
   out.explicit_id = !out.document_id.empty();
+  auto digest = out.explicit_id ? sha256(out.content) : identity(out);
   if (out.document_id.empty()) {
     append_hex(out.document_id, digest.data(), digest.size());
     out.fingerprint = fingerprint64(digest);

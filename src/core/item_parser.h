@@ -6,7 +6,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/field_map.h"
 #include "core/item.h"
+
+namespace simdjson::dom {
+class element;
+}
 
 namespace memconn {
 
@@ -16,6 +21,10 @@ struct ParseOptions {
   std::vector<std::string> tags;  // added to every item
   std::string context;            // used when the item has none
   std::string source_name;        // "stdin" or the path as given; stored in metadata.source
+  // Every item's document id when set (--unit file: the file is one document, its lines parts).
+  std::string document_id;
+  // --map / --template for JSONL exports of other tools; null or empty = the standard fields.
+  std::shared_ptr<const FieldMap> map;
 };
 
 enum class ParseStatus { Item, Blank, Invalid };
@@ -34,6 +43,7 @@ class ItemParser {
 
  private:
   ParseResult parse_jsonl(std::string_view line, Item& out);
+  ParseResult parse_mapped(const simdjson::dom::element& doc, Item& out);
   void finish(Item& out, const Origin& origin);
   Format format_;
   ParseOptions options_;

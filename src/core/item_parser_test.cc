@@ -11,11 +11,11 @@ Origin at(uint64_t line) { return Origin{0, line, 0, line}; }
 }  // namespace
 
 TEST_CASE("a plain line becomes an item with a content-derived id and origin metadata") {
-  ItemParser p(Format::Lines, {{"import"}, "chats", "notes.txt"});
+  ItemParser p(Format::Lines, {{"import"}, "chats", "notes.txt", "", nullptr});
   Item it;
   auto r = p.parse("Alice deployed v2", at(7), it);
   REQUIRE(r.status == ParseStatus::Item);
-  CHECK(it.document_id == sha256_hex("Alice deployed v2"));
+  CHECK(it.document_id == sha256_hex(std::string("Alice deployed v2") + '\0' + "context=chats" + '\0' + "tag=import"));
   CHECK(it.json ==
         "{\"content\":\"Alice deployed v2\",\"context\":\"chats\",\"metadata\":{\"source\":\"notes.txt\",\"line\":\"7\"},"
         "\"document_id\":\"" + it.document_id + "\",\"tags\":[\"import\"]}");
@@ -37,8 +37,22 @@ TEST_CASE("identical content gets the identical fingerprint and id") {
   CHECK(a.document_id == b.document_id);
 }
 
+TEST_CASE("a content-hash id covers context and tags (in any order) - without them it is the hash of the text alone") {
+  auto id = [](std::vector<std::string> tags, std::string context) {
+    ItemParser p(Format::Lines, {std::move(tags), std::move(context), "x", "", nullptr});
+    Item it;
+    p.parse("same text", at(1), it);
+    return it.document_id;
+  };
+  CHECK(id({}, "") == sha256_hex("same text"));  // ids from before context and tags counted
+  CHECK(id({"a"}, "") != id({"b"}, ""));
+  CHECK(id({"a", "b"}, "") == id({"b", "a"}, ""));
+  CHECK(id({}, "ctx") != id({}, ""));
+  CHECK(id({}, "ctx") != id({"ctx"}, ""));
+}
+
 TEST_CASE("JSONL items carry their own fields - metadata is merged - tags are unioned") {
-  ItemParser p(Format::Jsonl, {{"import"}, "default ctx", "chat.jsonl"});
+  ItemParser p(Format::Jsonl, {{"import"}, "default ctx", "chat.jsonl", "", nullptr});
   Item it;
   auto r = p.parse(R"({"text":"hi","id":42,"tags":["a","import"],"metadata":{"channel":"eng","n":3,"x":null},"timestamp":"2024-01-15T10:00:00Z","role":"user"})",
                    at(3), it);

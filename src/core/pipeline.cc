@@ -109,11 +109,13 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
   int slow_answers = 0;              // attempts that timed out after the whole request was sent
   std::vector<const Item*> unsure;  // append parts that may have landed; checked before the next attempt
   if (!sender.wants_operation_ids()) {
-    // A document's first part after a resume may have landed in the interrupted run.
+    // A document's first part after a resume may have landed in the interrupted run, and so
+    // may the next one of a document the server was found to hold more of.
     unsure = appends_in(items);
     std::erase_if(unsure, [&](const Item* it) {
       return std::none_of(items.begin(), items.end(),
-                          [&](const Item* v) { return v->verify && v->document_id == it->document_id; });
+                          [&](const Item* v) { return v->verify && v->document_id == it->document_id; }) &&
+             !order_.doubtful(it->document_id);
     });
   }
   for (;;) {
@@ -251,13 +253,15 @@ bool Pipeline::settle_doubt(BatchSender& sender, std::vector<const Item*>& items
     if (state == PartState::Unreachable) return false;  // the rest stay unsure
     auto in_parts = [&](const Item* it) { return std::find(parts.begin(), parts.end(), it) != parts.end(); };
     std::erase_if(unsure, in_parts);
+    // Found exactly where memconn is (or just short of the part's end): nothing beyond landed.
+    order_.set_doubtful(parts.front()->document_id, state == PartState::LandedAndMore);
     if (state == PartState::NotLanded) continue;
     if (state == PartState::Landed && landed < parts.size()) {
       // The rest of the part goes as an append after what landed (offsets are per item).
       parts.resize(landed);
     }
     std::erase_if(items, in_parts);
-    if (state == PartState::Landed) {
+    if (state == PartState::Landed || state == PartState::LandedAndMore) {
       ledger_.delivered(parts, false, "");
       continue;
     }

@@ -24,6 +24,9 @@ struct SendResult {
 enum class PartState {
   NotLanded,    // the document is as it was before the part: send it
   Landed,       // the first `landed` items of the part are there: sending them again would double them
+  // All of the part is there and the document goes on past it: an interrupted run sent later
+  // parts too (it batched them otherwise), so the document's next part must be checked as well.
+  LandedAndMore,
   Changed,      // neither: someone else changed the document; sending could double text
   Unreachable,  // could not ask; ask again later
 };

@@ -41,6 +41,12 @@ std::string known_list(std::span<const TemplateField> known) {
 }  // namespace
 
 Result<TextTemplate> TextTemplate::parse(std::string_view text, std::span<const TemplateField> known) {
+  return parse_impl(text, known, false);
+}
+
+Result<TextTemplate> TextTemplate::parse_open(std::string_view text) { return parse_impl(text, {}, true); }
+
+Result<TextTemplate> TextTemplate::parse_impl(std::string_view text, std::span<const TemplateField> known, bool open) {
   auto fail = [](std::string m) { return Error{std::move(m), exit_code::kConfig}; };
   TextTemplate t;
   std::string literal;
@@ -78,17 +84,19 @@ Result<TextTemplate> TextTemplate::parse(std::string_view text, std::span<const 
       format = body.substr(colon + 1);
       has_format = true;
     }
+    if (open && name.empty()) return fail("empty placeholder {} at offset " + std::to_string(i));
     auto it = std::find_if(known.begin(), known.end(), [&](const TemplateField& k) { return k.name == name; });
-    if (it == known.end())
+    if (it == known.end() && !open)
       return fail("unknown placeholder {" + std::string(name) + "} (known: " + known_list(known) + ")");
+    bool is_time = it != known.end() && it->is_time;
     if (has_format) {
-      if (!it->is_time) return fail("placeholder {" + std::string(body) + "}: only time fields take a date format");
+      if (!is_time) return fail("placeholder {" + std::string(body) + "}: only time fields take a date format");
       if (format.empty()) return fail("placeholder {" + std::string(body) + "}: empty date format");
       std::string why;
       if (!valid_strftime(format, why)) return fail("placeholder {" + std::string(body) + "}: " + why);
     }
     flush();
-    t.segments_.push_back(Segment{"", std::string(name), std::string(format), it->is_time});
+    t.segments_.push_back(Segment{"", std::string(name), std::string(format), is_time});
     i = close;
   }
   flush();

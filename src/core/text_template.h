@@ -24,6 +24,9 @@ class TextTemplate {
   // Errors (exit_code::kConfig) name the problem and the placeholder, without file:line;
   // the caller adds the location: `unknown placeholder {trancript} (known: ...)`.
   static Result<TextTemplate> parse(std::string_view text, std::span<const TemplateField> known);
+  // Any placeholder name is accepted (the caller resolves names, e.g. as paths into a JSON
+  // record) and none is a time field.
+  static Result<TextTemplate> parse_open(std::string_view text);
 
   // Values of one record. text(name) for plain fields; time(name) for time fields, which
   // render as ISO-8601 UTC without a format and via strftime (UTC) with one; an absent time
@@ -44,6 +47,7 @@ class TextTemplate {
     std::string format;   // strftime format for time fields; "" = ISO-8601
     bool is_time = false;
   };
+  static Result<TextTemplate> parse_impl(std::string_view text, std::span<const TemplateField> known, bool open);
   std::vector<Segment> segments_;
 };
 

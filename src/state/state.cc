@@ -87,7 +87,7 @@ SeenId read_seen(simdjson::dom::element e) { return {str(e, "id"), str(e, "creat
 std::string encode_state(const State& s) {
   std::string out;
   JsonWriter w(out);
-  w.begin_object().key("version").value(s.version).key("files").begin_object();
+  w.begin_object().key("version").value(s.version).key("id_scheme").value(s.id_scheme).key("files").begin_object();
   for (const auto& [key, f] : s.files) {
     w.key(key).begin_object();
     w.key("dev").value(f.fingerprint.dev).key("ino").value(f.fingerprint.ino).key("size").value(f.fingerprint.size);
@@ -154,6 +154,9 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
                      std::to_string(kStateVersion),
                  3};
   State s;
+  int64_t scheme = 1;
+  if (doc["id_scheme"].get_int64().get(scheme)) scheme = 1;
+  s.id_scheme = static_cast<int>(scheme);
   simdjson::dom::object files;
   if (doc["files"].get_object().get(files)) return corrupt("no \"files\" object");
   for (auto [key, f] : files) {

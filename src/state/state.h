@@ -77,8 +77,14 @@ struct ConnectorState {
   uint64_t total_updated = 0;
 };
 
+// How content-hash document ids are made: 1 = SHA-256 of the content alone (before context
+// and tags counted); 2 = the content plus its context and tags. Files committed under 1 are
+// not re-read, so the change only matters for what is sent again (see ingest's one-time note).
+constexpr int kIdScheme = 2;
+
 struct State {
   int version = kStateVersion;
+  int id_scheme = kIdScheme;  // a state file without the key predates scheme 2
   std::map<std::string, FileCheckpoint> files;  // key: target identity + "|" + absolute path
   std::vector<RunRecord> runs;                  // newest last, at most 50
   std::map<std::string, ConnectorState> connectors;

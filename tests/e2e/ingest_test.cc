@@ -92,9 +92,11 @@ std::string version() {
   return s.substr(0, s.find_first_of(" \n"));
 }
 
-const std::string kHelloSha = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
-const std::string kWorldSha = "486ea46224d1bb4fb680f34f7c9ad96a8f24ec88be73ea8e5a6c65260e9cb8a7";
-const std::string kGammaSha = "be9d587defa1f0c09ef49eb17e206983a5f8f8289e4281860bd0ee5a19592c67";
+// Content-hash ids cover context and tags (docs/ingest.md, Document ids), computed outside
+// memconn: sha256(content + "\0context=" + context + "\0tag=" + each tag, sorted).
+const std::string kHelloSha = "e75f605bbee52db9b2ac9f82b90e382e8d4da6993eebd6cd80c7b74e5e5e6465";  // --tags a,b --context "imported notes"
+const std::string kWorldSha = "62bd6d1b81922d3bec65c96bfc931369670b355034b0d755a25c8fa004dcb610";
+const std::string kGammaSha = "dd376ddd6d2e34f5999a771c9a7ecc999a56783947d014c703a49bea80efb433";  // --tags run --context "run ctx"
 
 }  // namespace
 
@@ -124,7 +126,8 @@ TEST_CASE("ingest: lines format - blanks skipped, CR and BOM stripped, SHA-256 i
   CHECK(m["world"].metadata["line"] == "4");
   CHECK(m["last line without newline"].metadata["line"] == "6");
   for (const auto& d : docs) {
-    CHECK(d.document_id == d.content_hash);  // the stand-in's own SHA-256 of the stored text
+    // The id covers the tags and context too, so it is not the stand-in's SHA-256 of the text.
+    CHECK(d.document_id != d.content_hash);
     CHECK(d.times_received == 1);
     CHECK(d.tags == std::vector<std::string>{"a", "b"});
     CHECK(d.context == std::optional<std::string>("imported notes"));
