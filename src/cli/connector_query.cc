@@ -54,6 +54,7 @@ int ask(const GlobalOptions& g, const QueryTarget& t, const std::string& path, c
   http.accept_compressed = true;
   http.headers = lightrag_auth_headers(t.api_key);
   http.timeout = std::chrono::minutes(5);  // an LLM answer is slow; 0260 allows 300 s itself
+  http.max_response_bytes = t.max_response_bytes;
   HttpClient client(http, nullptr);
   HttpRequest req{"POST", lightrag_url(t.url, path), body, {}};
   return ask_and_print(client, req, 3, g.json, console, "target " + t.target + " (" + t.url + ")", render, true);
@@ -71,6 +72,7 @@ Result<QueryTarget> load_query_target(const GlobalOptions& g, const std::string&
   auto key = resolve_section_key(*cfg, "targets." + tgt.name, tgt.line, tgt.api_key, tgt.api_key_file);
   if (!key) return key.error();
   QueryTarget t;
+  if (cfg->defaults.max_response_bytes) t.max_response_bytes = *cfg->defaults.max_response_bytes;
   t.connector = connector;
   t.target = tgt.name;
   t.kind = tgt.kind;

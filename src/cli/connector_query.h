@@ -18,6 +18,7 @@ struct QueryTarget {
   HindsightSettings hindsight;  // kind == kHindsight
   std::string url, api_key;     // kind == kLightrag
   std::string mode = "mix";     // LightRAG query mode: --mode, else the target's query_mode, else mix
+  int64_t max_response_bytes = Tuning{}.max_response_bytes;  // --max-response-bytes, else [defaults]
 };
 
 // Loads the config and resolves the connector's target (2: unknown connector; 3: config).

@@ -84,7 +84,7 @@ Status Verify::prepare() {
   for (const auto& p : in.inputs)
     if (p == "-" && o_.repair)
       return Error{"--repair reads the inputs twice, so it cannot use stdin: save it to a file first", exit_code::kUsage};
-  read_opts_ = ItemReadOptions{in.format, in.tags, in.context, std::nullopt};
+  read_opts_ = ItemReadOptions{in.format, in.tags, in.context, std::nullopt, static_cast<uint64_t>(tuning_.max_line_bytes)};
   if (!in.shard.empty()) {
     auto shard = Shard::parse(in.shard);
     if (!shard) return shard.error();
@@ -201,6 +201,7 @@ int Verify::run() {
   HttpOptions http;
   http.timeout = tuning_.timeout;
   http.connect_timeout = tuning_.connect_timeout;
+  http.max_response_bytes = tuning_.max_response_bytes;
   http.user_agent = user_agent();
   http.accept_compressed = true;  // document pages are large and compress well
   http.headers = hindsight_auth_headers(hs_.api_key);

@@ -54,11 +54,13 @@ struct Tuning {
   int same_failure_limit = 10;
   std::chrono::milliseconds max_outage{300000};
   std::chrono::milliseconds drain_timeout{10000};
+  int64_t max_response_bytes = int64_t{64} << 20;  // a longer reply is an error, never buffered
+  int64_t max_line_bytes = int64_t{1} << 20;       // a longer input line is dead-lettered unread
 };
 
 struct TuningFlags {
   std::optional<int> workers, batch_size, retries, breaker_failures, same_failure_limit;
-  std::optional<int64_t> max_batch_bytes;
+  std::optional<int64_t> max_batch_bytes, max_response_bytes, max_line_bytes;
   std::optional<double> rate;
   std::optional<std::string> timeout, max_outage, drain_timeout;
 };

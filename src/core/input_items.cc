@@ -27,6 +27,11 @@ long first_nul(int fd) {
   return p ? static_cast<const char*>(p) - buf : -1;
 }
 
+std::string oversized_line_reason(uint64_t length, uint64_t max_line_bytes) {
+  return "line of " + std::to_string(length) + " bytes is over --max-line-bytes (" + std::to_string(max_line_bytes) +
+         "); not read into memory, only its first " + std::to_string(LineReader::kOversizedPrefix) + " bytes are kept";
+}
+
 ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Diagnostics& diag,
                            const std::function<bool(Item&)>& on_item) {
   ItemReadSummary sum;
@@ -59,10 +64,16 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
       }
     }
     ItemParser parser(*format, ParseOptions{o.tags, o.context, src.display});
-    LineReader reader(fd);
+    LineReader reader(fd, 0, 1, o.max_line_bytes);
     Line l;
     uint64_t seq = 0;
     while (reader.next(l)) {
+      if (l.oversized) {
+        if (o.shard && !o.shard->owns(std::string(l.text))) continue;
+        diag.error(src.display + ":" + std::to_string(l.number) + ": " + oversized_line_reason(l.length, o.max_line_bytes));
+        ++sum.bad_lines;
+        continue;
+      }
       Item item;
       auto r = parser.parse(l.text, Origin{i, l.number, 0, l.end_offset, seq}, item);
       if (r.status == ParseStatus::Blank) continue;

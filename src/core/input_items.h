@@ -26,6 +26,7 @@ struct ItemReadOptions {
   std::vector<std::string> tags;
   std::string context;
   std::optional<Shard> shard;
+  uint64_t max_line_bytes = 0;  // a longer line is reported as bad, never held whole; 0 = no limit
 };
 
 struct ItemReadSummary {
@@ -33,6 +34,9 @@ struct ItemReadSummary {
   uint64_t bad_lines = 0;  // lines that are not a valid item (each reported as file:line)
   int input_problems = 0;  // files that could not be read at all (each reported)
 };
+
+// "line of N bytes is over --max-line-bytes (M); ...": why such a line is not an item.
+std::string oversized_line_reason(uint64_t length, uint64_t max_line_bytes);
 
 // Calls on_item for each item in input order; on_item returns false to stop early.
 ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& options, Diagnostics& diag,

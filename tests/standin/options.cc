@@ -9,6 +9,7 @@ const char* usage_text() {
          "  faults:   --api-key K --latency-ms N --fail-every K --fail-rate P --throttle-every K\n"
          "            --throttle-rate P --retry-after S --drop-every K --drop-rate P --seed N\n"
          "            --slow-body-ms N --reject-marker STR --respond-html --respond-malformed\n"
+         "            --huge-body-bytes N [--huge-body-chunked]\n"
          "  async:    --op-ms N (default 300) --fail-op-marker STR\n  losses:   --drop-documents-every K --empty-marker STR --stuck-op-marker STR --worker-off\n"
          "  lightrag: --lightrag-version old|new --max-texts N\n"
          "  memory-api: --memories FILE --generate CTX:N --now ISO\n"
