@@ -117,3 +117,21 @@ TEST_CASE("bounded memory: --max-line-bytes sets the limit, and dry runs apply i
   CHECK_MESSAGE(run.exit_code == 0, run.err);
   CHECK(s.documents().size() == 3);
 }
+
+TEST_CASE("bounded memory: an ingest whose server answers over the cap stops with exit 5, nothing dead-lettered") {
+  Standin s({"--huge-body-bytes", "200000", "--huge-body-chunked"});
+  TempDir t;
+  std::string path = write_lines(t.file("in.txt"), 20);
+  RunResult r = run_memconn({"--url", s.url(), "--bank", "b1", "--state", t.file("state.json"), "ingest", path,
+                             "--max-response-bytes", "4096", "--json"});
+  CHECK_MESSAGE(r.exit_code == 5, r.err);
+  CHECK(r.err.find("larger than --max-response-bytes (4096 bytes)") != std::string::npos);
+  CHECK(r.err.find("Nothing was dead-lettered") != std::string::npos);
+  CHECK_FALSE(file_exists(t.file("dead-letter.jsonl")));
+  CHECK(s.stats().retain_requests() <= 4);  // one per worker at most: the first answer stops the run
+  // The server fixed, the same command stores every line once.
+  s.config(R"({"huge_body_bytes":0})");
+  RunResult again = run_memconn({"--url", s.url(), "--bank", "b1", "--state", t.file("state.json"), "ingest", path});
+  CHECK_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(s.documents().size() == 20);
+}
