@@ -37,7 +37,7 @@ void add_tuning_options(CLI::App& sub, TuningFlags& t) {
   sub.add_option("-b,--batch-size", t.batch_size, "Items per request (default 10)");
   sub.add_option("--max-batch-bytes", t.max_batch_bytes, "Request body limit in bytes (default 1048576)");
   sub.add_option("--retries", t.retries, "Retries per request for retryable failures (default 5)");
-  sub.add_option("--timeout", t.timeout, "Per-request timeout, e.g. 30s (default 60s)");
+  sub.add_option("--timeout", t.timeout, "Per-request timeout, e.g. 30s (default 300s: a sync retain waits for LLM extraction)");
   sub.add_option("--rate", t.rate, "Requests per second across all workers (default 0 = unlimited)");
   sub.add_option("--breaker-failures", t.breaker_failures,
                  "Consecutive outage failures that pause all workers (default 10)");

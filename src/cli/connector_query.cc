@@ -38,7 +38,8 @@ void list(std::string& out, const std::vector<std::pair<bool, const char*>>& fla
 }
 
 int ask(const GlobalOptions& g, const QueryTarget& t, const std::string& path, const std::string& body,
-        const std::function<Result<std::string>(const std::string&)>& render, const std::string& query) {
+        const std::function<Result<std::string>(const std::string&)>& render, const std::string& query,
+        const std::optional<std::string>& timeout) {
   Console console = make_console(g);
   // LightRAG's QueryRequest has min_length=3 (after stripping): say so instead of relaying a 422.
   size_t b = query.find_first_not_of(" \t\r\n"), e = query.find_last_not_of(" \t\r\n");
@@ -55,6 +56,10 @@ int ask(const GlobalOptions& g, const QueryTarget& t, const std::string& path, c
   http.headers = lightrag_auth_headers(t.api_key);
   http.timeout = std::chrono::minutes(5);  // an LLM answer is slow; 0260 allows 300 s itself
   http.max_response_bytes = t.max_response_bytes;
+  if (auto st = apply_timeout_flag(timeout, http); !st) {
+    console.error(st.error().message);
+    return st.error().exit_code;
+  }
   HttpClient client(http, nullptr);
   HttpRequest req{"POST", lightrag_url(t.url, path), body, {}};
   return ask_and_print(client, req, 3, g.json, console, "target " + t.target + " (" + t.url + ")", render, true);
@@ -179,12 +184,12 @@ int run_lightrag_recall(const GlobalOptions& g, const QueryTarget& t, const Reca
                          "memories; use another --mode (e.g. mix) to list them\n");
     return out;
   };
-  return ask(g, t, "/query/data", lightrag_query_body(o.query, mode), render, o.query);
+  return ask(g, t, "/query/data", lightrag_query_body(o.query, mode), render, o.query, o.timeout);
 }
 
 int run_lightrag_reflect(const GlobalOptions& g, const QueryTarget& t, const ReflectOptions& o) {
   return ask(g, t, "/query", lightrag_query_body(o.query, o.mode.empty() ? t.mode : o.mode), render_lightrag_answer,
-             o.query);
+             o.query, o.timeout);
 }
 
 }  // namespace memconn

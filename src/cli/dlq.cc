@@ -1,5 +1,7 @@
 #include "cli/dlq.h"
 
+#include <signal.h>
+
 #include <ctime>
 #include <functional>
 #include <filesystem>
@@ -280,14 +282,9 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       DeadLetterWriter again(retry_path);
       Ledger ledger({"dlq"}, &again, "", target);
       RunControl control;
-      PipelineOptions po;
+      PipelineOptions po = pipeline_options(*tuning);
       po.workers = std::min<int>(tuning->workers, static_cast<int>(indexes.size()));
-      po.retries = tuning->retries;
-      po.breaker_failures = tuning->breaker_failures > 0 ? tuning->breaker_failures : 1 << 30;
-      po.same_failure_limit = tuning->same_failure_limit;
-      po.max_outage = tuning->max_outage;
-      po.rate = tuning->rate;
-      po.drain_timeout = tuning->drain_timeout;
+      po.target = url_without_credentials(url == here ? defaults->url : url);
       if (g.verbose) po.log_request = [&](const std::string& line) { c.console.debug(line); };
       HttpOptions http;
       http.timeout = tuning->timeout;
@@ -332,7 +329,8 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
             if (!b.items.empty()) emit(std::move(b));
           },
           [&] {
-            if (stop_signal_received()) control.stop(StopReason::Interrupted, "interrupted");
+            if (int sig = stop_signal_received())
+              control.stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted");
           });
       // Settle every entry: delivered ones leave the file; re-failed ones carry the new error
       // and the summed attempts; unsettled ones (stopped run) stay exactly as they were.
@@ -365,7 +363,9 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         case StopReason::AuthRefused: code = exit_code::kAuth; break;
         case StopReason::Unreachable: code = exit_code::kUnreachable; break;
         case StopReason::WrongTarget: code = exit_code::kWrongTarget; break;
-        case StopReason::Interrupted: code = exit_code::kSigInt; break;
+        case StopReason::Interrupted:
+          code = control.message() == "terminated" ? exit_code::kSigTerm : exit_code::kSigInt;
+          break;
         default: break;
       }
       if (control.stopping() && control.reason() != StopReason::Interrupted) c.console.error(control.message());

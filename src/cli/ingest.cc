@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -104,6 +105,8 @@ class Ingest {
   std::atomic<uint64_t> documents_{0};  // first parts read (set by the reader, read at the end)
   std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
   std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
+  std::atomic<uint64_t> held_back_{0};      // unfinished last lines (set by the reader)
+  uint64_t unacknowledged_ = 0;             // pipe items dead-lettered after an early stop
   std::mutex resume_mu_;            // guards resumables_ and resumed_from_
   std::vector<std::optional<Resumable>> resumables_;
   std::vector<std::pair<std::string, CommitPoint>> resumed_from_;
@@ -229,14 +232,8 @@ int Ingest::run() {
 
   install_stop_signals();
   CurlShare share;
-  PipelineOptions po;
-  po.workers = tuning_.workers;
-  po.retries = tuning_.retries;
-  po.breaker_failures = tuning_.breaker_failures > 0 ? tuning_.breaker_failures : 1 << 30;
-  po.same_failure_limit = tuning_.same_failure_limit;
-  po.max_outage = tuning_.max_outage;
-  po.rate = tuning_.rate;
-  po.drain_timeout = tuning_.drain_timeout;
+  PipelineOptions po = pipeline_options(tuning_);
+  po.target = url_without_credentials(hs_.url);
   if (g_.verbose) po.log_request = [this](const std::string& line) { console_.debug(line); };
   HttpOptions http;
   http.timeout = tuning_.timeout;
@@ -274,13 +271,39 @@ int Ingest::run() {
                });
   breaker_openings_ = pipeline.breaker_openings();
   console_.clear_progress();
+  if (control_.stopping()) {
+    // Every thread has joined. What a pipe gave and the target never acknowledged would be
+    // gone with this process: it goes to the dead-letter file instead.
+    for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
+      auto n = ledger_->dead_letter_unsettled(
+          i, "read from " + inputs_.sources[i].display + " but not acknowledged before the run stopped (" +
+                 control_.message() + "); a pipe cannot be read again");
+      if (!n) console_.error("cannot write the dead-letter file: " + n.error().message);
+      else unacknowledged_ += *n;
+    }
+  }
   checkpoint(true);
+  // Operations an earlier --wait left open are followed first; what this wait leaves open
+  // (Ctrl-C, --wait-timeout, a run stopped before waiting) is kept for the next one.
+  std::string target = url_without_credentials(hs_.url) + "#" + hs_.bank;
+  std::vector<std::string> ops = o_.wait ? state_.pending_operations[target] : std::vector<std::string>{};
+  for (const auto& op : ledger_->operation_ids())
+    if (std::find(ops.begin(), ops.end(), op) == ops.end()) ops.push_back(op);
   if (o_.wait && !control_.stopping()) {
     HttpClient client(http, &share);
-    ops_ = follow_operations(client, ep, ledger_->operation_ids(), console_, [&](const std::string& op) {
+    ops_ = follow_operations(client, ep, ops, console_, [&](const std::string& op) {
       auto s = ledger_->sources_of_operation(op);
       return std::vector<std::string>(s.begin(), s.end());
     }, wait_timeout_);
+    if (ops_.interrupted)
+      control_.stop(StopReason::Interrupted, stop_signal_received() == SIGTERM ? "terminated" : "interrupted");
+    ops = ops_.pending;
+  } else if (o_.wait) {
+    ops_.pending = ops;
+  }
+  if (o_.wait) {
+    if (ops.empty()) state_.pending_operations.erase(target);
+    else state_.pending_operations[target] = ops;
   }
   return finish();
 }
@@ -358,29 +381,45 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   ledger_->start_source(idx, offset, line);
   ItemParser parser(format, ParseOptions{o_.tags, o_.context, src.display});
   LineReader reader(fd, offset, line + 1, static_cast<uint64_t>(tuning_.max_line_bytes));
+  reader.stop_when([this] { return control_.stopping(); });
   Line l;
   uint64_t seq = 0, prev_end = offset;
   int utf8_warnings = 0;
   std::vector<Batch> ready;
   size_t ahead = 0;  // index into settled_ahead; lines only increase
-  // Reader-side bookkeeping reaches the ledger in bulk (see Ledger::advance).
+  // Reader-side bookkeeping reaches the ledger in bulk (see Ledger::advance). A pipe cannot
+  // be read again, so its items' bodies go along: a run that stops early dead-letters them.
   std::vector<Origin> unpublished;
+  std::vector<std::string> unpublished_bodies;
   uint64_t read_end = offset, read_line = line, read_bytes = 0, since_publish = 0;
   auto publish = [&] {
-    ledger_->advance(idx, unpublished, read_end, read_line, read_bytes);
+    ledger_->advance(idx, unpublished, read_end, read_line, read_bytes, regular ? nullptr : &unpublished_bodies);
     unpublished.clear();
     read_bytes = 0;
     since_publish = 0;
   };
+  bool stopping = false;  // a pipe's run stopped: register what is buffered, send nothing
   while (reader.next(l)) {
-    if (control_.stopping()) return false;
+    // Published before this line counts as read: the commit point may then pass only lines
+    // whose items are already registered as pending (a kill -9 in between loses nothing).
+    if (since_publish >= 256) publish();
+    if (control_.stopping() && regular) return false;
+    if (control_.stopping()) stopping = true;
+    if (!l.terminated && regular && !o_.finished) {
+      // A writer caught mid-line: the rest may follow. Sent once its newline arrives.
+      ++held_back_;
+      console_.warn(src.display + ":" + std::to_string(l.number) +
+                    ": the last line has no newline yet; held back until it is finished (pass --finished if the "
+                    "file is complete)");
+      break;
+    }
     Item item;
     Origin origin{idx, l.number, prev_end, l.end_offset, seq};
     read_bytes += l.end_offset - prev_end;
     read_end = l.end_offset;
     read_line = l.number;
     prev_end = l.end_offset;
-    if (++since_publish >= 256) publish();
+    ++since_publish;
     while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
     if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number) {
       ++skipped_;
@@ -442,6 +481,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     if (!resumed_docs.empty() && item.append && resumed_docs.erase(item.document_id)) item.verify = true;
     ++seq;
     unpublished.push_back(item.origin);
+    if (!regular) unpublished_bodies.push_back(item.json);
     // A content-hash item is read from here on only as item.json (what Hindsight receives),
     // its id and its origin: the parts it was built from are freed now, on the thread that
     // allocated them, so the allocator hands them straight back for the next line instead of
@@ -452,14 +492,22 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
       item.metadata = {};
       item.tags = {};
     }
+    if (stopping) continue;  // registered above; the workers are gone
     batcher.add(std::move(item), ready);
     if (ready.empty()) continue;
     publish();  // the workers may acknowledge these items as soon as they are queued
-    for (auto& b : ready)
-      if (!emit(std::move(b))) return false;
+    for (auto& b : ready) {
+      if (emit(std::move(b))) continue;
+      if (regular) return false;
+      // The run is stopping. What this pipe already gave us is registered (with its
+      // bodies) and dead-lettered at the end rather than dropped; nothing more is read.
+      stopping = true;
+      break;
+    }
     ready.clear();
   }
   publish();
+  if (stopping || reader.stopped() || (control_.stopping() && !regular)) return false;
   if (utf8_warnings > 5)
     console_.warn(src.display + ": " + std::to_string(utf8_warnings - 5) + " more lines had invalid UTF-8 replaced");
   if (!reader.error().empty()) {
@@ -586,6 +634,9 @@ int Ingest::finish() {
   r.resumed_from = resumed_from_;
   r.skipped = skipped_.load();
   r.skipped_shard = skipped_shard_.load();
+  r.held_back = held_back_.load();
+  r.unacknowledged = unacknowledged_;
+  r.resumable = std::any_of(resumables_.begin(), resumables_.end(), [](const auto& res) { return res.has_value(); });
   if (shard_) r.shard = shard_->to_string();
   r.breaker_openings = breaker_openings_;
   r.interrupted = control_.reason() == StopReason::Interrupted;
@@ -613,7 +664,9 @@ int Ingest::dry_run() {
   uint64_t count = 0, documents = 0;
   DocumentParts parts;
   std::vector<Batch> ready;
-  auto sum = read_items(inputs_, ItemReadOptions{o_.format, o_.tags, o_.context, shard_, static_cast<uint64_t>(tuning_.max_line_bytes)}, console_, [&](Item& item) {
+  ItemReadOptions read_opts{o_.format, o_.tags, o_.context, shard_, !o_.finished,
+                            static_cast<uint64_t>(tuning_.max_line_bytes)};
+  auto sum = read_items(inputs_, read_opts, console_, [&](Item& item) {
     apply_unit(item, inputs_.sources[item.origin.source]);
     if (!item.explicit_id && dedup.seen(item.fingerprint)) return true;
     if (parts.mark(item)) ++documents;

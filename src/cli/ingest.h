@@ -16,6 +16,9 @@ struct IngestOptions {
   std::string unit = "line";    // line | file (the whole file is one document)
   std::string id_prefix;        // --unit file: prepended to the file's relative path
   std::string glob;
+  // The files are complete: a last line without a newline is sent. By default it is held
+  // back, since a writer caught mid-line would have its line split in two memories.
+  bool finished = false;
   std::vector<std::string> tags;
   std::string context;
   TuningFlags tuning;

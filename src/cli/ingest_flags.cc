@@ -18,6 +18,9 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"line", "file"}));
   sub->add_option("--id-prefix", o->id_prefix, "With --unit file: prefix for document ids (id = prefix + relative path)");
   sub->add_option("--glob", o->glob, "Only files matching this pattern inside directories, e.g. '*.txt'");
+  sub->add_flag("--finished", o->finished,
+                "The files are complete: send a last line that has no newline (held back by default: a writer may be "
+                "mid-line)");
   sub->add_option("--tags", o->tags, "Tags added to every item (comma-separated or repeated)")->delimiter(',');
   sub->add_option("--context", o->context, "Context for items that have none");
   add_tuning_options(*sub, o->tuning);
@@ -38,8 +41,9 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
                   "Send only shard K of N (0 <= K < N, by a hash of the document id); own state file per shard")
       ->type_name("K/N");
   sub->footer(
-      "Files resume where the last run stopped (tail semantics: appended lines are sent on the next run).\n"
-      "stdin cannot resume: a re-run re-reads it (stable document ids make re-sends harmless).\n\n"
+      "Files resume where the last run stopped (tail semantics: appended lines are sent on the next run);\n"
+      "a last line without a newline waits for it (--finished sends it). stdin cannot resume: when a run\n"
+      "stops early, what it read and the server did not acknowledge goes to the dead-letter file.\n\n"
       "Examples:\n"
       "  memconn ingest notes.txt --bank team\n"
       "  cat chat.jsonl | memconn ingest - --bank team --format jsonl --workers 8 --batch-size 25\n"

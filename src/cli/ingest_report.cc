@@ -42,6 +42,7 @@ std::string ingest_report_json(const IngestReport& r) {
   for (const auto& [src, cp] : r.resumed_from)
     w.key(src).begin_object().key("offset").value(cp.offset).key("line").value(cp.line).end_object();
   w.end_object();
+  w.key("held_back").value(r.held_back).key("unacknowledged_dead_lettered").value(r.unacknowledged);
   w.key("skipped").value(r.skipped).key("skipped_shard").value(r.skipped_shard).key("shard");
   if (r.shard.empty()) w.null();
   else w.value(r.shard);
@@ -65,11 +66,18 @@ std::string ingest_summary(const IngestReport& r) {
   s += " (" + std::string(rate) + ")";
   if (r.operations.total) s += "; operations " + std::to_string(r.operations.completed) + "/" + std::to_string(r.operations.total) + " completed";
   if (!r.operations.pending.empty())
-    s += ", " + std::to_string(r.operations.pending.size()) + " still pending (memconn verify lists them later)";
+    s += ", " + std::to_string(r.operations.pending.size()) +
+         " still pending (the same command with --wait follows them; memconn verify lists them)";
   if (!r.dead_letter.empty()) s += "; dead letters in " + r.dead_letter + " (memconn dlq list)";
   if (r.breaker_openings) s += "; target outage paused sending " + std::to_string(r.breaker_openings) + " time(s)";
-  if (r.interrupted) s += "; interrupted: run the same command again to resume";
-  if (r.result == "unreachable") s += "; state saved: run the same command again to continue";
+  if (r.held_back)
+    s += "; " + std::to_string(r.held_back) + " unfinished last line(s) held back until their newline arrives";
+  if (r.unacknowledged)
+    s += "; " + std::to_string(r.unacknowledged) +
+         " items read from a pipe were not acknowledged: a pipe cannot be read again, so they are in the dead-letter "
+         "file (memconn dlq retry sends them)";
+  if (r.resumable && r.interrupted) s += "; interrupted: run the same command again to resume";
+  if (r.resumable && r.result == "unreachable") s += "; state saved: run the same command again to continue";
   return s;
 }
 

@@ -21,6 +21,11 @@ struct IngestReport {
   std::vector<std::pair<std::string, CommitPoint>> resumed_from;
   uint64_t skipped = 0;
   uint64_t skipped_shard = 0;  // items of other shards (--shard)
+  uint64_t held_back = 0;      // unfinished last lines (no newline yet), sent by a later run
+  // Items read from stdin or a pipe and not acknowledged when the run stopped: a pipe
+  // cannot be read again, so they went to the dead-letter file.
+  uint64_t unacknowledged = 0;
+  bool resumable = true;       // a re-run continues (false when every input was a pipe)
   std::string shard;           // "K/N", empty when not sharding
   int breaker_openings = 0;
   bool interrupted = false;

@@ -32,7 +32,7 @@ std::string str(simdjson::dom::element e, const char* key) {
 
 // target: a connector's Hindsight target (recall/reflect --connector); nullptr = [hindsight].
 int query(const GlobalOptions& g, const std::string& suffix, const std::string& body,
-          const std::function<Result<std::string>(const std::string&)>& render,
+          const std::function<Result<std::string>(const std::string&)>& render, const std::optional<std::string>& timeout,
           std::optional<int64_t> max_response_bytes, const HindsightSettings* target = nullptr) {
   Console console = make_console(g);
   auto env = process_env();
@@ -61,6 +61,10 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
   http.timeout = defaults->timeout;
   http.connect_timeout = defaults->connect_timeout;
   http.max_response_bytes = defaults->max_response_bytes;
+  if (auto st = apply_timeout_flag(timeout, http); !st) {
+    console.error(st.error().message);
+    return st.error().exit_code;
+  }
   HttpClient client(http, nullptr);
   HindsightEndpoint ep{hs->url, hs->bank};
   HttpRequest req{"POST", bank_url(ep, suffix), body, {}};
@@ -205,7 +209,7 @@ std::optional<int> via_connector(const GlobalOptions& g, const Options& o, Query
 int run_recall(const GlobalOptions& g, const RecallOptions& o) {
   QueryTarget t;
   if (auto r = via_connector(g, o, t, run_lightrag_recall)) return *r;
-  return query(g, "/memories/recall", recall_request_body(o), render_recall, o.max_response_bytes,
+  return query(g, "/memories/recall", recall_request_body(o), render_recall, o.timeout, o.max_response_bytes,
                o.connector.empty() ? nullptr : &t.hindsight);
 }
 
@@ -218,7 +222,7 @@ int run_reflect(const GlobalOptions& g, const ReflectOptions& o) {
   }
   QueryTarget t;
   if (auto r = via_connector(g, o, t, run_lightrag_reflect)) return *r;
-  return query(g, "/reflect", *body, render_reflect, o.max_response_bytes,
+  return query(g, "/reflect", *body, render_reflect, o.timeout, o.max_response_bytes,
                o.connector.empty() ? nullptr : &t.hindsight);
 }
 

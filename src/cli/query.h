@@ -19,6 +19,7 @@ struct RecallOptions {
   bool include_chunks = false;
   std::string connector;  // ask this connector's target instead of [hindsight]
   std::string mode;       // LightRAG targets: local|global|hybrid|naive|mix|bypass
+  std::optional<std::string> timeout;  // --timeout: overrides [defaults] timeout
   std::optional<int64_t> max_response_bytes;  // --max-response-bytes
 };
 
@@ -33,6 +34,7 @@ struct ReflectOptions {
   std::string schema_file;
   std::string connector;
   std::string mode;
+  std::optional<std::string> timeout;  // --timeout: overrides [defaults] timeout
   std::optional<int64_t> max_response_bytes;
 };
 

@@ -10,8 +10,14 @@ const auto kTagsMatch = CLI::IsMember({"any", "all", "any_strict", "all_strict",
 const auto kBudget = CLI::IsMember({"low", "mid", "high"});
 const auto kMode = CLI::IsMember({"local", "global", "hybrid", "naive", "mix", "bypass"});
 
-// --connector NAME (its target instead of [hindsight]) and --mode (LightRAG targets only).
-void add_connector_options(CLI::App& sub, std::string& connector, std::string& mode) {
+// --connector NAME (its target instead of [hindsight]), --mode (LightRAG targets only) and
+// --timeout.
+void add_connector_options(CLI::App& sub, std::string& connector, std::string& mode,
+                           std::optional<std::string>& timeout) {
+  sub.add_option("--timeout", timeout,
+                 "Give up on the answer after this long, e.g. 2m (default: [defaults] timeout, else 300s); a question "
+                 "that timed out after it was sent is asked once more at most")
+      ->type_name("DURATION");
   sub.add_option("--connector", connector, "Ask the target of this connector (Hindsight or LightRAG)")
       ->type_name("CONNECTOR");
   sub.add_option("--mode", mode,
@@ -34,7 +40,7 @@ void register_query(CLI::App& app, CliContext& ctx) {
   recall->add_option("--tags-match", r->tags_match, "any, all, any_strict, all_strict or exact")->check(kTagsMatch);
   recall->add_option("--query-timestamp", r->query_timestamp, "ISO-8601 anchor for relative dates in the query");
   recall->add_flag("--include-chunks", r->include_chunks, "Also return the source chunks");
-  add_connector_options(*recall, r->connector, r->mode);
+  add_connector_options(*recall, r->connector, r->mode, r->timeout);
   add_response_cap_option(*recall, r->max_response_bytes);
   recall->footer("Examples:\n  memconn recall \"what did Alice deploy?\" --bank team --budget high --tags import --tags-match any_strict\n"
                  "  memconn recall \"outages\" --bank team --json | jq '.results[].text'\n"
@@ -51,7 +57,7 @@ void register_query(CLI::App& app, CliContext& ctx) {
   reflect->add_option("--tags-match", f->tags_match, "any, all, any_strict, all_strict or exact")->check(kTagsMatch);
   reflect->add_flag("--include-facts", f->include_facts, "List the memories the answer is based on");
   reflect->add_option("--schema", f->schema_file, "JSON Schema file for a structured answer")->type_name("FILE");
-  add_connector_options(*reflect, f->connector, f->mode);
+  add_connector_options(*reflect, f->connector, f->mode, f->timeout);
   add_response_cap_option(*reflect, f->max_response_bytes);
   reflect->footer("Examples:\n  memconn reflect \"summarise the outages\" --bank team\n"
                   "  memconn reflect \"summarise the outages\" --bank team --include-facts --json\n"

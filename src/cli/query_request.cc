@@ -5,11 +5,21 @@
 #include <iostream>
 
 #include "cli/console.h"
+#include "core/duration.h"
 #include "core/exit_codes.h"
 #include "targets/hindsight.h"
 #include "net/request.h"
 
 namespace memconn {
+
+Status apply_timeout_flag(const std::optional<std::string>& flag, HttpOptions& http) {
+  if (!flag) return ok_status();
+  auto d = parse_duration(*flag);
+  if (!d) return Error{"--timeout: " + d.error().message, exit_code::kUsage};
+  if (d->count() <= 0) return Error{"--timeout must be greater than 0", exit_code::kUsage};
+  http.timeout = *d;
+  return ok_status();
+}
 
 int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool json, Console& console,
                   const std::string& target_label, const Renderer& render, bool check_json) {
@@ -19,6 +29,13 @@ int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool 
                   std::to_string(static_cast<int>(r.seconds * 1000)) + "ms attempt=" + std::to_string(attempt));
   });
   if (int code = exit_code_for(resp); code != exit_code::kOk) {
+    if (resp.timed_out_after_sending) {
+      console.error(url_without_credentials(target_label) + ": no answer within --timeout (" +
+                    std::to_string(static_cast<long>(resp.seconds + 0.5)) +
+                    " s) after the question was sent, asked at most twice: the server may be slow, not down (an "
+                    "LLM composes the answer); raise --timeout");
+      return code;
+    }
     console.error(url_without_credentials(target_label) + ": " +
                   (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp));
     return code;

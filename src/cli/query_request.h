@@ -4,6 +4,7 @@
 // unchanged with --json, else rendered for a person — or one error line on stderr.
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "cli/console.h"
@@ -13,6 +14,9 @@
 namespace memconn {
 
 using Renderer = std::function<Result<std::string>(const std::string&)>;
+
+// --timeout of recall/reflect, when given, replaces http.timeout. A usage error if invalid.
+Status apply_timeout_flag(const std::optional<std::string>& flag, HttpOptions& http);
 
 // target_label names the server in errors (credentials in it are removed). Returns the exit code.
 int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool json, Console& console,

@@ -84,7 +84,8 @@ Status Verify::prepare() {
   for (const auto& p : in.inputs)
     if (p == "-" && o_.repair)
       return Error{"--repair reads the inputs twice, so it cannot use stdin: save it to a file first", exit_code::kUsage};
-  read_opts_ = ItemReadOptions{in.format, in.tags, in.context, std::nullopt, static_cast<uint64_t>(tuning_.max_line_bytes)};
+  read_opts_ = ItemReadOptions{in.format, in.tags, in.context, std::nullopt, !in.finished,
+                               static_cast<uint64_t>(tuning_.max_line_bytes)};
   if (!in.shard.empty()) {
     auto shard = Shard::parse(in.shard);
     if (!shard) return shard.error();

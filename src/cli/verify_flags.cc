@@ -17,6 +17,8 @@ void register_verify(CLI::App& app, CliContext& ctx) {
   sub->add_option("--tags", in.tags, "Tags added to every re-sent item (comma-separated or repeated)")->delimiter(',');
   sub->add_option("--context", in.context, "Context for re-sent items that have none");
   sub->add_option("--shard", in.shard, "Verify only shard K of N (as ingest --shard K/N)")->type_name("K/N");
+  sub->add_flag("--finished", in.finished,
+                "The files are complete: expect a last line without a newline too (as ingest --finished)");
   sub->add_flag("--repair", o->repair,
                 "Re-send missing and stale documents, reprocess empty ones, retry failed operations");
   add_tuning_options(*sub, in.tuning);

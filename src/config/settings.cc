@@ -31,7 +31,7 @@ Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config
     if (!is_http_url(*g.url)) return Error{"--url: not an http(s) URL: \"" + *g.url + "\"", exit_code::kUsage};
     s.url = *g.url;
   } else if (auto e = env("HINDSIGHT_API_URL"); e && !e->empty()) {
-    if (!is_http_url(*e)) return Error{"HINDSIGHT_API_URL: not an http(s) URL: \"" + *e + "\"", exit_code::kConfig};
+    if (!is_http_url(*e)) return Error{"HINDSIGHT_API_URL: not an http(s) URL: \"" + *e + "\"", exit_code::kUsage};
     s.url = *e;
   } else if (cfg.hindsight.url) {
     s.url = *cfg.hindsight.url;
@@ -112,6 +112,8 @@ Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
   if (auto s = dur("--timeout", f.timeout, t.timeout); !s) return s.error();
   if (auto s = dur("--max-outage", f.max_outage, t.max_outage); !s) return s.error();
   if (auto s = dur("--drain-timeout", f.drain_timeout, t.drain_timeout); !s) return s.error();
+  // libcurl reads 0 as "no timeout at all": a hung server would hold the run forever.
+  if (t.timeout.count() <= 0) return Error{"--timeout must be greater than 0", exit_code::kUsage};
   if (t.workers < 1 || t.workers > 256) return Error{"--workers must be between 1 and 256", exit_code::kUsage};
   if (t.batch_size < 1 || t.batch_size > 1000) return Error{"--batch-size must be between 1 and 1000", exit_code::kUsage};
   if (t.max_batch_bytes < 1024) return Error{"--max-batch-bytes must be at least 1024", exit_code::kUsage};
@@ -120,6 +122,18 @@ Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
   if (t.retries < 0 || t.retries > 100) return Error{"--retries must be between 0 and 100", exit_code::kUsage};
   if (t.rate < 0) return Error{"--rate must be >= 0", exit_code::kUsage};
   return t;
+}
+
+PipelineOptions pipeline_options(const Tuning& t) {
+  PipelineOptions po;
+  po.workers = t.workers;
+  po.retries = t.retries;
+  po.breaker_failures = t.breaker_failures > 0 ? t.breaker_failures : 1 << 30;  // 0 = no breaker
+  po.same_failure_limit = t.same_failure_limit;
+  po.max_outage = t.max_outage;
+  po.rate = t.rate;
+  po.drain_timeout = t.drain_timeout;
+  return po;
 }
 
 }  // namespace memconn

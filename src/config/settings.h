@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "core/pipeline.h"
 #include "core/result.h"
 
 namespace memconn {
@@ -47,7 +48,10 @@ struct Tuning {
   int batch_size = 10;
   int64_t max_batch_bytes = 1 << 20;
   int retries = 5;
-  std::chrono::milliseconds timeout{60000};
+  // A sync retain answers only after the server's LLM has extracted facts from every item
+  // (Hindsight's own CLI waits 120 s for one item); a batch needs longer. Cutting it short
+  // makes the server pay for the extraction again on each re-send.
+  std::chrono::milliseconds timeout{300000};
   std::chrono::milliseconds connect_timeout{10000};
   double rate = 0;
   int breaker_failures = 10;
@@ -57,6 +61,9 @@ struct Tuning {
   int64_t max_response_bytes = int64_t{64} << 20;  // a longer reply is an error, never buffered
   int64_t max_line_bytes = int64_t{1} << 20;       // a longer input line is dead-lettered unread
 };
+
+// The pipeline settings every sending command derives from its tuning the same way.
+PipelineOptions pipeline_options(const Tuning& t);
 
 struct TuningFlags {
   std::optional<int> workers, batch_size, retries, breaker_failures, same_failure_limit;

@@ -97,13 +97,9 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   ro.command = opt.command;
   ro.batch_size = static_cast<size_t>(tuning_.batch_size);
   ro.max_batch_bytes = static_cast<size_t>(tuning_.max_batch_bytes);
-  ro.pipeline.workers = tuning_.workers;
-  ro.pipeline.retries = tuning_.retries;
-  ro.pipeline.breaker_failures = tuning_.breaker_failures > 0 ? tuning_.breaker_failures : 1 << 30;
-  ro.pipeline.same_failure_limit = tuning_.same_failure_limit;
-  ro.pipeline.max_outage = opt.outage_cap ? std::min(*opt.outage_cap, tuning_.max_outage) : tuning_.max_outage;
-  ro.pipeline.rate = tuning_.rate;
-  ro.pipeline.drain_timeout = tuning_.drain_timeout;
+  ro.pipeline = pipeline_options(tuning_);
+  if (opt.outage_cap) ro.pipeline.max_outage = std::min(*opt.outage_cap, tuning_.max_outage);
+  ro.pipeline.target = url_without_credentials(tgt.url);
   if (verbose_) ro.pipeline.log_request = [&](const std::string& line) { console.debug(line); };
 
   std::unique_ptr<HttpClient> probe;  // health and --wait requests, on the calling thread

@@ -25,6 +25,9 @@ struct HttpResponse {
   // (transport_ok is false, error says so). Never retried: the next reply would be as long.
   bool too_large = false;
   double seconds = 0;
+  // The whole request reached the server and then no answer came in time: the server may
+  // be busy with it (a sync retain runs LLM extraction inside the request), not down.
+  bool timed_out_after_sending = false;
 };
 
 // s on one line (newlines and tabs become spaces), cut to max characters with "...".

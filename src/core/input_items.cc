@@ -56,7 +56,8 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
       }
     } closer{fd};
     struct stat st{};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (regular) {
       if (long nul = first_nul(fd); nul >= 0) {
         diag.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
         ++sum.input_problems;
@@ -68,6 +69,7 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
     Line l;
     uint64_t seq = 0;
     while (reader.next(l)) {
+      if (!l.terminated && regular && o.hold_unterminated) break;
       if (l.oversized) {
         if (o.shard && !o.shard->owns(std::string(l.text))) continue;
         diag.error(src.display + ":" + std::to_string(l.number) + ": " + oversized_line_reason(l.length, o.max_line_bytes));

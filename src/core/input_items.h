@@ -26,6 +26,9 @@ struct ItemReadOptions {
   std::vector<std::string> tags;
   std::string context;
   std::optional<Shard> shard;
+  // A regular file's last line without a newline is not an item yet (ingest holds it back
+  // until its writer finishes it; --finished says the files are complete).
+  bool hold_unterminated = false;
   uint64_t max_line_bytes = 0;  // a longer line is reported as bad, never held whole; 0 = no limit
 };
 

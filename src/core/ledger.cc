@@ -24,14 +24,14 @@ void Ledger::item_pending(const Item& item) {
   add_pending(sources_[item.origin.source], item.origin.seq, item.origin.start_offset, item.origin.line - 1);
 }
 
-void Ledger::add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before) {
+void Ledger::add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before, std::string body) {
   auto& w = s.window;
   if (w.empty() || w.back().seq < seq) {
-    w.push_back({seq, start_offset, lines_before, false});
+    w.push_back({seq, start_offset, lines_before, false, std::move(body)});
   } else {  // out of order (not how the readers hand items over, but allowed)
     auto it = std::lower_bound(w.begin(), w.end(), seq, [](const Entry& e, uint64_t q) { return e.seq < q; });
     if (it != w.end() && it->seq == seq) return;
-    w.insert(it, {seq, start_offset, lines_before, false});
+    w.insert(it, {seq, start_offset, lines_before, false, std::move(body)});
   }
   ++s.unsettled;
 }
@@ -44,12 +44,16 @@ void Ledger::line_read(uint32_t source, uint64_t end_offset, uint64_t line, uint
 }
 
 void Ledger::advance(uint32_t source, const std::vector<Origin>& newly_pending, uint64_t end_offset, uint64_t line,
-                     uint64_t bytes) {
+                     uint64_t bytes, std::vector<std::string>* bodies) {
   items_read_.fetch_add(newly_pending.size());
   bytes_.fetch_add(bytes);
   std::lock_guard<std::mutex> lock(mu_);
   auto& s = sources_[source];
-  for (const auto& o : newly_pending) add_pending(s, o.seq, o.start_offset, o.line - 1);
+  for (size_t i = 0; i < newly_pending.size(); ++i) {
+    const auto& o = newly_pending[i];
+    add_pending(s, o.seq, o.start_offset, o.line - 1, bodies ? std::move((*bodies)[i]) : std::string());
+  }
+  if (bodies) bodies->clear();
   s.read_offset = end_offset;
   s.read_line = line;
 }
@@ -91,6 +95,7 @@ void Ledger::settle(const Item& item) {
   auto it = std::lower_bound(w.begin(), w.end(), item.origin.seq, [](const Entry& e, uint64_t q) { return e.seq < q; });
   if (it == w.end() || it->seq != item.origin.seq || it->settled) return;
   it->settled = true;
+  it->body = std::string();
   --s.unsettled;
   prune_locked(item.origin.source);
 }
@@ -149,6 +154,24 @@ Status Ledger::dead(const Item& item, long http_status, const std::string& error
   }
   notify(moved);
   return st;
+}
+
+Result<uint64_t> Ledger::dead_letter_unsettled(uint32_t source, const std::string& why) {
+  std::vector<Entry> lost;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& e : sources_[source].window)
+      if (!e.settled && !e.body.empty()) lost.push_back(e);
+  }
+  for (const auto& e : lost) {
+    Item item;
+    item.origin.source = source;
+    item.origin.seq = e.seq;
+    item.origin.line = e.lines_before + 1;
+    item.json = e.body;
+    if (auto st = dead(item, 0, why, 0); !st) return st.error();
+  }
+  return static_cast<uint64_t>(lost.size());
 }
 
 Counters Ledger::counters() const {

@@ -56,8 +56,14 @@ class Ledger {
   void line_read(uint32_t source, uint64_t end_offset, uint64_t line, uint64_t bytes);
   // Both of the above for many lines under one lock: the reader thread calls this every few
   // hundred lines and before handing a batch to the workers, so it rarely contends with them.
+  // bodies (same length as newly_pending) is given for a source that cannot be read again
+  // (stdin, a pipe): the ledger keeps each item's body until it settles, so a run that
+  // stops early can still dead-letter what it read and never delivered.
   void advance(uint32_t source, const std::vector<Origin>& newly_pending, uint64_t end_offset, uint64_t line,
-               uint64_t bytes);
+               uint64_t bytes, std::vector<std::string>* bodies = nullptr);
+  // After the pipeline stopped: dead-letters every unsettled item whose body was kept, with
+  // `why`. Returns how many; an error if the dead-letter file could not be written.
+  Result<uint64_t> dead_letter_unsettled(uint32_t source, const std::string& why);
   void source_done(uint32_t source);
   void duplicate() { duplicates_.fetch_add(1); items_read_.fetch_add(1); }
   void counted_read() { items_read_.fetch_add(1); }
@@ -94,6 +100,7 @@ class Ledger {
   struct Entry {
     uint64_t seq, start_offset, lines_before;
     bool settled;
+    std::string body;  // only for a source that cannot be read again (see advance)
   };
   struct SourceState {
     uint64_t read_offset = 0, read_line = 0;
@@ -104,7 +111,8 @@ class Ledger {
     std::deque<Entry> window;
     size_t unsettled = 0;
   };
-  void add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before);  // requires mu_
+  // Requires mu_.
+  void add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before, std::string body = {});
   void settle(const Item& item);  // requires mu_
   struct Moved {
     uint32_t source;

@@ -1,5 +1,7 @@
 #include "core/line_reader.h"
 
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,8 +16,25 @@ constexpr size_t kChunk = 64 * 1024;
 LineReader::LineReader(int fd, uint64_t start_offset, uint64_t first_line, uint64_t max_line)
     : fd_(fd), offset_(start_offset), line_no_(first_line), at_start_(start_offset == 0), max_line_(max_line) {}
 
+bool LineReader::wait_readable() {
+  if (!stop_) return true;
+  struct stat st{};
+  if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) return true;
+  for (;;) {
+    if (stop_()) return false;
+    pollfd p{fd_, POLLIN, 0};
+    int n = ::poll(&p, 1, 100);
+    if (n > 0 || (n < 0 && errno != EINTR)) return true;  // data, EOF or an error read() will report
+  }
+}
+
 bool LineReader::fill() {
   if (eof_) return false;
+  if (!wait_readable()) {
+    stopped_ = true;
+    eof_ = true;
+    return false;
+  }
   if (pos_ > 0) {  // slide the unconsumed tail to the front so the buffer never grows needlessly
     buf_.erase(0, pos_);
     pos_ = 0;
@@ -48,6 +67,7 @@ bool LineReader::next(Line& line) {
     const void* nl = std::memchr(base + scan_from, '\n', buf_.size() - scan_from);
     size_t end;
     size_t consumed;
+    line.terminated = nl != nullptr;
     if (nl) {
       end = static_cast<const char*>(nl) - base;
       consumed = end + 1 - pos_;
@@ -117,6 +137,7 @@ void LineReader::skip_oversized(Line& line, size_t have) {
   line.text = prefix_;
   line.number = line_no_++;
   line.end_offset = offset_;
+  line.terminated = newline;
   line.oversized = true;
   line.length = length;
 }

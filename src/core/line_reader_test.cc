@@ -3,8 +3,11 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace memconn;
@@ -42,6 +45,35 @@ TEST_CASE("lines are split on LF, CRLF is stripped, last line needs no newline")
   CHECK(lines[1].end_offset == 6);
   CHECK(lines[2].number == 3);
   CHECK(lines[3].end_offset == 10);
+  CHECK(lines[2].terminated);
+  CHECK_FALSE(lines[3].terminated);
+}
+
+TEST_CASE("a reader waiting on a silent pipe gives up once asked to stop") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  REQUIRE(::write(fds[1], "a\nhalf", 6) == 6);  // the writer stays open and says nothing more
+  LineReader r(fds[0]);
+  std::atomic<bool> stop{false};
+  r.stop_when([&] { return stop.load(); });
+  Line l;
+  REQUIRE(r.next(l));
+  CHECK(l.text == "a");
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    stop = true;
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  // What was read is handed over, marked unterminated (its writer may still have finished it).
+  REQUIRE(r.next(l));
+  CHECK(l.text == "half");
+  CHECK_FALSE(l.terminated);
+  CHECK_FALSE(r.next(l));
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+  CHECK(r.stopped());
+  stopper.join();
+  ::close(fds[0]);
+  ::close(fds[1]);
 }
 
 TEST_CASE("a UTF-8 BOM is stripped only at the start of the file") {

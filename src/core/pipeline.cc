@@ -104,6 +104,7 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
   // An attempt carrying appends may have been processed without its ack: a sync append
   // sent again would append twice. (Async retries reuse the operation_id, which the
   // server deduplicates, so they need no check.)
+  int slow_answers = 0;              // attempts that timed out after the whole request was sent
   std::vector<const Item*> unsure;  // append parts that may have landed; checked before the next attempt
   if (!sender.wants_operation_ids()) {
     // A document's first part after a resume may have landed in the interrupted run.
@@ -138,6 +139,7 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
       options_.log_request(r.request + " " + status + " " + std::to_string(static_cast<int>(r.http.seconds * 1000)) +
                            "ms attempt=" + std::to_string(attempt + 1) + " items=" + std::to_string(items.size()));
     }
+    if (r.http.transport_ok) answered_.store(true);
     if (r.http.too_large) {  // retrying would read as much again; no item is at fault
       control_.stop(StopReason::WrongTarget, r.http.error + ". Nothing was dead-lettered");
       return false;
@@ -145,8 +147,14 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
     // A 2xx that is not the API's answer (an HTML page from a proxy, a cut-off body) means
     // the API is not what answers: an outage like a 503, never the items' fault.
     bool not_the_api = r.http.transport_ok && r.http.status >= 200 && r.http.status < 300;
-    bool outage = r.outcome == Outcome::Retryable && (not_the_api || is_outage(r.http.transport_ok, r.http.status));
-    breaker_.record(outage, probe);
+    // The whole batch went out and the answer was late: the server is working on it (a
+    // sync retain runs LLM extraction inside the request). Not an outage, and each re-send
+    // makes the server pay for the extraction again, so it is re-sent once at most.
+    bool slow = r.http.timed_out_after_sending;
+    bool outage = r.outcome == Outcome::Retryable && !slow &&
+                  (not_the_api || is_outage(r.http.transport_ok, r.http.status));
+    bool never_answered = !answered_.load();
+    breaker_.record(outage && !never_answered, probe);
     if (r.outcome != Outcome::Success && is_wrong_target(r.http.transport_ok, r.http.status)) {
       std::string why = r.http.status == 404   ? "no such path"
                         : r.http.status == 405 ? "method not allowed"
@@ -172,6 +180,15 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
         // While the breaker is open the outage, not this batch, is the problem: the
         // attempt is not charged, and --max-outage decides when to give up.
         if (outage && breaker_.is_open()) continue;
+        if (slow && (++slow_answers > 1 || attempt >= options_.retries)) {
+          control_.stop(StopReason::Unreachable,
+                        r.request + " got no answer within --timeout (" +
+                            std::to_string(static_cast<long>(r.http.seconds + 0.5)) + " s) " +
+                            (slow_answers > 1 ? "twice " : "") + "after the whole request was sent: the server may be slow, not down (a sync "
+                            "retain runs LLM extraction inside the request). Raise --timeout or use --async; "
+                            "nothing was dead-lettered, re-run to continue");
+          return false;
+        }
         if (attempt < options_.retries) {
           ++attempt;
           ledger_.retried();
@@ -186,6 +203,9 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
                         r.http.transport_ok && r.http.status >= 500
                             ? "the server failed " + std::to_string(attempt + 1) + " attempts in a row (" + answer +
                                   "): the server is failing, not the items; nothing was dead-lettered, re-run once it works"
+                        : never_answered
+                            ? options_.target + " never answered in " + std::to_string(attempt + 1) + " attempts (" +
+                                  answer + "): check --url and that the server is running"
                             : "target unreachable after " + std::to_string(attempt + 1) + " attempts: " + answer);
           return false;
         }

@@ -30,6 +30,7 @@ struct PipelineOptions {
   double rate = 0;  // requests per second, 0 = unlimited
   std::chrono::milliseconds drain_timeout{10000};
   std::chrono::milliseconds tick_interval{100};
+  std::string target;  // the target's URL without credentials, for messages that name it
   // Called once per HTTP request when -v is on: method/path/status/latency/attempt only.
   std::function<void(const std::string&)> log_request;
 };
@@ -78,6 +79,10 @@ class Pipeline {
     std::string message;
     int attempts;
   };
+  // Set once the target answered any request with an HTTP status. Until then an outage is
+  // a wrong address or a server not started: fail after the normal retries instead of
+  // holding the breaker open for --max-outage, which is for a target that went away.
+  std::atomic<bool> answered_{false};
   std::mutex streak_mu_;                  // guards held_
   std::vector<Held> held_;                // the current streak of identical failures, oldest first
   std::atomic<size_t> held_count_{0};     // held_.size(), read without the lock on every success

@@ -3,7 +3,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <thread>
 
 namespace memconn {
 
@@ -27,6 +29,16 @@ void install_stop_signals() {
 }
 
 int stop_signal_received() { return g_signal.load(); }
+
+bool sleep_unless_stopped(std::chrono::milliseconds d) {
+  auto until = std::chrono::steady_clock::now() + d;
+  for (;;) {
+    if (stop_signal_received()) return false;
+    auto left = until - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) return true;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
+  }
+}
 
 void ignore_sigpipe() { signal(SIGPIPE, SIG_IGN); }
 

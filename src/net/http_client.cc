@@ -2,7 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <string_view>
 #include <cstring>
 
 namespace memconn {
@@ -149,6 +152,14 @@ HttpResponse HttpClient::perform(const HttpRequest& req) {
   } else {
     resp.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     resp.status = 0;
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+      long request_bytes = 0;  // headers sent; 0 when the connection never came up
+      curl_off_t body_bytes = 0;
+      curl_easy_getinfo(easy_, CURLINFO_REQUEST_SIZE, &request_bytes);
+      curl_easy_getinfo(easy_, CURLINFO_SIZE_UPLOAD_T, &body_bytes);
+      resp.timed_out_after_sending =
+          request_bytes > 0 && (!with_body || body_bytes >= static_cast<curl_off_t>(req.body.size()));
+    }
   }
   current_ = nullptr;
   return resp;
@@ -158,7 +169,26 @@ std::string url_path_for_log(const std::string& url) {
   auto scheme = url.find("://");
   size_t start = scheme == std::string::npos ? 0 : scheme + 3;
   auto slash = url.find('/', start);
-  return slash == std::string::npos ? "/" : url.substr(slash);
+  if (slash == std::string::npos) return "/";
+  std::string path = url.substr(slash, url.find('#', slash) - slash);
+  auto q = path.find('?');
+  if (q == std::string::npos) return path;
+  static const char* const kShown[] = {"range", "page", "offset", "limit", "page_size", "per_page", "size",
+                                       "since", "cursor", "start", "end", "from", "to"};
+  std::string out = path.substr(0, q + 1);
+  std::string_view query = std::string_view(path).substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view param = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    auto eq = param.find('=');
+    std::string_view name = param.substr(0, eq);
+    bool shown = eq == std::string_view::npos ||
+                 std::any_of(std::begin(kShown), std::end(kShown), [&](const char* k) { return name == k; });
+    if (out.back() != '?') out += '&';
+    out += shown ? std::string(param) : std::string(name) + "=***";
+  }
+  return out;
 }
 
 std::string url_without_credentials(const std::string& url) {

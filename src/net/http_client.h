@@ -77,7 +77,8 @@ class HttpClient {
 
 // Once per process, before any thread starts.
 void http_global_init();
-// "https://user:pw@host:1/p?q" -> "/p?q": what -v logs may show of a URL.
+// "https://user:pw@host:1/p?range=week&key=s" -> "/p?range=week&key=***": what -v logs may
+// show of a URL. A query can carry a key, so only paging and range values are shown.
 std::string url_path_for_log(const std::string& url);
 // The URL without any "user:password@" part: safe to show in an error message.
 std::string url_without_credentials(const std::string& url);

@@ -6,8 +6,12 @@
 using namespace memconn;
 
 TEST_CASE("logged URLs never show credentials or the host") {
-  CHECK(url_path_for_log("https://user:secret@example.org:8443/v1/x?q=1") == "/v1/x?q=1");
+  CHECK(url_path_for_log("https://user:secret@example.org:8443/v1/x?page=1") == "/v1/x?page=1");
   CHECK(url_path_for_log("http://h") == "/");
+  // A query may carry a key (an http-json source's ?api_key=...): only paging values show.
+  CHECK(url_path_for_log("http://h/m?range=week&api_key=s3cret&page=2&token=t#frag") ==
+        "/m?range=week&api_key=***&page=2&token=***");
+  CHECK(url_path_for_log("http://h/m?flag") == "/m?flag");
 }
 
 TEST_CASE("url_escape keeps unreserved characters only") {

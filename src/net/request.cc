@@ -11,14 +11,18 @@ namespace memconn {
 HttpResponse perform_with_retries(HttpClient& client, const HttpRequest& req, int retries, const BackoffPolicy& backoff,
                                   const std::function<void(const HttpResponse&, int attempt)>& on_attempt) {
   std::mt19937_64 rng(std::random_device{}());
+  int slow = 0;  // answers that came too late after the whole request was sent
   for (int attempt = 0;; ++attempt) {
     auto resp = client.perform(req);
     if (on_attempt) on_attempt(resp, attempt + 1);
     if (classify(resp.transport_ok, resp.status) != Outcome::Retryable || resp.too_large || attempt >= retries ||
         stop_signal_received())
       return resp;
+    // The server is busy with it (a reflect runs an LLM): asking again makes it start over,
+    // so it is asked once more at most.
+    if (resp.timed_out_after_sending && ++slow > 1) return resp;
     auto ra = parse_retry_after(resp.retry_after, std::chrono::system_clock::now());
-    std::this_thread::sleep_for(backoff.delay(attempt, ra, rng));
+    if (!sleep_unless_stopped(backoff.delay(attempt, ra, rng))) return resp;
   }
 }
 

@@ -86,7 +86,17 @@ std::string encode_state(const State& s) {
     for (const auto& r : c.runs) write_run(w, r);
     w.end_array().end_object();
   }
-  w.end_object().end_object();
+  w.end_object();
+  if (!s.pending_operations.empty()) {
+    w.key("pending_operations").begin_object();
+    for (const auto& [target, ops] : s.pending_operations) {
+      w.key(target).begin_array();
+      for (const auto& op : ops) w.value(op);
+      w.end_array();
+    }
+    w.end_object();
+  }
+  w.end_object();
   out.push_back('\n');
   return out;
 }
@@ -154,6 +164,17 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
       s.connectors.emplace(std::string(name), std::move(c));
     }
   }
+  simdjson::dom::object pending;
+  if (!doc["pending_operations"].get_object().get(pending))
+    for (auto [target, ops] : pending) {
+      simdjson::dom::array arr;
+      if (ops.get_array().get(arr)) continue;
+      auto& list = s.pending_operations[std::string(target)];
+      for (auto op : arr) {
+        std::string_view id;
+        if (!op.get_string().get(id)) list.emplace_back(id);
+      }
+    }
   return s;
 }
 

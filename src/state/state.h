@@ -71,6 +71,9 @@ struct State {
   std::map<std::string, FileCheckpoint> files;
   std::vector<RunRecord> runs;                  // newest last, at most 50
   std::map<std::string, ConnectorState> connectors;
+  // Async operations a --wait left open (interrupted or timed out), by target ("url#bank"):
+  // the next `ingest --async --wait` to that target follows them first.
+  std::map<std::string, std::vector<std::string>> pending_operations;
 };
 
 std::string encode_state(const State& s);

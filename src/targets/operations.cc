@@ -58,19 +58,20 @@ OperationsSummary follow_operations(HttpClient& client, const HindsightEndpoint&
                        std::to_string(sum.total) + " done";
     if (total > 0) line += ", items " + std::to_string(processed) + "/" + std::to_string(total);
     console.progress(line);
-    if (!open.empty() && timeout.count() > 0 && std::chrono::steady_clock::now() >= deadline) {
-      console.clear_progress();
-      for (const auto& [op, _] : open) {
-        sum.pending.push_back(op);
-        std::string srcs;
-        for (const auto& s : sources_of(op)) srcs += (srcs.empty() ? "" : ", ") + s;
-        console.error("operation " + op + (srcs.empty() ? "" : " (" + srcs + ")") + " still pending after --wait-timeout");
-      }
-      return sum;
-    }
-    if (!open.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    if (!open.empty() && timeout.count() > 0 && std::chrono::steady_clock::now() >= deadline) break;
+    // Short naps, so a Ctrl-C ends the wait at once.
+    for (int i = 0; i < 10 && !open.empty() && !stop_signal_received(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   console.clear_progress();
+  sum.interrupted = !open.empty() && stop_signal_received();
+  for (const auto& [op, _] : open) {
+    sum.pending.push_back(op);
+    std::string srcs;
+    for (const auto& s : sources_of(op)) srcs += (srcs.empty() ? "" : ", ") + s;
+    console.error("operation " + op + (srcs.empty() ? "" : " (" + srcs + ")") + " still pending " +
+                  (sum.interrupted ? "(the wait was interrupted)" : "after --wait-timeout"));
+  }
   return sum;
 }
 

@@ -15,7 +15,8 @@ namespace memconn {
 struct OperationsSummary {
   size_t total = 0, completed = 0, failed = 0;
   std::vector<std::string> failures;  // "op <id> (<sources>): <status>: <error>"
-  std::vector<std::string> pending;   // ids still not final when the wait timed out
+  std::vector<std::string> pending;   // ids still not final when the wait timed out or was interrupted
+  bool interrupted = false;           // SIGINT/SIGTERM ended the wait
 };
 
 OperationsSummary follow_operations(HttpClient& client, const HindsightEndpoint& ep, const std::vector<std::string>& ops,

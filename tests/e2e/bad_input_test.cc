@@ -229,7 +229,8 @@ TEST_CASE("bad input: an unreachable server exits 69 quickly and dead-letters no
   CHECK(num(rep, "/sent") == 0);
   auto errs = problems(r.err);
   REQUIRE(errs.size() == 1);
-  CHECK(errs[0].starts_with("memconn: error: target unreachable after 2 attempts: "));
+  // The target never answered in this run: a wrong address, not an outage to wait out.
+  CHECK(errs[0].starts_with("memconn: error: " + url + " never answered in 2 attempts"));
 
   t.write("quick.toml", "[defaults]\nretries = 0\n");
   for (const char* cmd : {"recall", "reflect"}) {

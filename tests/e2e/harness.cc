@@ -529,7 +529,7 @@ pid_t spawn_memconn(const std::vector<std::string>& args, const RunOptions& opts
                     const std::string& err_path) {
   auto run_dir = std::make_unique<TempDir>();
   std::vector<std::string> env = clean_env(opts, run_dir->path());
-  std::string stdin_path = run_dir->write("stdin", opts.stdin_data);
+  std::string stdin_path = opts.stdin_path.empty() ? run_dir->write("stdin", opts.stdin_data) : opts.stdin_path;
   int in = open(stdin_path.c_str(), O_RDONLY | O_CLOEXEC);
   int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -159,6 +159,9 @@ constexpr bool kSanitized =
 // name only what they need without -Wmissing-field-initializers.
 struct RunOptions {
   std::string stdin_data{};                   // empty = stdin is /dev/null
+  // spawn_memconn only: stdin opened from this path instead (a FIFO the test keeps open,
+  // like `tail -f app.log | memconn ingest -`).
+  std::string stdin_path{};
   std::map<std::string, std::string> env{};   // added to the clean environment (overrides it)
   std::string cwd{};                          // empty = inherit
   double timeout_s = 60;                      // then kill -9 and fail the test

@@ -103,7 +103,8 @@ TEST_CASE("ingest: lines format - blanks skipped, CR and BOM stripped, SHA-256 i
   TempDir t;
   std::string path = t.write("notes.txt", "\xEF\xBB\xBFhello\r\n\n   \r\nworld\r\nhello\nlast line without newline");
   RunResult r = e2e::run_memconn(
-      args(base(s), {"--json", "ingest", path, "--tags", "a,b", "--context", "imported notes"}));
+      // --finished: the file is complete, so its last line counts without a newline.
+      args(base(s), {"--json", "ingest", path, "--finished", "--tags", "a,b", "--context", "imported notes"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   JsonDoc rep(r.out);
   CHECK(num(rep, "/items_read") == 4);

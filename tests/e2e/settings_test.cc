@@ -260,10 +260,10 @@ TEST_CASE("settings: the API key never appears on stdout or stderr, whatever the
   for (const auto& text : tr.texts) CHECK_MESSAGE(text.find(kKey) == std::string::npos, text);
 }
 
-TEST_CASE("settings: a bad URL in HINDSIGHT_API_URL or the config file is a config error (exit 3)") {
+TEST_CASE("settings: a bad URL in HINDSIGHT_API_URL is a usage error (exit 2), in the config file a config error (exit 3)") {
   TempDir t;
   RunResult r = e2e::run_memconn({"--bank", "b", "recall", "q"}, {.env = {{"HINDSIGHT_API_URL", "localhost:8888"}}});
-  CHECK(r.exit_code == 3);
+  CHECK(r.exit_code == 2);
   CHECK(r.err.find("HINDSIGHT_API_URL") != std::string::npos);
   std::string cfg = t.write("c.toml", "[hindsight]\nbank = \"b\"\nurl = \"localhost:8888\"\n");
   r = e2e::run_memconn({"--config", cfg, "recall", "q"});
@@ -345,4 +345,25 @@ TEST_CASE("settings: dlq retry sends the key only to the URL this command resolv
   auto reqs = elsewhere.requests();
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0].headers["authorization"] == "Bearer " + kKey);
+}
+
+TEST_CASE("settings: --timeout 0 is refused, since libcurl would read it as no timeout at all") {
+  RunResult r = e2e::run_memconn({"--url", "http://127.0.0.1:1", "--bank", "b", "ingest", "-", "--timeout", "0"}, {.stdin_data = "a\n"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--timeout must be greater than 0") != std::string::npos);
+}
+
+TEST_CASE("settings: a bank id with '#' keeps its dead letters' target intact - dlq retry delivers them to that bank") {
+  Standin s({"--reject-marker", "POISON"});
+  TempDir t;
+  std::string path = t.write("in.txt", "POISON one\nfine two\n");
+  std::string state = t.file("s/state.json");
+  auto r = e2e::run_memconn({"ingest", path, "--bank", "team#1", "--url", s.url(), "--state", state});
+  REQUIRE(r.exit_code == 1);
+  s.config(R"({"reject_marker":""})");
+  auto retry = e2e::run_memconn({"dlq", "retry", "--bank", "team#1", "--url", s.url(), "--state", state, "--json"});
+  CHECK_MESSAGE(retry.exit_code == 0, retry.err);
+  size_t in_bank = 0;
+  for (const auto& d : s.documents()) in_bank += d.bank == "team#1";
+  CHECK(in_bank == 2);
 }

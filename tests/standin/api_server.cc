@@ -125,6 +125,7 @@ void ApiServer::handle(const ApiHandler& handler, bool open, const httplib::Requ
     return;
   }
   handler(req, res, k);
+  if (k.answer_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(k.answer_delay_ms));
   if (res.status == -1) res.status = 200;
   stats_.count_status(res.status);
   if (d.drop) {

@@ -58,6 +58,7 @@ bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::stri
   };
   if (n == "api_key") return k.api_key = value, true;
   if (n == "latency_ms") return integer(k.latency_ms);
+  if (n == "answer_delay_ms") return integer(k.answer_delay_ms);
   if (n == "fail_every") return integer(k.fail_every);
   if (n == "fail_rate") return rate(k.fail_rate);
   if (n == "throttle_every") return integer(k.throttle_every);
@@ -111,6 +112,7 @@ void write_knobs(JsonOut& j, const Knobs& k) {
   j.begin_object();
   j.field("api_key", k.api_key);
   j.field("latency_ms", k.latency_ms);
+  j.field("answer_delay_ms", k.answer_delay_ms);
   j.field("fail_every", k.fail_every);
   j.field("fail_rate", k.fail_rate);
   j.field("throttle_every", k.throttle_every);

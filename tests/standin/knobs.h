@@ -17,6 +17,9 @@ class JsonOut;
 struct Knobs {
   std::string api_key;          // empty = auth disabled
   int latency_ms = 0;           // sleep before answering an API request
+  // Sleep after processing, before answering: a sync retain whose LLM extraction outlasts
+  // the client's timeout (the work is stored; the answer comes too late).
+  int answer_delay_ms = 0;
   int fail_every = 0;           // every K-th API request -> 503 + Retry-After
   double fail_rate = 0;         // same, with probability P
   int throttle_every = 0;       // every K-th API request -> 429 + Retry-After

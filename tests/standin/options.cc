@@ -6,7 +6,7 @@ namespace standin {
 
 const char* usage_text() {
   return "usage: memconn-standin [--kind hindsight|lightrag|memory-api] [--host 127.0.0.1] [--port 0]\n"
-         "  faults:   --api-key K --latency-ms N --fail-every K --fail-rate P --throttle-every K\n"
+         "  faults:   --api-key K --latency-ms N --answer-delay-ms N --fail-every K --fail-rate P --throttle-every K\n"
          "            --throttle-rate P --retry-after S --drop-every K --drop-rate P --seed N\n"
          "            --slow-body-ms N --reject-marker STR --respond-html --respond-malformed\n"
          "            --huge-body-bytes N [--huge-body-chunked]\n"
