@@ -50,7 +50,7 @@ void add_tuning_options(CLI::App& sub, TuningFlags& t) {
 
 void add_line_limit_option(CLI::App& sub, std::optional<int64_t>& max_line_bytes) {
   sub.add_option("--max-line-bytes", max_line_bytes,
-                 "A longer input line goes to the dead-letter file unread (default 1048576 = 1 MiB)")
+                 "A longer input line goes to the dead-letter file unread (default 8388608 = 8 MiB)")
       ->type_name("BYTES")
       ->check(CLI::Range(int64_t{1}, INT64_MAX));
 }

@@ -59,7 +59,7 @@ struct Tuning {
   std::chrono::milliseconds max_outage{300000};
   std::chrono::milliseconds drain_timeout{10000};
   int64_t max_response_bytes = int64_t{64} << 20;  // a longer reply is an error, never buffered
-  int64_t max_line_bytes = int64_t{1} << 20;       // a longer input line is dead-lettered unread
+  int64_t max_line_bytes = int64_t{8} << 20;       // a longer input line is dead-lettered unread
 };
 
 // The pipeline settings every sending command derives from its tuning the same way.

@@ -90,7 +90,7 @@ TEST_CASE("bounded memory: a 50 MB line is dead-lettered with the reason, the no
   std::set<std::string> stored;
   for (const auto& d : s.documents()) stored.insert(d.content);
   CHECK(stored == std::set<std::string>{"first normal line", "second normal line", "third normal line"});
-  CHECK(r.err.find("big.txt:3: line of 52428800 bytes is over --max-line-bytes (1048576)") != std::string::npos);
+  CHECK(r.err.find("big.txt:3: line of 52428800 bytes is over --max-line-bytes (8388608)") != std::string::npos);
   std::string dlq = read_file(t.file("dead-letter.jsonl"));
   CHECK(count_lines(t.file("dead-letter.jsonl")) == 1);
   CHECK(dlq.find("over --max-line-bytes") != std::string::npos);
