@@ -9,7 +9,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 DESTDIR ?=
 
-.PHONY: all deps build binaries test demo bench install package clean asan tsan coverage completions
+.PHONY: all deps build binaries test demo bench bench-auto install package clean asan tsan coverage completions
 
 all: build
 
@@ -55,6 +55,10 @@ demo: binaries
 
 # Also builds the bare libcurl loop (the floor) and, when ../shared/bench and Go are there,
 # the Go sink and reference pipeline (bench/run.sh builds those into a temporary directory).
+# --workers auto against fixed worker counts on the stand-in's capacity mode (issue 12).
+bench-auto: binaries
+	@./bench/workers_auto.sh $(BUILD)
+
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target memconn-bare-loop
 	@./bench/run.sh $(BUILD)

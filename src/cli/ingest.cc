@@ -112,6 +112,7 @@ class Ingest {
   std::vector<std::pair<std::string, CommitPoint>> resumed_from_;
   std::string last_checkpoint_;
   int breaker_openings_ = 0;
+  int concurrency_ = 0, peak_concurrency_ = 0;
   OperationsSummary ops_;
   std::chrono::milliseconds wait_timeout_{30 * 60 * 1000};
 };
@@ -261,7 +262,8 @@ int Ingest::run() {
                  if (now - last_draw >= std::chrono::milliseconds(100)) {
                    last_draw = now;
                    ProgressInput in{ledger_->counters(), total_bytes_,
-                                    std::chrono::duration<double>(now - started_).count(), false};
+                                    std::chrono::duration<double>(now - started_).count(), false,
+                                    tuning_.adaptive ? pipeline.concurrency() : 0};
                    console_.progress(progress_line(in));
                  }
                  if (now - last_save >= std::chrono::seconds(1)) {
@@ -270,6 +272,8 @@ int Ingest::run() {
                  }
                });
   breaker_openings_ = pipeline.breaker_openings();
+  concurrency_ = pipeline.concurrency();
+  peak_concurrency_ = pipeline.peak_concurrency();
   console_.clear_progress();
   if (control_.stopping()) {
     // Every thread has joined. What a pipe gave and the target never acknowledged would be
@@ -639,6 +643,9 @@ int Ingest::finish() {
   r.resumable = std::any_of(resumables_.begin(), resumables_.end(), [](const auto& res) { return res.has_value(); });
   if (shard_) r.shard = shard_->to_string();
   r.breaker_openings = breaker_openings_;
+  r.adaptive = tuning_.adaptive;
+  r.concurrency = concurrency_;
+  r.peak_concurrency = peak_concurrency_;
   r.interrupted = control_.reason() == StopReason::Interrupted;
   r.input_problems = input_problems_;
   r.result = result;

@@ -47,6 +47,8 @@ std::string ingest_report_json(const IngestReport& r) {
   if (r.shard.empty()) w.null();
   else w.value(r.shard);
   w.key("breaker_openings").value(r.breaker_openings);
+  w.key("concurrency").begin_object().key("mode").value(r.adaptive ? "auto" : "fixed");
+  w.key("final").value(r.concurrency).key("peak").value(r.peak_concurrency).end_object();
   w.key("interrupted").value(r.interrupted).key("input_problems").value(r.input_problems);
   w.key("state_file").value(r.state_file);
   w.end_object();
@@ -69,6 +71,9 @@ std::string ingest_summary(const IngestReport& r) {
     s += ", " + std::to_string(r.operations.pending.size()) +
          " still pending (the same command with --wait follows them; memconn verify lists them)";
   if (!r.dead_letter.empty()) s += "; dead letters in " + r.dead_letter + " (memconn dlq list)";
+  if (r.adaptive)
+    s += "; workers auto: " + std::to_string(r.concurrency) + " at the end, " + std::to_string(r.peak_concurrency) +
+         " at most";
   if (r.breaker_openings) s += "; target outage paused sending " + std::to_string(r.breaker_openings) + " time(s)";
   if (r.held_back)
     s += "; " + std::to_string(r.held_back) + " unfinished last line(s) held back until their newline arrives";

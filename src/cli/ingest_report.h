@@ -28,6 +28,9 @@ struct IngestReport {
   bool resumable = true;       // a re-run continues (false when every input was a pipe)
   std::string shard;           // "K/N", empty when not sharding
   int breaker_openings = 0;
+  bool adaptive = false;       // --workers auto
+  int concurrency = 0;         // requests allowed in flight at the end (fixed: the workers)
+  int peak_concurrency = 0;
   bool interrupted = false;
   int input_problems = 0;
   std::string result;

@@ -36,6 +36,7 @@ std::string progress_line(const ProgressInput& in) {
     s += "  ETA " + format_eta(eta);
   }
   s += "  retries " + std::to_string(c.retries) + "  failed " + std::to_string(c.failed);
+  if (in.concurrency > 0) s += "  workers " + std::to_string(in.concurrency) + " (auto)";
   if (in.breaker_open) s += "  [target down: paused]";
   return s;
 }

@@ -12,6 +12,7 @@ struct ProgressInput {
   uint64_t total_bytes = 0;  // 0 when unknown (stdin)
   double elapsed_s = 0;
   bool breaker_open = false;
+  int concurrency = 0;  // --workers auto: requests allowed in flight now (0 = fixed, not shown)
 };
 
 std::string progress_line(const ProgressInput& in);

@@ -1,5 +1,7 @@
 #include "config/settings.h"
 
+#include <cstdlib>
+
 #include <filesystem>
 
 #include "state/atomic_file.h"
@@ -89,7 +91,24 @@ Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
     if (flag) dst = *flag;
     else if (cfg) dst = *cfg;
   };
-  pick(t.workers, f.workers, d.workers);
+  if (f.workers && *f.workers == "auto") {
+    t.adaptive = true;
+  } else if (f.workers) {
+    char* end = nullptr;
+    long n = std::strtol(f.workers->c_str(), &end, 10);
+    if (f.workers->empty() || *end != '\0' || n < 1 || n > 256)
+      return Error{"--workers must be a number between 1 and 256, or auto", exit_code::kUsage};
+    t.workers = static_cast<int>(n);
+  } else if (d.workers) {
+    t.workers = *d.workers;
+  }
+  if (f.max_workers) {
+    if (*f.max_workers < 1 || *f.max_workers > 256)
+      return Error{"--max-workers must be between 1 and 256", exit_code::kUsage};
+    if (!t.adaptive) return Error{"--max-workers needs --workers auto", exit_code::kUsage};
+    t.max_workers = *f.max_workers;
+  }
+  if (t.adaptive) t.workers = t.max_workers;
   pick(t.batch_size, f.batch_size, d.batch_size);
   pick(t.retries, f.retries, d.retries);
   pick(t.breaker_failures, f.breaker_failures, d.breaker_failures);
@@ -127,6 +146,7 @@ Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
 PipelineOptions pipeline_options(const Tuning& t) {
   PipelineOptions po;
   po.workers = t.workers;
+  po.adaptive = t.adaptive;
   po.retries = t.retries;
   po.breaker_failures = t.breaker_failures > 0 ? t.breaker_failures : 1 << 30;  // 0 = no breaker
   po.same_failure_limit = t.same_failure_limit;

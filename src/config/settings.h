@@ -45,6 +45,9 @@ std::string user_agent();
 // Pipeline tunables shared by ingest, sync and dlq retry: flag > [defaults] > default.
 struct Tuning {
   int workers = 4;
+  // --workers auto: concurrency found by AIMD (core/adaptive_limit.h), up to max_workers.
+  bool adaptive = false;
+  int max_workers = 32;
   int batch_size = 10;
   int64_t max_batch_bytes = 1 << 20;
   int retries = 5;
@@ -66,7 +69,8 @@ struct Tuning {
 PipelineOptions pipeline_options(const Tuning& t);
 
 struct TuningFlags {
-  std::optional<int> workers, batch_size, retries, breaker_failures, same_failure_limit;
+  std::optional<std::string> workers;  // a number, or "auto"
+  std::optional<int> max_workers, batch_size, retries, breaker_failures, same_failure_limit;
   std::optional<int64_t> max_batch_bytes, max_response_bytes, max_line_bytes;
   std::optional<double> rate;
   std::optional<std::string> timeout, max_outage, drain_timeout;

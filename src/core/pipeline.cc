@@ -16,7 +16,9 @@ namespace memconn {
 Pipeline::Pipeline(PipelineOptions options, SenderFactory make_sender, Ledger& ledger, RunControl& control)
     : options_(std::move(options)), make_sender_(std::move(make_sender)), ledger_(ledger), control_(control),
       breaker_(options_.breaker_failures, options_.max_outage, control),
-      rate_(options_.rate, options_.workers) {}
+      rate_(options_.rate, options_.workers) {
+  if (options_.adaptive) adaptive_ = std::make_unique<AdaptiveLimit>(std::min(4, options_.workers), options_.workers);
+}
 
 void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   BoundedQueue<Batch> queue(static_cast<size_t>(options_.workers) * 2);
@@ -132,7 +134,12 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
     bool probe = false;
     if (!breaker_.admit(probe)) return false;
     if (!rate_.acquire(control_)) return false;
+    if (adaptive_ && !adaptive_->acquire(control_)) return false;
     auto r = sender.send(items, op_id);
+    if (adaptive_) {
+      bool overloaded = r.http.transport_ok && (r.http.status == 429 || r.http.status == 503 || r.http.status == 504);
+      adaptive_->release(std::chrono::duration<double>(r.http.seconds), overloaded);
+    }
     ledger_.request_made();
     if (options_.log_request) {
       std::string status = r.http.transport_ok ? std::to_string(r.http.status) : "error (" + r.http.error + ")";

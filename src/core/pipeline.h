@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/adaptive_limit.h"
 #include "core/document_order.h"
 #include "core/item.h"
 #include "core/ledger.h"
@@ -19,6 +20,9 @@ namespace memconn {
 
 struct PipelineOptions {
   int workers = 4;
+  // workers threads, of which an AIMD limit lets only as many send at once as the server
+  // keeps up with (--workers auto).
+  bool adaptive = false;
   int retries = 5;
   BackoffPolicy backoff;
   int breaker_failures = 10;
@@ -46,6 +50,9 @@ class Pipeline {
   // Returns when every batch is settled or the run stopped. tick() runs on this thread.
   void run(const Producer& produce, const std::function<void()>& tick);
   int breaker_openings() const { return breaker_.openings(); }
+  // Requests allowed in flight now, and the most that were (fixed: the worker count).
+  int concurrency() const { return adaptive_ ? adaptive_->limit() : options_.workers; }
+  int peak_concurrency() const { return adaptive_ ? adaptive_->peak() : options_.workers; }
 
  private:
   void work(BatchSender& sender, uint64_t seed);
@@ -72,6 +79,7 @@ class Pipeline {
   DocumentOrder order_;
   CircuitBreaker breaker_;
   RateLimiter rate_;
+  std::unique_ptr<AdaptiveLimit> adaptive_;  // --workers auto; thread-safe itself
 
   struct Held {
     Item item;  // a copy: the worker's batch that owned it is gone by the time it is released

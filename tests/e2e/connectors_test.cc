@@ -432,6 +432,35 @@ TEST_CASE("connectors: an http-json source (the Memory API read generically) wit
   CHECK(Report(again).count("sent") == 0);  // the cursor and ids work for any source
 }
 
+TEST_CASE("connectors: -v logs an http-json source's requests without the key its URL carries") {
+  World w({"--generate", "ctx1:3"}, "hindsight", {},
+          "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100&api_key=QSECRET9\"\n"
+          "api_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
+          "text_field = \"transcript\"\ntime_field = \"created_at\"\n"
+          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n");
+  std::string cfg = read_file(w.config);
+  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
+  w.dir.write("memconn.toml", cfg);
+  auto r = w.run({"-v", "trigger", "gen"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.err.find("/memory/ctx1?range=all&limit=100&api_key=***") != std::string::npos);
+  CHECK(r.err.find("QSECRET9") == std::string::npos);
+}
+
+TEST_CASE("connectors: a source answering 503 with Retry-After 300 does not hold SIGTERM") {
+  World w({"--generate", "ctx1:3", "--fail-rate", "1", "--retry-after", "300"});
+  pid_t pid = spawn_memconn({"--config", w.config, "trigger", "p2r"}, {.env = {{"MEMORY_API_KEY", "mk"}}},
+                            w.dir.file("out"), w.dir.file("err"));
+  for (int i = 0; i < 200 && w.memories.stats().requests() < 1; ++i) std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(300ms);  // now sleeping out the Retry-After
+  auto t0 = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  int code = wait_exit(pid, 30);
+  if (code == -1) ::kill(pid, SIGKILL);
+  CHECK(code == 143);
+  CHECK(std::chrono::steady_clock::now() - t0 < 10s);
+}
+
 TEST_CASE("connectors: a memory with half an emoji (lone surrogate) is repaired and named - the others land") {
   World w({"--generate", "ctx1:0"});
   w.memories.post("/_standin/memories",

@@ -124,6 +124,23 @@ void ApiServer::handle(const ApiHandler& handler, bool open, const httplib::Requ
     stats_.count_status(res.status);
     return;
   }
+  struct Slot {
+    Capacity* c = nullptr;
+    ~Slot() {
+      if (c) c->leave();
+    }
+  } slot;
+  if (k.capacity_slots > 0) {
+    if (!capacity_.enter(k.capacity_slots, k.capacity_queue)) {
+      res.set_header("Retry-After", "1");
+      stats_.count_injected_429();
+      reply_detail(res, 429, "Too many requests: the queue is full (stand-in capacity mode)");
+      stats_.count_status(res.status);
+      return;
+    }
+    slot.c = &capacity_;
+    std::this_thread::sleep_for(std::chrono::milliseconds(k.capacity_ms));
+  }
   handler(req, res, k);
   if (k.answer_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(k.answer_delay_ms));
   if (res.status == -1) res.status = 200;

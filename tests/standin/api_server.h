@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "capacity.h"
 #include "faults.h"
 #include "stats.h"
 
@@ -34,6 +35,7 @@ class ApiServer {
 
   httplib::Server& svr_;
   Faults& faults_;
+  Capacity capacity_;
   Backend& backend_;
   ServerStats stats_;
   std::vector<std::pair<std::string, std::regex>> known_routes_;

@@ -59,6 +59,9 @@ bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::stri
   if (n == "api_key") return k.api_key = value, true;
   if (n == "latency_ms") return integer(k.latency_ms);
   if (n == "answer_delay_ms") return integer(k.answer_delay_ms);
+  if (n == "capacity_slots") return integer(k.capacity_slots);
+  if (n == "capacity_queue") return integer(k.capacity_queue);
+  if (n == "capacity_ms") return integer(k.capacity_ms);
   if (n == "fail_every") return integer(k.fail_every);
   if (n == "fail_rate") return rate(k.fail_rate);
   if (n == "throttle_every") return integer(k.throttle_every);
@@ -113,6 +116,9 @@ void write_knobs(JsonOut& j, const Knobs& k) {
   j.field("api_key", k.api_key);
   j.field("latency_ms", k.latency_ms);
   j.field("answer_delay_ms", k.answer_delay_ms);
+  j.field("capacity_slots", k.capacity_slots);
+  j.field("capacity_queue", k.capacity_queue);
+  j.field("capacity_ms", k.capacity_ms);
   j.field("fail_every", k.fail_every);
   j.field("fail_rate", k.fail_rate);
   j.field("throttle_every", k.throttle_every);

@@ -20,6 +20,11 @@ struct Knobs {
   // Sleep after processing, before answering: a sync retain whose LLM extraction outlasts
   // the client's timeout (the work is stored; the answer comes too late).
   int answer_delay_ms = 0;
+  // An LLM-bound server: capacity_slots requests served at once, capacity_ms each; up to
+  // capacity_queue more wait (latency grows with the queue); beyond that 429 + Retry-After.
+  int capacity_slots = 0;
+  int capacity_queue = 0;
+  int capacity_ms = 0;
   int fail_every = 0;           // every K-th API request -> 503 + Retry-After
   double fail_rate = 0;         // same, with probability P
   int throttle_every = 0;       // every K-th API request -> 429 + Retry-After
