@@ -37,19 +37,19 @@ _memconn_is_subcommand() {
 _memconn_takes_value() {
   case $2 in
     '') case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    ingest) case $1 in -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    recall) case $1 in --budget | --max-tokens | --types | --tags | --tags-match | --query-timestamp | --timeout | --connector | --mode | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    reflect) case $1 in --budget | --max-tokens | --context | --tags | --tags-match | --schema | --timeout | --connector | --mode | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    ingest) case $1 in -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    recall) case $1 in --budget | --max-tokens | --types | --tags | --tags-match | --query-timestamp | --timeout | --connector | --mode | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    reflect) case $1 in --budget | --max-tokens | --context | --tags | --tags-match | --schema | --timeout | --connector | --mode | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     dlq) case $1 in --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     'dlq list') case $1 in --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    'dlq retry') case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    'dlq retry') case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     'dlq purge') case $1 in --older-than | --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     list) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    sync) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    trigger) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    sync) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    trigger) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     status) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    verify) case $1 in -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    doctor) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    verify) case $1 in -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    doctor) case $1 in --connector | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
   esac
   return 1
 }
@@ -68,7 +68,7 @@ _memconn_value() {
       case $1 in
         -f | --format) _memconn_words 'auto lines jsonl' ;;
         --unit) _memconn_words 'line paragraph file' ;;
-        --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --shard | --url | --bank) : ;;
+        --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --shard | --url | --bank) : ;;
         --dead-letter | --metrics-file | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
@@ -76,7 +76,7 @@ _memconn_value() {
     recall)
       case $1 in
         --budget) _memconn_words 'low mid high' ;;
-        --max-tokens | --tags | --query-timestamp | --timeout | --url | --bank) : ;;
+        --max-tokens | --tags | --query-timestamp | --timeout | --max-response-bytes | --url | --bank) : ;;
         --types) _memconn_words 'world experience observation' ;;
         --tags-match) _memconn_words 'any all any_strict all_strict exact' ;;
         --connector) _memconn_connectors ;;
@@ -88,7 +88,7 @@ _memconn_value() {
     reflect)
       case $1 in
         --budget) _memconn_words 'low mid high' ;;
-        --max-tokens | --context | --tags | --timeout | --url | --bank) : ;;
+        --max-tokens | --context | --tags | --timeout | --max-response-bytes | --url | --bank) : ;;
         --tags-match) _memconn_words 'any all any_strict all_strict exact' ;;
         --schema | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --connector) _memconn_connectors ;;
@@ -114,7 +114,7 @@ _memconn_value() {
       esac ;;
     'dlq retry')
       case $1 in
-        -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --shard | --url | --bank) : ;;
+        -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --shard | --url | --bank) : ;;
         --dead-letter | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --connector) _memconn_connectors ;;
         --log-format) _memconn_words 'text json' ;;
@@ -137,14 +137,14 @@ _memconn_value() {
       esac ;;
     sync)
       case $1 in
-        -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --url | --bank) : ;;
+        -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --url | --bank) : ;;
         -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
     trigger)
       case $1 in
-        -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --url | --bank) : ;;
+        -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --url | --bank) : ;;
         -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
@@ -160,13 +160,14 @@ _memconn_value() {
       case $1 in
         -f | --format) _memconn_words 'auto lines jsonl' ;;
         --unit) _memconn_words 'line paragraph file' ;;
-        --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --wait-timeout | --page-size | --list-limit | --url | --bank) : ;;
+        --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --page-size | --list-limit | --url | --bank) : ;;
         --dead-letter | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
     doctor)
       case $1 in
+        --connector) _memconn_connectors ;;
         -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --url | --bank) : ;;
         --log-format) _memconn_words 'text json' ;;
@@ -180,19 +181,19 @@ _memconn_value() {
 _memconn_options() {
   case $1 in
     '') echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    ingest) echo '-h --help -f --format --unit --id-prefix --map --template --glob --finished --tags --context -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait --wait-timeout -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    recall) echo '-h --help --budget --max-tokens --types --tags --tags-match --query-timestamp --include-chunks --timeout --connector --mode -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    reflect) echo '-h --help --budget --max-tokens --context --tags --tags-match --include-facts --schema --timeout --connector --mode -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    ingest) echo '-h --help -f --format --unit --id-prefix --map --template --glob --finished --tags --context -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    recall) echo '-h --help --budget --max-tokens --types --tags --tags-match --query-timestamp --include-chunks --timeout --connector --mode --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    reflect) echo '-h --help --budget --max-tokens --context --tags --tags-match --include-facts --schema --timeout --connector --mode --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     dlq) echo '-h --help --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     'dlq list') echo '-h --help --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    'dlq retry') echo '-h --help -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --wait-lock --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    'dlq retry') echo '-h --help -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --wait-lock --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     'dlq purge') echo '-h --help --older-than --wait-lock --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     list) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    sync) echo '-h --help --watch --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    trigger) echo '-h --help --full --reprocess-failed --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    sync) echo '-h --help --watch --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    trigger) echo '-h --help --full --reprocess-failed --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     status) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    verify) echo '-h --help -f --format --unit --id-prefix --map --template --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    doctor) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    verify) echo '-h --help -f --format --unit --id-prefix --map --template --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    doctor) echo '-h --help --connector -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
   esac
 }
 

@@ -16,29 +16,29 @@ function __memconn_state
         switch "$cmd|$t"
             case '|-c' '|--config' '|--url' '|--api-key-file' '|--ca-file' '|--bank' '|--state' '|--log-format'
                 set skip 1
-            case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--map' 'ingest|--template' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|--max-workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--wait-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--ca-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
+            case 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--map' 'ingest|--template' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|--max-workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--max-response-bytes' 'ingest|--max-line-bytes' 'ingest|--wait-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--ca-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
                 set skip 1
-            case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--timeout' 'recall|--connector' 'recall|--mode' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--ca-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
+            case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--timeout' 'recall|--connector' 'recall|--mode' 'recall|--max-response-bytes' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--ca-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
                 set skip 1
-            case 'reflect|--budget' 'reflect|--max-tokens' 'reflect|--context' 'reflect|--tags' 'reflect|--tags-match' 'reflect|--schema' 'reflect|--timeout' 'reflect|--connector' 'reflect|--mode' 'reflect|-c' 'reflect|--config' 'reflect|--url' 'reflect|--api-key-file' 'reflect|--ca-file' 'reflect|--bank' 'reflect|--state' 'reflect|--log-format'
+            case 'reflect|--budget' 'reflect|--max-tokens' 'reflect|--context' 'reflect|--tags' 'reflect|--tags-match' 'reflect|--schema' 'reflect|--timeout' 'reflect|--connector' 'reflect|--mode' 'reflect|--max-response-bytes' 'reflect|-c' 'reflect|--config' 'reflect|--url' 'reflect|--api-key-file' 'reflect|--ca-file' 'reflect|--bank' 'reflect|--state' 'reflect|--log-format'
                 set skip 1
             case 'dlq|--dead-letter' 'dlq|--connector' 'dlq|--shard' 'dlq|-c' 'dlq|--config' 'dlq|--url' 'dlq|--api-key-file' 'dlq|--ca-file' 'dlq|--bank' 'dlq|--state' 'dlq|--log-format'
                 set skip 1
             case 'dlq list|--dead-letter' 'dlq list|--connector' 'dlq list|--shard' 'dlq list|-c' 'dlq list|--config' 'dlq list|--url' 'dlq list|--api-key-file' 'dlq list|--ca-file' 'dlq list|--bank' 'dlq list|--state' 'dlq list|--log-format'
                 set skip 1
-            case 'dlq retry|-w' 'dlq retry|--workers' 'dlq retry|--max-workers' 'dlq retry|-b' 'dlq retry|--batch-size' 'dlq retry|--max-batch-bytes' 'dlq retry|--retries' 'dlq retry|--timeout' 'dlq retry|--rate' 'dlq retry|--breaker-failures' 'dlq retry|--same-failure-limit' 'dlq retry|--max-outage' 'dlq retry|--drain-timeout' 'dlq retry|--dead-letter' 'dlq retry|--connector' 'dlq retry|--shard' 'dlq retry|-c' 'dlq retry|--config' 'dlq retry|--url' 'dlq retry|--api-key-file' 'dlq retry|--ca-file' 'dlq retry|--bank' 'dlq retry|--state' 'dlq retry|--log-format'
+            case 'dlq retry|-w' 'dlq retry|--workers' 'dlq retry|--max-workers' 'dlq retry|-b' 'dlq retry|--batch-size' 'dlq retry|--max-batch-bytes' 'dlq retry|--retries' 'dlq retry|--timeout' 'dlq retry|--rate' 'dlq retry|--breaker-failures' 'dlq retry|--same-failure-limit' 'dlq retry|--max-outage' 'dlq retry|--drain-timeout' 'dlq retry|--max-response-bytes' 'dlq retry|--dead-letter' 'dlq retry|--connector' 'dlq retry|--shard' 'dlq retry|-c' 'dlq retry|--config' 'dlq retry|--url' 'dlq retry|--api-key-file' 'dlq retry|--ca-file' 'dlq retry|--bank' 'dlq retry|--state' 'dlq retry|--log-format'
                 set skip 1
             case 'dlq purge|--older-than' 'dlq purge|--dead-letter' 'dlq purge|--connector' 'dlq purge|--shard' 'dlq purge|-c' 'dlq purge|--config' 'dlq purge|--url' 'dlq purge|--api-key-file' 'dlq purge|--ca-file' 'dlq purge|--bank' 'dlq purge|--state' 'dlq purge|--log-format'
                 set skip 1
             case 'list|-c' 'list|--config' 'list|--url' 'list|--api-key-file' 'list|--ca-file' 'list|--bank' 'list|--state' 'list|--log-format'
                 set skip 1
-            case 'sync|-w' 'sync|--workers' 'sync|--max-workers' 'sync|-b' 'sync|--batch-size' 'sync|--max-batch-bytes' 'sync|--retries' 'sync|--timeout' 'sync|--rate' 'sync|--breaker-failures' 'sync|--same-failure-limit' 'sync|--max-outage' 'sync|--drain-timeout' 'sync|-c' 'sync|--config' 'sync|--url' 'sync|--api-key-file' 'sync|--ca-file' 'sync|--bank' 'sync|--state' 'sync|--log-format'
+            case 'sync|-w' 'sync|--workers' 'sync|--max-workers' 'sync|-b' 'sync|--batch-size' 'sync|--max-batch-bytes' 'sync|--retries' 'sync|--timeout' 'sync|--rate' 'sync|--breaker-failures' 'sync|--same-failure-limit' 'sync|--max-outage' 'sync|--drain-timeout' 'sync|--max-response-bytes' 'sync|-c' 'sync|--config' 'sync|--url' 'sync|--api-key-file' 'sync|--ca-file' 'sync|--bank' 'sync|--state' 'sync|--log-format'
                 set skip 1
-            case 'trigger|-w' 'trigger|--workers' 'trigger|--max-workers' 'trigger|-b' 'trigger|--batch-size' 'trigger|--max-batch-bytes' 'trigger|--retries' 'trigger|--timeout' 'trigger|--rate' 'trigger|--breaker-failures' 'trigger|--same-failure-limit' 'trigger|--max-outage' 'trigger|--drain-timeout' 'trigger|-c' 'trigger|--config' 'trigger|--url' 'trigger|--api-key-file' 'trigger|--ca-file' 'trigger|--bank' 'trigger|--state' 'trigger|--log-format'
+            case 'trigger|-w' 'trigger|--workers' 'trigger|--max-workers' 'trigger|-b' 'trigger|--batch-size' 'trigger|--max-batch-bytes' 'trigger|--retries' 'trigger|--timeout' 'trigger|--rate' 'trigger|--breaker-failures' 'trigger|--same-failure-limit' 'trigger|--max-outage' 'trigger|--drain-timeout' 'trigger|--max-response-bytes' 'trigger|-c' 'trigger|--config' 'trigger|--url' 'trigger|--api-key-file' 'trigger|--ca-file' 'trigger|--bank' 'trigger|--state' 'trigger|--log-format'
                 set skip 1
             case 'status|-c' 'status|--config' 'status|--url' 'status|--api-key-file' 'status|--ca-file' 'status|--bank' 'status|--state' 'status|--log-format'
                 set skip 1
-            case 'verify|-f' 'verify|--format' 'verify|--unit' 'verify|--id-prefix' 'verify|--map' 'verify|--template' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|--max-workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
+            case 'verify|-f' 'verify|--format' 'verify|--unit' 'verify|--id-prefix' 'verify|--map' 'verify|--template' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|--max-workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--max-response-bytes' 'verify|--max-line-bytes' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
                 set skip 1
             case 'doctor|--connector' 'doctor|-c' 'doctor|--config' 'doctor|--url' 'doctor|--api-key-file' 'doctor|--ca-file' 'doctor|--bank' 'doctor|--state' 'doctor|--log-format'
                 set skip 1
@@ -173,6 +173,8 @@ complete -c memconn -n '__memconn_in \'ingest\'' -l breaker-failures -r -f -d 'C
 complete -c memconn -n '__memconn_in \'ingest\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
+complete -c memconn -n '__memconn_in \'ingest\'' -l max-response-bytes -r -f -d 'A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)'
+complete -c memconn -n '__memconn_in \'ingest\'' -l max-line-bytes -r -f -d 'A longer input line goes to the dead-letter file unread (default 8388608 = 8 MiB)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l async -d 'Queue on the server (async retain with an idempotent operation_id)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l wait -d 'With --async: follow the operations to completion'
 complete -c memconn -n '__memconn_in \'ingest\'' -l wait-timeout -r -f -d 'With --wait: stop waiting after this long and name the operations still pending, exit 1 (default 30m)'
@@ -195,6 +197,7 @@ complete -c memconn -n '__memconn_in \'recall\'' -l include-chunks -d 'Also retu
 complete -c memconn -n '__memconn_in \'recall\'' -l timeout -r -f -d 'Give up on the answer after this long, e.g. 2m (default: [defaults] timeout, else 300s); a question that timed out after it was sent is asked once more at most'
 complete -c memconn -n '__memconn_in \'recall\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Ask the target of this connector (Hindsight or LightRAG)'
 complete -c memconn -n '__memconn_in \'recall\'' -l mode -r -f -a 'local global hybrid naive mix bypass' -d 'LightRAG query mode: local, global, hybrid, naive, mix or bypass (default: the target\'s query_mode, else mix)'
+complete -c memconn -n '__memconn_in \'recall\'' -l max-response-bytes -r -f -d 'A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)'
 
 # memconn reflect
 complete -c memconn -n '__memconn_in \'reflect\'' -s h -l help -d 'Print this help message and exit'
@@ -208,6 +211,7 @@ complete -c memconn -n '__memconn_in \'reflect\'' -l schema -r -F -d 'JSON Schem
 complete -c memconn -n '__memconn_in \'reflect\'' -l timeout -r -f -d 'Give up on the answer after this long, e.g. 2m (default: [defaults] timeout, else 300s); a question that timed out after it was sent is asked once more at most'
 complete -c memconn -n '__memconn_in \'reflect\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Ask the target of this connector (Hindsight or LightRAG)'
 complete -c memconn -n '__memconn_in \'reflect\'' -l mode -r -f -a 'local global hybrid naive mix bypass' -d 'LightRAG query mode: local, global, hybrid, naive, mix or bypass (default: the target\'s query_mode, else mix)'
+complete -c memconn -n '__memconn_in \'reflect\'' -l max-response-bytes -r -f -d 'A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)'
 
 # memconn dlq
 complete -c memconn -n '__memconn_operand \'dlq\' 0 0' -a 'list' -d 'Show the dead letters (--json: one document with every entry)'
@@ -234,6 +238,7 @@ complete -c memconn -n '__memconn_in \'dlq retry\'' -l breaker-failures -r -f -d
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
+complete -c memconn -n '__memconn_in \'dlq retry\'' -l max-response-bytes -r -f -d 'A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)'
 complete -c memconn -n '__memconn_in \'dlq retry\'' -l wait-lock -d 'Wait for another run on the same state instead of exiting 75'
 
 # memconn dlq purge
@@ -261,6 +266,7 @@ complete -c memconn -n '__memconn_in \'sync\'' -l breaker-failures -r -f -d 'Con
 complete -c memconn -n '__memconn_in \'sync\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
 complete -c memconn -n '__memconn_in \'sync\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'sync\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
+complete -c memconn -n '__memconn_in \'sync\'' -l max-response-bytes -r -f -d 'A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)'
 
 # memconn trigger
 complete -c memconn -n '__memconn_operand \'trigger\' 0 0' -f -a '(__memconn_connectors)' -d 'connector'
@@ -280,6 +286,7 @@ complete -c memconn -n '__memconn_in \'trigger\'' -l breaker-failures -r -f -d '
 complete -c memconn -n '__memconn_in \'trigger\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
 complete -c memconn -n '__memconn_in \'trigger\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'trigger\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
+complete -c memconn -n '__memconn_in \'trigger\'' -l max-response-bytes -r -f -d 'A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)'
 
 # memconn status
 complete -c memconn -n '__memconn_operand \'status\' 0 0' -f -a '(__memconn_connectors)' -d 'connector'
@@ -310,6 +317,8 @@ complete -c memconn -n '__memconn_in \'verify\'' -l breaker-failures -r -f -d 'C
 complete -c memconn -n '__memconn_in \'verify\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
 complete -c memconn -n '__memconn_in \'verify\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'verify\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
+complete -c memconn -n '__memconn_in \'verify\'' -l max-response-bytes -r -f -d 'A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)'
+complete -c memconn -n '__memconn_in \'verify\'' -l max-line-bytes -r -f -d 'A longer input line goes to the dead-letter file unread (default 8388608 = 8 MiB)'
 complete -c memconn -n '__memconn_in \'verify\'' -l async -d 'With --repair: re-send with async retain'
 complete -c memconn -n '__memconn_in \'verify\'' -l wait -d 'With --repair --async: follow the operations to completion'
 complete -c memconn -n '__memconn_in \'verify\'' -l wait-timeout -r -f -d 'With --wait: stop waiting after this long (default 30m)'

@@ -13,7 +13,8 @@ std::string exit_codes_help() {
          "  2    usage error\n"
          "  3    bad config or state file\n"
          "  4    the server refused the credentials (401/403)\n"
-         "  5    the URL answers, but not as the API (redirect, 404, 405, the same error for every item)\n"
+         "  5    the URL answers, but not as the API (redirect, 404, 405, the same error for every item,\n"
+         "       a reply longer than --max-response-bytes)\n"
          "  69   target unreachable after retries, or outage longer than --max-outage\n"
          "  75   another memconn run holds the state lock\n"
          "  130  interrupted (SIGINT); 143 terminated (SIGTERM)\n";
@@ -48,6 +49,21 @@ void add_tuning_options(CLI::App& sub, TuningFlags& t) {
                  "Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)");
   sub.add_option("--max-outage", t.max_outage, "Give up (exit 69, state saved) after an outage this long (default 5m)");
   sub.add_option("--drain-timeout", t.drain_timeout, "On Ctrl-C, wait this long for in-flight requests (default 10s)");
+  add_response_cap_option(sub, t.max_response_bytes);
+}
+
+void add_line_limit_option(CLI::App& sub, std::optional<int64_t>& max_line_bytes) {
+  sub.add_option("--max-line-bytes", max_line_bytes,
+                 "A longer input line goes to the dead-letter file unread (default 8388608 = 8 MiB)")
+      ->type_name("BYTES")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX));
+}
+
+void add_response_cap_option(CLI::App& sub, std::optional<int64_t>& max_response_bytes) {
+  sub.add_option("--max-response-bytes", max_response_bytes,
+                 "A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)")
+      ->type_name("BYTES")
+      ->check(CLI::Range(int64_t{1024}, INT64_MAX));
 }
 
 void build_cli(CLI::App& app, CliContext& ctx) {

@@ -26,6 +26,10 @@ void register_doctor(CLI::App& app, CliContext& ctx);  // hidden: `memconn compl
 
 // Shared option groups.
 void add_tuning_options(CLI::App& sub, TuningFlags& t);
+// --max-line-bytes: commands that read input lines (ingest, verify).
+void add_line_limit_option(CLI::App& sub, std::optional<int64_t>& max_line_bytes);
+// --max-response-bytes alone, for commands without the pipeline's tunables (recall, reflect).
+void add_response_cap_option(CLI::App& sub, std::optional<int64_t>& max_response_bytes);
 std::string exit_codes_help();
 // True when argv asks for --log-format json: errors found while parsing argv (before the
 // option is stored anywhere) must honour it too.

@@ -56,6 +56,7 @@ int ask(const GlobalOptions& g, const QueryTarget& t, const std::string& path, c
   http.headers = lightrag_auth_headers(t.api_key);
   http.ca_file = t.ca_file;
   http.timeout = std::chrono::minutes(5);  // an LLM answer is slow; 0260 allows 300 s itself
+  http.max_response_bytes = t.max_response_bytes;
   if (auto st = apply_timeout_flag(timeout, http); !st) {
     console.error(st.error().message);
     return st.error().exit_code;
@@ -77,6 +78,7 @@ Result<QueryTarget> load_query_target(const GlobalOptions& g, const std::string&
   auto key = resolve_section_key(*cfg, "targets." + tgt.name, tgt.line, tgt.api_key, tgt.api_key_file);
   if (!key) return key.error();
   QueryTarget t;
+  if (cfg->defaults.max_response_bytes) t.max_response_bytes = *cfg->defaults.max_response_bytes;
   t.connector = connector;
   t.target = tgt.name;
   t.kind = tgt.kind;

@@ -19,6 +19,7 @@ struct QueryTarget {
   std::string url, api_key;     // kind == kLightrag
   std::string ca_file;          // kind == kLightrag: the target's ca_file
   std::string mode = "mix";     // LightRAG query mode: --mode, else the target's query_mode, else mix
+  int64_t max_response_bytes = Tuning{}.max_response_bytes;  // --max-response-bytes, else [defaults]
 };
 
 // Loads the config and resolves the connector's target (2: unknown connector; 3: config).

@@ -296,6 +296,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       HttpOptions http;
       http.timeout = tuning->timeout;
       http.connect_timeout = tuning->connect_timeout;
+      http.max_response_bytes = tuning->max_response_bytes;
       http.user_agent = user_agent();
       // Credentials only where they belong: a configured target's own key, or this
       // invocation's key for the URL this invocation resolved.

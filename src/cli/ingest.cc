@@ -10,13 +10,17 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <mutex>
+#include <set>
 #include <unordered_set>
 
 #include "cli/console.h"
 #include "state/dead_letter.h"
 #include "core/batcher.h"
 #include "state/commit_journal.h"
+#include "state/atomic_file.h"
+#include "state/file_store.h"
 #include "core/digest.h"
 #include "core/document_order.h"
 #include "core/duration.h"
@@ -66,6 +70,8 @@ class Ingest {
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
   std::unordered_set<std::string> rescan_documents(int fd, Format format, const ParseOptions& popts, uint64_t line,
                                                    const LineRanges& settled_ahead);
+  Status open_state();
+  std::string resume_key(const SourceSpec& src) const;
   void checkpoint(bool force);
   Status update_and_save(bool force);
   int wait_for_operations();
@@ -82,6 +88,10 @@ class Ingest {
   std::string state_path_, dead_letter_path_;
   std::optional<FileLock> lock_;
   std::unique_ptr<CommitJournal> journal_;
+  std::unique_ptr<FileStore> store_;
+  // The file store's entries for this run's inputs, as the run began: read-only once the
+  // reader starts. state_.files holds what this run changed, until finish() merges it.
+  std::map<std::string, FileCheckpoint> previous_;
   State state_;
   std::unique_ptr<DeadLetterWriter> dead_letters_;
   std::unique_ptr<Ledger> ledger_;
@@ -135,6 +145,7 @@ Status Ingest::prepare() {
       o_.content_template);
   if (!ro) return ro.error();
   read_options_ = std::move(*ro);
+  read_options_.max_line_bytes = static_cast<uint64_t>(tuning_.max_line_bytes);
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
@@ -143,6 +154,67 @@ Status Ingest::prepare() {
   for (const auto& s : inputs_.sources) total_bytes_ += s.size;
   resumables_.resize(inputs_.sources.size());
   return ok_status();
+}
+
+Status Ingest::open_state() {
+  journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
+  store_ = std::make_unique<FileStore>(FileStore::dir_for(state_path_));
+  bool older_ids = false;  // files were committed under content-hash ids of the content alone
+  if (!o_.reset_state) {
+    auto st = load_state(state_path_);
+    if (!st) return st.error();
+    state_ = std::move(*st);
+    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
+    // Entries not merged into the store yet: a version 1 state file (all of them), or a run
+    // that died before its end, whose last commit points may also be in the journal. The
+    // journal goes on top of the store's and the state file's entries, as it did before.
+    State journal;
+    CommitJournal::replay(journal_->path(), journal);
+    if (!state_.files.empty() || !journal.files.empty()) {
+      std::set<std::string> keys;
+      for (const auto& [k, v] : state_.files) keys.insert(k);
+      for (const auto& [k, v] : journal.files) keys.insert(k);
+      auto base = store_->load(keys);
+      if (!base) return base.error();
+      for (auto& [k, v] : state_.files) (*base)[k] = std::move(v);
+      State merged;
+      merged.files = std::move(*base);
+      if (CommitJournal::replay(journal_->path(), merged) > 0) console_.debug("replayed the commit journal");
+      if (auto m = store_->merge(merged.files); !m)
+        return Error{"cannot write the file store " + store_->dir() + ": " + m.error().message, exit_code::kConfig};
+      if (state_.version == 1) console_.info("state file migrated: file offsets now live in " + store_->dir());
+      state_.files.clear();
+    }
+  } else {
+    auto st = load_state(state_path_);
+    if (st) state_ = std::move(*st);  // keep history and connectors; forget file offsets
+    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
+    state_.files.clear();
+    if (auto c = store_->clear(); !c) return c.error();
+  }
+  if (older_ids)
+    console_.info(
+        "note: content-hash document ids now cover an item's context and tags too, so the same text under other "
+        "tags is another document (docs/ingest.md, Document ids). Lines already committed are not sent again; an "
+        "item with tags or context that is sent again (an edited or reset file, stdin) gets a new id, and its copy "
+        "under the old id stays until deleted. This note is shown once.");
+  state_.id_scheme = kIdScheme;
+  state_.version = kStateVersion;
+  if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
+    return Error{"cannot write state file: " + st.error().message, exit_code::kConfig};
+  if (o_.reset_state || o_.select) return ok_status();  // nothing to resume from
+  std::set<std::string> keys;
+  for (const auto& src : inputs_.sources)
+    if (src.path != "-") keys.insert(resume_key(src));
+  auto prev = store_->load(keys);
+  if (!prev) return prev.error();
+  previous_ = std::move(*prev);
+  return ok_status();
+}
+
+std::string Ingest::resume_key(const SourceSpec& src) const {
+  std::error_code ec;
+  return url_without_credentials(hs_.url) + "#" + hs_.bank + "|" + std::filesystem::absolute(src.path, ec).string();
 }
 
 int Ingest::run() {
@@ -158,30 +230,7 @@ int Ingest::run() {
   auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
   if (!lock) return fail(console_, lock.error());
   lock_.emplace(std::move(*lock));
-  journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
-  bool older_ids = false;  // files were committed under content-hash ids of the content alone
-  if (!o_.reset_state) {
-    auto st = load_state(state_path_);
-    if (!st) return fail(console_, st.error());
-    state_ = std::move(*st);
-    // A run killed between checkpoints left its last commit points in the journal.
-    if (CommitJournal::replay(journal_->path(), state_) > 0) console_.debug("replayed the commit journal");
-    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
-  } else {
-    auto st = load_state(state_path_);
-    if (st) state_ = std::move(*st);  // keep history and connectors; forget file offsets
-    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
-    state_.files.clear();
-  }
-  if (older_ids)
-    console_.info(
-        "note: content-hash document ids now cover an item's context and tags too, so the same text under other "
-        "tags is another document (docs/ingest.md, Document ids). Lines already committed are not sent again; an "
-        "item with tags or context that is sent again (an edited or reset file, stdin) gets a new id, and its copy "
-        "under the old id stays until deleted. This note is shown once.");
-  state_.id_scheme = kIdScheme;
-  if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
-    return fail(console_, Error{"cannot write state file: " + st.error().message, exit_code::kConfig});
+  if (auto st = open_state(); !st) return fail(console_, st.error());
 
   std::vector<std::string> names;
   for (const auto& s : inputs_.sources) names.push_back(s.display);
@@ -206,6 +255,7 @@ int Ingest::run() {
   HttpOptions http;
   http.timeout = tuning_.timeout;
   http.connect_timeout = tuning_.connect_timeout;
+  http.max_response_bytes = tuning_.max_response_bytes;
   http.user_agent = user_agent();
   http.headers = hindsight_auth_headers(hs_.api_key);
   http.ca_file = hs_.ca_file;
@@ -314,9 +364,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     }
     auto fp = fingerprint_fd(fd);
     if (fp) {
-      std::error_code ec;
-      std::string key = url_without_credentials(hs_.url) + "#" + hs_.bank + "|" + std::filesystem::absolute(src.path, ec).string();
-      if (auto it = state_.files.find(key); it != state_.files.end() && !o_.select) {
+      std::string key = resume_key(src);
+      if (auto it = previous_.find(key); it != previous_.end() && !o_.select) {
         auto now_head = fingerprint_fd(fd, it->second.fingerprint.head_len);
         auto verdict = judge_resume(it->second, *fp, now_head ? now_head->head_sha256 : "");
         if (verdict == ResumeVerdict::Continue) {
@@ -373,7 +422,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   ItemParser parser(format, popts);
   // A writer caught mid-line (or mid-paragraph): the rest may follow, so it waits for a later
   // run (read_options_.hold_unterminated is off with --finished).
-  BlockReader reader(fd, unit->text, offset, line + 1, regular && read_options_.hold_unterminated);
+  BlockReader reader(fd, unit->text, offset, line + 1, regular && read_options_.hold_unterminated,
+                     read_options_.max_line_bytes);
   reader.stop_when([this] { return control_.stopping(); });
   Block blk;
   uint64_t seq = 0, prev_end = offset;
@@ -408,6 +458,25 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     while (ahead < settled_ahead.size() && settled_ahead[ahead].second < blk.first_line) ++ahead;
     if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= blk.first_line) {
       ++skipped_;
+      continue;
+    }
+    if (blk.oversized) {
+      // Never parsed or sent: the reader kept only its start. A repair leaves it alone
+      // (verify reported it); its start picks the one shard that dead-letters it.
+      if (o_.select) {
+        ++skipped_;
+        continue;
+      }
+      if (shard_ && !shard_->owns(std::string(blk.text))) {
+        ++skipped_shard_;
+        continue;
+      }
+      std::string why = oversized_line_reason(blk.length, read_options_.max_line_bytes);
+      console_.error(src.display + ":" + std::to_string(blk.first_line) + ": " + why + " (sent to the dead-letter file)");
+      if (auto st = ledger_->bad_input(idx, blk.first_line, std::string(blk.text), why); !st) {
+        control_.stop(StopReason::Fatal, st.error().message);
+        return false;
+      }
       continue;
     }
     auto r = parser.parse(blk.text, origin, item);
@@ -503,10 +572,11 @@ std::unordered_set<std::string> Ingest::rescan_documents(int fd, Format format, 
   uint64_t last = line;
   if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
   ItemParser parser(format, popts);
-  LineReader reader(fd, 0, 1);
+  LineReader reader(fd, 0, 1, read_options_.max_line_bytes);
   Line l;
   size_t ahead = 0;
   while (reader.next(l) && l.number <= last) {
+    if (l.oversized) continue;  // dead-lettered, never a part of a document
     while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
     bool delivered = l.number <= line || (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number);
     if (!delivered) continue;
@@ -526,21 +596,35 @@ void Ingest::checkpoint(bool force) {
 }
 
 Status Ingest::update_and_save(bool force) {
-  std::lock_guard<std::mutex> lock(resume_mu_);
-  bool any = false;
-  for (uint32_t i = 0; i < resumables_.size(); ++i) {
-    if (!resumables_[i]) continue;
-    auto cp = ledger_->commit_point(i);
-    FileCheckpoint fc{resumables_[i]->fingerprint, cp.offset, cp.line, now_iso8601(), cp.settled_ahead};
-    auto& slot = state_.files[resumables_[i]->key];
-    if (slot.offset != fc.offset || slot.fingerprint.ino != fc.fingerprint.ino ||
-        slot.settled_ahead != fc.settled_ahead || force) {
-      slot = fc;
-      any = true;
+  std::string text;
+  {
+    // Held only while the snapshot is taken: the commit observer (on the workers) takes
+    // this lock too, and must never wait for the disk.
+    std::lock_guard<std::mutex> lock(resume_mu_);
+    bool any = false;
+    for (uint32_t i = 0; i < resumables_.size(); ++i) {
+      if (!resumables_[i]) continue;
+      auto cp = ledger_->commit_point(i);
+      FileCheckpoint fc{resumables_[i]->fingerprint, cp.offset, cp.line, now_iso8601(), cp.settled_ahead};
+      auto same = [&](const FileCheckpoint& c) {
+        return c.offset == fc.offset && c.fingerprint.ino == fc.fingerprint.ino && c.settled_ahead == fc.settled_ahead;
+      };
+      auto slot = state_.files.find(resumables_[i]->key);
+      if (slot == state_.files.end()) {
+        // Unchanged since the last run: the store has it; do not rewrite its bucket.
+        auto prev = previous_.find(resumables_[i]->key);
+        if (prev != previous_.end() && same(prev->second)) continue;
+        state_.files.emplace(resumables_[i]->key, fc);
+        any = true;
+      } else if (!same(slot->second)) {
+        slot->second = fc;
+        any = true;
+      }
     }
+    if (!any && !force) return ok_status();
+    text = encode_state(state_);
   }
-  if (!any && !force) return ok_status();
-  return save_state(state_path_, state_);
+  return write_file_atomic(state_path_, text, 0600);
 }
 
 int Ingest::finish() {
@@ -568,6 +652,10 @@ int Ingest::finish() {
   RunRecord rec{"ingest", started_iso_, now_iso8601(), result, c.sent, c.failed, c.duplicates, skipped_.load(),
                 control_.stopping() ? control_.message() : ""};
   add_run(state_.runs, rec);
+  // This run's entries go to the store; the state file keeps them only if that failed (the
+  // next run merges them then).
+  if (auto st = store_->merge(state_.files); !st) console_.error("cannot write the file store: " + st.error().message);
+  else state_.files.clear();
   if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
     console_.error("cannot save state: " + st.error().message);
 

@@ -33,6 +33,7 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
   sub->add_option("--tags", o->tags, "Tags added to every item (comma-separated or repeated)")->delimiter(',');
   sub->add_option("--context", o->context, "Context for items that have none");
   add_tuning_options(*sub, o->tuning);
+  add_line_limit_option(*sub, o->tuning.max_line_bytes);
   sub->add_flag("--async", o->async, "Queue on the server (async retain with an idempotent operation_id)");
   sub->add_flag("--wait", o->wait, "With --async: follow the operations to completion");
   sub->add_option("--wait-timeout", o->wait_timeout,

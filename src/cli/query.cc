@@ -33,7 +33,7 @@ std::string str(simdjson::dom::element e, const char* key) {
 // target: a connector's Hindsight target (recall/reflect --connector); nullptr = [hindsight].
 int query(const GlobalOptions& g, const std::string& suffix, const std::string& body,
           const std::function<Result<std::string>(const std::string&)>& render, const std::optional<std::string>& timeout,
-          const HindsightSettings* target = nullptr) {
+          std::optional<int64_t> max_response_bytes, const HindsightSettings* target = nullptr) {
   Console console = make_console(g);
   auto env = process_env();
   auto cfg = load_settings_config(g, env);
@@ -46,16 +46,21 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
     console.error(hs.error().message);
     return hs.error().exit_code;
   }
-  auto defaults = resolve_tuning({}, cfg->defaults);
+  TuningFlags flags;
+  flags.max_response_bytes = max_response_bytes;
+  auto defaults = resolve_tuning(flags, cfg->defaults);
+  if (!defaults) {
+    console.error(defaults.error().message);
+    return defaults.error().exit_code;
+  }
   HttpOptions http;
   http.user_agent = user_agent();
   http.accept_compressed = true;
   http.headers = hindsight_auth_headers(hs->api_key);
   http.ca_file = hs->ca_file;
-  if (defaults) {
-    http.timeout = defaults->timeout;
-    http.connect_timeout = defaults->connect_timeout;
-  }
+  http.timeout = defaults->timeout;
+  http.connect_timeout = defaults->connect_timeout;
+  http.max_response_bytes = defaults->max_response_bytes;
   if (auto st = apply_timeout_flag(timeout, http); !st) {
     console.error(st.error().message);
     return st.error().exit_code;
@@ -63,7 +68,7 @@ int query(const GlobalOptions& g, const std::string& suffix, const std::string& 
   HttpClient client(http, nullptr);
   HindsightEndpoint ep{hs->url, hs->bank};
   HttpRequest req{"POST", bank_url(ep, suffix), body, {}};
-  return ask_and_print(client, req, defaults ? defaults->retries : 5, g.json, console,
+  return ask_and_print(client, req, defaults->retries, g.json, console,
                        req.url.substr(0, req.url.find("/v1/")), render);
 }
 
@@ -191,6 +196,7 @@ std::optional<int> via_connector(const GlobalOptions& g, const Options& o, Query
   auto r = load_query_target(g, o.connector);
   if (!r) return fail(r.error());
   t = std::move(*r);
+  if (o.max_response_bytes) t.max_response_bytes = *o.max_response_bytes;
   if (t.kind == TargetKind::kHindsight) {
     if (!o.mode.empty()) return fail(Error{"--mode is for LightRAG targets; " + t.target + " is Hindsight", exit_code::kUsage});
     return std::nullopt;
@@ -203,7 +209,7 @@ std::optional<int> via_connector(const GlobalOptions& g, const Options& o, Query
 int run_recall(const GlobalOptions& g, const RecallOptions& o) {
   QueryTarget t;
   if (auto r = via_connector(g, o, t, run_lightrag_recall)) return *r;
-  return query(g, "/memories/recall", recall_request_body(o), render_recall, o.timeout,
+  return query(g, "/memories/recall", recall_request_body(o), render_recall, o.timeout, o.max_response_bytes,
                o.connector.empty() ? nullptr : &t.hindsight);
 }
 
@@ -216,7 +222,8 @@ int run_reflect(const GlobalOptions& g, const ReflectOptions& o) {
   }
   QueryTarget t;
   if (auto r = via_connector(g, o, t, run_lightrag_reflect)) return *r;
-  return query(g, "/reflect", *body, render_reflect, o.timeout, o.connector.empty() ? nullptr : &t.hindsight);
+  return query(g, "/reflect", *body, render_reflect, o.timeout, o.max_response_bytes,
+               o.connector.empty() ? nullptr : &t.hindsight);
 }
 
 }  // namespace memconn

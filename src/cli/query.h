@@ -18,8 +18,9 @@ struct RecallOptions {
   std::string query_timestamp;
   bool include_chunks = false;
   std::string connector;  // ask this connector's target instead of [hindsight]
-  std::string mode;
-  std::optional<std::string> timeout;  // --timeout: overrides [defaults] timeout       // LightRAG targets: local|global|hybrid|naive|mix|bypass
+  std::string mode;       // LightRAG targets: local|global|hybrid|naive|mix|bypass
+  std::optional<std::string> timeout;  // --timeout: overrides [defaults] timeout
+  std::optional<int64_t> max_response_bytes;  // --max-response-bytes
 };
 
 struct ReflectOptions {
@@ -34,6 +35,7 @@ struct ReflectOptions {
   std::string connector;
   std::string mode;
   std::optional<std::string> timeout;  // --timeout: overrides [defaults] timeout
+  std::optional<int64_t> max_response_bytes;
 };
 
 // Pure request builders (tested without a server).

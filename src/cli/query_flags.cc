@@ -41,6 +41,7 @@ void register_query(CLI::App& app, CliContext& ctx) {
   recall->add_option("--query-timestamp", r->query_timestamp, "ISO-8601 anchor for relative dates in the query");
   recall->add_flag("--include-chunks", r->include_chunks, "Also return the source chunks");
   add_connector_options(*recall, r->connector, r->mode, r->timeout);
+  add_response_cap_option(*recall, r->max_response_bytes);
   recall->footer("Examples:\n  memconn recall \"what did Alice deploy?\" --bank team --budget high --tags import --tags-match any_strict\n"
                  "  memconn recall \"outages\" --bank team --json | jq '.results[].text'\n"
                  "  memconn recall \"meeting with Anna\" --connector pendant-to-rag --mode local\n");
@@ -57,6 +58,7 @@ void register_query(CLI::App& app, CliContext& ctx) {
   reflect->add_flag("--include-facts", f->include_facts, "List the memories the answer is based on");
   reflect->add_option("--schema", f->schema_file, "JSON Schema file for a structured answer")->type_name("FILE");
   add_connector_options(*reflect, f->connector, f->mode, f->timeout);
+  add_response_cap_option(*reflect, f->max_response_bytes);
   reflect->footer("Examples:\n  memconn reflect \"summarise the outages\" --bank team\n"
                   "  memconn reflect \"summarise the outages\" --bank team --include-facts --json\n"
                   "  memconn reflect \"what did I plan for the garden?\" --connector pendant-to-rag\n");

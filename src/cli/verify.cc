@@ -88,6 +88,7 @@ Status Verify::prepare() {
       in.content_template);
   if (!ro) return ro.error();
   read_opts_ = std::move(*ro);
+  read_opts_.max_line_bytes = static_cast<uint64_t>(tuning_.max_line_bytes);
   if (!in.shard.empty()) {
     auto shard = Shard::parse(in.shard);
     if (!shard) return shard.error();
@@ -204,6 +205,7 @@ int Verify::run() {
   HttpOptions http;
   http.timeout = tuning_.timeout;
   http.connect_timeout = tuning_.connect_timeout;
+  http.max_response_bytes = tuning_.max_response_bytes;
   http.user_agent = user_agent();
   http.accept_compressed = true;  // document pages are large and compress well
   http.headers = hindsight_auth_headers(hs_.api_key);

@@ -27,6 +27,7 @@ void register_verify(CLI::App& app, CliContext& ctx) {
   sub->add_flag("--repair", o->repair,
                 "Re-send missing and stale documents, reprocess empty ones, retry failed operations");
   add_tuning_options(*sub, in.tuning);
+  add_line_limit_option(*sub, in.tuning.max_line_bytes);
   sub->add_flag("--async", in.async, "With --repair: re-send with async retain");
   sub->add_flag("--wait", in.wait, "With --repair --async: follow the operations to completion");
   sub->add_option("--wait-timeout", in.wait_timeout, "With --wait: stop waiting after this long (default 30m)")

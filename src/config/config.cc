@@ -345,6 +345,8 @@ void read_defaults(Reader& r, const toml::table& t, Defaults& out) {
     else if (key == "same_failure_limit") out.same_failure_limit = r.small_int(v, what, 0, 1'000'000);
     else if (key == "max_outage") out.max_outage = r.duration(v, what, true);
     else if (key == "drain_timeout") out.drain_timeout = r.duration(v, what, true);
+    else if (key == "max_response_bytes") out.max_response_bytes = r.integer(v, what, 1024, INT64_MAX);
+    else if (key == "max_line_bytes") out.max_line_bytes = r.integer(v, what, 1, INT64_MAX);
     else r.unknown(k, "[defaults]");
   }
 }
@@ -421,7 +423,9 @@ void read_source(Reader& r, const std::string& name, const toml::table& t, Sourc
     else if (key == "api_key_file") out.api_key_file = r.path(v, what);
     else if (key == "timeout") out.timeout = r.duration(v, what, false);
     else if (key == "ca_file") set(out.ca_file, r.path(v, what));
-    else if (key == "context") {
+    else if (key == "max_records") {
+      if (auto n = r.integer(v, what, 1, 100'000'000)) out.max_records = *n;
+    } else if (key == "context") {
       if (only(k, "memory-api")) set(out.context, r.nonempty(v, what));
     } else if (key == "limit") {
       if (only(k, "memory-api")) set(out.limit, r.small_int(v, what, 1, 10000));

@@ -48,6 +48,8 @@ struct Defaults {
   std::optional<int> same_failure_limit;    // 0..1000000, 0 = off
   std::optional<std::chrono::milliseconds> max_outage;
   std::optional<std::chrono::milliseconds> drain_timeout;
+  std::optional<int64_t> max_response_bytes;  // >= 1024
+  std::optional<int64_t> max_line_bytes;      // >= 1
 };
 
 struct StateSection {
@@ -81,6 +83,9 @@ struct SourceConfig {
   std::optional<std::string> api_key_file;
   std::optional<std::chrono::milliseconds> timeout;  // unset: defaults.timeout applies
   std::string ca_file;  // as TargetConfig::ca_file
+  // Most records one fetch may hold (all pages together): a server that sends without end
+  // fails the run instead of exhausting memory. 1..100000000.
+  int64_t max_records = 100000;
 
   // memory-api (GET {url}/memory/{context}?limit=&range=, X-API-KEY)
   std::string context;

@@ -115,6 +115,8 @@ Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
   pick(t.same_failure_limit, f.same_failure_limit, d.same_failure_limit);
   pick(t.max_batch_bytes, f.max_batch_bytes, d.max_batch_bytes);
   pick(t.rate, f.rate, d.rate);
+  pick(t.max_response_bytes, f.max_response_bytes, d.max_response_bytes);
+  pick(t.max_line_bytes, f.max_line_bytes, d.max_line_bytes);
   if (d.timeout) t.timeout = *d.timeout;
   if (d.connect_timeout) t.connect_timeout = *d.connect_timeout;
   if (d.max_outage) t.max_outage = *d.max_outage;
@@ -134,6 +136,8 @@ Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
   if (t.workers < 1 || t.workers > 256) return Error{"--workers must be between 1 and 256", exit_code::kUsage};
   if (t.batch_size < 1 || t.batch_size > 1000) return Error{"--batch-size must be between 1 and 1000", exit_code::kUsage};
   if (t.max_batch_bytes < 1024) return Error{"--max-batch-bytes must be at least 1024", exit_code::kUsage};
+  if (t.max_response_bytes < 1024) return Error{"--max-response-bytes must be at least 1024", exit_code::kUsage};
+  if (t.max_line_bytes < 1) return Error{"--max-line-bytes must be at least 1", exit_code::kUsage};
   if (t.retries < 0 || t.retries > 100) return Error{"--retries must be between 0 and 100", exit_code::kUsage};
   if (t.rate < 0) return Error{"--rate must be >= 0", exit_code::kUsage};
   return t;

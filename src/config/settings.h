@@ -61,6 +61,8 @@ struct Tuning {
   int same_failure_limit = 10;
   std::chrono::milliseconds max_outage{300000};
   std::chrono::milliseconds drain_timeout{10000};
+  int64_t max_response_bytes = int64_t{64} << 20;  // a longer reply is an error, never buffered
+  int64_t max_line_bytes = int64_t{8} << 20;       // a longer input line is dead-lettered unread
 };
 
 // The pipeline settings every sending command derives from its tuning the same way.
@@ -69,7 +71,7 @@ PipelineOptions pipeline_options(const Tuning& t);
 struct TuningFlags {
   std::optional<std::string> workers;  // a number, or "auto"
   std::optional<int> max_workers, batch_size, retries, breaker_failures, same_failure_limit;
-  std::optional<int64_t> max_batch_bytes;
+  std::optional<int64_t> max_batch_bytes, max_response_bytes, max_line_bytes;
   std::optional<double> rate;
   std::optional<std::string> timeout, max_outage, drain_timeout;
 };

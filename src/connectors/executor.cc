@@ -71,6 +71,7 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   HttpOptions src_http;
   src_http.timeout = src.timeout.value_or(tuning_.timeout);
   src_http.connect_timeout = tuning_.connect_timeout;
+  src_http.max_response_bytes = tuning_.max_response_bytes;
   src_http.user_agent = user_agent();
   src_http.accept_compressed = true;  // one large JSON answer: worth compressing
   src_http.ca_file = src.ca_file;
@@ -86,6 +87,7 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   HttpOptions tgt_http;
   tgt_http.timeout = tuning_.timeout;
   tgt_http.connect_timeout = tuning_.connect_timeout;
+  tgt_http.max_response_bytes = tuning_.max_response_bytes;
   tgt_http.user_agent = user_agent();
   tgt_http.ca_file = tgt.ca_file;
   ConnectorRunDeps deps;

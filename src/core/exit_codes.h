@@ -7,7 +7,8 @@ constexpr int kPartial = 1;       // finished, but some items are in the dead-le
 constexpr int kUsage = 2;         // bad command line
 constexpr int kConfig = 3;        // bad config or state file
 constexpr int kAuth = 4;          // the server refused our credentials (401/403)
-constexpr int kWrongTarget = 5;   // the URL answers, but not as the API (3xx/404/405/501, or every item the same error)
+constexpr int kWrongTarget = 5;   // the URL answers, but not as the API (3xx/404/405/501, every item the same error,
+                                  // or a reply longer than --max-response-bytes)
 constexpr int kUnreachable = 69;  // target unreachable after retries / outage longer than --max-outage
 constexpr int kLocked = 75;       // another run holds the state lock
 constexpr int kSigInt = 130;

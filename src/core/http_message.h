@@ -21,6 +21,9 @@ struct HttpResponse {
   std::string content_type;
   std::string date;           // raw Date header, if any (doctor's clock check)
   std::string error;          // transport error text when !transport_ok
+  // The reply was longer than HttpOptions::max_response_bytes and was not read further
+  // (transport_ok is false, error says so). Never retried: the next reply would be as long.
+  bool too_large = false;
   double seconds = 0;
   // The whole request reached the server and then no answer came in time: the server may
   // be busy with it (a sync retain runs LLM extraction inside the request), not down.

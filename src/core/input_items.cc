@@ -62,6 +62,11 @@ long first_nul(int fd) {
   return p ? static_cast<const char*>(p) - buf : -1;
 }
 
+std::string oversized_line_reason(uint64_t length, uint64_t max_line_bytes) {
+  return "line of " + std::to_string(length) + " bytes is over --max-line-bytes (" + std::to_string(max_line_bytes) +
+         "); not read into memory, only its first " + std::to_string(LineReader::kOversizedPrefix) + " bytes are kept";
+}
+
 ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Diagnostics& diag,
                            const std::function<bool(Item&)>& on_item) {
   ItemReadSummary sum;
@@ -101,10 +106,16 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
       continue;
     }
     ItemParser parser(*format, parse_options_for(o, src, *unit));
-    BlockReader reader(fd, unit->text, 0, 1, regular && o.hold_unterminated);
+    BlockReader reader(fd, unit->text, 0, 1, regular && o.hold_unterminated, o.max_line_bytes);
     Block b;
     uint64_t seq = 0;
     while (reader.next(b)) {
+      if (b.oversized) {
+        if (o.shard && !o.shard->owns(std::string(b.text))) continue;
+        diag.error(src.display + ":" + std::to_string(b.first_line) + ": " + oversized_line_reason(b.length, o.max_line_bytes));
+        ++sum.bad_lines;
+        continue;
+      }
       Item item;
       auto r = parser.parse(b.text, Origin{i, b.first_line, b.start_offset, b.end_offset, seq}, item);
       if (r.status == ParseStatus::Blank) continue;

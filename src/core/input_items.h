@@ -44,6 +44,7 @@ struct ItemReadOptions {
   std::string unit = "line";
   std::string id_prefix;  // --unit file: the document id is id_prefix + the file's relative path
   std::shared_ptr<const FieldMap> map;  // --map / --template (JSONL only)
+  uint64_t max_line_bytes = 0;  // a longer line is reported as bad, never held whole; 0 = no limit
 };
 
 // Checks the read options as given on the command line (format, unit) and adds the field map
@@ -59,6 +60,9 @@ struct ItemReadSummary {
   uint64_t bad_lines = 0;  // lines that are not a valid item (each reported as file:line)
   int input_problems = 0;  // files that could not be read at all (each reported)
 };
+
+// "line of N bytes is over --max-line-bytes (M); ...": why such a line is not an item.
+std::string oversized_line_reason(uint64_t length, uint64_t max_line_bytes);
 
 // Calls on_item for each item in input order; on_item returns false to stop early.
 ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& options, Diagnostics& diag,

@@ -13,8 +13,8 @@ namespace {
 constexpr size_t kChunk = 64 * 1024;
 }
 
-LineReader::LineReader(int fd, uint64_t start_offset, uint64_t first_line)
-    : fd_(fd), offset_(start_offset), line_no_(first_line), at_start_(start_offset == 0) {}
+LineReader::LineReader(int fd, uint64_t start_offset, uint64_t first_line, uint64_t max_line)
+    : fd_(fd), offset_(start_offset), line_no_(first_line), at_start_(start_offset == 0), max_line_(max_line) {}
 
 bool LineReader::wait_readable() {
   if (!stop_) return true;
@@ -73,6 +73,11 @@ bool LineReader::next(Line& line) {
       consumed = end + 1 - pos_;
     } else {
       size_t have = buf_.size() - pos_;
+      // +1: a line of exactly max_line bytes may still have its "\r" of "\r\n" to come.
+      if (max_line_ > 0 && have > max_line_ + 1) {
+        skip_oversized(line, have);
+        return true;
+      }
       if (fill()) {
         scan_from = pos_ + have;  // rescan only the new bytes
         continue;
@@ -84,6 +89,9 @@ bool LineReader::next(Line& line) {
     base = buf_.data();
     std::string_view text(base + pos_, end - pos_);
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    line.oversized = max_line_ > 0 && text.size() > max_line_;
+    line.length = text.size();
+    if (line.oversized) text = text.substr(0, kOversizedPrefix);
     if (at_start_) {
       if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
       at_start_ = false;
@@ -95,6 +103,43 @@ bool LineReader::next(Line& line) {
     line.end_offset = offset_;
     return true;
   }
+}
+
+void LineReader::skip_oversized(Line& line, size_t have) {
+  prefix_.assign(buf_, pos_, std::min(have, kOversizedPrefix));
+  if (at_start_) {
+    if (prefix_.starts_with("\xEF\xBB\xBF")) prefix_.erase(0, 3);
+    at_start_ = false;
+  }
+  uint64_t length = have;
+  uint64_t consumed = have;
+  bool newline = false;
+  char last = buf_.back();  // have > 0: the line's last byte so far
+  buf_.clear();  // the line's bytes so far are counted, not kept
+  pos_ = 0;
+  while (!newline && fill()) {
+    const void* nl = std::memchr(buf_.data(), '\n', buf_.size());
+    size_t upto = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf_.data()) : buf_.size();
+    if (upto > 0) last = buf_[upto - 1];
+    length += upto;
+    consumed += upto;
+    if (nl) {
+      newline = true;
+      ++consumed;
+      pos_ = upto + 1;  // what follows the newline stays for the next line
+    } else {
+      buf_.clear();
+    }
+  }
+  // A "\r" just before the newline belongs to it, not to the line (as for a normal line).
+  if (newline && last == '\r') --length;
+  offset_ += consumed;
+  line.text = prefix_;
+  line.number = line_no_++;
+  line.end_offset = offset_;
+  line.terminated = newline;
+  line.oversized = true;
+  line.length = length;
 }
 
 }  // namespace memconn

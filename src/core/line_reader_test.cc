@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -116,4 +117,32 @@ TEST_CASE("NUL bytes mark the input as binary") {
   Line l;
   r.next(l);
   CHECK(r.saw_nul());
+}
+
+TEST_CASE("a line over max_line is read past with its length and first bytes, the next lines are intact") {
+  std::string big(300 * 1024, 'x');  // several read chunks long
+  std::string data = "short\n" + big + "\r\nafter\n" + std::string(50, 'y') + "\nlast";
+  FILE* f = std::tmpfile();
+  REQUIRE(f != nullptr);
+  REQUIRE(std::fwrite(data.data(), 1, data.size(), f) == data.size());
+  std::fflush(f);
+  int fd = ::fileno(f);
+  REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
+  LineReader r(fd, 0, 1, 40);
+  std::vector<std::string> t;
+  auto lines = all_lines(r, t);
+  std::fclose(f);
+  REQUIRE(lines.size() == 5);
+  CHECK(t[0] == "short");
+  CHECK_FALSE(lines[0].oversized);
+  CHECK(lines[1].oversized);
+  CHECK(lines[1].length == big.size());
+  CHECK(t[1] == big.substr(0, LineReader::kOversizedPrefix));
+  CHECK(lines[1].end_offset == 6 + big.size() + 2);
+  CHECK(t[2] == "after");
+  CHECK(lines[2].number == 3);
+  CHECK(lines[3].oversized);  // 50 bytes, found whole in the buffer: still over 40
+  CHECK(lines[3].length == 50);
+  CHECK(t[4] == "last");
+  CHECK(lines[4].end_offset == data.size());
 }

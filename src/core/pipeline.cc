@@ -149,6 +149,10 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
                            "ms attempt=" + std::to_string(attempt + 1) + " items=" + std::to_string(items.size()));
     }
     if (r.http.transport_ok) answered_.store(true);
+    if (r.http.too_large) {  // retrying would read as much again; no item is at fault
+      control_.stop(StopReason::WrongTarget, r.http.error + ". Nothing was dead-lettered");
+      return false;
+    }
     // A 2xx that is not the API's answer (an HTML page from a proxy, a cut-off body) means
     // the API is not what answers: an outage like a 503, never the items' fault.
     bool not_the_api = r.http.transport_ok && r.http.status >= 200 && r.http.status < 300;

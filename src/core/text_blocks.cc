@@ -12,8 +12,10 @@ bool is_blank_line(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; });
 }
 
-BlockReader::BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_unterminated)
-    : fd_(fd), unit_(unit), hold_unterminated_(hold_unterminated), lines_(fd, start_offset, first_line), offset_(start_offset) {}
+BlockReader::BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_unterminated,
+                         uint64_t max_line)
+    : fd_(fd), unit_(unit), hold_unterminated_(hold_unterminated), lines_(fd, start_offset, first_line, max_line),
+      offset_(start_offset) {}
 
 bool BlockReader::being_written() const {
   if (!hold_unterminated_) return false;
@@ -35,12 +37,15 @@ bool BlockReader::next(Block& b) {
       held_line_ = l.number;
       return false;
     }
-    b = Block{l.text, l.number, l.number, offset_, l.end_offset, is_blank_line(l.text)};
+    b = Block{l.text, l.number, l.number, offset_, l.end_offset, !l.oversized && is_blank_line(l.text), l.oversized,
+              l.length};
     offset_ = l.end_offset;
     return true;
   }
   text_.clear();
   uint64_t first = 0, last = 0, start = offset_;
+  bool oversized = false;
+  uint64_t longest = 0;
   for (;;) {
     if (!lines_.next(l)) break;
     if (!l.terminated && hold_unterminated_) {
@@ -48,7 +53,11 @@ bool BlockReader::next(Block& b) {
       held_line_ = first ? first : l.number;
       return false;  // the paragraph holding it is not finished either
     }
-    bool blank = is_blank_line(l.text);
+    bool blank = !l.oversized && is_blank_line(l.text);
+    if (l.oversized) {
+      oversized = true;
+      longest = std::max(longest, l.length);
+    }
     if (first == 0 && blank) {  // blank lines between paragraphs
       offset_ = l.end_offset;
       start = offset_;
@@ -56,7 +65,7 @@ bool BlockReader::next(Block& b) {
     }
     offset_ = l.end_offset;
     if (blank) {
-      b = Block{text_, first, l.number, start, l.end_offset, false};
+      b = Block{text_, first, l.number, start, l.end_offset, false, oversized, longest};
       return true;
     }
     if (first == 0) first = l.number;
@@ -72,7 +81,7 @@ bool BlockReader::next(Block& b) {
     held_line_ = first;
     return false;
   }
-  b = Block{text_, first, last, start, offset_, false};
+  b = Block{text_, first, last, start, offset_, false, oversized, longest};
   return true;
 }
 

@@ -20,6 +20,10 @@ struct Block {
   uint64_t start_offset = 0;  // where first_line starts
   uint64_t end_offset = 0;    // just past last_line
   bool blank = false;         // Line unit only: a blank line (it still moves the read position)
+  // A line in it was longer than max_line: text holds only the start (see LineReader), length
+  // the longest such line's length. Never an item: it goes to the dead-letter file unread.
+  bool oversized = false;
+  uint64_t length = 0;
 };
 
 class BlockReader {
@@ -29,7 +33,8 @@ class BlockReader {
   // paragraphs, a last paragraph not closed by a blank line is held back too while the file
   // changed in the last two seconds (a transcript being written goes on with it); left alone
   // longer, it counts as finished.
-  BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_unterminated);
+  BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_unterminated,
+              uint64_t max_line = 0);
   bool next(Block& block);
   const std::string& error() const { return lines_.error(); }
   // See LineReader::stop_when (pipes that stay silent).

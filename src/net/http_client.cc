@@ -46,6 +46,8 @@ HttpClient::HttpClient(HttpOptions options, CurlShare* share) : easy_(curl_easy_
   curl_easy_setopt(easy_, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  if (options_.max_response_bytes > 0)
+    curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
   if (!options_.ca_file.empty()) curl_easy_setopt(easy_, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.user_agent.empty()) curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
   get_headers_ = header_list(false);
@@ -60,7 +62,13 @@ HttpClient::~HttpClient() {
 
 size_t HttpClient::on_body(char* data, size_t size, size_t n, void* user) {
   auto* self = static_cast<HttpClient*>(user);
-  self->current_->body.append(data, size * n);
+  auto& body = self->current_->body;
+  int64_t cap = self->options_.max_response_bytes;
+  if (cap > 0 && static_cast<int64_t>(body.size() + size * n) > cap) {
+    self->current_->too_large = true;
+    return 0;  // anything but size * n aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  body.append(data, size * n);
   return size * n;
 }
 
@@ -129,7 +137,16 @@ HttpResponse HttpClient::perform(const HttpRequest& req) {
   double t = 0;
   curl_easy_getinfo(easy_, CURLINFO_TOTAL_TIME, &t);
   resp.seconds = t;
-  if (rc == CURLE_OK) {
+  if (rc == CURLE_FILESIZE_EXCEEDED) resp.too_large = true;
+  if (resp.too_large) {
+    std::string().swap(resp.body);  // what was read so far is no answer: give the memory back
+    std::string path = url_path_for_log(req.url);
+    path = path.substr(0, path.find('?'));  // a query string may carry a key
+    resp.error = "the reply to " + req.method + " " + path + " is larger than --max-response-bytes (" +
+                 std::to_string(options_.max_response_bytes) +
+                 " bytes) and was not read; raise --max-response-bytes if the server's answers are that large";
+    resp.status = 0;
+  } else if (rc == CURLE_OK) {
     resp.transport_ok = true;
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &resp.status);
   } else {

@@ -3,6 +3,7 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -26,6 +27,11 @@ struct HttpOptions {
   // PEM bundle to verify servers with (CURLOPT_CAINFO), for private CAs; empty = the system
   // store. Proxies come from libcurl's standard variables (https_proxy, NO_PROXY, ...).
   std::string ca_file;
+  // A reply body longer than this aborts the transfer (HttpResponse::too_large): a broken or
+  // hostile server must not be able to make us buffer without bound. libcurl refuses a
+  // longer Content-Length up front; the receive callback stops chunked or compressed ones.
+  int64_t max_response_bytes = kDefaultMaxResponseBytes;
+  static constexpr int64_t kDefaultMaxResponseBytes = int64_t{64} << 20;
 };
 
 // Shares DNS and TLS session caches between easy handles. Access is serialized by one

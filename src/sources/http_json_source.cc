@@ -57,7 +57,7 @@ std::optional<SysTime> time_of(simdjson::dom::element e, std::string& raw) {
 
 }  // namespace
 
-Result<JsonPage> parse_json_page(const SourceConfig& cfg, std::string_view body) {
+Result<JsonPage> parse_json_page(const SourceConfig& cfg, std::string_view body, size_t max_records) {
   auto bad = [&](const std::string& why) {
     return Error{"source " + cfg.name + ": unexpected response (" + why + ")", exit_code::kPartial};
   };
@@ -78,6 +78,7 @@ Result<JsonPage> parse_json_page(const SourceConfig& cfg, std::string_view body)
       ++page.without_id;
       continue;
     }
+    if (page.records.size() >= max_records) return too_many_records(cfg);
     if (at_path(item, cfg.text_field, v)) r.text = scalar(v);
     if (!cfg.time_field.empty() && at_path(item, cfg.time_field, v)) r.time = time_of(v, r.created_at);
     page.records.push_back(std::move(r));
@@ -124,7 +125,8 @@ Result<Fetched> HttpJsonSource::fetch(const FetchPlan& plan) {
     }
     auto resp = transport_(request(url));
     if (!resp.transport_ok || resp.status / 100 != 2) return source_http_error(cfg_.name, resp);
-    auto page = parse_json_page(cfg_, resp.body);
+    // The cap counts every page: what earlier pages brought stays in memory until the end.
+    auto page = parse_json_page(cfg_, resp.body, static_cast<size_t>(cfg_.max_records) - f.records.size());
     if (!page) return page.error();
     ++pages;
     f.without_id += page->without_id;

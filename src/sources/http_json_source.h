@@ -3,6 +3,7 @@
 // "since" filter, and configurable auth. A page-count cap stops a server that never says
 // "last page" from looping forever.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,8 @@ struct JsonPage {
   std::string next_cursor;     // paging = cursor: "" when the field is absent, null or empty
 };
 // Parses one response according to cfg (items_path, id/text/time fields, cursor_field).
-Result<JsonPage> parse_json_page(const SourceConfig& cfg, std::string_view body);
+// At most max_records records are built: more is too_many_records(cfg).
+Result<JsonPage> parse_json_page(const SourceConfig& cfg, std::string_view body, size_t max_records = SIZE_MAX);
 
 class HttpJsonSource : public Source {
  public:

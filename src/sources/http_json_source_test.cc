@@ -183,3 +183,21 @@ TEST_CASE("http-json: HTTP failures keep the documented exit codes") {
   REQUIRE_FALSE(f.ok());
   CHECK(f.error().exit_code == exit_code::kAuth);
 }
+
+TEST_CASE("http-json: max_records counts every page, and a fetch over it fails without records") {
+  Server s;
+  const std::string base = "https://n.example.org/api/notes?";
+  s.pages[base + "page=1&limit=2"] = items({1, 2});
+  s.pages[base + "page=2&limit=2"] = items({3, 4});
+  s.pages[base + "page=3&limit=2"] = items({});
+  auto cfg = notes(Paging::kPage);
+  cfg.max_records = 4;
+  HttpJsonSource fits(cfg, "", s.transport());
+  REQUIRE(fits.fetch(FetchPlan{}).ok());  // exactly the cap is fine
+  cfg.max_records = 3;
+  HttpJsonSource over(cfg, "", s.transport());
+  auto f = over.fetch(FetchPlan{});
+  REQUIRE_FALSE(f.ok());
+  CHECK(f.error().exit_code == exit_code::kPartial);
+  CHECK(f.error().message.find("source notes: more than 3 records in one fetch (max_records)") == 0);
+}

@@ -115,7 +115,7 @@ std::string memory_api_url(const std::string& base, const std::string& context, 
   return with_query(url, "range", std::string(range));
 }
 
-Result<MemoryPage> parse_memories(std::string_view body) {
+Result<MemoryPage> parse_memories(std::string_view body, size_t max_records, bool* too_many) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   auto bad = [](const std::string& why) {
@@ -139,6 +139,10 @@ Result<MemoryPage> parse_memories(std::string_view body) {
   }
   for (auto m : list) {
     if (!m.is_object()) continue;
+    if (page.records.size() >= max_records) {  // checked before building one more
+      if (too_many) *too_many = true;
+      return Error{"too many records", exit_code::kPartial};
+    }
     SourceRecord r;
     r.id = str(m, "id");
     if (r.id.empty()) {
@@ -192,7 +196,9 @@ Result<Fetched> MemoryApiSource::fetch(const FetchPlan& plan) {
     resp = transport_(req);
   }
   if (!resp.transport_ok || resp.status / 100 != 2) return source_http_error(cfg_.name, resp);
-  auto page = parse_memories(resp.body);
+  bool too_many = false;
+  auto page = parse_memories(resp.body, static_cast<size_t>(cfg_.max_records), &too_many);
+  if (too_many) return too_many_records(cfg_);
   if (!page) return Error{"source " + cfg_.name + ": " + page.error().message, page.error().exit_code};
   Fetched f;
   if (!fallback.empty()) f.warnings.push_back(fallback);

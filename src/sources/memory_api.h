@@ -4,6 +4,7 @@
 // last finished run (plus the overlap) at the configured limit, and the cursor filters.
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,7 +37,8 @@ struct MemoryPage {
 std::string repair_json_text(std::string_view body, size_t& repairs);
 // Accepts {"count":n,"memories":[...]} and, leniently, a bare array. audio/image may be
 // booleans or "true"/"false" strings (an earlier server sent strings). Error: not that shape.
-Result<MemoryPage> parse_memories(std::string_view body);
+// More than max_records memories: Error{"", kPartial} with too_many set (the caller names it).
+Result<MemoryPage> parse_memories(std::string_view body, size_t max_records = SIZE_MAX, bool* too_many = nullptr);
 
 class MemoryApiSource : public Source {
  public:

@@ -68,6 +68,9 @@ std::unique_ptr<Source> make_source(const SourceConfig& cfg, const std::string& 
 // The error for a failed source request: "source pendant: HTTP 401: Invalid API key".
 Error source_http_error(const std::string& source_name, const HttpResponse& resp);
 
+// "source X: more than N records in one fetch (max_records) ...": the records cap was hit.
+Error too_many_records(const SourceConfig& cfg);
+
 // Appends "name=value" (value percent-encoded) to a URL, with '?' or '&' as needed.
 std::string with_query(std::string url, std::string_view name, const std::string& value);
 

@@ -4,6 +4,8 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -63,15 +65,29 @@ void CommitJournal::record(const std::string& key, const FileCheckpoint& cp, con
 }
 
 Status CommitJournal::checkpoint(const std::function<Status()>& save) {
-  std::unique_lock<std::mutex> lock(mu_);
-  idle_.wait(lock, [&] { return !writing_; });  // no write() may land after the truncation
+  const std::string old = path_ + ".old";
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    idle_.wait(lock, [&] { return !writing_; });  // no write() may land in the part moved aside
+    // An old part left by a failed save stays: this one's records are then simply kept in
+    // the live journal too (replaying a covered record changes nothing).
+    if (::access(old.c_str(), F_OK) != 0 && ::rename(path_.c_str(), old.c_str()) == 0 && fd_ >= 0) {
+      ::close(fd_);
+      fd_ = -1;  // the next record opens a fresh journal
+    }
+  }
   auto st = save();
   if (!st) return st;
-  if (open_locked() && ::ftruncate(fd_, 0) != 0) return Error{"cannot truncate " + path_, 1};
+  if (::unlink(old.c_str()) != 0 && errno != ENOENT) return Error{"cannot remove " + old + ": " + std::strerror(errno), 1};
   return st;
 }
 
 size_t CommitJournal::replay(const std::string& path, State& state) {
+  size_t n = replay_one(path + ".old", state);
+  return n + replay_one(path, state);
+}
+
+size_t CommitJournal::replay_one(const std::string& path, State& state) {
   std::ifstream in(path);
   if (!in) return 0;
   simdjson::dom::parser parser;

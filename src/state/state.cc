@@ -149,7 +149,7 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
   if (auto err = parser.parse(text.data(), text.size()).get(doc)) return corrupt(simdjson::error_message(err));
   int64_t version = 0;
   if (doc["version"].get_int64().get(version)) return corrupt("no \"version\"");
-  if (version != kStateVersion)
+  if (version != kStateVersion && version != 1)
     return Error{"state file " + path + " has format version " + std::to_string(version) + ", this memconn reads version " +
                      std::to_string(kStateVersion),
                  3};
@@ -157,6 +157,7 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
   int64_t scheme = 1;
   if (doc["id_scheme"].get_int64().get(scheme)) scheme = 1;
   s.id_scheme = static_cast<int>(scheme);
+  s.version = static_cast<int>(version);  // 1 until an ingest migrates it
   simdjson::dom::object files;
   if (doc["files"].get_object().get(files)) return corrupt("no \"files\" object");
   for (auto [key, f] : files) {

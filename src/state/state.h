@@ -11,7 +11,10 @@
 
 namespace memconn {
 
-constexpr int kStateVersion = 1;
+// 2: file entries live in the file store (state/file_store.h); "files" here holds only the
+// entries of a run that has not finished merging them. A version 1 file (every entry here)
+// is read as is and migrated by the next ingest.
+constexpr int kStateVersion = 2;
 
 // Identifies "the same file, maybe grown" across runs.
 struct FileFingerprint {
@@ -85,7 +88,8 @@ constexpr int kIdScheme = 2;
 struct State {
   int version = kStateVersion;
   int id_scheme = kIdScheme;  // a state file without the key predates scheme 2
-  std::map<std::string, FileCheckpoint> files;  // key: target identity + "|" + absolute path
+  // key: target identity + "|" + absolute path. Entries not yet merged into the file store.
+  std::map<std::string, FileCheckpoint> files;
   std::vector<RunRecord> runs;                  // newest last, at most 50
   std::map<std::string, ConnectorState> connectors;
   // Async operations a --wait left open (interrupted or timed out), by target ("url#bank"):

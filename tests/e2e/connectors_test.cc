@@ -940,3 +940,35 @@ TEST_CASE("connectors: a source's and a target's ca_file reach libcurl - an http
   CHECK_MESSAGE(tgt.err.find(w.dir.file("bad-ca.pem")) != std::string::npos, tgt.err);
   CHECK(lightrag_documents(w.target) == 0);
 }
+
+TEST_CASE("connectors: a source answering more than max_records fails the run by name and leaves the cursor alone") {
+  // The Memory API answers 40 memories; this source accepts at most 25 per fetch.
+  World w({"--generate", "ctx1:40"}, "lightrag", {}, "", "max_records = 25\n");
+  auto r = w.run({"sync", "--json"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("connector p2r: source pendant: more than 25 records in one fetch (max_records)") != std::string::npos);
+  CHECK(r.err.find("the cursor did not move") != std::string::npos);
+  CHECK(lightrag_documents(w.target) == 0);
+  JsonDoc st(w.run({"status", "--json"}).out);
+  auto c = st.root()["connectors"].at(0);
+  CHECK(std::string(c["cursor"].get_string().value()).empty());
+  CHECK(std::string(c["last_run"]["result"].get_string().value()) != "ok");
+}
+
+TEST_CASE("connectors: an http-json source over max_records fails by name, nothing sent") {
+  // The one page holds 12 items; this source accepts at most 5.
+  World w({"--generate", "ctx1:12"}, "hindsight", {},
+          "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100\"\n"
+          "api_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
+          "text_field = \"transcript\"\ntime_field = \"created_at\"\nmax_records = 5\n"
+          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n");
+  std::string cfg = read_file(w.config);
+  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
+  w.dir.write("memconn.toml", cfg);
+  auto r = w.run({"trigger", "gen", "--json"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("connector gen: source generic: more than 5 records in one fetch (max_records)") != std::string::npos);
+  CHECK(w.target.documents().empty());
+  JsonDoc st(w.run({"status", "gen", "--json"}).out);
+  CHECK(std::string(st.root()["connectors"].at(0)["cursor"].get_string().value()).empty());
+}

@@ -1,5 +1,5 @@
 // The e2e test binary's main lives here so that every *_test.cc only includes harness.h.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#define DOCTEST_CONFIG_IMPLEMENT
 #include "harness.h"
 
 #include <curl/curl.h>
@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -436,6 +437,12 @@ RunResult run_memconn(const std::vector<std::string>& args, const RunOptions& op
   TempDir run_dir;
   std::vector<std::string> env = clean_env(opts, run_dir.path());
   std::vector<std::string> argv = memconn_argv(args);
+  if (opts.measure_rss) {
+    // A forked child's peak RSS includes the test binary's pages until exec: a freshly
+    // exec'd copy of this binary forks memconn instead, so only memconn's own memory counts.
+    argv.insert(argv.begin(), {std::filesystem::read_symlink("/proc/self/exe").string(), "--peak-rss-to",
+                               run_dir.file("peak-rss")});
+  }
   int in[2] = {-1, -1}, out[2], err[2];
   if ((!opts.stdin_data.empty() && pipe2(in, O_CLOEXEC) != 0) || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
     FAIL("pipe failed");
@@ -447,6 +454,7 @@ RunResult run_memconn(const std::vector<std::string>& args, const RunOptions& op
     if (fd >= 0) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 
   RunResult r;
+  std::string rss_file = run_dir.file("peak-rss");
   int fds[3] = {out[0], err[0], in[1]};
   std::string* sinks[2] = {&r.out, &r.err};
   size_t written = 0;
@@ -505,6 +513,14 @@ RunResult run_memconn(const std::vector<std::string>& args, const RunOptions& op
     r.signal = WTERMSIG(status);
   } else {
     r.exit_code = WEXITSTATUS(status);
+  }
+  if (opts.measure_rss) {
+    std::string kib = read_file(rss_file);
+    r.max_rss_kb = kib.empty() ? 0 : std::stol(kib);
+    if (r.exit_code >= 128 && !kib.empty()) {  // the wrapper reports a signal as 128 + N
+      r.signaled = true;
+      r.signal = r.exit_code - 128;
+    }
   }
   return r;
 }
@@ -566,3 +582,31 @@ std::string write_lines(const std::string& path, size_t n, const std::string& pr
 }
 
 }  // namespace e2e
+
+namespace {
+
+// `e2e_tests --peak-rss-to FILE PROGRAM ARGS...`: runs PROGRAM, writes its peak resident set
+// (KiB) to FILE, and exits as it did (128 + N for a signal).
+int peak_rss_wrapper(int argc, char** argv) {
+  if (argc < 4) return 127;
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    execv(argv[3], argv + 3);
+    _exit(127);
+  }
+  if (pid < 0) return 127;
+  int status = 0;
+  struct rusage usage{};
+  while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  std::ofstream(argv[2]) << usage.ru_maxrss << "\n";
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "--peak-rss-to") return peak_rss_wrapper(argc, argv);
+  return doctest::Context(argc, argv).run();
+}

@@ -143,7 +143,17 @@ struct RunResult {
   bool signaled = false;
   int signal = 0;
   std::string out{}, err{};
+  long max_rss_kb = 0;    // with RunOptions::measure_rss: memconn's peak resident set, in KiB
 };
+
+// Sanitizer builds (CI's ASan and TSan trees) keep shadow memory and quarantines: their
+// resident set says nothing about memconn's, so tests skip memory bounds there.
+constexpr bool kSanitized =
+#ifdef MEMCONN_SANITIZED
+    true;
+#else
+    false;
+#endif
 
 // Every member has a default so that designated initializers ({.stdin_data = "..."}) can
 // name only what they need without -Wmissing-field-initializers.
@@ -155,6 +165,7 @@ struct RunOptions {
   std::map<std::string, std::string> env{};   // added to the clean environment (overrides it)
   std::string cwd{};                          // empty = inherit
   double timeout_s = 60;                      // then kill -9 and fail the test
+  bool measure_rss = false;                   // fill RunResult::max_rss_kb (through a small wrapper process)
 };
 
 // Runs memconn with args in a clean environment: only PATH, HOME and TMPDIR are inherited

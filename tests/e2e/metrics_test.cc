@@ -136,6 +136,6 @@ TEST_CASE("metrics: the file is replaced atomically with mode 0644 whatever the 
   // No temporary file left behind beside it.
   std::set<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) names.insert(entry.path().filename());
-  CHECK(names == std::set<std::string>{"in.txt", "memconn.prom", "reader-view", "state.json", "state.json.journal",
+  CHECK(names == std::set<std::string>{"in.txt", "memconn.prom", "reader-view", "state.json", "state.json.files",
                                        "state.json.lock"});
 }

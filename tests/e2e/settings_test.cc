@@ -2,6 +2,7 @@
 // URL, bank and API key; config errors; the API key as a Bearer header that is never printed.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <tuple>
 
 #include "harness.h"
@@ -315,6 +316,7 @@ TEST_CASE("settings: user:password@ in --url is never stored or printed") {
   tr.run({"dlq", "list", "--json", "--state", state});
   tr.run({"ingest", in, "--url", url, "--bank", "b1", "--state", t.file("dry/state.json"), "--dry-run"});
   tr.texts.push_back(e2e::read_file(state));
+  for (const auto& f : std::filesystem::directory_iterator(state + ".files")) tr.texts.push_back(e2e::read_file(f.path()));
   tr.texts.push_back(e2e::read_file(t.file("st/dead-letter.jsonl")));
   REQUIRE(tr.texts.back().find("BAD line") != std::string::npos);
   for (const auto& text : tr.texts) CHECK(text.find("pa55word") == std::string::npos);

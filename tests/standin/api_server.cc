@@ -108,6 +108,11 @@ void ApiServer::handle(const ApiHandler& handler, bool open, const httplib::Requ
     stats_.count_status(res.status);
     return;
   }
+  if (k.huge_body_bytes > 0) {
+    huge_body(res, k.huge_body_bytes, k.huge_body_chunked);
+    stats_.count_status(200);
+    return;
+  }
   if (k.respond_html || k.respond_malformed) {
     res.status = 200;
     if (k.respond_html) res.set_content(kHtmlPage, "text/html; charset=utf-8");

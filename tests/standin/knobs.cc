@@ -38,7 +38,8 @@ bool parse_bool(std::string_view v, bool& out) {
 
 bool is_boolean_knob(std::string_view name) {
   std::string n = normalise(name);
-  return n == "respond_html" || n == "respond_malformed" || n == "log" || n == "worker_off";
+  return n == "respond_html" || n == "respond_malformed" || n == "log" || n == "worker_off" ||
+         n == "huge_body_chunked";
 }
 
 bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::string& err) {
@@ -76,6 +77,11 @@ bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::stri
   if (n == "reject_marker") return k.reject_marker = value, true;
   if (n == "respond_html") return boolean(k.respond_html);
   if (n == "respond_malformed") return boolean(k.respond_malformed);
+  if (n == "huge_body_bytes") {
+    if (!parse_int(value, k.huge_body_bytes)) return err = "huge_body_bytes: expected a byte count", false;
+    return true;
+  }
+  if (n == "huge_body_chunked") return boolean(k.huge_body_chunked);
   if (n == "status_always") {
     if (!integer(k.status_always)) return false;
     if (k.status_always != 0 && (k.status_always < 100 || k.status_always > 599))
@@ -125,6 +131,8 @@ void write_knobs(JsonOut& j, const Knobs& k) {
   j.field("reject_marker", k.reject_marker);
   j.field("respond_html", k.respond_html);
   j.field("respond_malformed", k.respond_malformed);
+  j.field("huge_body_bytes", k.huge_body_bytes);
+  j.field("huge_body_chunked", k.huge_body_chunked);
   j.field("status_always", k.status_always);
   j.field("status_detail", k.status_detail);
   j.field("op_ms", k.op_ms);

@@ -37,6 +37,11 @@ struct Knobs {
   std::string reject_marker;    // retain/insert items containing it -> 422, nothing stored
   bool respond_html = false;    // API routes answer 200 text/html
   bool respond_malformed = false;  // API routes answer 200 application/json, truncated
+  // API routes answer 200 with a JSON body this many bytes long, generated while it is sent
+  // (never held in memory): a broken or hostile server. Chunked (no Content-Length) when
+  // huge_body_chunked is set, so only the client's receive callback can stop it.
+  uint64_t huge_body_bytes = 0;
+  bool huge_body_chunked = false;
   // Every API request answers this status with {"detail": status_detail}, nothing processed
   // (a server that is down in one way: wrong path behind a proxy, LLM provider failing).
   // A 3xx also gets a Location header, as a proxy redirecting to a login page would send.

@@ -9,6 +9,7 @@ const char* usage_text() {
          "  faults:   --api-key K --latency-ms N --answer-delay-ms N --fail-every K --fail-rate P --throttle-every K\n"
          "            --throttle-rate P --retry-after S --drop-every K --drop-rate P --seed N\n"
          "            --slow-body-ms N --reject-marker STR --respond-html --respond-malformed\n"
+         "            --huge-body-bytes N [--huge-body-chunked]\n"
          "  capacity: --capacity-slots N --capacity-queue N --capacity-ms N (LLM-bound: queue, then 429)\n"
          "  async:    --op-ms N (default 300) --fail-op-marker STR\n  losses:   --drop-documents-every K --empty-marker STR --stuck-op-marker STR --worker-off\n"
          "  lightrag: --lightrag-version old|new --max-texts N\n"

@@ -4,6 +4,8 @@
 
 #include <httplib.h>
 
+#include <cstdint>
+
 namespace standin {
 
 // Cuts the client's connection mid-body so that it sees a transport error although the
@@ -11,5 +13,7 @@ namespace standin {
 void lose_ack(const httplib::Request& req, httplib::Response& res);
 // Sends the body in small pieces spread over `ms` milliseconds.
 void trickle(httplib::Response& res, int ms);
+// A 200 JSON body of `bytes` bytes made up while it is sent, with a Content-Length or chunked.
+void huge_body(httplib::Response& res, uint64_t bytes, bool chunked);
 
 }  // namespace standin
