@@ -164,7 +164,8 @@ Status Ingest::open_state() {
     auto st = load_state(state_path_);
     if (!st) return st.error();
     state_ = std::move(*st);
-    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
+    std::error_code ec;
+    older_ids = state_.id_scheme < kIdScheme && (!state_.files.empty() || std::filesystem::exists(store_->dir(), ec));
     // Entries not merged into the store yet: a version 1 state file (all of them), or a run
     // that died before its end, whose last commit points may also be in the journal. The
     // journal goes on top of the store's and the state file's entries, as it did before.
