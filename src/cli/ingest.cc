@@ -36,6 +36,7 @@
 #include "state/lock_file.h"
 #include "targets/operations.h"
 #include "core/pipeline.h"
+#include "core/read_book.h"
 #include "cli/progress.h"
 #include "cli/ingest_report.h"
 #include "core/shard.h"
@@ -427,35 +428,20 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
                      read_options_.max_line_bytes);
   reader.stop_when([this] { return control_.stopping(); });
   Block blk;
-  uint64_t seq = 0, prev_end = offset;
+  uint64_t seq = 0;
   int utf8_warnings = 0;
   std::vector<Batch> ready;
   size_t ahead = 0;  // index into settled_ahead; lines only increase
-  // Reader-side bookkeeping reaches the ledger in bulk (see Ledger::advance). A pipe cannot
-  // be read again, so its items' bodies go along: a run that stops early dead-letters them.
-  std::vector<Origin> unpublished;
-  std::vector<std::string> unpublished_bodies;
-  uint64_t read_end = offset, read_line = line, read_bytes = 0, since_publish = 0;
-  auto publish = [&] {
-    ledger_->advance(idx, unpublished, read_end, read_line, read_bytes, regular ? nullptr : &unpublished_bodies);
-    unpublished.clear();
-    read_bytes = 0;
-    since_publish = 0;
-  };
+  // A pipe cannot be read again, so its items' bodies go along: a run that stops early
+  // dead-letters them.
+  ReadBook book(*ledger_, idx, offset, line, !regular);
   bool stopping = false;  // a pipe's run stopped: register what is buffered, send nothing
   while (reader.next(blk)) {
-    // Published before this line counts as read: the commit point may then pass only lines
-    // whose items are already registered as pending (a kill -9 in between loses nothing).
-    if (since_publish >= 256) publish();
+    book.read(blk.end_offset, blk.last_line);
     if (control_.stopping() && regular) return false;
     if (control_.stopping()) stopping = true;
     Item item;
     Origin origin{idx, blk.first_line, blk.start_offset, blk.end_offset, seq};
-    read_bytes += blk.end_offset - prev_end;
-    read_end = blk.end_offset;
-    read_line = blk.last_line;
-    prev_end = blk.end_offset;
-    ++since_publish;
     while (ahead < settled_ahead.size() && settled_ahead[ahead].second < blk.first_line) ++ahead;
     if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= blk.first_line) {
       ++skipped_;
@@ -515,8 +501,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     if (parts_.mark(item)) ++documents_;
     if (!resumed_docs.empty() && item.append && resumed_docs.erase(item.document_id)) item.verify = true;
     ++seq;
-    unpublished.push_back(item.origin);
-    if (!regular) unpublished_bodies.push_back(item.json);
+    book.add(item.origin, item.json);
     // A content-hash item is read from here on only as item.json (what Hindsight receives),
     // its id and its origin: the parts it was built from are freed now, on the thread that
     // allocated them, so the allocator hands them straight back for the next line instead of
@@ -530,7 +515,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     if (stopping) continue;  // registered above; the workers are gone
     batcher.add(std::move(item), ready);
     if (ready.empty()) continue;
-    publish();  // the workers may acknowledge these items as soon as they are queued
+    book.publish();  // the workers may acknowledge these items as soon as they are queued
     for (auto& b : ready) {
       if (emit(std::move(b))) continue;
       if (regular) return false;
@@ -541,7 +526,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     }
     ready.clear();
   }
-  publish();
+  book.publish();
   if (stopping || reader.stopped() || (control_.stopping() && !regular)) return false;
   if (reader.held_back()) {
     // A writer caught mid-line (or mid-paragraph): the rest may follow. Sent once finished.
