@@ -25,13 +25,6 @@ struct Job {
   std::string dead_letter() const { return dir.file("state/dead-letter.jsonl"); }
 };
 
-long long report_value(const std::string& json, const char* key) {
-  JsonDoc doc(json);
-  int64_t v = -1;
-  if (doc.root()[key].get_int64().get(v)) return -1;
-  return v;
-}
-
 std::string report_string(const std::string& json, const char* key) {
   JsonDoc doc(json);
   std::string_view v;

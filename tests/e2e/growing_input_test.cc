@@ -16,13 +16,6 @@ using namespace e2e;
 
 namespace {
 
-long long report_value(const std::string& json, const char* key) {
-  JsonDoc doc(json);
-  int64_t v = -1;
-  if (doc.root()[key].get_int64().get(v)) return -1;
-  return v;
-}
-
 void append(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::app) << text;
 }

@@ -581,6 +581,13 @@ std::string write_lines(const std::string& path, size_t n, const std::string& pr
   return path;
 }
 
+long long report_value(const std::string& json, const char* key) {
+  JsonDoc doc(json);
+  int64_t v = -1;
+  if (doc.root()[key].get_int64().get(v)) return -1;
+  return v;
+}
+
 }  // namespace e2e
 
 namespace {

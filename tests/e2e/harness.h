@@ -181,6 +181,8 @@ pid_t spawn_memconn(const std::vector<std::string>& args, const RunOptions& opts
 int wait_exit(pid_t pid, double timeout_s);
 
 std::string read_file(const std::string& path);  // "" if missing
+// A top-level integer of a --json report, or -1 when it is missing (fails on invalid JSON).
+long long report_value(const std::string& json, const char* key);
 bool file_exists(const std::string& path);
 size_t count_lines(const std::string& path);     // a last line without '\n' counts too
 // Writes n lines "<prefix><i>" (i = 0..n-1) to path; returns path.

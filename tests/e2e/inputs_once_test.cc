@@ -11,17 +11,6 @@
 
 using namespace e2e;
 
-namespace {
-
-long long report_value(const std::string& json, const char* key) {
-  JsonDoc doc(json);
-  int64_t v = -1;
-  if (doc.root()[key].get_int64().get(v)) return -1;
-  return v;
-}
-
-}  // namespace
-
 TEST_CASE("inputs: the same file named twice (a directory and its file) is read once with a note") {
   Standin s;
   TempDir t;

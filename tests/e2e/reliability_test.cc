@@ -46,13 +46,6 @@ void check_exactly_once(Standin& s, size_t lines, const std::string& prefix = "m
   for (size_t i = 0; i < lines; i += 997) CHECK(contents.count(prefix + std::to_string(i)) == 1);
 }
 
-long long report_value(const std::string& json, const char* key) {
-  JsonDoc doc(json);
-  int64_t v = -1;
-  if (doc.root()[key].get_int64().get(v)) return -1;
-  return v;
-}
-
 }  // namespace
 
 TEST_CASE("reliability: torture - 50k lines, 5% 503, 1% dropped acks, 10 kill -9s, then finish") {

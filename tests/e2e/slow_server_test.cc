@@ -10,17 +10,6 @@
 
 using namespace e2e;
 
-namespace {
-
-long long report_value(const std::string& json, const char* key) {
-  JsonDoc doc(json);
-  int64_t v = -1;
-  if (doc.root()[key].get_int64().get(v)) return -1;
-  return v;
-}
-
-}  // namespace
-
 TEST_CASE("slow server: a retain answered after --timeout is re-sent once, called slow, and not an outage") {
   // The stand-in stores the batch, then answers after 2.5 s: an LLM extraction longer than
   // the client's timeout.
