@@ -5,8 +5,8 @@
 set -euo pipefail
 build=${1:-build-cov}
 root=$(cd "$(dirname "$0")/.." && pwd)
-line_floor=${COVERAGE_LINE_FLOOR:-88}
-branch_floor=${COVERAGE_BRANCH_FLOOR:-62}
+line_floor=${COVERAGE_LINE_FLOOR:-90}
+branch_floor=${COVERAGE_BRANCH_FLOOR:-66}
 cd "$root"
 # Throw branches and compiler-made unreachable ones are not decisions in our code.
 gcovr --root "$root" --object-directory "$build" \
