@@ -32,12 +32,14 @@ struct World {
     std::string t = target_kind == "lightrag"
                         ? "[targets.rag]\nkind = \"lightrag\"\nurl = \"" + target.url() + "\"\n"
                         : "[targets.rag]\nkind = \"hindsight\"\nurl = \"" + target.url() + "\"\nbank = \"team\"\n";
-    config = dir.write("memconn.toml",
-                       "[state]\npath = \"state.json\"\n" + t +
-                           "[sources.pendant]\nkind = \"memory-api\"\nurl = \"" + memories.url() +
-                           "\"\napi_key = \"${MEMORY_API_KEY}\"\ncontext = \"ctx1\"\nlimit = 5000\n" + source_extra +
-                           "[connectors.p2r]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"every 1h\"\n"
-                           "tags = [\"pendant\"]\n" + extra);
+    std::string text = "[state]\npath = \"state.json\"\n" + t +
+                       "[sources.pendant]\nkind = \"memory-api\"\nurl = \"" + memories.url() +
+                       "\"\napi_key = \"${MEMORY_API_KEY}\"\ncontext = \"ctx1\"\nlimit = 5000\n" + source_extra +
+                       "[connectors.p2r]\nsource = \"pendant\"\ntarget = \"rag\"\nschedule = \"every 1h\"\n"
+                       "tags = [\"pendant\"]\n" + extra;
+    // __MEM__ in `extra` stands for the Memory API stand-in's URL (another source reading it).
+    for (auto at = text.find("__MEM__"); at != std::string::npos; at = text.find("__MEM__")) text.replace(at, 7, memories.url());
+    config = dir.write("memconn.toml", text);
   }
   static std::vector<std::string> with_key(std::vector<std::string> args) {
     args.insert(args.end(), {"--api-key", "mk"});
@@ -62,6 +64,15 @@ struct World {
     return n;
   }
 };
+
+// The Memory API stand-in read as a generic http-json source "generic" by connector "gen";
+// url_extra is appended to the source URL's query, keys to the source's table.
+std::string http_json_source(const std::string& url_extra = "", const std::string& keys = "") {
+  return "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100" + url_extra +
+         "\"\napi_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
+         "text_field = \"transcript\"\ntime_field = \"created_at\"\n" + keys +
+         "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n";
+}
 
 // The only run of a `sync`/`trigger --json` report, checked for shape.
 struct Report {
@@ -409,13 +420,7 @@ TEST_CASE("connectors: recall and reflect --connector ask a LightRAG target") {
 
 TEST_CASE("connectors: an http-json source (the Memory API read generically) with its own auth header") {
   World w({"--generate", "ctx1:12"}, "hindsight", {},
-          "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100\"\n"
-          "api_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
-          "text_field = \"transcript\"\ntime_field = \"created_at\"\n"
-          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n");
-  std::string cfg = read_file(w.config);
-  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
-  w.dir.write("memconn.toml", cfg);
+          http_json_source());
   auto r = w.run({"trigger", "gen", "--json"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   Report rep(r);
@@ -435,13 +440,7 @@ TEST_CASE("connectors: an http-json source (the Memory API read generically) wit
 
 TEST_CASE("connectors: -v logs an http-json source's requests without the key its URL carries") {
   World w({"--generate", "ctx1:3"}, "hindsight", {},
-          "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100&api_key=QSECRET9\"\n"
-          "api_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
-          "text_field = \"transcript\"\ntime_field = \"created_at\"\n"
-          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n");
-  std::string cfg = read_file(w.config);
-  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
-  w.dir.write("memconn.toml", cfg);
+          http_json_source("&api_key=QSECRET9"));
   auto r = w.run({"-v", "trigger", "gen"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(r.err.find("/memory/ctx1?range=all&limit=100&api_key=***") != std::string::npos);
@@ -614,13 +613,7 @@ TEST_CASE("connectors: an http-json fetch cut short is partial and never moves t
   // The Memory API stand-in ignores ?page=: page 2 repeats page 1, so paging must stop there,
   // and nothing older than the oldest item fetched may be treated as done.
   World w({"--generate", "ctx1:12"}, "hindsight", {},
-          "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100\"\n"
-          "api_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
-          "text_field = \"transcript\"\ntime_field = \"created_at\"\npaging = \"page\"\npage_size = 50\n"
-          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n");
-  std::string cfg = read_file(w.config);
-  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
-  w.dir.write("memconn.toml", cfg);
+          http_json_source("", "paging = \"page\"\npage_size = 50\n"));
   auto r = w.run({"trigger", "gen", "--json"});
   CHECK_MESSAGE(r.exit_code == 1, r.err);
   Report rep(r);
@@ -713,9 +706,6 @@ TEST_CASE("connectors: dlq retry sends connector entries back to their own targe
 
 TEST_CASE("connectors: notify_url gets one alert when a run goes wrong and one when it recovers, without secrets") {
   World w({"--generate", "ctx1:3"}, "lightrag", {}, "notify_url = \"__MEM__/hooks/memconn\"\n");
-  std::string cfg = read_file(w.config);
-  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
-  w.dir.write("memconn.toml", cfg);
   auto alerts = [&] {
     std::vector<std::string> out;
     for (const auto& r : w.memories.requests())
@@ -958,13 +948,7 @@ TEST_CASE("connectors: a source answering more than max_records fails the run by
 TEST_CASE("connectors: an http-json source over max_records fails by name, nothing sent") {
   // The one page holds 12 items; this source accepts at most 5.
   World w({"--generate", "ctx1:12"}, "hindsight", {},
-          "[sources.generic]\nkind = \"http-json\"\nurl = \"__MEM__/memory/ctx1?range=all&limit=100\"\n"
-          "api_key = \"mk\"\nauth_header = \"X-API-KEY\"\nauth_prefix = \"\"\nitems_path = \"memories\"\n"
-          "text_field = \"transcript\"\ntime_field = \"created_at\"\nmax_records = 5\n"
-          "[connectors.gen]\nsource = \"generic\"\ntarget = \"rag\"\nschedule = \"@daily\"\n");
-  std::string cfg = read_file(w.config);
-  cfg.replace(cfg.find("__MEM__"), 7, w.memories.url());
-  w.dir.write("memconn.toml", cfg);
+          http_json_source("", "max_records = 5\n"));
   auto r = w.run({"trigger", "gen", "--json"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("connector gen: source generic: more than 5 records in one fetch (max_records)") != std::string::npos);
