@@ -73,6 +73,9 @@ class Ingest {
                                                    const LineRanges& settled_ahead);
   Status open_state();
   std::string resume_key(const SourceSpec& src) const;
+  // "url#bank" (no credentials): names this target in dead letters, resume keys and the
+  // operations a --wait left open.
+  std::string target_key() const { return url_without_credentials(hs_.url) + "#" + hs_.bank; }
   void checkpoint(bool force);
   Status update_and_save(bool force);
   int wait_for_operations();
@@ -216,7 +219,7 @@ Status Ingest::open_state() {
 
 std::string Ingest::resume_key(const SourceSpec& src) const {
   std::error_code ec;
-  return url_without_credentials(hs_.url) + "#" + hs_.bank + "|" + std::filesystem::absolute(src.path, ec).string();
+  return target_key() + "|" + std::filesystem::absolute(src.path, ec).string();
 }
 
 int Ingest::run() {
@@ -237,7 +240,7 @@ int Ingest::run() {
   std::vector<std::string> names;
   for (const auto& s : inputs_.sources) names.push_back(s.display);
   dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path_);
-  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", url_without_credentials(hs_.url) + "#" + hs_.bank);
+  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", target_key());
   ledger_->set_commit_observer([this](uint32_t src, const CommitPoint& cp, const std::vector<uint64_t>& settled) {
     // A source's entry is set once, before any of its items is handed over, and never
     // changed: it is safe to read past the lock, and not worth a copy per batch.
@@ -307,7 +310,7 @@ int Ingest::run() {
   checkpoint(true);
   // Operations an earlier --wait left open are followed first; what this wait leaves open
   // (Ctrl-C, --wait-timeout, a run stopped before waiting) is kept for the next one.
-  std::string target = url_without_credentials(hs_.url) + "#" + hs_.bank;
+  std::string target = target_key();
   std::vector<std::string> ops = o_.wait ? state_.pending_operations[target] : std::vector<std::string>{};
   for (const auto& op : ledger_->operation_ids())
     if (std::find(ops.begin(), ops.end(), op) == ops.end()) ops.push_back(op);
