@@ -1,7 +1,5 @@
 #include "cli/dlq.h"
 
-#include <signal.h>
-
 #include <ctime>
 #include <functional>
 #include <filesystem>
@@ -339,7 +337,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
           },
           [&] {
             if (int sig = stop_signal_received())
-              control.stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted");
+              control.interrupt(sig);
           });
       // Settle every entry: delivered ones leave the file; re-failed ones carry the new error
       // and the summed attempts; unsettled ones (stopped run) stay exactly as they were.
@@ -373,7 +371,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         case StopReason::Unreachable: code = exit_code::kUnreachable; break;
         case StopReason::WrongTarget: code = exit_code::kWrongTarget; break;
         case StopReason::Interrupted:
-          code = control.message() == "terminated" ? exit_code::kSigTerm : exit_code::kSigInt;
+          code = control.interrupted_exit_code();
           break;
         default: break;
       }

@@ -1,7 +1,6 @@
 #include "cli/ingest.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -277,7 +276,7 @@ int Ingest::run() {
                    console_.clear_progress();
                    console_.info("stopping: finishing in-flight requests (up to " +
                                  std::to_string(tuning_.drain_timeout.count() / 1000) + " s; press Ctrl-C again to abort)");
-                   control_.stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted");
+                   control_.interrupt(sig);
                  }
                  auto now = std::chrono::steady_clock::now();
                  if (now - last_draw >= std::chrono::milliseconds(100)) {
@@ -321,7 +320,7 @@ int Ingest::run() {
       return std::vector<std::string>(s.begin(), s.end());
     }, wait_timeout_);
     if (ops_.interrupted)
-      control_.stop(StopReason::Interrupted, stop_signal_received() == SIGTERM ? "terminated" : "interrupted");
+      control_.interrupt(stop_signal_received());
     ops = ops_.pending;
   } else if (o_.wait) {
     ops_.pending = ops;
@@ -623,7 +622,7 @@ int Ingest::finish() {
   std::string result = "ok";
   switch (control_.reason()) {
     case StopReason::Interrupted:
-      code = control_.message() == "terminated" ? exit_code::kSigTerm : exit_code::kSigInt;
+      code = control_.interrupted_exit_code();
       result = "interrupted";
       break;
     case StopReason::AuthRefused: code = exit_code::kAuth; result = "auth"; break;

@@ -68,7 +68,7 @@ void finish_result(ConnectorRunReport& r, const RunControl& control) {
   switch (control.reason()) {
     case StopReason::Interrupted:
       r.result = "interrupted";
-      r.exit_code = control.message() == "terminated" ? exit_code::kSigTerm : exit_code::kSigInt;
+      r.exit_code = control.interrupted_exit_code();
       break;
     case StopReason::AuthRefused:
       r.result = "auth";
@@ -364,7 +364,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
         [&] {
           if (int sig = deps.stop_signal(); sig && !control.stopping()) {
             console.info("connector " + conn.name + ": stopping after the requests in flight");
-            control.stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted");
+            control.interrupt(sig);
           }
           auto now = std::chrono::steady_clock::now();
           if (now - last_save >= opt.checkpoint_interval) {
@@ -373,7 +373,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
           }
         });
   } else if (int sig = deps.stop_signal()) {
-    control.stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted");
+    control.interrupt(sig);
   }
   checkpoint(true);
   auto c = ledger.counters();

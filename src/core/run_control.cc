@@ -1,6 +1,10 @@
 #include "core/run_control.h"
 
+#include <signal.h>
+
 #include <algorithm>
+
+#include "core/exit_codes.h"
 
 namespace memconn {
 
@@ -16,6 +20,12 @@ void RunControl::stop(StopReason reason, const std::string& message) {
 std::string RunControl::message() const {
   std::lock_guard<std::mutex> lock(mu_);
   return message_;
+}
+
+void RunControl::interrupt(int sig) { stop(StopReason::Interrupted, sig == SIGTERM ? "terminated" : "interrupted"); }
+
+int RunControl::interrupted_exit_code() const {
+  return message() == "terminated" ? exit_code::kSigTerm : exit_code::kSigInt;
 }
 
 bool RunControl::sleep_for(std::chrono::milliseconds d) {

@@ -21,6 +21,11 @@ class RunControl {
   bool stopping() const { return reason_.load() != StopReason::None; }
   StopReason reason() const { return reason_.load(); }
   std::string message() const;
+  // A stop signal arrived: stop as Interrupted, saying "terminated" for SIGTERM, else
+  // "interrupted".
+  void interrupt(int sig);
+  // The exit code of an interrupted run: 143 after SIGTERM, else 130.
+  int interrupted_exit_code() const;
   // Sleeps up to d; returns false if the run started stopping meanwhile.
   bool sleep_for(std::chrono::milliseconds d);
   // Set once draining took too long: in-flight transfers abort.
