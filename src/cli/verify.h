@@ -20,5 +20,7 @@ struct VerifyOptions {
 };
 
 int run_verify(const GlobalOptions& g, const VerifyOptions& o);
+// verify --connector NAME (verify_connector.cc).
+int run_verify_connector(const GlobalOptions& g, const VerifyOptions& o);
 
 }  // namespace memconn

@@ -11,6 +11,9 @@ void register_verify(CLI::App& app, CliContext& ctx) {
       "verify", "Check that everything the inputs hold is on the server (missing, stale, empty, failed); --repair re-sends");
   auto& in = o->ingest;
   sub->add_option("inputs", in.inputs, "The files, directories or - given to ingest")->type_name("PATH");
+  sub->add_option("--connector", o->connector,
+                  "Verify a connector instead: read its source again up to its cursor and check its target")
+      ->type_name("NAME");
   sub->add_option("-f,--format", in.format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
       ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
   sub->add_option("--unit", in.unit, "line, paragraph or file, as given to ingest (it decides the document ids)")
@@ -44,7 +47,8 @@ void register_verify(CLI::App& app, CliContext& ctx) {
       "Examples:\n"
       "  memconn verify notes.txt --bank team\n"
       "  memconn verify ./transcripts/ --bank team --json | jq .missing\n"
-      "  memconn verify chats.jsonl --bank team --repair\n");
+      "  memconn verify chats.jsonl --bank team --repair\n"
+      "  memconn verify --connector pendant --repair\n");
   sub->callback([o, &ctx] { ctx.exit_code = run_verify(ctx.global, *o); });
 }
 

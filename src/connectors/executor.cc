@@ -23,6 +23,26 @@ std::string status_text(const HttpResponse& r) {
 
 }  // namespace
 
+HttpOptions connector_http_options(const Tuning& tuning, const std::string& ca_file) {
+  HttpOptions http;
+  http.timeout = tuning.timeout;
+  http.connect_timeout = tuning.connect_timeout;
+  http.max_response_bytes = tuning.max_response_bytes;
+  http.user_agent = user_agent();
+  http.ca_file = ca_file;
+  return http;
+}
+
+std::unique_ptr<Source> open_connector_source(const SourceConfig& src, const std::string& api_key, HttpClient& client,
+                                              int retries, Diagnostics& console) {
+  return make_source(src, api_key, [&client, retries, &console](const HttpRequest& req) {
+    auto resp = perform_with_retries(client, req, retries);
+    console.debug("GET " + url_path_for_log(req.url) + " " + status_text(resp) + " " +
+                  std::to_string(static_cast<int>(resp.seconds * 1000)) + "ms");
+    return resp;
+  });
+}
+
 ConnectorExecutor::ConnectorExecutor(ConnectorContext& ctx, Tuning tuning, bool verbose)
     : ctx_(ctx), tuning_(tuning), verbose_(verbose), dead_letters_(ctx.dead_letter_path) {}
 
@@ -68,28 +88,14 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   }
 
   // Source: one keep-alive connection, the shared retry policy, -v logging.
-  HttpOptions src_http;
+  HttpOptions src_http = connector_http_options(tuning_, src.ca_file);
   src_http.timeout = src.timeout.value_or(tuning_.timeout);
-  src_http.connect_timeout = tuning_.connect_timeout;
-  src_http.max_response_bytes = tuning_.max_response_bytes;
-  src_http.user_agent = user_agent();
   src_http.accept_compressed = true;  // one large JSON answer: worth compressing
-  src_http.ca_file = src.ca_file;
   HttpClient src_client(src_http, &share_);
-  auto source = make_source(src, *source_key, [&](const HttpRequest& req) {
-    auto resp = perform_with_retries(src_client, req, tuning_.retries);
-    console.debug("GET " + url_path_for_log(req.url) + " " + status_text(resp) + " " +
-                  std::to_string(static_cast<int>(resp.seconds * 1000)) + "ms");
-    return resp;
-  });
+  auto source = open_connector_source(src, *source_key, src_client, tuning_.retries, console);
 
   // Target.
-  HttpOptions tgt_http;
-  tgt_http.timeout = tuning_.timeout;
-  tgt_http.connect_timeout = tuning_.connect_timeout;
-  tgt_http.max_response_bytes = tuning_.max_response_bytes;
-  tgt_http.user_agent = user_agent();
-  tgt_http.ca_file = tgt.ca_file;
+  HttpOptions tgt_http = connector_http_options(tuning_, tgt.ca_file);
   ConnectorRunDeps deps;
   deps.source = source.get();
   deps.clock = ctx_.clock.get();
@@ -99,6 +105,7 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   deps.stop_signal = [] { return stop_signal_received(); };
   ConnectorRunOptions ro;
   ro.full = opt.full;
+  ro.only = opt.only;
   ro.wait = opt.wait;
   ro.command = opt.command;
   ro.batch_size = static_cast<size_t>(tuning_.batch_size);

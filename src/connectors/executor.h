@@ -24,7 +24,15 @@ struct ExecOptions {
   // delay the other connectors past their due time).
   std::optional<std::chrono::milliseconds> outage_cap;
   std::string command = "sync";
+  std::function<RepairAction(const std::string&)> only;  // verify --repair (ConnectorRunOptions::only)
 };
+
+// HTTP options for talking to a connector's source or target: the tuning's timeouts and
+// limits, memconn's user agent, the section's CA file.
+HttpOptions connector_http_options(const Tuning& tuning, const std::string& ca_file);
+// The connector's source over `client`, each request with the tuning's retries, logged at -v.
+std::unique_ptr<Source> open_connector_source(const SourceConfig& src, const std::string& api_key, HttpClient& client,
+                                              int retries, Diagnostics& console);
 
 class ConnectorExecutor {
  public:

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "core/batcher.h"
 #include "core/digest.h"
@@ -155,8 +156,10 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     // An interrupted run leaves the connector due, so the next sync finishes the job; any
     // other ending counts for the schedule (a dead target is retried on schedule, not in a
     // tight loop).
-    if (counts_as_run) state.last_run_started = rep.started;
-    if (rep.result == "ok" || rep.result == "partial") state.last_success = rep.started;
+    // A repair fetched only to find what verify named; it must not stand for a sync that
+    // would have looked for new records (the next sync's range counts from last_success).
+    if (counts_as_run && !opt.only) state.last_run_started = rep.started;
+    if ((rep.result == "ok" || rep.result == "partial") && !opt.only) state.last_success = rep.started;
     state.running_pid = 0;
     state.running_since.clear();
     save();
@@ -220,9 +223,27 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   // 2. Select what is new, and what was edited: a record's digest covers what the target
   // would receive (text, and for Hindsight the metadata with updated_at).
   RenderContext rctx{&conn, &src, tmpl};
-  for (auto& r : fetched->records)
-    if (!is_blank_text(r.text)) r.digest = fingerprint64(sha256(make_connector_item(target_kind, rctx, r).json));
+  std::unordered_set<std::string> replace;  // verify --repair: ids whose target copy differs
+  std::erase_if(fetched->records, [&](SourceRecord& r) {
+    if (is_blank_text(r.text)) return static_cast<bool>(opt.only);
+    Item it = make_connector_item(target_kind, rctx, r);
+    r.digest = fingerprint64(sha256(it.json));
+    if (!opt.only) return false;
+    auto action = opt.only(it.document_id);
+    if (action == RepairAction::Replace) replace.insert(r.id);
+    return action == RepairAction::Skip;
+  });
   auto sel = select_records(std::move(fetched->records), state, conn.overlap, opt.full);
+  // A stale copy is replaced even when the state's digest agrees with the source: the
+  // target holds something else all the same.
+  for (auto it = sel.send.begin(); it != sel.send.end();) {
+    if (replace.count(it->id)) {
+      sel.update.push_back(std::move(*it));
+      it = sel.send.erase(it);
+    } else {
+      ++it;
+    }
+  }
   rep.fetched = sel.fetched + fetched->without_id;
   rep.new_items = sel.send.size();
   rep.already_processed = sel.already_processed;

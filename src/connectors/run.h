@@ -64,8 +64,18 @@ struct ConnectorRunDeps {
   std::function<UpdateOutcome(const Item&, const std::function<void()>& before_delete)> update_document;
 };
 
+// verify --repair: what to do with a record, by the document id its item gets.
+enum class RepairAction {
+  Skip,     // on the target as expected
+  Resend,   // missing: sent as a new record
+  Replace,  // stale (the target holds other content): through update_document, like an edit
+};
+
 struct ConnectorRunOptions {
   bool full = false;          // ignore the cursor and processed ids (trigger --full)
+  // Set by verify --repair: only the records it does not Skip are sent (blank ones never),
+  // and the run does not count for the schedule: its fetch did not look for new records.
+  std::function<RepairAction(const std::string& document_id)> only;
   bool wait = false;          // follow the target's processing to the end
   std::string command = "sync";  // run history label: sync | trigger | trigger --full | sync --watch
   std::string target_label;   // recorded with dead letters: "<url>#<bank>" or "lightrag:<url>"

@@ -32,6 +32,11 @@ void ExpectedDocuments::add(std::string_view document_id, const Sha256& content_
   entries_.push_back(e);
 }
 
+void ExpectedDocuments::add_unchecked(std::string_view document_id) {
+  add(document_id, Sha256{});
+  entries_.back().flags |= kNoContent;
+}
+
 void ExpectedDocuments::seal() {
   std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.id < b.id; });
   // One id sent twice with different content: which one the server kept depends on which
@@ -39,7 +44,8 @@ void ExpectedDocuments::seal() {
   size_t out = 0;
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (out > 0 && entries_[out - 1].id == entries_[i].id) {
-      if (entries_[out - 1].content != entries_[i].content) entries_[out - 1].flags |= kAmbiguous;
+      if (entries_[out - 1].content != entries_[i].content || ((entries_[out - 1].flags ^ entries_[i].flags) & kNoContent))
+        entries_[out - 1].flags |= kAmbiguous;
       continue;
     }
     entries_[out++] = entries_[i];
@@ -63,7 +69,7 @@ ExpectedDocuments::Match ExpectedDocuments::mark_present(std::string_view docume
   Entry* e = find(document_id);
   if (!e) return Match::Unexpected;
   e->flags |= kPresent;
-  if ((e->flags & kAmbiguous) || hex.size() != 64) return Match::Unchecked;
+  if ((e->flags & (kAmbiguous | kNoContent)) || hex.size() != 64) return Match::Unchecked;
   for (size_t i = 0; i < e->content.size(); ++i) {
     int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return Match::Unchecked;

@@ -21,11 +21,14 @@ class ExpectedDocuments {
     kAmbiguous = 8,   // the inputs hold this id more than once with different content
     kNamed = 16,      // already reported by the naming pass
     kExpected = 32,   // set on every entry, so that flags() is 0 only for ids not expected
+    kNoContent = 64,  // added without a content hash: present or missing, never stale
   };
   enum class Match { Unexpected, Same, Differs, Unchecked };
 
   // Before seal(): one expected document. content_hash is what the server will store.
   void add(std::string_view document_id, const Sha256& content_hash);
+  // Before seal(): one expected document whose content cannot be predicted.
+  void add_unchecked(std::string_view document_id);
   // Sorts and folds repeated ids; add() may not be called afterwards.
   void seal();
   size_t size() const { return entries_.size(); }

@@ -29,6 +29,17 @@ TEST_CASE("expected documents: present, stale, missing, unexpected and ambiguous
   CHECK(e.flags("c") == ExpectedDocuments::kExpected);
 }
 
+TEST_CASE("expected documents: an id added without content is present or missing, never stale") {
+  ExpectedDocuments e;
+  e.add_unchecked("u");
+  e.add_unchecked("v");
+  e.seal();
+  CHECK(e.mark_present("u", sha256_hex("anything")) == ExpectedDocuments::Match::Unchecked);
+  CHECK(e.count(ExpectedDocuments::kStale) == 0);
+  CHECK(e.missing() == 1);
+  CHECK((e.flags("v") & ExpectedDocuments::kPresent) == 0);
+}
+
 TEST_CASE("expected documents: about 33 bytes per document once sealed") {
   ExpectedDocuments e;
   for (int i = 0; i < 100000; ++i) e.add("doc-" + std::to_string(i), sha256(std::to_string(i)));

@@ -49,8 +49,8 @@ struct Knobs {
   std::string status_detail = "stand-in: status_always";
   int op_ms = 300;              // async operation: pending -> processing -> done
   std::string fail_op_marker;   // async operations with an item containing it end failed
-  // Hindsight losing work on its own (memconn verify): every K-th document a retain writes is
-  // silently not stored; documents containing empty_marker are stored with no memory units
+  // Hindsight (and LightRAG) losing work on its own (memconn verify): every K-th document a
+  // retain or insert writes is silently not stored; documents containing empty_marker are stored with no memory units
   // (until reprocessed); async operations with an item containing stuck_op_marker stay
   // pending forever (a server killed mid-work).
   int drop_documents_every = 0;

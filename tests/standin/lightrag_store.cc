@@ -135,6 +135,11 @@ InsertResult Store::insert(std::vector<TextIn> texts, const std::string& message
     for (auto& t : texts) {
       std::string id = doc_id_for(t.text);
       if (docs_.count(id)) continue;  // duplicates inside one batch collapse silently
+      // A server losing work on its own: acknowledged, never stored (memconn verify finds it).
+      if (k.drop_documents_every > 0 && ++documents_seen_ % static_cast<uint64_t>(k.drop_documents_every) == 0) {
+        ++dropped_documents_;
+        continue;
+      }
       Doc d;
       d.id = id;
       d.content = strip(t.text);
@@ -164,7 +169,10 @@ std::string Store::status_of(const Doc& d, SysTime now) const {
 void Store::write_doc_status(JsonOut& j, const Doc& d, SysTime now) const {
   std::string status = status_of(d, now);
   j.begin_object().field("id", d.id).field("content_summary", std::string(utf8_prefix(d.content, 100)));
-  j.field("content_length", d.content.size()).field("status", status);
+  // Python's len(): code points, not bytes.
+  size_t code_points = 0;
+  for (char c : d.content) code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  j.field("content_length", code_points).field("status", status);
   j.field("created_at", iso_utc_python(d.created));
   j.field("updated_at", iso_utc_python(now < d.start ? d.created : now < d.done ? d.start : d.done));
   j.field("track_id", d.track_id).key("chunks_count");
@@ -285,6 +293,7 @@ bool Store::busy() {
 size_t Store::reprocess_failed(const Knobs& k) {
   SysTime now = std::chrono::system_clock::now();
   std::lock_guard lock(mu_);
+  ++reprocess_requests_;
   size_t n = 0;
   for (auto& [id, d] : docs_) {
     if (!d.error || now < d.done) continue;
@@ -324,6 +333,7 @@ void Store::write_stats(JsonOut& j) {
   j.field("documents", docs_.size()).field("duplicated", duplicated_);
   j.field("processed_documents", processed).field("failed_documents", failed);
   j.field("background_failures", background_failures_);
+  j.field("dropped_documents", dropped_documents_).field("reprocess_failed_requests", reprocess_requests_);
 }
 
 void Store::write_documents(JsonOut& j) {
@@ -345,6 +355,7 @@ void Store::reset() {
   docs_.clear();
   by_file_.clear();
   insert_requests_ = texts_received_ = duplicated_ = background_failures_ = 0;
+  documents_seen_ = dropped_documents_ = reprocess_requests_ = 0;
 }
 
 }  // namespace standin::lightrag

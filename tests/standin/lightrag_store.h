@@ -74,6 +74,8 @@ class Store {
   std::map<std::string, Doc> docs_;                     // by id
   std::map<std::string, std::string> by_file_;          // file_path -> doc id
   uint64_t insert_requests_ = 0, texts_received_ = 0, duplicated_ = 0, background_failures_ = 0;
+  uint64_t documents_seen_ = 0, dropped_documents_ = 0;  // Knobs::drop_documents_every
+  uint64_t reprocess_requests_ = 0;
 };
 
 // LightRAG's sanitize_text_for_encoding: strip, drop control characters (keeping \t\n\r)

@@ -1,0 +1,29 @@
+// Folds a target's listing into the expected documents and the report: which are present,
+// stale, empty, failed or still in the target's pipeline, and which listed ones nobody
+// expected. Shared by the path verify and verify --connector.
+#pragma once
+#include <string>
+
+#include "cli/verify_report.h"
+#include "core/diagnostics.h"
+#include "core/expected_documents.h"
+#include "net/http_client.h"
+#include "targets/hindsight.h"
+
+namespace memconn {
+
+// Hindsight: the bank's documents (content hash, memory units) and its unfinished or
+// failed operations.
+Status compare_hindsight_bank(HttpClient& client, const HindsightEndpoint& ep, int page_size, int list_limit,
+                              Diagnostics& console, ExpectedDocuments& expected, VerifyReport& r);
+
+// LightRAG: every document by its file_path (the connector's document id). processed is
+// present (content_length checked where it can be predicted, see lightrag_expected_length),
+// failed and pending/processing/preprocessed are present but reported as failed or open.
+Status compare_lightrag_documents(HttpClient& client, const std::string& base_url, int page_size, int list_limit,
+                                  Diagnostics& console, ExpectedDocuments& expected, VerifyReport& r);
+
+// The content "hash" stored for a LightRAG document: its expected content_length.
+Sha256 lightrag_length_key(size_t content_length);
+
+}  // namespace memconn
