@@ -26,12 +26,6 @@ std::vector<std::string> args(std::vector<std::string> a, const std::vector<std:
 
 std::vector<std::string> base(const Standin& s) { return {"--url", s.url(), "--bank", "b1"}; }
 
-int64_t num(const JsonDoc& d, const std::string& pointer) {
-  int64_t n = -1;
-  if (d.root().at_pointer(pointer).get_int64().get(n)) FAIL("no integer at " << pointer << " in " << d.text());
-  return n;
-}
-
 std::string str(const JsonDoc& d, const std::string& pointer) {
   std::string_view s;
   if (d.root().at_pointer(pointer).get_string().get(s)) return "<missing " + pointer + ">";

@@ -588,6 +588,24 @@ long long report_value(const std::string& json, const char* key) {
   return v;
 }
 
+int64_t num(const JsonDoc& d, const std::string& pointer) {
+  int64_t n = -1;
+  if (d.root().at_pointer(pointer).get_int64().get(n)) FAIL("no integer at " << pointer << " in " << d.text());
+  return n;
+}
+
+std::set<std::string> ids_at(const JsonDoc& d, const std::string& pointer) {
+  std::set<std::string> out;
+  simdjson::dom::array arr;
+  if (d.root().at_pointer(pointer).get_array().get(arr)) FAIL("no array at " << pointer << " in " << d.text());
+  for (auto e : arr) {
+    std::string_view sv;
+    if (!e["document_id"].get_string().get(sv) || !e["id"].get_string().get(sv) || !e.get_string().get(sv))
+      out.emplace(sv);
+  }
+  return out;
+}
+
 }  // namespace e2e
 
 namespace {

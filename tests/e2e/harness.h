@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -183,6 +184,10 @@ int wait_exit(pid_t pid, double timeout_s);
 std::string read_file(const std::string& path);  // "" if missing
 // A top-level integer of a --json report, or -1 when it is missing (fails on invalid JSON).
 long long report_value(const std::string& json, const char* key);
+// The integer at a JSON pointer of d (fails the test when there is none).
+int64_t num(const JsonDoc& d, const std::string& pointer);
+// The ids in the array at a JSON pointer: each entry's "document_id" or "id", or the entry itself.
+std::set<std::string> ids_at(const JsonDoc& d, const std::string& pointer);
 bool file_exists(const std::string& path);
 size_t count_lines(const std::string& path);     // a last line without '\n' counts too
 // Writes n lines "<prefix><i>" (i = 0..n-1) to path; returns path.

@@ -18,12 +18,6 @@ using e2e::TempDir;
 
 namespace {
 
-int64_t num(const JsonDoc& d, const std::string& pointer) {
-  int64_t n = -1;
-  if (d.root().at_pointer(pointer).get_int64().get(n)) FAIL("no integer at " << pointer << " in " << d.text());
-  return n;
-}
-
 std::string str(const JsonDoc& d, const std::string& pointer) {
   std::string_view s;
   if (d.root().at_pointer(pointer).get_string().get(s)) return "<missing " + pointer + ">";

@@ -60,12 +60,6 @@ Exposition parse_exposition(const std::string& text) {
   return e;
 }
 
-int64_t num(const JsonDoc& d, const char* pointer) {
-  int64_t n = -1;
-  if (d.root().at_pointer(pointer).get_int64().get(n)) FAIL("no integer at " << pointer << " in " << d.text());
-  return n;
-}
-
 double now_s() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }

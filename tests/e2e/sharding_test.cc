@@ -14,12 +14,6 @@ using e2e::TempDir;
 
 namespace {
 
-int64_t num(const JsonDoc& d, const char* pointer) {
-  int64_t n = -1;
-  if (d.root().at_pointer(pointer).get_int64().get(n)) FAIL("no integer at " << pointer << " in " << d.text());
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("sharding: 4 concurrent shards deliver every item exactly once, each with its own state") {

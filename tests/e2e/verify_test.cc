@@ -13,6 +13,8 @@ using e2e::JsonDoc;
 using e2e::RunResult;
 using e2e::Standin;
 using e2e::TempDir;
+using e2e::ids_at;
+using e2e::num;
 
 namespace {
 
@@ -20,24 +22,6 @@ std::vector<std::string> with(const Standin& s, std::vector<std::string> more) {
   std::vector<std::string> a{"--url", s.url(), "--bank", "b1"};
   a.insert(a.end(), more.begin(), more.end());
   return a;
-}
-
-int64_t num(const JsonDoc& d, const std::string& pointer) {
-  int64_t n = -1;
-  if (d.root().at_pointer(pointer).get_int64().get(n)) FAIL("no integer at " << pointer << " in " << d.text());
-  return n;
-}
-
-std::set<std::string> ids_at(const JsonDoc& d, const std::string& pointer) {
-  std::set<std::string> out;
-  simdjson::dom::array arr;
-  if (d.root().at_pointer(pointer).get_array().get(arr)) FAIL("no array at " << pointer << " in " << d.text());
-  for (auto e : arr) {
-    std::string_view sv;
-    if (!e["document_id"].get_string().get(sv) || !e["id"].get_string().get(sv) || !e.get_string().get(sv))
-      out.emplace(sv);
-  }
-  return out;
 }
 
 std::string jsonl(int n, const std::string& suffix = "") {
