@@ -48,7 +48,7 @@ _memconn_takes_value() {
     sync) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     trigger) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     status) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    verify) case $1 in -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    verify) case $1 in --connector | -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     doctor) case $1 in --connector | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
   esac
   return 1
@@ -158,6 +158,7 @@ _memconn_value() {
       esac ;;
     verify)
       case $1 in
+        --connector) _memconn_connectors ;;
         -f | --format) _memconn_words 'auto lines jsonl' ;;
         --unit) _memconn_words 'line paragraph file' ;;
         --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --page-size | --list-limit | --url | --bank) : ;;
@@ -192,7 +193,7 @@ _memconn_options() {
     sync) echo '-h --help --watch --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     trigger) echo '-h --help --full --reprocess-failed --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     status) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    verify) echo '-h --help -f --format --unit --id-prefix --map --template --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    verify) echo '-h --help --connector -f --format --unit --id-prefix --map --template --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     doctor) echo '-h --help --connector -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
   esac
 }

@@ -38,7 +38,7 @@ function __memconn_state
                 set skip 1
             case 'status|-c' 'status|--config' 'status|--url' 'status|--api-key-file' 'status|--ca-file' 'status|--bank' 'status|--state' 'status|--log-format'
                 set skip 1
-            case 'verify|-f' 'verify|--format' 'verify|--unit' 'verify|--id-prefix' 'verify|--map' 'verify|--template' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|--max-workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--max-response-bytes' 'verify|--max-line-bytes' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
+            case 'verify|--connector' 'verify|-f' 'verify|--format' 'verify|--unit' 'verify|--id-prefix' 'verify|--map' 'verify|--template' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|--max-workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--max-response-bytes' 'verify|--max-line-bytes' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
                 set skip 1
             case 'doctor|--connector' 'doctor|-c' 'doctor|--config' 'doctor|--url' 'doctor|--api-key-file' 'doctor|--ca-file' 'doctor|--bank' 'doctor|--state' 'doctor|--log-format'
                 set skip 1
@@ -295,6 +295,7 @@ complete -c memconn -n '__memconn_in \'status\'' -s h -l help -d 'Print this hel
 # memconn verify
 complete -c memconn -n '__memconn_operand \'verify\' 0 1' -F -d 'inputs'
 complete -c memconn -n '__memconn_in \'verify\'' -s h -l help -d 'Print this help message and exit'
+complete -c memconn -n '__memconn_in \'verify\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Verify a connector instead: read its source again up to its cursor and check its target'
 complete -c memconn -n '__memconn_in \'verify\'' -s f -l format -r -f -a 'auto lines jsonl' -d 'lines, jsonl, or auto (.jsonl/.ndjson are JSONL)'
 complete -c memconn -n '__memconn_in \'verify\'' -l unit -r -f -a 'line paragraph file' -d 'line, paragraph or file, as given to ingest (it decides the document ids)'
 complete -c memconn -n '__memconn_in \'verify\'' -l id-prefix -r -f -d 'With --unit file: the prefix given to ingest'

@@ -95,6 +95,8 @@ Status VerifyConnector::prepare() {
                    exit_code::kConfig};
     tmpl_ = std::move(*tp);
   }
+  r_.origin = "the source";
+  r_.lightrag = lightrag();
   return ok_status();
 }
 

@@ -26,12 +26,12 @@ void print_verify_report(std::ostream& out, const std::string& heading, const Ve
   out << "  expected  " << r.expected << "\n";
   out << "  present   " << r.present << "\n";
   out << "  missing   " << r.missing << "\n";
-  out << "  stale     " << r.stale << "   (content differs from the inputs)\n";
+  out << "  stale     " << r.stale << "   (content differs from " << r.origin << ")\n";
   out << "  empty     " << r.empty << "   (no memory units: recall will never find them)\n";
-  out << "  extra     " << r.extra << "   (on the server, not in the inputs; information only)\n";
+  out << "  extra     " << r.extra << "   (on the server, not in " << r.origin << "; information only)\n";
   if (r.not_synced) out << "  not synced " << r.not_synced << "  (newer than the connector's cursor: the next sync sends them)\n";
   if (r.unchecked) out << "  unchecked " << r.unchecked << "   (no comparable content hash)\n";
-  if (r.docs_failed || r.docs_open || !r.failed_docs.empty())
+  if (r.lightrag)
     out << "  documents: " << r.docs_failed << " failed to index, " << r.docs_open << " not indexed yet\n";
   else
     out << "  operations: " << r.failed_ops.size() << " failed, " << r.open_ops.size() << " not finished\n";

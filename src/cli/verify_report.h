@@ -27,6 +27,8 @@ struct TargetDocument {
 };
 
 struct VerifyReport {
+  std::string origin = "the inputs";  // where expected content comes from ("the source" for a connector)
+  bool lightrag = false;              // failed/open are documents (LightRAG), not operations (Hindsight)
   uint64_t expected = 0, present = 0, missing = 0, stale = 0, empty = 0, extra = 0, unchecked = 0;
   uint64_t docs_failed = 0, docs_open = 0;  // LightRAG: expected documents failed / not finished
   uint64_t not_synced = 0;  // verify --connector: source records newer than the cursor (not expected yet)
