@@ -95,45 +95,18 @@ Status Verify::read_server(HttpClient& client) {
 // documents are sent for reprocessing as they are found.
 void Verify::name_documents(HttpClient* repair_client) {
   HindsightEndpoint ep{hs_.url, hs_.bank};
-  size_t limit = static_cast<size_t>(o_.list_limit);
-  auto keep = [&](std::vector<Named>& into, const Item& item) {
-    if (into.size() >= limit) {
-      r_.truncated = true;
-      return;
-    }
-    into.push_back(Named{item.document_id, inputs_.sources[item.origin.source].display, item.origin.line, ""});
-  };
   NullDiagnostics quiet;  // bad lines were reported by the first pass
   read_items(inputs_, read_opts_, quiet, [&](Item& item) {
-    uint8_t f = expected_.flags(item.document_id);
-    if (f == 0 || (f & ExpectedDocuments::kNamed)) return true;
-    expected_.set_flag(item.document_id, ExpectedDocuments::kNamed);
-    if (!(f & ExpectedDocuments::kPresent)) keep(r_.missing_docs, item);
-    if (f & ExpectedDocuments::kStale) keep(r_.stale_docs, item);
-    if ((f & ExpectedDocuments::kEmpty) && !(f & ExpectedDocuments::kStale)) {
-      keep(r_.empty_docs, item);
-      if (repair_client) {
-        if (auto st = reprocess_document(*repair_client, ep, item.document_id); st) ++r_.reprocessed;
-        else {
-          console_.error(st.error().message);
-          ++r_.repair_errors;
-        }
-      }
-    }
+    if (expected_.flags(item.document_id) != 0)
+      name_document(Named{item.document_id, inputs_.sources[item.origin.source].display, item.origin.line, ""}, expected_,
+                    r_, o_.list_limit, repair_client, ep, console_);
     return true;
   });
 }
 
 int Verify::repair(HttpClient& client) {
   r_.repaired = true;
-  HindsightEndpoint ep{hs_.url, hs_.bank};
-  for (const auto& op : r_.failed_ops) {
-    if (auto st = retry_operation(client, ep, op.id); st) ++r_.retried;
-    else {
-      console_.error(st.error().message);
-      ++r_.repair_errors;
-    }
-  }
+  retry_failed_operations(client, HindsightEndpoint{hs_.url, hs_.bank}, r_, console_);
   r_.resend = r_.missing + r_.stale;
   if (r_.resend == 0) return exit_code::kOk;
   IngestOptions in = o_.ingest;

@@ -84,4 +84,37 @@ Status compare_lightrag_documents(HttpClient& client, const std::string& base_ur
   return ok_status();
 }
 
+void name_document(const Named& doc, ExpectedDocuments& expected, VerifyReport& r, int list_limit,
+                   HttpClient* repair_client, const HindsightEndpoint& ep, Diagnostics& console) {
+  uint8_t f = expected.flags(doc.id);
+  if (f == 0 || (f & ExpectedDocuments::kNamed)) return;
+  expected.set_flag(doc.id, ExpectedDocuments::kNamed);
+  auto keep = [&](std::vector<Named>& into) {
+    if (into.size() >= static_cast<size_t>(list_limit)) r.truncated = true;
+    else into.push_back(doc);
+  };
+  if (!(f & ExpectedDocuments::kPresent)) keep(r.missing_docs);
+  if (f & ExpectedDocuments::kStale) keep(r.stale_docs);
+  if (!(f & ExpectedDocuments::kEmpty) || (f & ExpectedDocuments::kStale)) return;
+  keep(r.empty_docs);
+  if (!repair_client) return;
+  if (auto st = reprocess_document(*repair_client, ep, doc.id); st) {
+    ++r.reprocessed;
+  } else {
+    console.error(st.error().message);
+    ++r.repair_errors;
+  }
+}
+
+void retry_failed_operations(HttpClient& client, const HindsightEndpoint& ep, VerifyReport& r, Diagnostics& console) {
+  for (const auto& op : r.failed_ops) {
+    if (auto st = retry_operation(client, ep, op.id); st) {
+      ++r.retried;
+    } else {
+      console.error(st.error().message);
+      ++r.repair_errors;
+    }
+  }
+}
+
 }  // namespace memconn

@@ -161,43 +161,17 @@ Status VerifyConnector::read_target(HttpClient& client) {
 // Hindsight documents without memory units are sent for reprocessing as they are found.
 void VerifyConnector::name_documents(HttpClient* repair_client) {
   RenderContext rctx{conn_, src_, tmpl_ ? &*tmpl_ : nullptr};
-  size_t limit = static_cast<size_t>(o_.list_limit);
-  for (const auto& rec : records_) {
-    std::string doc = make_connector_item(tgt_->kind, rctx, rec).document_id;
-    uint8_t f = expected_.flags(doc);
-    if (f == 0 || (f & ExpectedDocuments::kNamed)) continue;
-    expected_.set_flag(doc, ExpectedDocuments::kNamed);
-    auto keep = [&](std::vector<Named>& into) {
-      if (into.size() >= limit) r_.truncated = true;
-      else into.push_back(Named{doc, "", 0, rec.id});
-    };
-    if (!(f & ExpectedDocuments::kPresent)) keep(r_.missing_docs);
-    if (f & ExpectedDocuments::kStale) keep(r_.stale_docs);
-    if ((f & ExpectedDocuments::kEmpty) && !(f & ExpectedDocuments::kStale)) {
-      keep(r_.empty_docs);
-      if (!repair_client) continue;
-      if (auto st = reprocess_document(*repair_client, HindsightEndpoint{tgt_->url, tgt_->bank}, doc); st) {
-        ++r_.reprocessed;
-      } else {
-        console().error(st.error().message);
-        ++r_.repair_errors;
-      }
-    }
-  }
+  HindsightEndpoint ep{tgt_->url, tgt_->bank};
+  for (const auto& rec : records_)
+    name_document(Named{make_connector_item(tgt_->kind, rctx, rec).document_id, "", 0, rec.id}, expected_, r_,
+                  o_.list_limit, repair_client, ep, console());
 }
 
 // The target's own repairs: Hindsight retries its failed operations, LightRAG indexes its
 // failed documents again. Then the missing and stale documents are re-sent.
 void VerifyConnector::repair(HttpClient& client) {
   r_.repaired = true;
-  for (const auto& op : r_.failed_ops) {
-    if (auto st = retry_operation(client, HindsightEndpoint{tgt_->url, tgt_->bank}, op.id); st) {
-      ++r_.retried;
-    } else {
-      console().error(st.error().message);
-      ++r_.repair_errors;
-    }
-  }
+  retry_failed_operations(client, HindsightEndpoint{tgt_->url, tgt_->bank}, r_, console());
   if (r_.docs_failed > 0) {
     if (auto st = lightrag_reprocess_failed(client, tgt_->url); st) {
       r_.reprocessed += r_.docs_failed;
