@@ -126,6 +126,8 @@ struct Harness {
   }
   ~Harness() { std::filesystem::remove(dlq); }
 
+  std::function<RepairAction(const std::string&)> only;  // verify --repair
+
   ConnectorRunReport run(bool full = false, int workers = 2, size_t batch = 5) {
     ConnectorRunDeps deps;
     deps.source = &source;
@@ -141,6 +143,7 @@ struct Harness {
     deps.update_document = update;
     ConnectorRunOptions opt;
     opt.full = full;
+    opt.only = only;
     opt.batch_size = batch;
     opt.pipeline.workers = workers;
     opt.pipeline.retries = 0;
@@ -332,4 +335,40 @@ TEST_CASE("connector run: an edit is updated once, a busy target defers the rest
   CHECK(asked[before + 1].find("memory number 2, edited") != std::string::npos);
   CHECK(h.state.pending_updates.empty());
   CHECK(h.state.total_updated == 3);
+}
+
+TEST_CASE("connector run: a repair run (verify --repair) sends only what it names, replaces the stale, and is no sync for the schedule") {
+  Harness h;
+  for (int i = 0; i < 10; ++i) h.source.records.push_back(memory(i));
+  h.source.records.push_back(memory(10, " "));  // blank: never sent, not even by a repair
+  REQUIRE(h.run().sent == 10);
+  // As if that sync ran a day earlier than the repair (the fake clock does not move).
+  h.state.last_success = h.state.last_run_started = "2026-01-01T00:00:00Z";
+  std::string cursor = h.state.cursor;
+  h.target.stored.erase("memory_ctx_m1003.txt");  // lost by the target
+  h.target.stored.erase("memory_ctx_m1007.txt");
+  std::vector<std::string> replaced;
+  h.update = [&](const Item& it, const std::function<void()>&) {
+    replaced.push_back(it.document_id);
+    return UpdateOutcome{UpdateOutcome::Kind::Updated, ""};
+  };
+  h.only = [](const std::string& doc) {
+    if (doc == "memory_ctx_m1003.txt" || doc == "memory_ctx_m1007.txt") return RepairAction::Resend;
+    if (doc == "memory_ctx_m1005.txt") return RepairAction::Replace;  // the state agrees, the target does not
+    return RepairAction::Skip;
+  };
+  int requests = h.target.requests;
+  auto r = h.run(true);
+  CHECK(r.result == "ok");
+  CHECK(r.sent == 2);
+  CHECK(r.updated == 1);
+  CHECK(r.skipped_empty == 0);
+  CHECK(replaced == std::vector<std::string>{"memory_ctx_m1005.txt"});
+  CHECK(h.target.requests - requests == 1);  // one batch holding the two missing records
+  CHECK(h.target.stored.size() == 10);
+  CHECK(h.state.cursor == cursor);
+  CHECK(h.state.last_success == "2026-01-01T00:00:00Z");
+  CHECK(h.state.last_run_started == "2026-01-01T00:00:00Z");
+  REQUIRE(h.state.runs.size() == 2);
+  CHECK(h.state.runs.back().sent == 2);
 }
