@@ -8,7 +8,6 @@
 #include "core/expected_documents.h"
 #include "core/input_items.h"
 #include "targets/hindsight.h"
-#include "targets/hindsight_inventory.h"
 
 namespace memconn {
 

@@ -23,7 +23,6 @@
 #include "state/lock_file.h"
 #include "state/state.h"
 #include "targets/hindsight.h"
-#include "targets/hindsight_inventory.h"
 #include "targets/lightrag.h"
 #include "targets/lightrag_inventory.h"
 
