@@ -11,15 +11,11 @@
 
 namespace memconn {
 
-namespace {
-
-std::string lower(std::string_view s) {
+std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
-
-}  // namespace
 
 std::vector<std::string> lightrag_auth_headers(const std::string& api_key) {
   if (api_key.empty()) return {};
@@ -72,7 +68,7 @@ SendResult classify_lightrag_insert(const HttpResponse& resp, size_t n_items) {
   r.outcome = classify(resp.transport_ok, resp.status);
   auto duplicated = [&](const std::string& why) {
     r.message = why;
-    if (lower(why).find("status: failed") != std::string::npos) {
+    if (ascii_lower(why).find("status: failed") != std::string::npos) {
       // LightRAG keeps a document it failed to index under the same name: that is not
       // "present", and re-sending cannot help until it is deleted or reprocessed.
       r.outcome = Outcome::ItemError;
@@ -89,7 +85,7 @@ SendResult classify_lightrag_insert(const HttpResponse& resp, size_t n_items) {
   };
   if (resp.transport_ok && resp.status == 409) {
     std::string msg = error_message(resp);
-    std::string l = lower(msg);
+    std::string l = ascii_lower(msg);
     if (l.find("already") != std::string::npos || l.find("duplicate") != std::string::npos) duplicated(msg);
     else {
       r.outcome = Outcome::Retryable;
@@ -112,7 +108,7 @@ SendResult classify_lightrag_insert(const HttpResponse& resp, size_t n_items) {
   }
   if (doc["message"].get_string().get(message)) message = {};
   if (doc["track_id"].get_string().get(track)) track = {};
-  std::string st = lower(status);
+  std::string st = ascii_lower(status);
   if (st == "success" || st == "partial_success") {
     r.operation_id = track;
   } else if (st == "duplicated") {
@@ -151,7 +147,7 @@ bool parse_track_status(std::string_view body, std::vector<TrackedDoc>& out) {
     std::string_view sv;
     if (!d["id"].get_string().get(sv)) t.id = sv;
     if (!d["file_path"].get_string().get(sv)) t.file_path = sv;
-    if (!d["status"].get_string().get(sv)) t.status = lower(sv);
+    if (!d["status"].get_string().get(sv)) t.status = ascii_lower(sv);
     if (!d["error_msg"].get_string().get(sv)) t.error = sv;
     out.push_back(std::move(t));
   }

@@ -4,6 +4,7 @@
 #pragma once
 #include <atomic>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "net/http_client.h"
@@ -14,6 +15,9 @@ namespace memconn {
 // "X-API-Key: <key>", or nothing for an open server.
 std::vector<std::string> lightrag_auth_headers(const std::string& api_key);
 std::string lightrag_url(const std::string& base, const std::string& path);
+// ASCII lower case: LightRAG's statuses and messages are compared case-insensitively (its
+// docs show uppercase statuses, its servers send lowercase).
+std::string ascii_lower(std::string_view s);
 
 // {"texts":[...],"file_sources":[...]} from items whose content is the text and whose
 // document_id is the file_source (see make_connector_item).

@@ -22,12 +22,6 @@ Error page_error(const HttpResponse& resp) {
   return Error{"cannot list LightRAG's documents: " + why, exit_code_for(resp)};
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
-
 }  // namespace
 
 int lightrag_page_size(int requested) { return std::clamp(requested, 10, 200); }
@@ -55,7 +49,7 @@ Status list_lightrag_documents(HttpClient& client, const std::string& base_url, 
       std::string_view sv;
       if (!d["id"].get_string().get(sv)) ld.id = sv;
       if (!d["file_path"].get_string().get(sv)) ld.file_path = sv;
-      if (!d["status"].get_string().get(sv)) status = lower(sv);  // documented lowercase; examples are not
+      if (!d["status"].get_string().get(sv)) status = ascii_lower(sv);  // documented lowercase; examples are not
       ld.status = status;
       if (!d["created_at"].get_string().get(sv)) ld.created_at = sv;
       if (!d["error_msg"].get_string().get(sv)) ld.error = sv;

@@ -17,12 +17,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using K = ReplaceResult::Kind;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // A response that is neither success nor a document-level answer ends the replacement.
 ReplaceResult http_failure(const HttpResponse& resp, const std::string& what) {
   std::string why = resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " + error_message(resp) : resp.error;
@@ -47,7 +41,7 @@ InsertAnswer read_insert(const HttpResponse& resp) {
   if (!resp.transport_ok) return a;
   if (resp.status == 409) {
     // 1.5.x: "already contains" is the same name; other 409s are a scan or delete running.
-    std::string l = lower(error_message(resp));
+    std::string l = ascii_lower(error_message(resp));
     a.kind = l.find("already") != std::string::npos ? InsertAnswer::SameSource : InsertAnswer::Busy;
     return a;
   }
@@ -58,10 +52,10 @@ InsertAnswer read_insert(const HttpResponse& resp) {
   if (parser.parse(resp.body).get(doc) || doc["status"].get_string().get(status)) return a;
   if (doc["message"].get_string().get(message)) message = {};
   if (doc["track_id"].get_string().get(track)) track = {};
-  std::string st = lower(status);
+  std::string st = ascii_lower(status);
   if (st == "success" || st == "partial_success") a.kind = InsertAnswer::Inserted;
   else if (st == "duplicated")
-    a.kind = lower(message).find("identical content") != std::string::npos ? InsertAnswer::SameContent : InsertAnswer::SameSource;
+    a.kind = ascii_lower(message).find("identical content") != std::string::npos ? InsertAnswer::SameContent : InsertAnswer::SameSource;
   a.track_id = track;
   return a;
 }
@@ -156,7 +150,7 @@ ReplaceResult lightrag_replace(HttpClient& client, const std::string& base, cons
     if (parser.parse(dr.body).get(d) || d["status"].get_string().get(st))
       return {K::Failed, "unexpected answer to /documents/delete_document: " + error_message(dr), deleted};
     if (d["message"].get_string().get(msg)) msg = {};
-    std::string status = lower(st);
+    std::string status = ascii_lower(st);
     if (status == "deletion_started") {
       deleted = true;
       continue;
