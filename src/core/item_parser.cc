@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/digest.h"
+#include "core/item_pool.h"
 #include "core/iso_time.h"
 #include "core/json_writer.h"
 
@@ -47,7 +48,7 @@ ItemParser::ItemParser(Format format, ParseOptions options)
 ItemParser::~ItemParser() = default;
 
 ParseResult ItemParser::parse(std::string_view line, const Origin& origin, Item& out) {
-  out = Item{};
+  reset_item(out);  // a spare item from the pool keeps its buffers
   ParseResult r;
   if (is_blank(line)) return r;  // Blank
   if (format_ == Format::Jsonl) {
@@ -341,12 +342,19 @@ void ItemParser::finish(Item& out, const Origin& origin) {
     append_hex(keyed, digest.data(), digest.size());
     out.fingerprint = fingerprint64(sha256(keyed));
   }
-  out.json = encode_memory_item(out);
+  if (on_fingerprint_) on_fingerprint_(out.fingerprint);
+  out.json.clear();
+  append_memory_item(out.json, out);
 }
 
 std::string encode_memory_item(const Item& item) {
   std::string s;
-  s.reserve(item.content.size() + 128);
+  append_memory_item(s, item);
+  return s;
+}
+
+void append_memory_item(std::string& s, const Item& item) {
+  s.reserve(s.size() + item.content.size() + 128);
   JsonWriter w(s);
   w.begin_object().key("content").value(item.content);
   if (!item.context.empty()) w.key("context").value(item.context);
@@ -364,7 +372,6 @@ std::string encode_memory_item(const Item& item) {
   }
   if (item.append) w.key("update_mode").value("append");
   w.end_object();
-  return s;
 }
 
 std::vector<std::string> fold_documents(const std::vector<const Item*>& items) {
