@@ -57,11 +57,14 @@ ParseResult ItemParser::parse(std::string_view line, const Origin& origin, Item&
       if (r.status == ParseStatus::Invalid) out.raw_line.assign(line);
       return r;
     }
+    r.repaired_utf8 = repair_in_place(out.content);
   } else {
-    out.content.assign(line);
+    // Checked where the reader's buffer still has it in cache, before the copy.
+    r.repaired_utf8 = !is_valid_utf8(line);
+    if (r.repaired_utf8) out.content = repair_utf8(line);
+    else out.content.assign(line);
     r.status = ParseStatus::Item;
   }
-  r.repaired_utf8 = repair_in_place(out.content);
   finish(out, origin);
   return r;
 }
@@ -354,24 +357,40 @@ std::string encode_memory_item(const Item& item) {
 }
 
 void append_memory_item(std::string& s, const Item& item) {
-  s.reserve(s.size() + item.content.size() + 128);
-  JsonWriter w(s);
-  w.begin_object().key("content").value(item.content);
-  if (!item.context.empty()) w.key("context").value(item.context);
-  if (!item.timestamp.empty()) w.key("timestamp").value(item.timestamp);
+  // Written piece by piece rather than through JsonWriter: the field names need no escaping,
+  // and this runs once per line on the reader thread.
+  s.reserve(s.size() + item.content.size() + item.document_id.size() + 128);
+  s += "{\"content\":";
+  append_json_string(s, item.content);
+  auto field = [&](std::string_view comma_name, const std::string& value) {
+    if (value.empty()) return;
+    s += comma_name;
+    append_json_string(s, value);
+  };
+  field(",\"context\":", item.context);
+  field(",\"timestamp\":", item.timestamp);
   if (!item.metadata.empty()) {
-    w.key("metadata").begin_object();
-    for (const auto& [k, v] : item.metadata) w.key(k).value(v);
-    w.end_object();
+    s += ",\"metadata\":{";
+    for (size_t i = 0; i < item.metadata.size(); ++i) {
+      if (i > 0) s += ',';
+      append_json_string(s, item.metadata[i].first);
+      s += ':';
+      append_json_string(s, item.metadata[i].second);
+    }
+    s += '}';
   }
-  w.key("document_id").value(item.document_id);
+  s += ",\"document_id\":";
+  append_json_string(s, item.document_id);
   if (!item.tags.empty()) {
-    w.key("tags").begin_array();
-    for (const auto& t : item.tags) w.value(t);
-    w.end_array();
+    s += ",\"tags\":[";
+    for (size_t i = 0; i < item.tags.size(); ++i) {
+      if (i > 0) s += ',';
+      append_json_string(s, item.tags[i]);
+    }
+    s += ']';
   }
-  if (item.append) w.key("update_mode").value("append");
-  w.end_object();
+  if (item.append) s += ",\"update_mode\":\"append\"";
+  s += '}';
 }
 
 std::vector<std::string> fold_documents(const std::vector<const Item*>& items) {

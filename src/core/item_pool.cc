@@ -46,13 +46,14 @@ void ItemPool::reclaim() {
 }
 
 void ItemPool::take(Item& item) {
-  while (!full_.empty() && full_.back().empty()) {
-    if (empty_.size() < 16) empty_.push_back(std::move(full_.back()));
-    full_.pop_back();
+  // Oldest vector first, so each is drained in turn and goes back to the batcher whole.
+  while (!full_.empty() && full_.front().empty()) {
+    empty_.push_back(std::move(full_.front()));  // no more vectors than batches were ever in flight at once
+    full_.pop_front();
   }
   if (full_.empty()) return;
-  item = std::move(full_.back().back());
-  full_.back().pop_back();
+  item = std::move(full_.front().back());
+  full_.front().pop_back();
   --spare_;
   reset_item(item);
 }

@@ -3,6 +3,7 @@
 // per slot rather than once per line, and never freed by a thread other than the reader's.
 #pragma once
 #include <cstddef>
+#include <deque>
 #include <mutex>
 #include <vector>
 
@@ -32,9 +33,9 @@ class ItemPool {
   std::mutex mu_;                // guards given_
   std::vector<Batch> given_;     // back from workers, not yet reclaimed
   std::vector<Batch> reclaiming_;  // reader only: swapped with given_ under the lock
-  // Reader only: given-back item vectors, taken from the back one item at a time (each item
-  // moves once, straight into the line it is reused for), then reused for a batch.
-  std::vector<std::vector<Item>> full_;
+  // Reader only: given-back item vectors, oldest first, each emptied one item at a time (an
+  // item moves once, straight into the line it is reused for), then reused for a batch.
+  std::deque<std::vector<Item>> full_;
   size_t spare_ = 0;  // items in full_
   std::vector<std::vector<Item>> empty_;
   size_t max_items_;
