@@ -3,7 +3,11 @@
 // same lines ({"items":[{"content":...}],"async":false}) — no ids, no dedup, no ledger, no
 // state, no retries. memconn's wall time and CPU are compared with this loop's.
 //
-//   memconn-bare-loop URL FILE BATCH WORKERS      (URL: the full .../memories endpoint)
+//   memconn-bare-loop URL FILE BATCH WORKERS [memconn-bodies]   (URL: the full .../memories endpoint)
+//
+// memconn-bodies: each item also carries what memconn's items carry (origin metadata and a
+// 64-character document id, here not a hash), so the server parses the same bytes: on a
+// machine where client and server share the cores, the floor for memconn's wall time.
 #include <curl/curl.h>
 
 #include <atomic>
@@ -39,10 +43,13 @@ size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: %s URL FILE BATCH WORKERS\n", argv[0]);
+  if (argc != 5 && !(argc == 6 && std::string_view(argv[5]) == "memconn-bodies")) {
+    std::fprintf(stderr, "usage: %s URL FILE BATCH WORKERS [memconn-bodies]\n", argv[0]);
     return 2;
   }
+  const bool memconn_bodies = argc == 6;
+  std::string source;
+  append_escaped(source, argv[2]);
   const std::string url = argv[1];
   const size_t batch = std::strtoul(argv[3], nullptr, 10);
   const int workers = std::atoi(argv[4]);
@@ -86,6 +93,12 @@ int main(int argc, char** argv) {
           if (i > first) body.push_back(',');
           body.append("{\"content\":\"");
           append_escaped(body, lines[i]);
+          if (memconn_bodies) {
+            char id[65];
+            std::snprintf(id, sizeof id, "%064zx", i);
+            body.append("\",\"metadata\":{\"source\":\"").append(source).append("\",\"line\":\"");
+            body.append(std::to_string(i + 1)).append("\"},\"document_id\":\"").append(id);
+          }
           body.append("\"}");
         }
         body.append("],\"async\":false}");

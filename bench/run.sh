@@ -40,6 +40,7 @@ start_sink() {  # sets URL; the sink takes a fixed address, so ask the kernel fo
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   "$work/go/sink" -addr "127.0.0.1:$port" >/dev/null 2>&1 &
   pids+=($!)
+  SINK_PID=$!
   URL="http://127.0.0.1:$port"
   for _ in $(seq 100); do curl -sf "$URL/stats" >/dev/null 2>&1 && return; sleep 0.05; done
   echo "bench: the sink did not start on port $port" >&2
@@ -52,6 +53,15 @@ gen() {  # lines, path: ~80-byte chat-like lines (the shared generator when pres
   else
     awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "memory %d: user %d asked about order %d and the agent resolved it\n", i, i % 977, i * 7 }' >"$2"
   fi
+}
+
+server_cpu() { if [[ -n "${SINK_PID:-}" ]]; then awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$SINK_PID/stat"; else echo 0; fi; }
+# timed, and the server's CPU seconds while it ran (SERVER_CPU; 0 without the sink)
+timed_with_server() {
+  local before
+  before=$(server_cpu)
+  timed "$@"
+  SERVER_CPU=$(awk -v a="$before" -v b="$(server_cpu)" 'BEGIN { printf "%.2f", b - a }')
 }
 
 json_field() { sed -n "s/.*\"$2\":\([0-9.e+-]*\).*/\1/p" "$1"; }
@@ -68,8 +78,8 @@ timed() {  # out-file, command... ; sets WALL CPU RSS_MB from /usr/bin/time
 
 run_memconn() {  # url, input, workers, batch ; sets WALL CPU RSS_MB ITEMS_S; checks every line was sent
   local url=$1 input=$2 workers=$3 batch=$4
-  rm -f "$work"/state.json*
-  timed "$work/report.json" "$m" ingest "$input" --bank bench --url "$url" --workers "$workers" \
+  rm -rf "$work"/state.json*
+  timed_with_server "$work/report.json" "$m" ingest "$input" --bank bench --url "$url" --workers "$workers" \
     --batch-size "$batch" --state "$work/state.json" --json -q
   ITEMS_S=$(json_field "$work/report.json" items_per_s)
   local sent lines
@@ -115,26 +125,42 @@ gen 200000 "$work/200k.txt"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$work/table.md"
 
+# The server shares the two cores, and memconn's items carry more than content (origin
+# metadata, a 64-character document id): the sink's CPU per client shows what that costs it,
+# and a bare loop sending memconn's body shape gives the floor for memconn's wall time.
+server_table="$work/server.md"
+{
+  echo
+  echo "| 200k lines | sink CPU s serving memconn | serving the reference | serving the bare loop | bare loop with memconn's bodies: wall s | its CPU s | sink CPU s serving it | memconn / that wall |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+} >"$server_table"
 for cfg in "10 4" "50 8"; do
   read -r batch workers <<<"$cfg"
+  SINK_PID=""
   if ((have_go)); then start_sink; else start_standin; fi
   url=$URL
-  mw="" mc="" rw="" rc="" bw="" bc=""
-  for _ in $(seq "$RUNS"); do  # interleaved, so a burst of load elsewhere hits all three
-    timed "$work/bare.out" "$bare" "$url/v1/default/banks/bare/memories" "$work/200k.txt" "$batch" "$workers"
-    bw=$(min "$WALL" "$bw"); bc=$(min "$CPU" "$bc")
+  mw="" mc="" rw="" rc="" bw="" bc="" fw="" fc="" ms="" rs="" bs="" fs=""
+  for _ in $(seq "$RUNS"); do  # interleaved, so a burst of load elsewhere hits all of them
+    timed_with_server "$work/bare.out" "$bare" "$url/v1/default/banks/bare/memories" "$work/200k.txt" "$batch" "$workers"
+    bw=$(min "$WALL" "$bw"); bc=$(min "$CPU" "$bc"); bs=$(min "$SERVER_CPU" "$bs")
+    timed_with_server "$work/bare.out" "$bare" "$url/v1/default/banks/bare/memories" "$work/200k.txt" "$batch" "$workers" memconn-bodies
+    fw=$(min "$WALL" "$fw"); fc=$(min "$CPU" "$fc"); fs=$(min "$SERVER_CPU" "$fs")
     if ((have_go)); then
-      timed "$work/ref.out" env HINDSIGHT_API_URL="$url" BATCH="$batch" WORKERS="$workers" "$work/go/reference-go" "$work/200k.txt"
-      rw=$(min "$WALL" "$rw"); rc=$(min "$CPU" "$rc")
+      timed_with_server "$work/ref.out" env HINDSIGHT_API_URL="$url" BATCH="$batch" WORKERS="$workers" "$work/go/reference-go" "$work/200k.txt"
+      rw=$(min "$WALL" "$rw"); rc=$(min "$CPU" "$rc"); rs=$(min "$SERVER_CPU" "$rs")
     fi
     run_memconn "$url" "$work/200k.txt" "$workers" "$batch"
-    mw=$(min "$WALL" "$mw"); mc=$(min "$CPU" "$mc")
+    mw=$(min "$WALL" "$mw"); mc=$(min "$CPU" "$mc"); ms=$(min "$SERVER_CPU" "$ms")
   done
   printf '| batch %s × %s workers | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$batch" "$workers" \
     "$mw" "${rw:--}" "$bw" "$mc" "${rc:--}" "$bc" "$(ratio "$mw" "$bw")" "$(ratio "$rw" "$mw")" "$(ratio "$mc" "$rc")" \
     >>"$work/table.md"
+  printf '| batch %s × %s workers | %s | %s | %s | %s | %s | %s | %s |\n' "$batch" "$workers" \
+    "$ms" "${rs:--}" "$bs" "$fw" "$fc" "$fs" "$(ratio "$mw" "$fw")" >>"$server_table"
   echo "done: batch $batch x $workers workers" >&2
 done
+((have_go)) && cat "$server_table" >>"$work/table.md"
+SINK_PID=""
 
 {
   echo

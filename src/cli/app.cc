@@ -34,10 +34,10 @@ bool json_logs_requested(int argc, const char* const* argv) {
 
 void add_tuning_options(CLI::App& sub, TuningFlags& t) {
   sub.add_option("-w,--workers", t.workers,
-                 "Parallel senders, each with its own keep-alive connection (default 4), or auto: grow while the "
-                 "server keeps up, back off on 429/503/504 or climbing latency")
+                 "Parallel senders, each with its own keep-alive connection, or auto (the default): grow while "
+                 "the server keeps up, back off on 429/503/504 or climbing latency")
       ->type_name("N|auto");
-  sub.add_option("--max-workers", t.max_workers, "With --workers auto: the most requests in flight (default 32)");
+  sub.add_option("--max-workers", t.max_workers, "With --workers auto (the default): the most requests in flight (default 32)");
   sub.add_option("-b,--batch-size", t.batch_size, "Items per request (default 10)");
   sub.add_option("--max-batch-bytes", t.max_batch_bytes, "Request body limit in bytes (default 1048576)");
   sub.add_option("--retries", t.retries, "Retries per request for retryable failures (default 5)");

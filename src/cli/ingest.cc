@@ -66,8 +66,9 @@ class Ingest {
  private:
   Status prepare();
   int dry_run();
-  void produce(const std::function<bool(Batch)>& emit);
-  bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit);
+  void produce(const std::function<bool(Batch)>& emit, ItemPool& pool);
+  bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
+                   const std::function<bool(Batch)>& emit);
   std::unordered_set<std::string> rescan_documents(int fd, Format format, const ParseOptions& popts, uint64_t line,
                                                    const LineRanges& settled_ahead);
   Status open_state();
@@ -255,6 +256,9 @@ int Ingest::run() {
   CurlShare share;
   PipelineOptions po = pipeline_options(tuning_);
   po.target = url_without_credentials(hs_.url);
+  // Enough spares for every item that can be in flight: the queue, the workers, the batch
+  // being built.
+  po.spare_items = static_cast<size_t>(3 * po.workers + 2) * static_cast<size_t>(tuning_.batch_size);
   if (g_.verbose) po.log_request = [this](const std::string& line) { console_.debug(line); };
   HttpOptions http;
   http.timeout = tuning_.timeout;
@@ -270,7 +274,7 @@ int Ingest::run() {
 
   auto last_draw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
   auto last_save = std::chrono::steady_clock::now();
-  pipeline.run([&](const std::function<bool(Batch)>& emit) { produce(emit); },
+  pipeline.run([&](const std::function<bool(Batch)>& emit) { produce(emit, pipeline.pool()); },
                [&] {
                  if (int sig = stop_signal_received(); sig && !control_.stopping()) {
                    console_.clear_progress();
@@ -332,17 +336,18 @@ int Ingest::run() {
   return finish();
 }
 
-void Ingest::produce(const std::function<bool(Batch)>& emit) {
-  Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
+void Ingest::produce(const std::function<bool(Batch)>& emit, ItemPool& pool) {
+  Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes), &pool);
   DedupWindow dedup;
   for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
     if (control_.stopping()) return;
-    if (!read_source(i, batcher, dedup, emit)) return;
+    if (!read_source(i, batcher, dedup, pool, emit)) return;
   }
   if (auto b = batcher.flush()) emit(std::move(*b));
 }
 
-bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, const std::function<bool(Batch)>& emit) {
+bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
+                         const std::function<bool(Batch)>& emit) {
   const auto& src = inputs_.sources[idx];
   int fd = src.path == "-" ? STDIN_FILENO : ::open(src.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -424,6 +429,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   }
   ledger_->start_source(idx, offset, line);
   ItemParser parser(format, popts);
+  parser.on_fingerprint([&dedup](uint64_t fp) { dedup.prefetch(fp); });
   // A writer caught mid-line (or mid-paragraph): the rest may follow, so it waits for a later
   // run (read_options_.hold_unterminated is off with --finished).
   BlockReader reader(fd, unit->text, offset, line + 1, regular && read_options_.hold_unterminated,
@@ -438,11 +444,16 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
   // dead-letters them.
   ReadBook book(*ledger_, idx, offset, line, !regular);
   bool stopping = false;  // a pipe's run stopped: register what is buffered, send nothing
+  Item item;
+  bool item_moved = true;  // item went into a batch: take a spare for the next line
   while (reader.next(blk)) {
     book.read(blk.end_offset, blk.last_line);
     if (control_.stopping() && regular) return false;
     if (control_.stopping()) stopping = true;
-    Item item;
+    if (item_moved) {
+      pool.take(item);
+      item_moved = false;
+    }
     Origin origin{idx, blk.first_line, blk.start_offset, blk.end_offset, seq};
     while (ahead < settled_ahead.size() && settled_ahead[ahead].second < blk.first_line) ++ahead;
     if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= blk.first_line) {
@@ -505,17 +516,17 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, con
     ++seq;
     book.add(item.origin, item.json);
     // A content-hash item is read from here on only as item.json (what Hindsight receives),
-    // its id and its origin: the parts it was built from are freed now, on the thread that
-    // allocated them, so the allocator hands them straight back for the next line instead of
-    // a worker freeing them across threads. A part of a document keeps them: folding parts
+    // its id and its origin: the parts it was built from are dropped now, so a batch carries
+    // no second copy of the text. A part of a document keeps them: folding parts
     // and checking an append after a lost acknowledgement read its content.
     if (!item.explicit_id) {
-      item.content = std::string();
-      item.metadata = {};
-      item.tags = {};
+      item.content.clear();
+      item.metadata.clear();
+      item.tags.clear();
     }
     if (stopping) continue;  // registered above; the workers are gone
     batcher.add(std::move(item), ready);
+    item_moved = true;
     if (ready.empty()) continue;
     book.publish();  // the workers may acknowledge these items as soon as they are queued
     for (auto& b : ready) {

@@ -101,11 +101,13 @@ Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {
     t.workers = static_cast<int>(n);
   } else if (d.workers) {
     t.workers = *d.workers;
+  } else {
+    t.adaptive = true;  // the default: bench/workers_auto.sh and docs/performance.md
   }
   if (f.max_workers) {
     if (*f.max_workers < 1 || *f.max_workers > 256)
       return Error{"--max-workers must be between 1 and 256", exit_code::kUsage};
-    if (!t.adaptive) return Error{"--max-workers needs --workers auto", exit_code::kUsage};
+    if (!t.adaptive) return Error{"--max-workers does not apply to a fixed worker count", exit_code::kUsage};
     t.max_workers = *f.max_workers;
   }
   if (t.adaptive) t.workers = t.max_workers;

@@ -7,6 +7,10 @@
 
 namespace memconn {
 
+namespace {
+constexpr double kQueueing = 0.010;  // seconds
+}  // namespace
+
 AdaptiveLimit::AdaptiveLimit(int initial, int max) : max_(std::max(1, max)), limit_(std::clamp(initial, 1, max_)) {}
 
 bool AdaptiveLimit::acquire(RunControl& control) {
@@ -25,12 +29,18 @@ bool AdaptiveLimit::acquire(RunControl& control) {
 }
 
 void AdaptiveLimit::release(std::chrono::duration<double> latency, bool overloaded, Clock::time_point now) {
+  bool grew;
   {
     std::lock_guard<std::mutex> lock(mu_);
     --in_flight_;
+    double before = limit_;
     adjust(latency.count(), overloaded, now);
+    grew = limit_ > before;
   }
-  cv_.notify_all();
+  // One permit came free: one waiter can use it. Waking them all (up to --max-workers
+  // threads) per answer costs more CPU than a fast server's whole request.
+  if (grew) cv_.notify_all();
+  else cv_.notify_one();
 }
 
 void AdaptiveLimit::adjust(double latency_s, bool overloaded, Clock::time_point now) {
@@ -39,8 +49,11 @@ void AdaptiveLimit::adjust(double latency_s, bool overloaded, Clock::time_point 
     best_ = best_ == 0 ? smoothed_ : std::min(best_, smoothed_);
   }
   // Queueing shows as latency before it shows as refusals: half as long again as the best
-  // seen means the server is holding requests, not serving them faster.
-  bool climbing = !overloaded && smoothed_ > 1.5 * best_ && best_ > 0;
+  // seen means the server is holding requests, not serving them faster. A server answering
+  // in a millisecond or two is not queueing at all: there the client's own scheduling noise
+  // moves latency by more than half, so a rise must also be worth kQueueing in absolute terms.
+  auto risen = [&](double factor) { return best_ > 0 && smoothed_ > factor * best_ && smoothed_ - best_ > kQueueing; };
+  bool climbing = !overloaded && risen(1.5);
   // One decrease per round trip: the answers to requests sent before it say nothing new.
   auto round_trip = std::chrono::duration<double>(std::max(smoothed_, 0.001));
   bool may_decrease = now - last_decrease_ >= round_trip;
@@ -54,7 +67,7 @@ void AdaptiveLimit::adjust(double latency_s, bool overloaded, Clock::time_point 
   }
   if (overloaded || climbing) return;
   // Doubling overshoots: once latency rises at all, grow one at a time (as HyStart does).
-  if (slow_start_ && smoothed_ > 1.25 * best_) slow_start_ = false;
+  if (slow_start_ && risen(1.25)) slow_start_ = false;
   // A limit's worth of answers is one round trip at full use.
   if (++answers_since_change_ < static_cast<int>(limit_)) return;
   answers_since_change_ = 0;

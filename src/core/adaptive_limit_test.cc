@@ -55,6 +55,14 @@ TEST_CASE("adaptive limit: an LLM-bound server with 8 slots is kept busy, not fl
   CHECK(refused_rounds <= 3);
 }
 
+TEST_CASE("adaptive limit: a fast server's jitter is not taken for queueing") {
+  // Answers in 0.2 to 2 ms whatever the concurrency: the client's own scheduling noise, which
+  // is far more than half the best latency but nothing a queue would add.
+  Model m(4, 32);
+  for (int r = 0; r < 300; ++r) m.round([&](int) { return std::pair{r % 3 == 0 ? 0.0002 : 0.002, false}; });
+  CHECK(m.limit.limit() == 32);
+}
+
 TEST_CASE("adaptive limit: 429s halve the limit once per round trip") {
   Model m(32, 64);
   m.round([](int) { return std::pair{0.1, false}; });

@@ -1,21 +1,47 @@
 #include "core/batcher.h"
 
 #include <algorithm>
+#include <bit>
+#include <functional>
+#include <string_view>
 
 namespace memconn {
+
+Batcher::Batcher(size_t max_items, size_t max_bytes, ItemPool* pool)
+    : max_items_(max_items), max_bytes_(max_bytes > kEnvelopeBytes ? max_bytes - kEnvelopeBytes : 1), pool_(pool),
+      ids_(std::bit_ceil(std::max<size_t>(max_items, 4) * 2), 0) {}
+
+bool Batcher::has_id(uint64_t h) const {
+  size_t mask = ids_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    if (ids_[i] == h) return true;
+    if (ids_[i] == 0) return false;
+  }
+}
+
+void Batcher::add_id(uint64_t h) {
+  size_t mask = ids_.size() - 1;
+  size_t i = h & mask;
+  while (ids_[i] != 0 && ids_[i] != h) i = (i + 1) & mask;
+  ids_[i] = h;
+}
 
 void Batcher::add(Item item, std::vector<Batch>& ready) {
   size_t size = item.json.size() + 1;
   // Parts of one document may share a batch (the body folds them); a content-hash id twice
   // is the same text twice, sent once per request.
-  bool conflicts = !item.explicit_id && ids_.count(item.document_id) > 0;
+  uint64_t id_hash = item.explicit_id ? 0 : (std::hash<std::string_view>{}(item.document_id) | 1);
+  bool conflicts = id_hash != 0 && has_id(id_hash);
   bool too_big = !current_.items.empty() && current_.bytes + size > max_bytes_;
   if (conflicts || too_big) {
     if (auto b = flush()) ready.push_back(std::move(*b));
   }
-  if (!item.explicit_id) ids_.insert(item.document_id);
+  if (id_hash != 0) add_id(id_hash);
   // Sized once per batch rather than regrown (and every item moved) while it fills.
-  if (current_.items.empty()) current_.items.reserve(std::min<size_t>(max_items_, 1024));
+  if (current_.items.empty()) {
+    if (current_.items.capacity() == 0 && pool_) current_.items = pool_->take_vector();
+    current_.items.reserve(std::min<size_t>(max_items_, 1024));
+  }
   current_.bytes += size;
   current_.items.push_back(std::move(item));
   if (current_.items.size() >= max_items_ || current_.bytes >= max_bytes_) {
@@ -27,7 +53,7 @@ std::optional<Batch> Batcher::flush() {
   if (current_.items.empty()) return std::nullopt;
   Batch b = std::move(current_);
   current_ = Batch{};
-  ids_.clear();
+  std::fill(ids_.begin(), ids_.end(), 0);
   return b;
 }
 
@@ -50,6 +76,12 @@ void DedupWindow::Table::insert(uint64_t fp) {
   while (slots[i] != 0 && slots[i] != fp) i = (i + 1) & mask;
   if (slots[i] == 0) ++used;
   slots[i] = fp;
+}
+
+void DedupWindow::prefetch(uint64_t fp) const {
+  if (fp == 0) fp = 1;
+  __builtin_prefetch(&current_.slots[fp & (current_.slots.size() - 1)]);
+  __builtin_prefetch(&previous_.slots[fp & (previous_.slots.size() - 1)]);
 }
 
 bool DedupWindow::seen(uint64_t fp) {

@@ -3,12 +3,12 @@
 // never put twice in a batch.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <optional>
-#include <unordered_set>
-#include <vector>
 #include <vector>
 
 #include "core/item.h"
+#include "core/item_pool.h"
 
 namespace memconn {
 
@@ -17,8 +17,8 @@ class Batcher {
   // max_bytes bounds the whole request body: the items plus the envelope around them
   // ({"items":[...],"async":...,"operation_id":"<uuid>"}), reserved as kEnvelopeBytes.
   static constexpr size_t kEnvelopeBytes = 96;
-  Batcher(size_t max_items, size_t max_bytes)
-      : max_items_(max_items), max_bytes_(max_bytes > kEnvelopeBytes ? max_bytes - kEnvelopeBytes : 1) {}
+  // pool (optional): where new batches get their item vectors from.
+  Batcher(size_t max_items, size_t max_bytes, ItemPool* pool = nullptr);
   // Adds an item, appending to `ready` every batch this completes (zero, one or two). An
   // item larger than max_bytes travels alone.
   void add(Item item, std::vector<Batch>& ready);
@@ -28,8 +28,13 @@ class Batcher {
  private:
   size_t max_items_;
   size_t max_bytes_;
+  ItemPool* pool_;
   Batch current_;
-  std::unordered_set<std::string> ids_;
+  // Hashes of the content-hash ids in current_, open addressing (0 = empty slot), sized so it
+  // is never more than half full. Two ids with one hash only end a batch early: harmless.
+  std::vector<uint64_t> ids_;
+  bool has_id(uint64_t h) const;
+  void add_id(uint64_t h);
 };
 
 // Remembers recently seen item fingerprints so identical content is sent once per run.
@@ -42,6 +47,9 @@ class DedupWindow {
   explicit DedupWindow(size_t capacity = 1 << 17);
   // True if fp was seen before (and is therefore a duplicate); otherwise records it.
   bool seen(uint64_t fp);
+  // Starts loading the cache lines seen(fp) will probe (the tables are larger than the
+  // cache, so each lookup is otherwise two memory round trips on the reader's critical path).
+  void prefetch(uint64_t fp) const;
 
  private:
   struct Table {

@@ -14,21 +14,40 @@ class BoundedQueue {
   explicit BoundedQueue(size_t capacity) : capacity_(capacity) {}
   // False if the queue was closed (the value is dropped).
   bool push(T value) {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_full_.wait(lock, [&] { return closed_ || q_.size() < capacity_; });
-    if (closed_) return false;
-    q_.push_back(std::move(value));
-    not_empty_.notify_one();
+    bool wake;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!closed_ && q_.size() >= capacity_) {
+        // Woken only once the queue is half empty: the producer then refills it in one go
+        // instead of being woken (a context switch) for every item a consumer takes.
+        ++producers_waiting_;
+        not_full_.wait(lock, [&] { return closed_ || q_.size() <= capacity_ / 2; });
+        --producers_waiting_;
+      }
+      if (closed_) return false;
+      q_.push_back(std::move(value));
+      wake = consumers_waiting_ > 0;
+    }
+    if (wake) not_empty_.notify_one();  // after unlocking, so the woken consumer does not block on mu_
     return true;
   }
   // Empty optional once closed and drained.
   std::optional<T> pop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_empty_.wait(lock, [&] { return closed_ || !q_.empty(); });
-    if (q_.empty()) return std::nullopt;
-    T v = std::move(q_.front());
-    q_.pop_front();
-    not_full_.notify_one();
+    std::optional<T> v;
+    bool wake;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!closed_ && q_.empty()) {
+        ++consumers_waiting_;
+        not_empty_.wait(lock, [&] { return closed_ || !q_.empty(); });
+        --consumers_waiting_;
+      }
+      if (q_.empty()) return std::nullopt;
+      v.emplace(std::move(q_.front()));
+      q_.pop_front();
+      wake = producers_waiting_ > 0 && q_.size() <= capacity_ / 2;
+    }
+    if (wake) not_full_.notify_one();
     return v;
   }
   // No more pushes; consumers drain what is left.
@@ -49,10 +68,11 @@ class BoundedQueue {
 
  private:
   const size_t capacity_;
-  std::mutex mu_;  // guards q_ and closed_
+  std::mutex mu_;  // guards q_, closed_ and the waiting counts
   std::condition_variable not_full_, not_empty_;
   std::deque<T> q_;
   bool closed_ = false;
+  int producers_waiting_ = 0, consumers_waiting_ = 0;
 };
 
 }  // namespace memconn

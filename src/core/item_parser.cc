@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/digest.h"
+#include "core/item_pool.h"
 #include "core/iso_time.h"
 #include "core/json_writer.h"
 
@@ -47,7 +48,7 @@ ItemParser::ItemParser(Format format, ParseOptions options)
 ItemParser::~ItemParser() = default;
 
 ParseResult ItemParser::parse(std::string_view line, const Origin& origin, Item& out) {
-  out = Item{};
+  reset_item(out);  // a spare item from the pool keeps its buffers
   ParseResult r;
   if (is_blank(line)) return r;  // Blank
   if (format_ == Format::Jsonl) {
@@ -56,11 +57,14 @@ ParseResult ItemParser::parse(std::string_view line, const Origin& origin, Item&
       if (r.status == ParseStatus::Invalid) out.raw_line.assign(line);
       return r;
     }
+    r.repaired_utf8 = repair_in_place(out.content);
   } else {
-    out.content.assign(line);
+    // Checked where the reader's buffer still has it in cache, before the copy.
+    r.repaired_utf8 = !is_valid_utf8(line);
+    if (r.repaired_utf8) out.content = repair_utf8(line);
+    else out.content.assign(line);
     r.status = ParseStatus::Item;
   }
-  r.repaired_utf8 = repair_in_place(out.content);
   finish(out, origin);
   return r;
 }
@@ -341,30 +345,52 @@ void ItemParser::finish(Item& out, const Origin& origin) {
     append_hex(keyed, digest.data(), digest.size());
     out.fingerprint = fingerprint64(sha256(keyed));
   }
-  out.json = encode_memory_item(out);
+  if (on_fingerprint_) on_fingerprint_(out.fingerprint);
+  out.json.clear();
+  append_memory_item(out.json, out);
 }
 
 std::string encode_memory_item(const Item& item) {
   std::string s;
-  s.reserve(item.content.size() + 128);
-  JsonWriter w(s);
-  w.begin_object().key("content").value(item.content);
-  if (!item.context.empty()) w.key("context").value(item.context);
-  if (!item.timestamp.empty()) w.key("timestamp").value(item.timestamp);
-  if (!item.metadata.empty()) {
-    w.key("metadata").begin_object();
-    for (const auto& [k, v] : item.metadata) w.key(k).value(v);
-    w.end_object();
-  }
-  w.key("document_id").value(item.document_id);
-  if (!item.tags.empty()) {
-    w.key("tags").begin_array();
-    for (const auto& t : item.tags) w.value(t);
-    w.end_array();
-  }
-  if (item.append) w.key("update_mode").value("append");
-  w.end_object();
+  append_memory_item(s, item);
   return s;
+}
+
+void append_memory_item(std::string& s, const Item& item) {
+  // Written piece by piece rather than through JsonWriter: the field names need no escaping,
+  // and this runs once per line on the reader thread.
+  s.reserve(s.size() + item.content.size() + item.document_id.size() + 128);
+  s += "{\"content\":";
+  append_json_string(s, item.content);
+  auto field = [&](std::string_view comma_name, const std::string& value) {
+    if (value.empty()) return;
+    s += comma_name;
+    append_json_string(s, value);
+  };
+  field(",\"context\":", item.context);
+  field(",\"timestamp\":", item.timestamp);
+  if (!item.metadata.empty()) {
+    s += ",\"metadata\":{";
+    for (size_t i = 0; i < item.metadata.size(); ++i) {
+      if (i > 0) s += ',';
+      append_json_string(s, item.metadata[i].first);
+      s += ':';
+      append_json_string(s, item.metadata[i].second);
+    }
+    s += '}';
+  }
+  s += ",\"document_id\":";
+  append_json_string(s, item.document_id);
+  if (!item.tags.empty()) {
+    s += ",\"tags\":[";
+    for (size_t i = 0; i < item.tags.size(); ++i) {
+      if (i > 0) s += ',';
+      append_json_string(s, item.tags[i]);
+    }
+    s += ']';
+  }
+  if (item.append) s += ",\"update_mode\":\"append\"";
+  s += '}';
 }
 
 std::vector<std::string> fold_documents(const std::vector<const Item*>& items) {

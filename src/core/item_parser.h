@@ -1,6 +1,7 @@
 // Turns input lines into Items: plain lines or JSONL objects, plus the per-run tags and
 // context, origin metadata, a stable document id and the serialized Hindsight MemoryItem.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +41,9 @@ class ItemParser {
   ItemParser(Format format, ParseOptions options);
   ~ItemParser();
   ParseResult parse(std::string_view line, const Origin& origin, Item& out);
+  // Called with each item's fingerprint as soon as it is known, before the item is
+  // serialized: the caller can start fetching what it will look the fingerprint up in.
+  void on_fingerprint(std::function<void(uint64_t)> hook) { on_fingerprint_ = std::move(hook); }
 
  private:
   ParseResult parse_jsonl(std::string_view line, Item& out);
@@ -49,10 +53,12 @@ class ItemParser {
   ParseOptions options_;
   struct Json;
   std::unique_ptr<Json> json_;
+  std::function<void(uint64_t)> on_fingerprint_;
 };
 
 // Serializes an item as a Hindsight MemoryItem (only schema fields, never empty optionals).
 std::string encode_memory_item(const Item& item);
+void append_memory_item(std::string& out, const Item& item);
 // The MemoryItems of one request body: items that share an explicit document id become one
 // item, their contents "\n"-joined in order (what the server's sync fold does, and the only
 // way to carry them in one async request, which rejects a repeated id).

@@ -1,7 +1,9 @@
 #include "core/json_writer.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace memconn {
 
@@ -32,10 +34,27 @@ size_t utf8_seq_len(std::string_view s, size_t i) {
   return 0;
 }
 
+// Eight bytes at a time (text is mostly ASCII): a word with no byte that needs a closer look.
+constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+bool all_ascii(uint64_t w) { return (w & kHighs) == 0; }
+// No control character, '"', '\\' or non-ASCII byte: copied to JSON as it is.
+bool all_plain(uint64_t w) {
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  return ((w & kHighs) | below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) == 0;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
+  size_t i = 0;
+  while (i + 8 <= s.size() && all_ascii(load8(s.data() + i))) i += 8;
+  for (; i < s.size();) {
     size_t n = utf8_seq_len(s, i);
     if (n == 0) return false;
     i += n;
@@ -80,6 +99,7 @@ bool append_json_string(std::string& out, std::string_view s) {
   size_t n = s.size(), i = 0;
   while (i < n) {
     size_t run = i;
+    while (run + 8 <= n && all_plain(load8(s.data() + run))) run += 8;
     while (run < n && !kPlain.stop[p[run]]) ++run;
     out.append(s.data() + i, run - i);
     i = run;

@@ -33,3 +33,45 @@ TEST_CASE("writer places commas between members and elements") {
       .key("c").begin_object().end_object().end_object();
   CHECK(s == R"({"a":1,"b":["x",true,null],"c":{}})");
 }
+
+namespace {
+// The byte-at-a-time rule the word-at-a-time scan must agree with.
+std::string escape_slowly(std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\b') out += "\\b";
+    else if (c == '\f') out += "\\f";
+    else if (c < 0x20) out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 0xF];
+    else out += static_cast<char>(c);
+  }
+  return out + "\"";
+}
+}  // namespace
+
+TEST_CASE("json strings: every ASCII byte at every place in a long string escapes as byte by byte") {
+  for (int c = 0; c < 0x80; ++c)
+    for (size_t at = 0; at < 24; ++at) {
+      std::string s(24, 'a');
+      s[at] = static_cast<char>(c);
+      INFO("byte " << c << " at " << at);
+      REQUIRE(json_quote(s) == escape_slowly(s));
+    }
+}
+
+TEST_CASE("UTF-8 check: a bad byte after long ASCII runs is still found") {
+  for (size_t at = 0; at < 24; ++at) {
+    std::string s(24, 'x');
+    s[at] = '\xFF';
+    INFO("at " << at);
+    CHECK_FALSE(is_valid_utf8(s));
+    std::string ok(24, 'x');
+    ok.replace(at, 1, "\xC3\xA9");  // a valid two-byte letter anywhere keeps it valid
+    CHECK(is_valid_utf8(ok));
+  }
+}

@@ -24,14 +24,28 @@ void Ledger::item_pending(const Item& item) {
   add_pending(sources_[item.origin.source], item.origin.seq, item.origin.start_offset, item.origin.line - 1);
 }
 
+namespace {
+// Index of the first entry whose seq is not below `seq` (the window is ordered by seq).
+template <typename Window>
+size_t lower_bound_seq(const Window& w, uint64_t seq) {
+  size_t lo = 0, hi = w.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (w[mid].seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+}  // namespace
+
 void Ledger::add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before, std::string body) {
   auto& w = s.window;
   if (w.empty() || w.back().seq < seq) {
     w.push_back({seq, start_offset, lines_before, false, std::move(body)});
   } else {  // out of order (not how the readers hand items over, but allowed)
-    auto it = std::lower_bound(w.begin(), w.end(), seq, [](const Entry& e, uint64_t q) { return e.seq < q; });
-    if (it != w.end() && it->seq == seq) return;
-    w.insert(it, {seq, start_offset, lines_before, false, std::move(body)});
+    size_t i = lower_bound_seq(w, seq);
+    if (i < w.size() && w[i].seq == seq) return;
+    w.insert(i, {seq, start_offset, lines_before, false, std::move(body)});
   }
   ++s.unsettled;
 }
@@ -92,10 +106,10 @@ LineRanges to_ranges(const std::set<uint64_t>& lines) {
 void Ledger::settle(const Item& item) {
   auto& s = sources_[item.origin.source];
   auto& w = s.window;
-  auto it = std::lower_bound(w.begin(), w.end(), item.origin.seq, [](const Entry& e, uint64_t q) { return e.seq < q; });
-  if (it == w.end() || it->seq != item.origin.seq || it->settled) return;
-  it->settled = true;
-  it->body = std::string();
+  size_t i = lower_bound_seq(w, item.origin.seq);
+  if (i == w.size() || w[i].seq != item.origin.seq || w[i].settled) return;
+  w[i].settled = true;
+  w[i].body = std::string();
   --s.unsettled;
   prune_locked(item.origin.source);
 }
@@ -116,16 +130,23 @@ void Ledger::delivered(const std::vector<const Item*>& items, bool already_prese
   std::vector<Moved> moved;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    std::map<uint32_t, std::vector<uint64_t>> touched;
     for (const auto* it : items) {
       settle(*it);
-      auto& lines = touched[it->origin.source];
-      if (lines.empty()) lines.reserve(items.size());
-      lines.push_back(it->origin.line);
-      if (!operation_id.empty()) ops_[operation_id].insert(it->origin.source);
+      uint32_t src = it->origin.source;
+      // A batch almost always comes from one source: a short scan, no map per batch.
+      auto m = std::find_if(moved.begin(), moved.end(), [&](const Moved& x) { return x.source == src; });
+      if (m == moved.end()) {
+        moved.push_back({src, {}, {}});
+        m = moved.end() - 1;
+        m->settled.reserve(items.size());
+      }
+      m->settled.push_back(it->origin.line);
+      if (!operation_id.empty()) ops_[operation_id].insert(src);
     }
     if (observer_)
-      for (auto& [s, lines] : touched) moved.push_back({s, commit_point_locked(s), std::move(lines)});
+      for (auto& m : moved) m.point = commit_point_locked(m.source);
+    else
+      moved.clear();
   }
   notify(moved);
 }
@@ -160,8 +181,9 @@ Result<uint64_t> Ledger::dead_letter_unsettled(uint32_t source, const std::strin
   std::vector<Entry> lost;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& e : sources_[source].window)
-      if (!e.settled && !e.body.empty()) lost.push_back(e);
+    const auto& w = sources_[source].window;
+    for (size_t i = 0; i < w.size(); ++i)
+      if (!w[i].settled && !w[i].body.empty()) lost.push_back(w[i]);
   }
   for (const auto& e : lost) {
     Item item;
@@ -192,7 +214,9 @@ Counters Ledger::counters() const {
 CommitPoint Ledger::commit_point(uint32_t source) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto cp = commit_point_locked(source);
-  for (const auto& e : sources_[source].window) {
+  const auto& w = sources_[source].window;
+  for (size_t i = 0; i < w.size(); ++i) {
+    const auto& e = w[i];
     if (!e.settled) continue;
     uint64_t l = e.lines_before + 1;
     if (!cp.settled_ahead.empty() && cp.settled_ahead.back().second + 1 == l) cp.settled_ahead.back().second = l;
@@ -235,8 +259,9 @@ size_t Ledger::pending() const {
 std::vector<uint64_t> Ledger::pending_seqs(uint32_t source) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<uint64_t> out;
-  for (const auto& e : sources_[source].window)
-    if (!e.settled) out.push_back(e.seq);
+  const auto& w = sources_[source].window;
+  for (size_t i = 0; i < w.size(); ++i)
+    if (!w[i].settled) out.push_back(w[i].seq);
   return out;
 }
 

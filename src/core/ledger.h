@@ -3,7 +3,6 @@
 // line up to which nothing is unaccounted for). Thread-safe.
 #pragma once
 #include <atomic>
-#include <deque>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -14,6 +13,7 @@
 
 #include "core/dead_letter_sink.h"
 #include "core/item.h"
+#include "core/ring.h"
 
 namespace memconn {
 
@@ -108,7 +108,7 @@ class Ledger {
     // Ordered by seq (items are handed over in order); the front is always unsettled, so it
     // is the commit point, and the settled entries behind it are the lines settled ahead.
     // A ring of plain values: no allocation per item, and bounded by what is in flight.
-    std::deque<Entry> window;
+    Ring<Entry> window;
     size_t unsettled = 0;
   };
   // Requires mu_.

@@ -15,7 +15,7 @@ namespace memconn {
 
 Pipeline::Pipeline(PipelineOptions options, SenderFactory make_sender, Ledger& ledger, RunControl& control)
     : options_(std::move(options)), make_sender_(std::move(make_sender)), ledger_(ledger), control_(control),
-      breaker_(options_.breaker_failures, options_.max_outage, control),
+      pool_(options_.spare_items), breaker_(options_.breaker_failures, options_.max_outage, control),
       rate_(options_.rate, options_.workers) {
   if (options_.adaptive) adaptive_ = std::make_unique<AdaptiveLimit>(std::min(4, options_.workers), options_.workers);
 }
@@ -25,12 +25,6 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   std::atomic<int> workers_left{options_.workers};  // counts live workers; the ticking loop polls it
   std::mutex done_mu;                               // pairs with done_cv: wakes the ticker when workers finish
   std::condition_variable done_cv;
-  // Delivered batches go back to the reader to be freed: the memory was allocated on its
-  // thread, so freeing it there is a fast same-thread free the next lines reuse, instead of
-  // every worker freeing each item's strings into the reader's heap across threads.
-  std::mutex spent_mu;  // guards spent
-  std::vector<Batch> spent;
-
   // Senders are created here so a failure to set one up happens before any thread starts.
   std::vector<std::unique_ptr<BatchSender>> senders;
   for (int i = 0; i < options_.workers; ++i) senders.push_back(make_sender_());
@@ -49,8 +43,9 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
         bool go = order_.wait_turn(items, control_) && deliver(*senders[i], items, rng);
         order_.settled(items);
         if (!go) break;
-        std::lock_guard<std::mutex> lock(spent_mu);
-        spent.push_back(std::move(*batch));
+        // Back to the reader, which allocated it: refilled there (or freed on its own
+        // thread), never freed item by item across threads.
+        pool_.give_back(std::move(*batch));
       }
       {
         std::lock_guard<std::mutex> lock(done_mu);
@@ -60,13 +55,8 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
     });
   }
   std::thread reader([&] {
-    std::vector<Batch> to_free;
     produce([&](Batch b) {
-      {
-        std::lock_guard<std::mutex> lock(spent_mu);
-        to_free.swap(spent);
-      }
-      to_free.clear();  // outside the lock; keeps its capacity for the next swap
+      pool_.reclaim();
       if (control_.stopping()) return false;
       order_.enlist(b);  // in queue order, so a document's parts keep their order
       return queue.push(std::move(b));

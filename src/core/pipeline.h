@@ -11,6 +11,7 @@
 #include "core/adaptive_limit.h"
 #include "core/document_order.h"
 #include "core/item.h"
+#include "core/item_pool.h"
 #include "core/ledger.h"
 #include "core/retry_policy.h"
 #include "core/run_control.h"
@@ -34,6 +35,8 @@ struct PipelineOptions {
   double rate = 0;  // requests per second, 0 = unlimited
   std::chrono::milliseconds drain_timeout{10000};
   std::chrono::milliseconds tick_interval{100};
+  // Delivered items kept for the producer to fill again (ItemPool); 0 when it never takes any.
+  size_t spare_items = 0;
   std::string target;  // the target's URL without credentials, for messages that name it
   // Called once per HTTP request when -v is on: method/path/status/latency/attempt only.
   std::function<void(const std::string&)> log_request;
@@ -53,6 +56,8 @@ class Pipeline {
   // Requests allowed in flight now, and the most that were (fixed: the worker count).
   int concurrency() const { return adaptive_ ? adaptive_->limit() : options_.workers; }
   int peak_concurrency() const { return adaptive_ ? adaptive_->peak() : options_.workers; }
+  // The producer's source of spare items and batch vectors (reader thread only).
+  ItemPool& pool() { return pool_; }
 
  private:
   void work(BatchSender& sender, uint64_t seed);
@@ -77,6 +82,7 @@ class Pipeline {
   Ledger& ledger_;
   RunControl& control_;
   DocumentOrder order_;
+  ItemPool pool_;
   CircuitBreaker breaker_;
   RateLimiter rate_;
   std::unique_ptr<AdaptiveLimit> adaptive_;  // --workers auto; thread-safe itself

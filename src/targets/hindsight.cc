@@ -26,10 +26,19 @@ void append_retain_body(std::string& s, const std::vector<const Item*>& items, b
   for (const auto* it : items) n += it->json.size() + 1;
   s.reserve(n);
   s.append("{\"items\":[");
-  auto bodies = fold_documents(items);
-  for (size_t i = 0; i < bodies.size(); ++i) {
-    if (i) s.push_back(',');
-    s.append(bodies[i]);
+  // Only parts of a document (explicit ids) can need folding; plain items go as they are,
+  // without a copy of each.
+  if (std::none_of(items.begin(), items.end(), [](const Item* it) { return it->explicit_id; })) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i) s.push_back(',');
+      s.append(items[i]->json);
+    }
+  } else {
+    auto bodies = fold_documents(items);
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      if (i) s.push_back(',');
+      s.append(bodies[i]);
+    }
   }
   s.append("],\"async\":");
   s.append(async ? "true" : "false");

@@ -65,6 +65,19 @@ TEST_CASE("workers auto: with nothing limiting the server it grows well past the
   CHECK(s.stats().max_concurrent() >= 12);
 }
 
+TEST_CASE("workers auto: a server answering at once is not mistaken for a queueing one") {
+  // Sub-millisecond answers jitter by more than half with the client's own scheduling: a
+  // limit that took that for queueing shrank to one request at a time.
+  Standin s;
+  TempDir d;
+  std::string input = write_lines(d.file("in.txt"), 2000, "fast ");
+  auto r = run_memconn(ingest(s, input, d.file("state.json"), {"--workers", "auto"}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(s.stats().documents() == 2000);
+  JsonDoc rep(r.out);
+  CHECK(field(rep, "concurrency", "final") >= 4);
+}
+
 TEST_CASE("workers auto: bad values are usage errors") {
   TempDir d;
   std::string input = write_lines(d.file("in.txt"), 1);
