@@ -240,3 +240,23 @@ TEST_CASE("verify --connector: bad usage is one line and exit 2") {
   CHECK(async.exit_code == 2);
   CHECK(unknown.out.empty());
 }
+
+TEST_CASE("verify --connector: a Hindsight document with no memory units is empty - --repair has it reprocessed") {
+  World w({"--generate", "ctx1:0"}, "hindsight", {"--empty-marker", "NOTHING"});
+  w.memories.post("/_standin/memories", memories_body("m", {"a memory with facts", "NOTHING to extract here"}));
+  REQUIRE(w.run({"sync"}).exit_code == 0);
+
+  auto r = w.run({"--json", "verify", "--connector", "p2r"});
+  CHECK_MESSAGE(r.exit_code == 1, r.err);
+  JsonDoc d(r.out);
+  CHECK(num(d, "/missing") == 0);
+  CHECK(num(d, "/empty") == 1);
+  CHECK(ids_at(d, "/empty_documents") == std::set<std::string>{"memory_ctx1_m1"});
+
+  auto repair = w.run({"--json", "verify", "--connector", "p2r", "--repair"});
+  CHECK_MESSAGE(repair.exit_code == 0, repair.err);
+  CHECK(num(JsonDoc(repair.out), "/repair/reprocessed") == 1);
+  CHECK(num(JsonDoc(repair.out), "/repair/resent") == 0);
+  auto again = w.run({"verify", "--connector", "p2r"});
+  CHECK_MESSAGE(again.exit_code == 0, again.out);
+}
