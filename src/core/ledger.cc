@@ -28,6 +28,11 @@ namespace {
 // Index of the first entry whose seq is not below `seq` (the window is ordered by seq).
 template <typename Window>
 size_t lower_bound_seq(const Window& w, uint64_t seq) {
+  // Readers hand over every seq in order, so the window is usually dense: try the direct place.
+  if (!w.empty() && seq >= w[0].seq) {
+    size_t guess = static_cast<size_t>(seq - w[0].seq);
+    if (guess < w.size() && w[guess].seq == seq) return guess;
+  }
   size_t lo = 0, hi = w.size();
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
