@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <functional>
+#include <new>
 #include <string_view>
 
 namespace memconn {
@@ -57,13 +58,15 @@ std::optional<Batch> Batcher::flush() {
   return b;
 }
 
-DedupWindow::DedupWindow(size_t capacity) : capacity_(std::max<size_t>(capacity, 4)) {
-  current_.slots.assign(capacity_, 0);
-  previous_.slots.assign(capacity_, 0);
+DedupWindow::DedupWindow(size_t capacity)
+    : capacity_(std::bit_ceil(std::max<size_t>(capacity, 4))), current_(capacity_), previous_(capacity_) {}
+
+DedupWindow::Table::Table(size_t n) : slots(static_cast<uint64_t*>(std::calloc(n, sizeof(uint64_t))), &std::free), size(n) {
+  if (!slots) throw std::bad_alloc();
 }
 
 bool DedupWindow::Table::contains(uint64_t fp) const {
-  size_t mask = slots.size() - 1;
+  size_t mask = size - 1;
   for (size_t i = fp & mask;; i = (i + 1) & mask) {
     if (slots[i] == fp) return true;
     if (slots[i] == 0) return false;
@@ -71,7 +74,7 @@ bool DedupWindow::Table::contains(uint64_t fp) const {
 }
 
 void DedupWindow::Table::insert(uint64_t fp) {
-  size_t mask = slots.size() - 1;
+  size_t mask = size - 1;
   size_t i = fp & mask;
   while (slots[i] != 0 && slots[i] != fp) i = (i + 1) & mask;
   if (slots[i] == 0) ++used;
@@ -80,17 +83,18 @@ void DedupWindow::Table::insert(uint64_t fp) {
 
 void DedupWindow::prefetch(uint64_t fp) const {
   if (fp == 0) fp = 1;
-  __builtin_prefetch(&current_.slots[fp & (current_.slots.size() - 1)]);
-  __builtin_prefetch(&previous_.slots[fp & (previous_.slots.size() - 1)]);
+  __builtin_prefetch(&current_.slots[fp & (current_.size - 1)]);
+  __builtin_prefetch(&previous_.slots[fp & (previous_.size - 1)]);
 }
 
 bool DedupWindow::seen(uint64_t fp) {
   if (fp == 0) fp = 1;  // 0 marks an empty slot
   if (current_.contains(fp) || previous_.contains(fp)) return true;
   if (current_.used >= capacity_ / 2) {  // keep probing short: retire at half load
-    std::swap(previous_, current_);
-    std::fill(current_.slots.begin(), current_.slots.end(), 0);
-    current_.used = 0;
+    // A fresh table rather than zeroing the retired one: its pages go back to the system and
+    // the new ones are zero until touched.
+    previous_ = std::move(current_);
+    current_ = Table(capacity_);
   }
   current_.insert(fp);
   return false;

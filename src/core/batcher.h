@@ -4,6 +4,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -53,8 +55,12 @@ class DedupWindow {
 
  private:
   struct Table {
-    std::vector<uint64_t> slots;  // 0 = empty
-    size_t used = 0;
+    // From calloc: the kernel hands out zeroed pages as they are first touched, so a table a
+    // run never fills (documents with their own ids never use it; a short input fills part
+    // of it) costs no memory.
+    std::unique_ptr<uint64_t[], void (*)(void*)> slots{nullptr, &std::free};  // 0 = empty
+    size_t size = 0, used = 0;
+    explicit Table(size_t n);
     bool contains(uint64_t fp) const;
     void insert(uint64_t fp);
   };

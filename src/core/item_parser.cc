@@ -61,8 +61,12 @@ ParseResult ItemParser::parse(std::string_view line, const Origin& origin, Item&
   } else {
     // Checked where the reader's buffer still has it in cache, before the copy.
     r.repaired_utf8 = !is_valid_utf8(line);
-    if (r.repaired_utf8) out.content = repair_utf8(line);
-    else out.content.assign(line);
+    if (r.repaired_utf8) {
+      out.content = repair_utf8(line);
+    } else {
+      reserve_exact(out.content, line.size());
+      out.content.assign(line);
+    }
     r.status = ParseStatus::Item;
   }
   finish(out, origin);
@@ -347,6 +351,11 @@ void ItemParser::finish(Item& out, const Origin& origin) {
   }
   if (on_fingerprint_) on_fingerprint_(out.fingerprint);
   out.json.clear();
+  // Room for every field and some more, so most later lines fit a reused buffer.
+  size_t room = out.content.size() + out.context.size() + out.timestamp.size() + out.document_id.size() + 192;
+  for (const auto& [k, v] : out.metadata) room += k.size() + v.size() + 8;
+  for (const auto& t : out.tags) room += t.size() + 4;
+  reserve_exact(out.json, room);
   append_memory_item(out.json, out);
 }
 

@@ -13,6 +13,12 @@ void clear_keeping(std::string& s) {
 }
 }  // namespace
 
+void reserve_exact(std::string& s, size_t n) {
+  if (s.capacity() >= n) return;
+  std::string().swap(s);
+  s.reserve(n);
+}
+
 void reset_item(Item& item) {
   clear_keeping(item.content);
   clear_keeping(item.context);

@@ -14,6 +14,9 @@ namespace memconn {
 // Clears an item for reuse, keeping its buffers (a buffer grown by an unusually long line is
 // released instead, so one big input does not pin its size in every slot).
 void reset_item(Item& item);
+// Makes room for n bytes in an empty (cleared) buffer, allocating exactly n when it is too
+// small: std::string doubles, which would leave pooled buffers up to twice what they carry.
+void reserve_exact(std::string& s, size_t n);
 
 class ItemPool {
  public:
