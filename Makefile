@@ -27,13 +27,13 @@ binaries: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target memconn memconn-standin
 
 test: build
-	cd $(BUILD) && ctest --output-on-failure
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # Sanitizer trees: the same tests, built with ASan+UBSan or TSan.
 asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMEMCONN_SANITIZE=address,undefined
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
 # Line and branch coverage of src/ from the unit and end-to-end tests, on the ASan+UBSan tree
 # (one instrumented build serves both: CI runs this instead of a separate `make asan`).
@@ -42,13 +42,13 @@ coverage: deps
 	cmake -S . -B build-cov -DCMAKE_BUILD_TYPE=Debug -DMEMCONN_SANITIZE=address,undefined -DMEMCONN_COVERAGE=ON
 	cmake --build build-cov -j $(JOBS)
 	find build-cov -name '*.gcda' -delete
-	cd build-cov && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure
+	cd build-cov && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 	./scripts/coverage.sh build-cov
 
 tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DMEMCONN_SANITIZE=thread
 	cmake --build build-tsan -j $(JOBS)
-	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --output-on-failure
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --output-on-failure -j $(JOBS)
 
 demo: binaries
 	@./scripts/demo.sh $(BUILD)

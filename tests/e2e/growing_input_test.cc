@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,16 +26,6 @@ std::vector<std::string> contents(Standin& s) {
   for (const auto& d : s.documents()) out.push_back(d.content);
   std::sort(out.begin(), out.end());
   return out;
-}
-
-template <class F>
-bool eventually(F done, double seconds = 30) {
-  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
 }
 
 }  // namespace
@@ -92,8 +83,13 @@ TEST_CASE("growing input: SIGTERM while a quiet pipe feeds stdin ends the run, a
   pid_t pid = spawn_memconn({"ingest", "-", "--bank", "b", "--url", s.url(), "--state", state, "--json",
                              "--batch-size", "10", "--drain-timeout", "2s"},
                             {.stdin_path = fifo}, d.file("out"), d.file("err"));
-  // The three lines wait in a batch for seven more that never come.
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  // The three lines wait in a batch for seven more that never come: once memconn has read them
+  // out of the pipe (however slowly it started), and a moment more to register them.
+  REQUIRE(eventually([&] {
+    int queued = -1;
+    return ::ioctl(producer, FIONREAD, &queued) == 0 && queued == 0;
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto t0 = std::chrono::steady_clock::now();
   ::kill(pid, SIGTERM);
   int code = wait_exit(pid, 20);

@@ -5,11 +5,13 @@
 #include <simdjson.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace e2e {
@@ -192,5 +194,17 @@ bool file_exists(const std::string& path);
 size_t count_lines(const std::string& path);     // a last line without '\n' counts too
 // Writes n lines "<prefix><i>" (i = 0..n-1) to path; returns path.
 std::string write_lines(const std::string& path, size_t n, const std::string& prefix = "line ");
+
+// Polls until done() holds (true) or `seconds` pass (false): what a test waits for, instead
+// of a sleep that a slow sanitizer start outlasts.
+template <class F>
+bool eventually(F done, double seconds = 30) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
 
 }  // namespace e2e

@@ -85,7 +85,7 @@ TEST_CASE("reliability: Ctrl-C drains, exits 130, and the re-run completes witho
   Job job(3000);
   auto args = job.args(s, {"--workers", "2", "--batch-size", "10"});
   pid_t pid = spawn_memconn(args, {}, job.dir.file("out"), job.dir.file("err"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  REQUIRE(eventually([&] { return s.stats().items_received() >= 40; }));  // mid-run, however slow the start
   ::kill(pid, SIGINT);
   int code = wait_exit(pid, 15);
   CHECK(code == 130);
@@ -107,7 +107,9 @@ TEST_CASE("reliability: SIGTERM exits 143 with state saved") {
   Standin s({"--latency-ms", "40"});
   Job job(2000);
   pid_t pid = spawn_memconn(job.args(s, {"--workers", "1"}), {}, job.dir.file("out"), job.dir.file("err"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Stopped once some batches were acknowledged (a fixed sleep raced a slow sanitizer start:
+  // nothing acknowledged, no offsets to save).
+  REQUIRE(eventually([&] { return s.stats().items_received() >= 50; }));
   ::kill(pid, SIGTERM);
   CHECK(wait_exit(pid, 15) == 143);
   // The offsets went to the file store beside the state file (one bucket for one input).
@@ -156,7 +158,7 @@ TEST_CASE("reliability: a second run on the same state exits 75 - --wait-lock wa
   Standin s({"--latency-ms", "30"});
   Job job(400);
   pid_t first = spawn_memconn(job.args(s, {"--workers", "1"}), {}, job.dir.file("out"), job.dir.file("err"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  REQUIRE(eventually([&] { return s.stats().requests() >= 1; }));  // the first run holds the lock by now
   auto second = run_memconn(job.args(s));
   CHECK(second.exit_code == 75);
   CHECK(second.err.find("another memconn run holds " + job.state + ".lock (pid " + std::to_string(first) + ")") !=
@@ -233,7 +235,7 @@ TEST_CASE("reliability: during a short outage the breaker keeps requests to the 
   Job job(20000);
   auto args = job.args(s, {"--workers", std::to_string(kWorkers), "--breaker-failures", "2", "--json"});
   pid_t pid = spawn_memconn(args, {}, job.dir.file("out"), job.dir.file("err"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(eventually([&] { return s.stats().requests() >= 10; }));  // sending before the outage starts
   long long before = s.stats()["faults.503"];
   s.config(R"({"fail_rate":1,"retry_after":0})");
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
