@@ -208,16 +208,18 @@ TEST_CASE("connectors: sync runs only what is due - every and cron schedules thr
 
 TEST_CASE("connectors: sync --watch runs at two due times with a fast clock and stops cleanly on SIGTERM") {
   World w({"--generate", "ctx1:20"});
-  // 1 h of connector time passes in 0.5 s of real time.
+  // 1 h of connector time passes in 6 s of real time: fast, yet a first run slowed down by a
+  // sanitizer and a busy machine (1.5 s seen) still ends well inside its hour. At 7200x (0.5 s
+  // an hour) such a run ended past the next slot and the second run started late.
   auto env = std::map<std::string, std::string>{
-      {"MEMORY_API_KEY", "mk"}, {"MEMCONN_FAKE_NOW", "2026-03-01T00:00:00Z"}, {"MEMCONN_FAKE_SPEED", "7200"}};
+      {"MEMORY_API_KEY", "mk"}, {"MEMCONN_FAKE_NOW", "2026-03-01T00:00:00Z"}, {"MEMCONN_FAKE_SPEED", "600"}};
   pid_t pid = spawn_memconn({"--config", w.config, "sync", "--watch"}, RunOptions{.env = env}, w.dir.file("out"),
                             w.dir.file("err"));
   auto runs = [&] {
     JsonDoc st(w.run({"status", "--json"}).out);
     return st.root()["connectors"].at(0)["runs"].get_array().value().size();
   };
-  auto deadline = std::chrono::steady_clock::now() + 30s;
+  auto deadline = std::chrono::steady_clock::now() + 60s;
   while (runs() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
   CHECK(runs() >= 2);
   kill(pid, SIGTERM);
