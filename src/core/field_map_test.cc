@@ -41,3 +41,16 @@ TEST_CASE("a mapped record: nested paths, array parts, Unix-second timestamps, a
   r = p.parse(R"({"msg":{"parts":["a","hello"]},"who":{"role":"user"},"t":1,"labels":[]})", Origin{}, it);
   CHECK(r.error == "missing field \"conv\" (--map document_id=conv)");
 }
+
+TEST_CASE("a mapped record whose content is blank is refused like any other") {
+  auto m = parse_field_map({"content=msg.text"}, "");
+  REQUIRE(m.ok());
+  ParseOptions o;
+  o.map = std::make_shared<const FieldMap>(std::move(*m));
+  ItemParser p(Format::Jsonl, o);
+  Item it;
+  auto r = p.parse(R"({"msg":{"text":"   "}})", Origin{}, it);
+  CHECK(r.status == ParseStatus::Invalid);
+  CHECK(r.error == "\"content\" is empty");
+  CHECK(it.raw_line == R"({"msg":{"text":"   "}})");
+}

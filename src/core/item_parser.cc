@@ -53,6 +53,10 @@ ParseResult ItemParser::parse(std::string_view line, const Origin& origin, Item&
   if (is_blank(line)) return r;  // Blank
   if (format_ == Format::Jsonl) {
     r = parse_jsonl(line, out);
+    if (r.status == ParseStatus::Item && is_blank(out.content)) {  // mapped or not
+      r.status = ParseStatus::Invalid;
+      r.error = "\"content\" is empty";
+    }
     if (r.status != ParseStatus::Item) {
       if (r.status == ParseStatus::Invalid) out.raw_line.assign(line);
       return r;
@@ -210,10 +214,6 @@ ParseResult ItemParser::parse_mapped(const simdjson::dom::element& doc, Item& ou
   } else if (!r.error.empty()) {
     return r;
   }
-  if (is_blank(out.content)) {
-    r.error = "\"content\" is empty";
-    return r;
-  }
   r.status = ParseStatus::Item;
   return r;
 }
@@ -293,10 +293,6 @@ ParseResult ItemParser::parse_jsonl(std::string_view line, Item& out) {
   }
   if (!has_content) {
     r.error = "missing \"content\" (or \"text\") field";
-    return r;
-  }
-  if (is_blank(out.content)) {
-    r.error = "\"content\" is empty";
     return r;
   }
   r.status = ParseStatus::Item;
