@@ -6,7 +6,7 @@
 
 #include "cli/app.h"
 #include "cli/completion.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 namespace memconn {
 

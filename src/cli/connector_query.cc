@@ -6,10 +6,10 @@
 
 #include "cli/console.h"
 #include "connectors/context.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 #include "targets/hindsight.h"
 #include "net/http_client.h"
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 #include "targets/lightrag.h"
 #include "cli/query_request.h"
 

@@ -7,8 +7,8 @@
 #include <cstring>
 
 #include "state/dead_letter.h"
-#include "core/iso_time.h"
-#include "core/json_writer.h"
+#include "base/iso_time.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 

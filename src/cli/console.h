@@ -7,7 +7,7 @@
 #include <string>
 
 #include "config/settings.h"
-#include "core/diagnostics.h"
+#include "base/diagnostics.h"
 
 namespace memconn {
 

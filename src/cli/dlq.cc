@@ -12,16 +12,16 @@
 #include "cli/console.h"
 #include "connectors/context.h"
 #include "state/dead_letter.h"
-#include "core/duration.h"
-#include "core/exit_codes.h"
+#include "base/duration.h"
+#include "base/exit_codes.h"
 #include "net/http_client.h"
 #include "targets/hindsight.h"
 #include "targets/lightrag.h"
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 #include "state/lock_file.h"
-#include "core/pipeline.h"
-#include "core/shard.h"
-#include "core/signals.h"
+#include "engine/pipeline.h"
+#include "ingest/shard.h"
+#include "base/signals.h"
 
 namespace memconn {
 

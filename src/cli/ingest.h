@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "config/settings.h"
-#include "core/item.h"
+#include "engine/item.h"
 
 namespace memconn {
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 #include "state/metrics_file.h"
 
 namespace memconn {

@@ -5,9 +5,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/ledger.h"
+#include "engine/ledger.h"
 #include "targets/operations.h"
-#include "core/result.h"
+#include "base/result.h"
 
 namespace memconn {
 

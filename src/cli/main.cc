@@ -1,9 +1,9 @@
 // memconn entry point: process-wide setup, then CLI11 dispatches to one command.
 #include "cli/app.h"
 #include "cli/console.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 #include "net/http_client.h"
-#include "core/signals.h"
+#include "base/signals.h"
 
 int main(int argc, char** argv) {
   // Before any thread: libcurl's global state, and EPIPE instead of death on `| head`.

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/ledger.h"
+#include "engine/ledger.h"
 
 namespace memconn {
 

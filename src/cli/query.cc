@@ -7,9 +7,9 @@
 #include "cli/console.h"
 #include "state/atomic_file.h"
 #include "cli/connector_query.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 #include "targets/hindsight.h"
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 #include "cli/query_request.h"
 
 namespace memconn {

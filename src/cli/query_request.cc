@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "cli/console.h"
-#include "core/duration.h"
-#include "core/exit_codes.h"
+#include "base/duration.h"
+#include "base/exit_codes.h"
 #include "targets/hindsight.h"
 #include "net/request.h"
 

@@ -9,7 +9,7 @@
 
 #include "cli/console.h"
 #include "net/http_client.h"
-#include "core/result.h"
+#include "base/result.h"
 
 namespace memconn {
 

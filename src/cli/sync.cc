@@ -11,9 +11,9 @@
 #include "connectors/executor.h"
 #include "connectors/report.h"
 #include "connectors/status.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 #include "state/lock_file.h"
-#include "core/signals.h"
+#include "base/signals.h"
 #include "state/state.h"
 
 namespace memconn {

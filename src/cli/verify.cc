@@ -4,9 +4,9 @@
 
 #include "cli/console.h"
 #include "cli/verify_compare.h"
-#include "core/exit_codes.h"
-#include "core/expected_documents.h"
-#include "core/input_items.h"
+#include "base/exit_codes.h"
+#include "ingest/expected_documents.h"
+#include "ingest/input_items.h"
 #include "targets/hindsight.h"
 
 namespace memconn {

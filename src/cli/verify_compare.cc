@@ -1,6 +1,6 @@
 #include "cli/verify_compare.h"
 
-#include "core/digest.h"
+#include "base/digest.h"
 #include "targets/hindsight_inventory.h"
 #include "targets/lightrag_inventory.h"
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "cli/verify_report.h"
-#include "core/diagnostics.h"
-#include "core/expected_documents.h"
+#include "base/diagnostics.h"
+#include "ingest/expected_documents.h"
 #include "net/http_client.h"
 #include "targets/hindsight.h"
 

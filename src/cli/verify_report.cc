@@ -2,7 +2,7 @@
 
 #include <ostream>
 
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 namespace memconn {
 

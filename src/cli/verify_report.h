@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 #include "targets/hindsight_inventory.h"
 
 namespace memconn {

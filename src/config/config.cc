@@ -10,8 +10,8 @@
 #include <toml++/toml.h>
 
 #include "state/atomic_file.h"
-#include "core/duration.h"
-#include "core/exit_codes.h"
+#include "base/duration.h"
+#include "base/exit_codes.h"
 
 namespace memconn {
 

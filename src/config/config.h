@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.h"
-#include "core/schedule.h"
+#include "base/result.h"
+#include "config/schedule.h"
 
 namespace memconn {
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "state/atomic_file.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 using namespace memconn;
 using std::chrono::hours;

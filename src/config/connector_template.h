@@ -5,8 +5,8 @@
 #include <span>
 #include <string_view>
 
-#include "core/result.h"
-#include "core/text_template.h"
+#include "base/result.h"
+#include "base/text_template.h"
 
 namespace memconn {
 

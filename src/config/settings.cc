@@ -5,8 +5,8 @@
 #include <filesystem>
 
 #include "state/atomic_file.h"
-#include "core/duration.h"
-#include "core/exit_codes.h"
+#include "base/duration.h"
+#include "base/exit_codes.h"
 
 namespace memconn {
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "config/config.h"
-#include "core/pipeline.h"
-#include "core/result.h"
+#include "engine/pipeline.h"
+#include "base/result.h"
 
 namespace memconn {
 

@@ -1,7 +1,7 @@
 #include "connectors/context.h"
 
 #include "state/dead_letter.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 namespace memconn {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "core/diagnostics.h"
+#include "base/diagnostics.h"
 #include "config/settings.h"
 #include "connectors/sync_clock.h"
 

@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-#include "core/iso_time.h"
+#include "base/iso_time.h"
 #include "sources/source.h"
 #include "state/state.h"
 

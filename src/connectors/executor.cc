@@ -4,13 +4,13 @@
 #include <thread>
 
 #include "connectors/notify.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 #include "targets/hindsight.h"
 #include "targets/lightrag.h"
 #include "targets/lightrag_replace.h"
 #include "targets/lightrag_wait.h"
 #include "net/request.h"
-#include "core/signals.h"
+#include "base/signals.h"
 #include "sources/transform.h"
 
 namespace memconn {

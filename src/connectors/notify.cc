@@ -1,6 +1,6 @@
 #include "connectors/notify.h"
 
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "core/digest.h"
-#include "core/item_parser.h"
-#include "core/json_writer.h"
+#include "base/digest.h"
+#include "targets/hindsight/memory_item.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 

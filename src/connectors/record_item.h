@@ -5,7 +5,7 @@
 #include <string>
 
 #include "config/config.h"
-#include "core/item.h"
+#include "engine/item.h"
 #include "sources/source.h"
 #include "sources/transform.h"
 

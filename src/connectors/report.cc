@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/exit_codes.h"
-#include "core/json_writer.h"
+#include "base/exit_codes.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 

@@ -8,14 +8,14 @@
 #include <set>
 #include <unordered_set>
 
-#include "core/batcher.h"
-#include "core/digest.h"
+#include "engine/batcher.h"
+#include "base/digest.h"
 #include "connectors/cursor.h"
 #include "connectors/record_item.h"
-#include "core/exit_codes.h"
-#include "core/json_writer.h"
-#include "core/ledger.h"
-#include "core/run_control.h"
+#include "base/exit_codes.h"
+#include "base/json_writer.h"
+#include "engine/ledger.h"
+#include "engine/run_control.h"
 #include "sources/transform.h"
 
 namespace memconn {

@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "config/config.h"
-#include "core/diagnostics.h"
+#include "base/diagnostics.h"
 #include "state/dead_letter.h"
-#include "core/pipeline.h"
+#include "engine/pipeline.h"
 #include "sources/source.h"
 #include "state/state.h"
 #include "connectors/sync_clock.h"
-#include "core/text_template.h"
+#include "base/text_template.h"
 
 namespace memconn {
 

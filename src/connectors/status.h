@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "core/iso_time.h"
+#include "base/iso_time.h"
 #include "state/state.h"
 
 namespace memconn {

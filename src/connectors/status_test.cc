@@ -4,7 +4,7 @@
 #include <simdjson.h>
 
 #include "connectors/report.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 using namespace memconn;
 using namespace std::chrono;

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 namespace memconn {
 

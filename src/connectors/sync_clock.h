@@ -11,8 +11,8 @@
 #include <memory>
 
 #include "config/config.h"
-#include "core/iso_time.h"
-#include "core/result.h"
+#include "base/iso_time.h"
+#include "base/result.h"
 
 namespace memconn {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/http_message.h"
+#include "base/http_message.h"
 
 typedef void CURL;
 typedef void CURLSH;

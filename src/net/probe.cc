@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 #include "net/http_client.h"
 
 namespace memconn {

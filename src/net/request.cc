@@ -3,8 +3,8 @@
 #include <random>
 #include <thread>
 
-#include "core/exit_codes.h"
-#include "core/signals.h"
+#include "base/exit_codes.h"
+#include "base/signals.h"
 
 namespace memconn {
 

@@ -4,7 +4,7 @@
 #include <functional>
 
 #include "net/http_client.h"
-#include "core/retry_policy.h"
+#include "base/retry_policy.h"
 
 namespace memconn {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <set>
 
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 namespace memconn {
 

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 using namespace memconn;
 

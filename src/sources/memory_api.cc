@@ -2,8 +2,8 @@
 
 #include <simdjson.h>
 
-#include "core/exit_codes.h"
-#include "core/json_writer.h"
+#include "base/exit_codes.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 using namespace memconn;
 

@@ -1,10 +1,10 @@
 #include "sources/source.h"
 
-#include "core/exit_codes.h"
-#include "core/http_message.h"
+#include "base/exit_codes.h"
+#include "base/http_message.h"
 #include "sources/http_json_source.h"
 #include "sources/memory_api.h"
-#include "core/retry_policy.h"
+#include "base/retry_policy.h"
 
 namespace memconn {
 

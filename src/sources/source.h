@@ -12,8 +12,8 @@
 
 #include "config/config.h"
 #include "net/http_client.h"
-#include "core/iso_time.h"
-#include "core/result.h"
+#include "base/iso_time.h"
+#include "base/result.h"
 
 namespace memconn {
 

@@ -9,7 +9,7 @@
 #include "config/config.h"
 #include "config/connector_template.h"
 #include "sources/source.h"
-#include "core/text_template.h"
+#include "base/text_template.h"
 
 namespace memconn {
 

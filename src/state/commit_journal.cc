@@ -10,7 +10,7 @@
 #include <map>
 #include <set>
 
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 

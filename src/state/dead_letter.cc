@@ -13,7 +13,7 @@
 #include <fstream>
 
 #include "state/atomic_file.h"
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/dead_letter_sink.h"
-#include "core/result.h"
+#include "engine/dead_letter_sink.h"
+#include "base/result.h"
 
 namespace memconn {
 

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/digest.h"
-#include "core/exit_codes.h"
+#include "base/digest.h"
+#include "base/exit_codes.h"
 #include "state/atomic_file.h"
 
 namespace memconn {

@@ -15,7 +15,7 @@
 #include <set>
 #include <string>
 
-#include "core/result.h"
+#include "base/result.h"
 #include "state/state.h"
 
 namespace memconn {

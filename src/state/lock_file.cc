@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "state/atomic_file.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 namespace memconn {
 

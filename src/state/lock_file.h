@@ -2,7 +2,7 @@
 #pragma once
 #include <string>
 
-#include "core/result.h"
+#include "base/result.h"
 
 namespace memconn {
 

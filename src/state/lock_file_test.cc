@@ -9,7 +9,7 @@
 #include <string>
 
 #include "state/atomic_file.h"
-#include "core/exit_codes.h"
+#include "base/exit_codes.h"
 
 using namespace memconn;
 

@@ -8,8 +8,8 @@
 #include <cstring>
 
 #include "state/atomic_file.h"
-#include "core/digest.h"
-#include "core/json_writer.h"
+#include "base/digest.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "core/item_parser.h"
-#include "core/json_writer.h"
+#include "targets/hindsight/memory_item.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 
@@ -72,6 +72,8 @@ HindsightSender::HindsightSender(HindsightEndpoint ep, bool async, HttpOptions o
       request_line_("POST " + url_path_for_log(url_)) {
   client_.set_abort_flag(abort_flag);
 }
+
+HindsightSender::~HindsightSender() = default;
 
 SendResult HindsightSender::send(const std::vector<const Item*>& items, const std::string& operation_id) {
   SendResult r;

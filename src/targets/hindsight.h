@@ -1,15 +1,17 @@
 // The Hindsight HTTP API as memconn speaks it (../shared/specs/hindsight.md): URLs, request
 // bodies, response interpretation. Everything here is pure except HindsightSender.
 #pragma once
-#include <simdjson.h>
-
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "net/http_client.h"
-#include "core/digest.h"
-#include "core/sender.h"
+#include "base/digest.h"
+#include "engine/sender.h"
+
+namespace simdjson::dom {
+class parser;
+}
 
 namespace memconn {
 
@@ -31,6 +33,7 @@ class HindsightSender : public BatchSender {
  public:
   HindsightSender(HindsightEndpoint ep, bool async, HttpOptions options, CurlShare* share,
                   const std::atomic<bool>* abort_flag);
+  ~HindsightSender() override;
   SendResult send(const std::vector<const Item*>& items, const std::string& operation_id) override;
   bool wants_operation_ids() const override { return async_; }
   // Reads the document and compares its stored text with the part's offset and content.

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "core/result.h"
+#include "base/result.h"
 #include "net/http_client.h"
 #include "targets/hindsight.h"
 

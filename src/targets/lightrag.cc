@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "targets/hindsight.h"
-#include "core/json_writer.h"
+#include "base/json_writer.h"
 
 namespace memconn {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "net/http_client.h"
-#include "core/sender.h"
+#include "engine/sender.h"
 
 namespace memconn {
 

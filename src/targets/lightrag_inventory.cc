@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "core/http_message.h"
+#include "base/http_message.h"
 #include "net/request.h"
 #include "targets/lightrag.h"
 

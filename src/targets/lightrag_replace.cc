@@ -4,8 +4,8 @@
 
 #include <thread>
 
-#include "core/json_writer.h"
-#include "core/retry_policy.h"
+#include "base/json_writer.h"
+#include "base/retry_policy.h"
 #include "net/request.h"
 #include "targets/hindsight.h"
 #include "targets/lightrag.h"

@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "core/item.h"
+#include "engine/item.h"
 #include "net/http_client.h"
 
 namespace memconn {

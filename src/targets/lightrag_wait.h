@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/diagnostics.h"
+#include "base/diagnostics.h"
 #include "net/http_client.h"
 
 namespace memconn {

@@ -3,7 +3,7 @@
 #include <map>
 #include <thread>
 
-#include "core/signals.h"
+#include "base/signals.h"
 
 namespace memconn {
 

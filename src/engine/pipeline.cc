@@ -1,0 +1,321 @@
+#include "engine/pipeline.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/bounded_queue.h"
+#include "base/digest.h"
+
+namespace memconn {
+
+Pipeline::Pipeline(PipelineOptions options, SenderFactory make_sender, Ledger& ledger, RunControl& control)
+    : options_(std::move(options)), make_sender_(std::move(make_sender)), ledger_(ledger), control_(control),
+      pool_(options_.spare_items), breaker_(options_.breaker_failures, options_.max_outage, control),
+      rate_(options_.rate, options_.workers) {
+  if (options_.adaptive) adaptive_ = std::make_unique<AdaptiveLimit>(std::min(4, options_.workers), options_.workers);
+}
+
+void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
+  BoundedQueue<Batch> queue(static_cast<size_t>(options_.workers) * 2);
+  std::atomic<int> workers_left{options_.workers};  // counts live workers; the ticking loop polls it
+  std::mutex done_mu;                               // pairs with done_cv: wakes the ticker when workers finish
+  std::condition_variable done_cv;
+  // Senders are created here so a failure to set one up happens before any thread starts.
+  std::vector<std::unique_ptr<BatchSender>> senders;
+  for (int i = 0; i < options_.workers; ++i) senders.push_back(make_sender_());
+
+  std::vector<std::thread> workers;
+  std::random_device rd;
+  for (int i = 0; i < options_.workers; ++i) {
+    uint64_t seed = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+    workers.emplace_back([&, i, seed] {
+      std::mt19937_64 rng(seed);
+      while (auto batch = queue.pop()) {
+        std::vector<const Item*> items;
+        items.reserve(batch->items.size());
+        for (const auto& it : batch->items) items.push_back(&it);
+        // Settled whatever happens, so a later part never waits for a worker that gave up.
+        bool go = order_.wait_turn(items, control_) && deliver(*senders[i], items, rng);
+        order_.settled(items);
+        if (!go) break;
+        // Back to the reader, which allocated it: refilled there (or freed on its own
+        // thread), never freed item by item across threads.
+        pool_.give_back(std::move(*batch));
+      }
+      {
+        std::lock_guard<std::mutex> lock(done_mu);
+        workers_left.fetch_sub(1);
+      }
+      done_cv.notify_all();
+    });
+  }
+  std::thread reader([&] {
+    produce([&](Batch b) {
+      pool_.reclaim();
+      if (control_.stopping()) return false;
+      order_.enlist(b);  // in queue order, so a document's parts keep their order
+      return queue.push(std::move(b));
+    });
+    queue.close();
+  });
+
+  // The calling thread owns progress and checkpoints; it also enforces the drain deadline.
+  std::optional<std::chrono::steady_clock::time_point> stop_seen;
+  while (workers_left.load() > 0) {
+    {
+      std::unique_lock<std::mutex> lock(done_mu);
+      done_cv.wait_for(lock, options_.tick_interval, [&] { return workers_left.load() == 0; });
+    }
+    if (control_.stopping()) {
+      if (!stop_seen) {
+        stop_seen = std::chrono::steady_clock::now();
+        queue.abandon();
+      } else if (std::chrono::steady_clock::now() - *stop_seen > options_.drain_timeout) {
+        control_.abort_transfers = true;
+      }
+    }
+    tick();
+  }
+  queue.abandon();  // unblocks a reader still pushing after every worker gave up
+  reader.join();
+  for (auto& w : workers) w.join();
+  // A streak shorter than the limit at the end of a finished run was the items' own fault.
+  // A stopped run leaves them pending instead: the re-run tries them again.
+  if (!control_.stopping()) release_held();
+  tick();
+}
+
+bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std::mt19937_64& rng) {
+  std::string op_id = sender.wants_operation_ids() ? uuid_v4() : "";
+  int attempt = 0;
+  // An attempt carrying appends may have been processed without its ack: a sync append
+  // sent again would append twice. (Async retries reuse the operation_id, which the
+  // server deduplicates, so they need no check.)
+  int slow_answers = 0;              // attempts that timed out after the whole request was sent
+  std::vector<const Item*> unsure;  // append parts that may have landed; checked before the next attempt
+  if (!sender.wants_operation_ids()) {
+    // A document's first part after a resume may have landed in the interrupted run, and so
+    // may the next one of a document the server was found to hold more of.
+    unsure = appends_in(items);
+    std::erase_if(unsure, [&](const Item* it) {
+      return std::none_of(items.begin(), items.end(),
+                          [&](const Item* v) { return v->verify && v->document_id == it->document_id; }) &&
+             !order_.doubtful(it->document_id);
+    });
+  }
+  for (;;) {
+    if (control_.stopping()) return false;
+    if (!unsure.empty()) {
+      if (!settle_doubt(sender, items, unsure, attempt + 1)) {
+        if (control_.stopping()) return false;
+        if (attempt >= options_.retries) {
+          control_.stop(StopReason::Unreachable, "cannot read back documents to check appends after a lost acknowledgement");
+          return false;
+        }
+        ++attempt;
+        if (!control_.sleep_for(options_.backoff.delay(attempt - 1, std::nullopt, rng))) return false;
+        continue;
+      }
+      if (items.empty()) return true;
+    }
+    bool probe = false;
+    if (!breaker_.admit(probe)) return false;
+    if (!rate_.acquire(control_)) return false;
+    if (adaptive_ && !adaptive_->acquire(control_)) return false;
+    auto r = sender.send(items, op_id);
+    if (adaptive_) {
+      bool overloaded = r.http.transport_ok && (r.http.status == 429 || r.http.status == 503 || r.http.status == 504);
+      adaptive_->release(std::chrono::duration<double>(r.http.seconds), overloaded);
+    }
+    ledger_.request_made();
+    if (options_.log_request) {
+      std::string status = r.http.transport_ok ? std::to_string(r.http.status) : "error (" + r.http.error + ")";
+      options_.log_request(r.request + " " + status + " " + std::to_string(static_cast<int>(r.http.seconds * 1000)) +
+                           "ms attempt=" + std::to_string(attempt + 1) + " items=" + std::to_string(items.size()));
+    }
+    if (r.http.transport_ok) answered_.store(true);
+    if (r.http.too_large) {  // retrying would read as much again; no item is at fault
+      control_.stop(StopReason::WrongTarget, r.http.error + ". Nothing was dead-lettered");
+      return false;
+    }
+    // A 2xx that is not the API's answer (an HTML page from a proxy, a cut-off body) means
+    // the API is not what answers: an outage like a 503, never the items' fault.
+    bool not_the_api = r.http.transport_ok && r.http.status >= 200 && r.http.status < 300;
+    // The whole batch went out and the answer was late: the server is working on it (a
+    // sync retain runs LLM extraction inside the request). Not an outage, and each re-send
+    // makes the server pay for the extraction again, so it is re-sent once at most.
+    bool slow = r.http.timed_out_after_sending;
+    bool outage = r.outcome == Outcome::Retryable && !slow &&
+                  (not_the_api || is_outage(r.http.transport_ok, r.http.status));
+    bool never_answered = !answered_.load();
+    breaker_.record(outage && !never_answered, probe);
+    if (r.outcome != Outcome::Success && is_wrong_target(r.http.transport_ok, r.http.status)) {
+      std::string why = r.http.status == 404   ? "no such path"
+                        : r.http.status == 405 ? "method not allowed"
+                        : r.http.status == 501 ? "not implemented"
+                                               : "a redirect, which memconn does not follow";
+      control_.stop(StopReason::WrongTarget,
+                    r.request + " answered HTTP " + std::to_string(r.http.status) + " (" + why + (r.message.empty() ? "" : ": " + r.message) +
+                        "): this URL is not the API; check --url. Nothing was dead-lettered; re-run once it is fixed");
+      return false;
+    }
+    switch (r.outcome) {
+      case Outcome::Success:
+        ledger_.delivered(items, r.already_present, r.operation_id);
+        return held_count_.load() == 0 || release_held();
+      case Outcome::AuthError:
+        control_.stop(StopReason::AuthRefused, "the server refused the credentials (HTTP " +
+                                                   std::to_string(r.http.status) + "): " + r.message);
+        return false;
+      case Outcome::Retryable: {
+        // 429 and 503 from the API mean nothing was processed; anything else might have been.
+        bool refused = r.http.transport_ok && (r.http.status == 429 || r.http.status == 503);
+        if (!refused && !sender.wants_operation_ids()) unsure = appends_in(items);
+        // While the breaker is open the outage, not this batch, is the problem: the
+        // attempt is not charged, and --max-outage decides when to give up.
+        if (outage && breaker_.is_open()) continue;
+        if (slow && (++slow_answers > 1 || attempt >= options_.retries)) {
+          control_.stop(StopReason::Unreachable,
+                        r.request + " got no answer within --timeout (" +
+                            std::to_string(static_cast<long>(r.http.seconds + 0.5)) + " s) " +
+                            (slow_answers > 1 ? "twice " : "") + "after the whole request was sent: the server may be slow, not down (a sync "
+                            "retain runs LLM extraction inside the request). Raise --timeout or use --async; "
+                            "nothing was dead-lettered, re-run to continue");
+          return false;
+        }
+        if (attempt < options_.retries) {
+          ++attempt;
+          ledger_.retried();
+          auto ra = parse_retry_after(r.http.retry_after, std::chrono::system_clock::now());
+          if (!control_.sleep_for(options_.backoff.delay(attempt - 1, ra, rng))) return false;
+          continue;
+        }
+        if (outage) {
+          std::string answer = r.http.transport_ok ? "HTTP " + std::to_string(r.http.status) : r.http.error;
+          if (!r.message.empty() && r.message != answer) answer += ": " + r.message;
+          control_.stop(StopReason::Unreachable,
+                        r.http.transport_ok && r.http.status >= 500
+                            ? "the server failed " + std::to_string(attempt + 1) + " attempts in a row (" + answer +
+                                  "): the server is failing, not the items; nothing was dead-lettered, re-run once it works"
+                        : never_answered
+                            ? options_.target + " never answered in " + std::to_string(attempt + 1) + " attempts (" +
+                                  answer + "): check --url and that the server is running"
+                            : "target unreachable after " + std::to_string(attempt + 1) + " attempts: " + answer);
+          return false;
+        }
+        [[fallthrough]];  // a persistent server error on these items: isolate and dead-letter
+      }
+      case Outcome::ItemError:
+        if (items.size() == 1)
+          return item_failed(*items[0], r.http.status, r.message.empty() ? "HTTP " + std::to_string(r.http.status) : r.message,
+                             attempt + 1);
+        // Bisect so the good items still land and only the offending ones are dead-lettered.
+        std::vector<const Item*> left(items.begin(), items.begin() + items.size() / 2);
+        std::vector<const Item*> right(items.begin() + items.size() / 2, items.end());
+        return deliver(sender, std::move(left), rng) && deliver(sender, std::move(right), rng);
+    }
+  }
+}
+
+std::vector<const Item*> Pipeline::appends_in(const std::vector<const Item*>& items) {
+  // A document whose first item here is an append travels as one append part; one whose
+  // first item is its first part is a replace (later items fold into it), harmless to repeat.
+  std::vector<const Item*> out;
+  std::unordered_map<std::string_view, bool> head_appends;
+  for (const Item* it : items) {
+    if (!it->explicit_id) continue;
+    auto [pos, fresh] = head_appends.emplace(it->document_id, it->append);
+    if (pos->second) out.push_back(it);
+  }
+  return out;
+}
+
+bool Pipeline::settle_doubt(BatchSender& sender, std::vector<const Item*>& items, std::vector<const Item*>& unsure,
+                            int attempts) {
+  while (!unsure.empty()) {
+    std::vector<const Item*> parts;  // the first unsure document's items, in order
+    for (const Item* it : unsure)
+      if (it->document_id == unsure.front()->document_id) parts.push_back(it);
+    std::string detail;
+    size_t landed = 0;
+    PartState state = sender.part_state(parts, landed, detail);
+    if (state == PartState::Unreachable) return false;  // the rest stay unsure
+    auto in_parts = [&](const Item* it) { return std::find(parts.begin(), parts.end(), it) != parts.end(); };
+    std::erase_if(unsure, in_parts);
+    // Found exactly where memconn is (or just short of the part's end): nothing beyond landed.
+    order_.set_doubtful(parts.front()->document_id, state == PartState::LandedAndMore);
+    if (state == PartState::NotLanded) continue;
+    if (state == PartState::Landed && landed < parts.size()) {
+      // The rest of the part goes as an append after what landed (offsets are per item).
+      parts.resize(landed);
+    }
+    std::erase_if(items, in_parts);
+    if (state == PartState::Landed || state == PartState::LandedAndMore) {
+      ledger_.delivered(parts, false, "");
+      continue;
+    }
+    for (const Item* it : parts) {
+      auto st = ledger_.dead(*it, 0, "append not re-sent after a lost acknowledgement: " + detail, attempts);
+      if (!st) {
+        control_.stop(StopReason::Fatal, st.error().message);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool Pipeline::item_failed(const Item& item, long status, const std::string& message, int attempts) {
+  if (options_.same_failure_limit <= 0) {
+    auto st = ledger_.dead(item, status, message, attempts);
+    if (!st) control_.stop(StopReason::Fatal, st.error().message);
+    return static_cast<bool>(st);
+  }
+  std::vector<Held> broken;  // a streak this failure ended: those were the items' own fault
+  bool limit_reached = false;
+  {
+    std::lock_guard<std::mutex> lock(streak_mu_);
+    if (!held_.empty() && (held_.back().status != status || held_.back().message != message)) broken.swap(held_);
+    held_.push_back({item, status, message, attempts});
+    held_count_.store(held_.size());
+    limit_reached = held_.size() >= static_cast<size_t>(options_.same_failure_limit);
+  }
+  for (const auto& h : broken) {
+    if (auto st = ledger_.dead(h.item, h.status, h.message, h.attempts); !st) {
+      control_.stop(StopReason::Fatal, st.error().message);
+      return false;
+    }
+  }
+  if (limit_reached) {
+    control_.stop(StopReason::WrongTarget,
+                  std::to_string(options_.same_failure_limit) + " items in a row failed with the same answer (HTTP " +
+                      std::to_string(status) + ": " + message +
+                      "): the server is failing, not the items. Nothing was dead-lettered for it; check --url and the "
+                      "server, then re-run (or raise --same-failure-limit if these items really are all bad)");
+    return false;
+  }
+  return true;
+}
+
+bool Pipeline::release_held() {
+  std::vector<Held> held;
+  {
+    std::lock_guard<std::mutex> lock(streak_mu_);
+    held.swap(held_);
+    held_count_.store(0);
+  }
+  for (const auto& h : held) {
+    if (auto st = ledger_.dead(h.item, h.status, h.message, h.attempts); !st) {
+      control_.stop(StopReason::Fatal, st.error().message);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace memconn

@@ -1,0 +1,140 @@
+#include "ingest/input_items.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/exit_codes.h"
+
+namespace memconn {
+
+Result<Format> pick_format(const std::string& f, const std::string& path) {
+  if (f == "lines") return Format::Lines;
+  if (f == "jsonl") return Format::Jsonl;
+  if (f == "auto") return path == "-" ? Format::Lines : format_for_path(path);
+  return Error{"--format must be auto, lines or jsonl, not \"" + f + "\"", exit_code::kUsage};
+}
+
+Result<UnitChoice> pick_unit(const std::string& unit, Format format, const std::string& display) {
+  if (unit == "line") return UnitChoice{};
+  if (unit == "file") return UnitChoice{TextUnit::Line, true};
+  if (unit == "paragraph") {
+    if (format == Format::Jsonl)
+      return Error{display + ": --unit paragraph cuts plain text at blank lines; this input is read as JSONL",
+                   exit_code::kUsage};
+    return UnitChoice{TextUnit::Paragraph, false};
+  }
+  return Error{"--unit must be line, paragraph or file, not \"" + unit + "\"", exit_code::kUsage};
+}
+
+ParseOptions parse_options_for(const ItemReadOptions& o, const SourceSpec& src, const UnitChoice& unit) {
+  ParseOptions p{o.tags, o.context, src.display, "", o.map};
+  if (unit.whole_file) p.document_id = o.id_prefix + src.name;
+  return p;
+}
+
+Result<ItemReadOptions> resolve_read_options(ItemReadOptions o, const std::vector<std::string>& map_specs,
+                                             const std::string& content_template) {
+  if (auto f = pick_format(o.format, ""); !f) return f.error();
+  if (o.unit != "line" && o.unit != "paragraph" && o.unit != "file")
+    return Error{"--unit must be line, paragraph or file, not \"" + o.unit + "\"", exit_code::kUsage};
+  if (!map_specs.empty() || !content_template.empty()) {
+    auto m = parse_field_map(map_specs, content_template);
+    if (!m) return m.error();
+    if (o.format == "lines") return Error{"--map and --template read JSONL records, not --format lines", exit_code::kUsage};
+    o.format = "jsonl";
+    o.map = std::make_shared<const FieldMap>(std::move(*m));
+  }
+  if (o.unit == "paragraph" && o.format == "jsonl")
+    return Error{"--unit paragraph cuts plain text at blank lines; it does not apply to JSONL (--format jsonl, --map)",
+                 exit_code::kUsage};
+  return o;
+}
+
+long first_nul(int fd) {
+  char buf[8192];
+  ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  if (n <= 0) return -1;
+  const void* p = std::memchr(buf, '\0', static_cast<size_t>(n));
+  return p ? static_cast<const char*>(p) - buf : -1;
+}
+
+std::string oversized_line_reason(uint64_t length, uint64_t max_line_bytes) {
+  return "line of " + std::to_string(length) + " bytes is over --max-line-bytes (" + std::to_string(max_line_bytes) +
+         "); not read into memory, only its first " + std::to_string(LineReader::kOversizedPrefix) + " bytes are kept";
+}
+
+ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Diagnostics& diag,
+                           const std::function<bool(Item&)>& on_item) {
+  ItemReadSummary sum;
+  for (uint32_t i = 0; i < inputs.sources.size(); ++i) {
+    const auto& src = inputs.sources[i];
+    auto format = pick_format(o.format, src.path);
+    if (!format) {
+      diag.error(format.error().message);
+      ++sum.input_problems;
+      return sum;
+    }
+    int fd = src.path == "-" ? STDIN_FILENO : ::open(src.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      diag.error(src.display + ": " + std::strerror(errno));
+      ++sum.input_problems;
+      continue;
+    }
+    struct Closer {
+      int fd;
+      ~Closer() {
+        if (fd != STDIN_FILENO) ::close(fd);
+      }
+    } closer{fd};
+    struct stat st{};
+    bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (regular) {
+      if (long nul = first_nul(fd); nul >= 0) {
+        diag.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
+        ++sum.input_problems;
+        continue;
+      }
+    }
+    auto unit = pick_unit(o.unit, *format, src.display);
+    if (!unit) {
+      diag.error(unit.error().message);
+      ++sum.input_problems;
+      continue;
+    }
+    ItemParser parser(*format, parse_options_for(o, src, *unit));
+    BlockReader reader(fd, unit->text, 0, 1, regular && o.hold_unterminated, o.max_line_bytes);
+    Block b;
+    uint64_t seq = 0;
+    while (reader.next(b)) {
+      if (b.oversized) {
+        if (o.shard && !o.shard->owns(std::string(b.text))) continue;
+        diag.error(src.display + ":" + std::to_string(b.first_line) + ": " + oversized_line_reason(b.length, o.max_line_bytes));
+        ++sum.bad_lines;
+        continue;
+      }
+      Item item;
+      auto r = parser.parse(b.text, Origin{i, b.first_line, b.start_offset, b.end_offset, seq}, item);
+      if (r.status == ParseStatus::Blank) continue;
+      if (o.shard && !o.shard->owns(r.status == ParseStatus::Invalid ? item.raw_line : item.document_id)) continue;
+      if (r.status == ParseStatus::Invalid) {
+        diag.error(src.display + ":" + std::to_string(b.first_line) + ": " + r.error);
+        ++sum.bad_lines;
+        continue;
+      }
+      ++seq;
+      ++sum.items;
+      if (!on_item(item)) return sum;
+    }
+    if (!reader.error().empty()) {
+      diag.error(src.display + ": read error: " + reader.error());
+      ++sum.input_problems;
+    }
+  }
+  return sum;
+}
+
+}  // namespace memconn

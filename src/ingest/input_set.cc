@@ -1,0 +1,92 @@
+#include "ingest/input_set.h"
+
+#include <fnmatch.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <system_error>
+#include <utility>
+
+namespace memconn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using FileId = std::pair<dev_t, ino_t>;
+
+// Remembers what was taken already: files (to name the first path in the note) and
+// directories (to cut symlink loops).
+struct Seen {
+  std::map<FileId, std::string> files;
+  std::map<FileId, std::string> dirs;
+};
+
+// True the first time this (device, inode) is met as `kind`; otherwise adds a note naming
+// the path that was taken.
+bool first_visit(const fs::path& p, std::map<FileId, std::string>& seen, const char* what, InputSet& out) {
+  struct stat st{};
+  if (::stat(p.c_str(), &st) != 0) return true;  // the reader reports why it cannot open it
+  auto [it, inserted] = seen.emplace(FileId{st.st_dev, st.st_ino}, p.string());
+  if (!inserted) out.notes.push_back(p.string() + ": the same " + what + " as " + it->second + ", read once");
+  return inserted;
+}
+
+void walk(const fs::path& root, const fs::path& dir, const std::string& glob, Seen& seen, InputSet& out) {
+  if (!first_visit(dir, seen.dirs, "directory", out)) return;
+  std::error_code ec;
+  std::vector<fs::path> entries;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().starts_with(".")) continue;
+    entries.push_back(it->path());
+  }
+  if (ec) {
+    out.problems.push_back(dir.string() + ": " + ec.message());
+    return;
+  }
+  std::sort(entries.begin(), entries.end());
+  for (const auto& p : entries) {
+    std::error_code sec;
+    auto st = fs::status(p, sec);
+    if (sec) {
+      out.problems.push_back(p.string() + ": " + sec.message());
+    } else if (fs::is_directory(st)) {
+      walk(root, p, glob, seen, out);
+    } else if (fs::is_regular_file(st)) {
+      if (!glob.empty() && fnmatch(glob.c_str(), p.filename().c_str(), 0) != 0) continue;
+      if (!first_visit(p, seen.files, "file", out)) continue;
+      out.sources.push_back({p.string(), p.string(), static_cast<uint64_t>(fs::file_size(p, sec)),
+                             p.lexically_relative(root).generic_string()});
+    }
+  }
+}
+
+}  // namespace
+
+InputSet expand_inputs(const std::vector<std::string>& args, const std::string& glob) {
+  InputSet out;
+  Seen seen;
+  for (const auto& a : args) {
+    if (a == "-") {
+      out.sources.push_back({"-", "stdin", 0, "stdin"});
+      continue;
+    }
+    std::error_code ec;
+    auto st = fs::status(a, ec);
+    if (ec || !fs::exists(st)) {
+      out.problems.push_back(a + ": " + (ec ? ec.message() : "No such file or directory"));
+    } else if (fs::is_directory(st)) {
+      walk(a, a, glob, seen, out);
+    } else if (fs::is_regular_file(st) && !first_visit(a, seen.files, "file", out)) {
+      continue;
+    } else {
+      out.sources.push_back({a, a, fs::is_regular_file(st) ? static_cast<uint64_t>(fs::file_size(a, ec)) : 0,
+                             fs::path(a).filename().generic_string()});
+    }
+  }
+  return out;
+}
+
+}  // namespace memconn

@@ -1,0 +1,33 @@
+// Expands the command line's inputs (files, directories, "-") into an ordered list of
+// sources. Directories are walked recursively in sorted order, filtered by --glob.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace memconn {
+
+struct SourceSpec {
+  std::string path;     // as it will be opened; "-" for stdin
+  std::string display;  // as shown to the user and stored in metadata.source ("stdin" for "-")
+  uint64_t size = 0;    // bytes, for the progress percentage; 0 if unknown (stdin)
+  std::string name;     // path relative to the argument it was found under (a file argument: its file name)
+};
+
+struct InputSet {
+  std::vector<SourceSpec> sources;
+  std::vector<std::string> problems;  // "path: reason" for inputs that cannot be read at all
+  // One file reached twice (named twice, overlapping globs, a link): read once, and why.
+  std::vector<std::string> notes;
+};
+
+// glob applies to file names found inside directories (fnmatch, e.g. "*.txt"); files named
+// explicitly are always taken. Hidden entries (".name") inside directories are skipped.
+// Every file and directory is taken once by (device, inode): a file named twice would share
+// one checkpoint slot between two readers, and a directory symlink loop would be walked
+// until the path got too long.
+InputSet expand_inputs(const std::vector<std::string>& args, const std::string& glob);
+
+}  // namespace memconn
