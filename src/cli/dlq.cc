@@ -15,8 +15,7 @@
 #include "base/duration.h"
 #include "base/exit_codes.h"
 #include "net/http_client.h"
-#include "targets/hindsight.h"
-#include "targets/lightrag.h"
+#include "targets/registry.h"
 #include "base/json_writer.h"
 #include "state/lock_file.h"
 #include "engine/pipeline.h"
@@ -68,37 +67,39 @@ Result<std::unique_ptr<DlqContext>> open_dlq(const GlobalOptions& g, const DlqOp
   return ctx;
 }
 
-// Connector entries record their target as "lightrag:<url>" or "<url>#<bank>": the key of
-// the configured target with that address, if any (nullopt: not a configured target).
-const TargetConfig* connector_target(const Config& cfg, const std::string& target) {
-  for (const auto& [name, t] : cfg.targets) {
-    bool match = t.kind == TargetKind::kLightrag ? target == "lightrag:" + t.url : target == t.url + "#" + t.bank;
-    if (match) return &t;
-  }
-  return nullptr;
+// A dead letter's target label as this version writes it: credentials removed (entries
+// written before labels were stripped may hold them). nullopt: no target kind's label.
+std::optional<TargetSpec> entry_target(const std::string& label) {
+  auto spec = spec_from_label(label);
+  if (spec) spec->url = url_without_credentials(spec->url);
+  return spec;
 }
 
-Result<std::optional<std::string>> connector_target_key(const Config& cfg, const std::string& target) {
-  for (const auto& [name, t] : cfg.targets) {
-    if (&t != connector_target(cfg, target)) continue;
-    auto key = resolve_section_key(cfg, "targets." + name, t.line, t.api_key, t.api_key_file);
-    if (!key) return key.error();
-    return std::optional<std::string>(*key);
-  }
-  return std::optional<std::string>();
+// A recorded label as it may be shown: without credentials, whatever version wrote it.
+std::string shown_label(const std::string& label) {
+  auto spec = entry_target(label);
+  if (!spec) return url_without_credentials(label);
+  NullDiagnostics quiet;
+  TargetEnv env;
+  env.console = &quiet;
+  return make_target(*spec, env)->label();
 }
 
-// A LightRAG dead letter is {"text": ..., "file_source": ...}: the sender wants them as
-// content and document id.
-bool lightrag_item(const std::string& json, Item& out) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  std::string_view text, source;
-  if (parser.parse(json).get(doc) || doc["text"].get_string().get(text) || doc["file_source"].get_string().get(source))
-    return false;
-  out.content = text;
-  out.document_id = source;
-  return true;
+// The configured target ([targets.NAME]) whose label is `label`, with its own key and CA.
+Result<std::optional<TargetSpec>> configured_with_label(const Config& cfg, const std::string& label, Diagnostics& console) {
+  for (const auto& [name, t] : cfg.targets) {
+    TargetSpec plain;
+    plain.kind = t.kind;
+    plain.url = t.url;
+    plain.bank = t.bank;
+    TargetEnv env;
+    env.console = &console;
+    if (make_target(plain, env)->label() != label) continue;
+    auto spec = configured_target_spec(cfg, t);
+    if (!spec) return spec.error();
+    return std::optional<TargetSpec>(*spec);
+  }
+  return std::optional<TargetSpec>();
 }
 
 // Runs a subcommand on the opened dead-letter file, or reports why it cannot be opened.
@@ -128,10 +129,8 @@ void write_entry_json(JsonWriter& w, const DeadLetter& d) {
   w.key("document_id").value(d.document_id).key("item").raw(d.item_json.empty() ? "null" : d.item_json);
   w.key("http_status").value(static_cast<int64_t>(d.http_status)).key("error").value(d.error);
   w.key("attempts").value(d.attempts).key("connector").value(d.connector);
-  // Entries written before URLs were stored without credentials may still hold them.
-  auto hash = d.target.find('#');
-  w.key("target").value(hash == std::string::npos ? url_without_credentials(d.target)
-                                                  : url_without_credentials(d.target.substr(0, hash)) + d.target.substr(hash));
+  // Entries written before labels were stored without credentials may still hold them.
+  w.key("target").value(shown_label(d.target));
   w.end_object();
 }
 
@@ -205,23 +204,31 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
       c.console.error(tuning.error().message);
       return tuning.error().exit_code;
     }
-    // Entries go back where they were going: the Hindsight url#bank recorded with them, or
-    // the configured default for entries that recorded none.
+    // Entries go back where they were going: the target label recorded with them, or the
+    // target of this invocation's flags for entries that recorded none.
     auto defaults = resolve_hindsight(g, c.cfg, c.env, false);
     if (!defaults) {
       c.console.error(defaults.error().message);
       return defaults.error().exit_code;
     }
-    // Credentials go only to the URL this command resolved (--url, env, config): an old or
-    // edited entry must not be able to aim them anywhere else. With credentials, entries
-    // recorded for another URL are kept, with a warning, until a run names that URL; without
-    // any, nothing can leak and entries go back where they were going.
-    const std::string here = url_without_credentials(defaults->url);
-    const bool has_credentials = !defaults->api_key.empty() || here != defaults->url;
+    TargetEnv plain_env;
+    plain_env.console = &c.console;
+    const TargetSpec flags_spec = default_target_spec(*defaults);
+    TargetSpec flags_plain = flags_spec;
+    flags_plain.url = url_without_credentials(flags_spec.url);
+    while (!flags_plain.url.empty() && flags_plain.url.back() == '/') flags_plain.url.pop_back();
+    const std::string here = flags_plain.url;
+    // Credentials go only to the URL this command resolved (--url, env, config) or to a
+    // configured target's own address: an old or edited entry must not be able to aim them
+    // anywhere else. With credentials, entries recorded for another URL are kept, with a
+    // warning, until a run names that URL; without any, nothing can leak and entries go back
+    // where they were going.
+    const bool has_credentials = !defaults->api_key.empty() || url_without_credentials(defaults->url) != defaults->url;
     std::map<std::string, size_t> elsewhere;                // other URL -> entries kept for it
-    std::map<std::string, std::vector<size_t>> by_target;  // "url#bank" (no credentials) -> entry indexes
+    std::map<std::string, std::vector<size_t>> by_target;  // target label (no credentials) -> entry indexes
+    std::map<std::string, TargetSpec> specs;               // target label -> where it goes, with its key
     std::vector<DeadLetter> keep;                          // not retried this time, unchanged
-    size_t unsendable = 0;
+    size_t unsendable = 0, unknown = 0;
     for (size_t i = 0; i < c.entries.size(); ++i) {
       const auto& d = c.entries[i];
       bool raw = d.item_json.rfind("{\"raw\":", 0) == 0;
@@ -231,30 +238,40 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         keep.push_back(d);
         continue;
       }
-      if (d.target.rfind("lightrag:", 0) == 0) {  // a LightRAG connector's entry: its key comes from its config
-        by_target[d.target].push_back(i);
-        continue;
-      }
-      std::string url = here, bank = defaults->bank;
-      if (!d.target.empty()) {
-        // url#bank: a URL has no '#' of its own, a bank id may.
-        auto hash = d.target.find('#');
-        url = url_without_credentials(d.target.substr(0, hash));
-        while (!url.empty() && url.back() == '/') url.pop_back();
-        bank = hash == std::string::npos ? "" : d.target.substr(hash + 1);
-      }
-      if (bank.empty()) {
+      if (d.target.empty() && flags_spec.bank.empty()) {
         c.console.error("an entry records no target and no bank is configured: pass --bank");
         return exit_code::kUsage;
       }
-      // A connector entry goes back with its configured target's own key (below); any other
-      // entry for another URL would carry this invocation's key somewhere it was not pointed.
-      if (url != here && has_credentials && d.connector.empty()) {
-        ++elsewhere[url];
+      std::optional<TargetSpec> spec = d.target.empty() ? std::optional<TargetSpec>(flags_plain) : entry_target(d.target);
+      if (!spec) {
+        ++unknown;
         keep.push_back(d);
         continue;
       }
-      by_target[url + "#" + bank].push_back(i);
+      std::string label = make_target(*spec, plain_env)->label();
+      if (!specs.count(label)) {
+        auto configured = configured_with_label(c.cfg, label, c.console);
+        if (!configured) {
+          c.console.error(configured.error().message);
+          return configured.error().exit_code;
+        }
+        if (*configured) {
+          specs[label] = **configured;
+        } else if (spec->kind == flags_spec.kind && spec->url == here) {
+          // This invocation's server: its key, CA file and the URL as given (credentials too).
+          TargetSpec s = flags_spec;
+          s.bank = spec->bank;
+          specs[label] = s;
+        } else if (has_credentials && d.connector.empty()) {
+          // Another URL: this invocation's key must not go there.
+          ++elsewhere[spec->url];
+          keep.push_back(d);
+          continue;
+        } else {
+          specs[label] = *spec;  // no credentials anywhere: it goes back where it was going, as is
+        }
+      }
+      by_target[label].push_back(i);
     }
     for (const auto& [url, n] : elsewhere)
       c.console.warn(std::to_string(n) + " dead letter(s) recorded for " + url +
@@ -262,6 +279,9 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
     if (unsendable)
       c.console.warn(std::to_string(unsendable) + " entr" + (unsendable == 1 ? "y is" : "ies are") +
                      " unparseable input and cannot be re-sent; fix the source line and ingest it again, or purge");
+    if (unknown)
+      c.console.warn(std::to_string(unknown) + " entr" + (unknown == 1 ? "y records" : "ies record") +
+                     " a target this version cannot read back; they are kept");
 
     install_stop_signals();
     std::string retry_path = c.path + ".retry";
@@ -270,55 +290,30 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
     int code = exit_code::kOk;
     CurlShare share;
     bool stopped = false;
-    for (const auto& [target, indexes] : by_target) {
+    for (const auto& [label, indexes] : by_target) {
       if (stopped) {  // the run stopped at an earlier target: these were never tried
         for (auto i : indexes) keep.push_back(c.entries[i]);
         continue;
       }
-      bool lightrag = target.rfind("lightrag:", 0) == 0;
-      auto hash = target.find('#');  // a URL has no '#' of its own, a bank id may
-      std::string url = lightrag ? target.substr(9) : target.substr(0, hash);
-      HindsightEndpoint ep{url == here ? defaults->url : url, hash == std::string::npos ? "" : target.substr(hash + 1)};
-      auto configured = connector_target_key(c.cfg, target);
-      if (!configured) {
-        c.console.error(configured.error().message);
-        return configured.error().exit_code;
-      }
+      auto target = make_target(specs.at(label), target_env(*tuning, &share, c.console));
       DeadLetterWriter again(retry_path);
-      Ledger ledger({"dlq"}, &again, "", target);
+      Ledger ledger({"dlq"}, &again, "", label);
       RunControl control;
       PipelineOptions po = pipeline_options(*tuning);
       po.workers = std::min<int>(tuning->workers, static_cast<int>(indexes.size()));
-      po.target = url_without_credentials(url == here ? defaults->url : url);
+      po.target = url_without_credentials(target->spec().url);
       if (g.verbose) po.log_request = [&](const std::string& line) { c.console.debug(line); };
-      HttpOptions http;
-      http.timeout = tuning->timeout;
-      http.connect_timeout = tuning->connect_timeout;
-      http.max_response_bytes = tuning->max_response_bytes;
-      http.user_agent = user_agent();
-      // Credentials only where they belong: a configured target's own key, or this
-      // invocation's key for the URL this invocation resolved.
-      std::string key = configured->value_or(!lightrag && url == here ? defaults->api_key : "");
-      http.headers = lightrag ? lightrag_auth_headers(key) : hindsight_auth_headers(key);
-      // A configured target's own CA file; else this invocation's (Hindsight) one.
-      if (const auto* t = connector_target(c.cfg, target); t && !t->ca_file.empty()) http.ca_file = t->ca_file;
-      else if (!lightrag) http.ca_file = defaults->ca_file;
       std::vector<Item> items(indexes.size());
       for (size_t k = 0; k < indexes.size(); ++k) {
         const auto& d = c.entries[indexes[k]];
-        items[k].json = d.item_json;
+        if (!target->decode(d.item_json, items[k])) items[k].json = d.item_json;
         items[k].document_id = d.document_id;
-        if (lightrag) lightrag_item(d.item_json, items[k]);
         items[k].origin = Origin{0, d.line, 0, 0, k};
         ledger.item_pending(items[k]);
       }
       Pipeline pipeline(
           po,
-          [&]() -> std::unique_ptr<BatchSender> {
-            if (lightrag)
-              return std::make_unique<LightragSender>(url, http, &share, &control.abort_transfers);
-            return std::make_unique<HindsightSender>(ep, false, http, &share, &control.abort_transfers);
-          },
+          [&] { return target->make_sender(false, &control.abort_transfers); },
           ledger, control);
       pipeline.run(
           [&](const std::function<bool(Batch)>& emit) {

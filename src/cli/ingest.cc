@@ -25,7 +25,7 @@
 #include "base/duration.h"
 #include "base/exit_codes.h"
 #include "net/http_client.h"
-#include "targets/hindsight.h"
+#include "targets/registry.h"
 #include "ingest/input_items.h"
 #include "ingest/input_set.h"
 #include "ingest/item_parser.h"
@@ -33,7 +33,6 @@
 #include "base/json_writer.h"
 #include "ingest/line_reader.h"
 #include "state/lock_file.h"
-#include "targets/operations.h"
 #include "engine/pipeline.h"
 #include "engine/read_book.h"
 #include "cli/progress.h"
@@ -73,9 +72,9 @@ class Ingest {
                                                    const LineRanges& settled_ahead);
   Status open_state();
   std::string resume_key(const SourceSpec& src) const;
-  // "url#bank" (no credentials): names this target in dead letters, resume keys and the
+  // The target's label (no credentials): names it in dead letters, resume keys and the
   // operations a --wait left open.
-  std::string target_key() const { return url_without_credentials(hs_.url) + "#" + hs_.bank; }
+  std::string target_key() const { return target_->label(); }
   void checkpoint(bool force);
   Status update_and_save(bool force);
   int wait_for_operations();
@@ -86,7 +85,8 @@ class Ingest {
   Console& console_;
   EnvLookup env_ = process_env();
   Config cfg_;
-  HindsightSettings hs_;
+  CurlShare share_;  // DNS and TLS caches of every connection this run opens
+  std::unique_ptr<Target> target_;
   Tuning tuning_;
   InputSet inputs_;
   std::string state_path_, dead_letter_path_;
@@ -118,7 +118,7 @@ class Ingest {
   std::string last_checkpoint_;
   int breaker_openings_ = 0;
   int concurrency_ = 0, peak_concurrency_ = 0;
-  OperationsSummary ops_;
+  TargetWait ops_;
   std::chrono::milliseconds wait_timeout_{30 * 60 * 1000};
 };
 
@@ -128,10 +128,10 @@ Status Ingest::prepare() {
   cfg_ = std::move(*cfg);
   auto hs = resolve_hindsight(g_, cfg_, env_, true);
   if (!hs) return hs.error();
-  hs_ = std::move(*hs);
   auto t = resolve_tuning(o_.tuning, cfg_.defaults);
   if (!t) return t.error();
   tuning_ = *t;
+  target_ = make_target(default_target_spec(*hs), target_env(tuning_, &share_, console_));
   if (o_.wait && !o_.async) return Error{"--wait needs --async", exit_code::kUsage};
   if (o_.wait_timeout && !o_.wait) return Error{"--wait-timeout needs --wait", exit_code::kUsage};
   if (o_.wait_timeout) {
@@ -150,6 +150,7 @@ Status Ingest::prepare() {
   if (!ro) return ro.error();
   read_options_ = std::move(*ro);
   read_options_.max_line_bytes = static_cast<uint64_t>(tuning_.max_line_bytes);
+  read_options_.target = target_.get();
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
@@ -253,24 +254,13 @@ int Ingest::run() {
   });
 
   install_stop_signals();
-  CurlShare share;
   PipelineOptions po = pipeline_options(tuning_);
-  po.target = url_without_credentials(hs_.url);
+  po.target = url_without_credentials(target_->spec().url);
   // Enough spares for every item that can be in flight: the queue, the workers, the batch
   // being built.
   po.spare_items = static_cast<size_t>(3 * po.workers + 2) * static_cast<size_t>(tuning_.batch_size);
   if (g_.verbose) po.log_request = [this](const std::string& line) { console_.debug(line); };
-  HttpOptions http;
-  http.timeout = tuning_.timeout;
-  http.connect_timeout = tuning_.connect_timeout;
-  http.max_response_bytes = tuning_.max_response_bytes;
-  http.user_agent = user_agent();
-  http.headers = hindsight_auth_headers(hs_.api_key);
-  http.ca_file = hs_.ca_file;
-  HindsightEndpoint ep{hs_.url, hs_.bank};
-  Pipeline pipeline(
-      po, [&] { return std::make_unique<HindsightSender>(ep, o_.async, http, &share, &control_.abort_transfers); },
-      *ledger_, control_);
+  Pipeline pipeline(po, [&] { return target_->make_sender(o_.async, &control_.abort_transfers); }, *ledger_, control_);
 
   auto last_draw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
   auto last_save = std::chrono::steady_clock::now();
@@ -318,8 +308,7 @@ int Ingest::run() {
   for (const auto& op : ledger_->operation_ids())
     if (std::find(ops.begin(), ops.end(), op) == ops.end()) ops.push_back(op);
   if (o_.wait && !control_.stopping()) {
-    HttpClient client(http, &share);
-    ops_ = follow_operations(client, ep, ops, console_, [&](const std::string& op) {
+    ops_ = target_->wait(ops, [&](const std::string& op) {
       auto s = ledger_->sources_of_operation(op);
       return std::vector<std::string>(s.begin(), s.end());
     }, wait_timeout_);
@@ -696,7 +685,7 @@ int Ingest::dry_run() {
   auto print = [&](const Batch& b) {
     std::vector<const Item*> items;
     for (const auto& it : b.items) items.push_back(&it);
-    std::cout << retain_body(items, o_.async, o_.async ? uuid_v4() : "") << '\n';
+    std::cout << target_->dry_run_body(items, o_.async) << '\n';
   };
   uint64_t count = 0, documents = 0;
   DocumentParts parts;
@@ -713,7 +702,7 @@ int Ingest::dry_run() {
   if (auto b = batcher.flush()) print(*b);
   std::cout.flush();
   console_.info("dry run: " + std::to_string(documents) + " documents; " + std::to_string(count) +
-                " items would be sent to bank " + hs_.bank + " at " + url_without_credentials(hs_.url));
+                " items would be sent to " + target_->describe());
   return sum.bad_lines > 0 || sum.input_problems > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/ledger.h"
-#include "targets/operations.h"
+#include "targets/target.h"
 #include "base/result.h"
 
 namespace memconn {
@@ -17,7 +17,7 @@ struct IngestReport {
   double elapsed_s = 0;
   std::string dead_letter;  // empty when nothing was dead-lettered
   std::vector<std::string> operation_ids;
-  OperationsSummary operations;
+  TargetWait operations;  // --wait: what following the target's background work found
   std::vector<std::pair<std::string, CommitPoint>> resumed_from;
   uint64_t skipped = 0;
   uint64_t skipped_shard = 0;  // items of other shards (--shard)

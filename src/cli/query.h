@@ -1,4 +1,5 @@
-// `memconn recall` and `memconn reflect`: ask a Hindsight bank (or a connector's target).
+// `memconn recall` and `memconn reflect`: ask the Hindsight bank of the flags and config, or
+// a connector's target (whatever its kind: targets/target.h prepare_query).
 #pragma once
 #include <optional>
 #include <string>
@@ -37,13 +38,6 @@ struct ReflectOptions {
   std::optional<std::string> timeout;  // --timeout: overrides [defaults] timeout
   std::optional<int64_t> max_response_bytes;
 };
-
-// Pure request builders (tested without a server).
-std::string recall_request_body(const RecallOptions& o);
-Result<std::string> reflect_request_body(const ReflectOptions& o);
-// Human renderings of the server's responses.
-Result<std::string> render_recall(const std::string& body);
-Result<std::string> render_reflect(const std::string& body);
 
 int run_recall(const GlobalOptions& g, const RecallOptions& o);
 int run_reflect(const GlobalOptions& g, const ReflectOptions& o);

@@ -7,7 +7,6 @@
 #include "cli/console.h"
 #include "base/duration.h"
 #include "base/exit_codes.h"
-#include "targets/hindsight.h"
 #include "net/request.h"
 
 namespace memconn {

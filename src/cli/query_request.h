@@ -10,10 +10,9 @@
 #include "cli/console.h"
 #include "net/http_client.h"
 #include "base/result.h"
+#include "targets/target.h"
 
 namespace memconn {
-
-using Renderer = std::function<Result<std::string>(const std::string&)>;
 
 // --timeout of recall/reflect, when given, replaces http.timeout. A usage error if invalid.
 Status apply_timeout_flag(const std::optional<std::string>& flag, HttpOptions& http);

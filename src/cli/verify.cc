@@ -7,7 +7,7 @@
 #include "base/exit_codes.h"
 #include "ingest/expected_documents.h"
 #include "ingest/input_items.h"
-#include "targets/hindsight.h"
+#include "targets/registry.h"
 
 namespace memconn {
 
@@ -21,16 +21,15 @@ class Verify {
  private:
   Status prepare();
   void collect_expected();
-  Status read_server(HttpClient& client);
-  void name_documents(HttpClient* repair_client);
-  int repair(HttpClient& client);
+  void name_documents(Target* repair);
+  int repair();
 
   const GlobalOptions& g_;
   const VerifyOptions& o_;
   Console& console_;
   EnvLookup env_ = process_env();
   Config cfg_;
-  HindsightSettings hs_;
+  std::unique_ptr<Target> target_;
   Tuning tuning_;
   InputSet inputs_;
   ItemReadOptions read_opts_;
@@ -44,10 +43,10 @@ Status Verify::prepare() {
   cfg_ = std::move(*cfg);
   auto hs = resolve_hindsight(g_, cfg_, env_, true);
   if (!hs) return hs.error();
-  hs_ = std::move(*hs);
   auto t = resolve_tuning(o_.ingest.tuning, cfg_.defaults);
   if (!t) return t.error();
   tuning_ = *t;
+  target_ = make_target(default_target_spec(*hs), target_env(tuning_, nullptr, console_));
   const auto& in = o_.ingest;
   if (in.inputs.empty()) return Error{"no input given: name the files, directories or - that were ingested", exit_code::kUsage};
   if (!o_.repair && (in.async || in.wait || in.wait_timeout || !in.dead_letter.empty()))
@@ -62,6 +61,7 @@ Status Verify::prepare() {
   if (!ro) return ro.error();
   read_opts_ = std::move(*ro);
   read_opts_.max_line_bytes = static_cast<uint64_t>(tuning_.max_line_bytes);
+  read_opts_.target = target_.get();
   if (!in.shard.empty()) {
     auto shard = Shard::parse(in.shard);
     if (!shard) return shard.error();
@@ -75,7 +75,8 @@ Status Verify::prepare() {
 
 void Verify::collect_expected() {
   auto sum = read_items(inputs_, read_opts_, console_, [&](Item& item) {
-    expected_.add(item.document_id, hindsight_content_hash(item.content));
+    if (auto key = target_->identity_key(item.content)) expected_.add(item.document_id, *key);
+    else expected_.add_unchecked(item.document_id);
     return true;
   });
   r_.bad_lines = sum.bad_lines;
@@ -84,28 +85,22 @@ void Verify::collect_expected() {
   r_.expected = expected_.size();
 }
 
-Status Verify::read_server(HttpClient& client) {
-  return compare_hindsight_bank(client, HindsightEndpoint{hs_.url, hs_.bank}, o_.page_size, o_.list_limit, console_,
-                                expected_, r_);
-}
-
 // Second pass over the inputs: the ids were kept only as digests, so the inputs name the
 // documents that are missing, stale or empty (and where they are). With --repair, empty
 // documents are sent for reprocessing as they are found.
-void Verify::name_documents(HttpClient* repair_client) {
-  HindsightEndpoint ep{hs_.url, hs_.bank};
+void Verify::name_documents(Target* repair) {
   NullDiagnostics quiet;  // bad lines were reported by the first pass
   read_items(inputs_, read_opts_, quiet, [&](Item& item) {
     if (expected_.flags(item.document_id) != 0)
       name_document(Named{item.document_id, inputs_.sources[item.origin.source].display, item.origin.line, ""}, expected_,
-                    r_, o_.list_limit, repair_client, ep, console_);
+                    r_, o_.list_limit, repair, console_);
     return true;
   });
 }
 
-int Verify::repair(HttpClient& client) {
+int Verify::repair() {
   r_.repaired = true;
-  retry_failed_operations(client, HindsightEndpoint{hs_.url, hs_.bank}, r_, console_);
+  repair_target(*target_, r_, console_);
   r_.resend = r_.missing + r_.stale;
   if (r_.resend == 0) return exit_code::kOk;
   IngestOptions in = o_.ingest;
@@ -125,27 +120,19 @@ int Verify::run() {
     return st.error().exit_code;
   }
   collect_expected();
-  HttpOptions http;
-  http.timeout = tuning_.timeout;
-  http.connect_timeout = tuning_.connect_timeout;
-  http.max_response_bytes = tuning_.max_response_bytes;
-  http.user_agent = user_agent();
-  http.accept_compressed = true;  // document pages are large and compress well
-  http.headers = hindsight_auth_headers(hs_.api_key);
-  http.ca_file = hs_.ca_file;
-  HttpClient client(http, nullptr);
-  if (auto st = read_server(client); !st) {
+  if (auto st = compare_target(*target_, o_.page_size, o_.list_limit, console_, expected_, r_); !st) {
     console_.error(st.error().message);
     return st.error().exit_code;
   }
-  if (r_.missing + r_.stale + r_.empty > 0) name_documents(o_.repair ? &client : nullptr);
-  if (o_.repair) r_.resend_exit_code = repair(client);
+  if (r_.missing + r_.stale + r_.empty > 0) name_documents(o_.repair ? target_.get() : nullptr);
+  if (o_.repair) r_.resend_exit_code = repair();
   if (g_.json) {
     std::cout << verify_report_json(r_, [&](JsonWriter& w) {
-      w.key("target").value("hindsight").key("url").value(url_without_credentials(hs_.url)).key("bank").value(hs_.bank);
+      const auto& s = target_->spec();
+      w.key("target").value(target_kind_name(s.kind)).key("url").value(url_without_credentials(s.url)).key("bank").value(s.bank);
     }) << std::endl;
   } else {
-    print_verify_report(std::cout, "bank " + hs_.bank + " at " + url_without_credentials(hs_.url), r_, o_.list_limit);
+    print_verify_report(std::cout, target_->describe(), r_, o_.list_limit);
   }
   return r_.exit_code(o_.repair);
 }

@@ -22,9 +22,7 @@
 #include "sources/transform.h"
 #include "state/lock_file.h"
 #include "state/state.h"
-#include "targets/hindsight.h"
-#include "targets/lightrag.h"
-#include "targets/lightrag_inventory.h"
+#include "targets/registry.h"
 
 namespace memconn {
 
@@ -38,12 +36,10 @@ class VerifyConnector {
  private:
   Status prepare();
   Status collect_expected();
-  Status read_target(HttpClient& client);
-  void name_documents(HttpClient* repair_client);
-  void repair(HttpClient& client);
+  void name_documents(Target* repair);
+  void repair();
   int resend();
   Diagnostics& console() { return *ctx_->console; }
-  bool lightrag() const { return tgt_->kind == TargetKind::kLightrag; }
 
   const GlobalOptions& g_;
   const VerifyOptions& o_;
@@ -52,7 +48,8 @@ class VerifyConnector {
   const SourceConfig* src_ = nullptr;
   const TargetConfig* tgt_ = nullptr;
   Tuning tuning_;
-  std::string source_key_, target_key_;
+  std::string source_key_;
+  std::unique_ptr<Target> target_;
   std::optional<TextTemplate> tmpl_;
   std::string cursor_;
   std::vector<SourceRecord> records_;  // the source's answer, kept for the naming pass
@@ -83,9 +80,9 @@ Status VerifyConnector::prepare() {
   auto sk = resolve_section_key(ctx_->cfg, "sources." + src_->name, src_->line, src_->api_key, src_->api_key_file);
   if (!sk) return sk.error();
   source_key_ = *sk;
-  auto tk = resolve_section_key(ctx_->cfg, "targets." + tgt_->name, tgt_->line, tgt_->api_key, tgt_->api_key_file);
-  if (!tk) return tk.error();
-  target_key_ = *tk;
+  auto spec = configured_target_spec(ctx_->cfg, *tgt_);
+  if (!spec) return spec.error();
+  target_ = make_target(std::move(*spec), target_env(tuning_, nullptr, console()));
   if (conn_->transform == TransformKind::kTemplate) {
     auto tp = parse_connector_template(conn_->template_text);
     if (!tp)
@@ -95,7 +92,6 @@ Status VerifyConnector::prepare() {
     tmpl_ = std::move(*tp);
   }
   r_.origin = "the source";
-  r_.lightrag = lightrag();
   return ok_status();
 }
 
@@ -138,9 +134,8 @@ Status VerifyConnector::collect_expected() {
       ++r_.not_synced;
       continue;
     }
-    Item it = make_connector_item(tgt_->kind, rctx, rec);
-    if (!lightrag()) expected_.add(it.document_id, hindsight_content_hash(it.content));
-    else if (auto len = lightrag_expected_length(it.content)) expected_.add(it.document_id, lightrag_length_key(*len));
+    Item it = make_connector_item(*target_, rctx, rec);
+    if (auto key = target_->identity_key(it.content)) expected_.add(it.document_id, *key);
     else expected_.add_unchecked(it.document_id);
     records_.push_back(std::move(rec));
   }
@@ -149,36 +144,20 @@ Status VerifyConnector::collect_expected() {
   return ok_status();
 }
 
-Status VerifyConnector::read_target(HttpClient& client) {
-  if (lightrag())
-    return compare_lightrag_documents(client, tgt_->url, o_.page_size, o_.list_limit, console(), expected_, r_);
-  return compare_hindsight_bank(client, HindsightEndpoint{tgt_->url, tgt_->bank}, o_.page_size, o_.list_limit,
-                                console(), expected_, r_);
-}
-
 // The records are still in memory: name the documents that need naming. With --repair,
 // Hindsight documents without memory units are sent for reprocessing as they are found.
-void VerifyConnector::name_documents(HttpClient* repair_client) {
+void VerifyConnector::name_documents(Target* repair) {
   RenderContext rctx{conn_, src_, tmpl_ ? &*tmpl_ : nullptr};
-  HindsightEndpoint ep{tgt_->url, tgt_->bank};
   for (const auto& rec : records_)
-    name_document(Named{make_connector_item(tgt_->kind, rctx, rec).document_id, "", 0, rec.id}, expected_, r_,
-                  o_.list_limit, repair_client, ep, console());
+    name_document(Named{make_connector_item(*target_, rctx, rec).document_id, "", 0, rec.id}, expected_, r_,
+                  o_.list_limit, repair, console());
 }
 
 // The target's own repairs: Hindsight retries its failed operations, LightRAG indexes its
 // failed documents again. Then the missing and stale documents are re-sent.
-void VerifyConnector::repair(HttpClient& client) {
+void VerifyConnector::repair() {
   r_.repaired = true;
-  retry_failed_operations(client, HindsightEndpoint{tgt_->url, tgt_->bank}, r_, console());
-  if (r_.docs_failed > 0) {
-    if (auto st = lightrag_reprocess_failed(client, tgt_->url); st) {
-      r_.reprocessed += r_.docs_failed;
-    } else {
-      console().error(st.error().message);
-      ++r_.repair_errors;
-    }
-  }
+  repair_target(*target_, r_, console());
   r_.resend = r_.missing + r_.stale;
   if (r_.resend > 0) r_.resend_exit_code = resend();
 }
@@ -224,27 +203,22 @@ int VerifyConnector::run() {
     console().error(st.error().message);
     return st.error().exit_code;
   }
-  HttpOptions http = connector_http_options(tuning_, tgt_->ca_file);
-  http.accept_compressed = true;  // document pages are large and compress well
-  http.headers = lightrag() ? lightrag_auth_headers(target_key_) : hindsight_auth_headers(target_key_);
-  HttpClient client(http, nullptr);
-  if (auto st = read_target(client); !st) {
+  if (auto st = compare_target(*target_, o_.page_size, o_.list_limit, console(), expected_, r_); !st) {
     console().error(st.error().message);
     return st.error().exit_code;
   }
-  if (r_.missing + r_.stale + r_.empty > 0) name_documents(o_.repair && !lightrag() ? &client : nullptr);
-  if (o_.repair) repair(client);
+  if (r_.missing + r_.stale + r_.empty > 0) name_documents(o_.repair ? target_.get() : nullptr);
+  if (o_.repair) repair();
   std::string url = url_without_credentials(tgt_->url);
   if (g_.json) {
     std::cout << verify_report_json(r_, [&](JsonWriter& w) {
-      w.key("connector").value(conn_->name).key("target").value(lightrag() ? "lightrag" : "hindsight");
+      w.key("connector").value(conn_->name).key("target").value(target_kind_name(tgt_->kind));
       w.key("url").value(url);
-      if (!lightrag()) w.key("bank").value(tgt_->bank);
+      if (!tgt_->bank.empty()) w.key("bank").value(tgt_->bank);
       w.key("cursor").value(cursor_);
     }) << std::endl;
   } else {
-    std::string where = lightrag() ? "LightRAG at " + url : "bank " + tgt_->bank + " at " + url;
-    print_verify_report(std::cout, "connector " + conn_->name + " -> " + where + " (cursor " +
+    print_verify_report(std::cout, "connector " + conn_->name + " -> " + target_->describe() + " (cursor " +
                                        (cursor_.empty() ? std::string("none: never synced") : cursor_) + ")",
                         r_, o_.list_limit);
   }

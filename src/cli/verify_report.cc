@@ -31,7 +31,7 @@ void print_verify_report(std::ostream& out, const std::string& heading, const Ve
   out << "  extra     " << r.extra << "   (on the server, not in " << r.origin << "; information only)\n";
   if (r.not_synced) out << "  not synced " << r.not_synced << "  (newer than the connector's cursor: the next sync sends them)\n";
   if (r.unchecked) out << "  unchecked " << r.unchecked << "   (no comparable content hash)\n";
-  if (r.lightrag)
+  if (r.document_states)
     out << "  documents: " << r.docs_failed << " failed to index, " << r.docs_open << " not indexed yet\n";
   else
     out << "  operations: " << r.failed_ops.size() << " failed, " << r.open_ops.size() << " not finished\n";
@@ -72,7 +72,7 @@ std::string verify_report_json(const VerifyReport& r, const std::function<void(J
     if (v.empty()) w.null();
     else w.value(v);
   };
-  auto ops = [&](const char* key, const std::vector<RemoteOperation>& v) {
+  auto ops = [&](const char* key, const std::vector<TargetOperation>& v) {
     w.key(key).begin_array();
     for (const auto& op : v) {
       w.begin_object().key("id").value(op.id).key("status").value(op.status).key("task_type").value(op.task_type);

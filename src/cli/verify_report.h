@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/json_writer.h"
-#include "targets/hindsight_inventory.h"
+#include "targets/target.h"
 
 namespace memconn {
 
@@ -21,20 +21,20 @@ struct Named {
   std::string record_id;  // verify --connector: the source record (then source/line are unset)
 };
 
-// A LightRAG document that is not (yet) indexed: failed, or still in its pipeline.
+// A document the target has not finished with: failed, or still in its pipeline.
 struct TargetDocument {
   std::string document_id, server_id, status, created_at, track_id, error;
 };
 
 struct VerifyReport {
   std::string origin = "the inputs";  // where expected content comes from ("the source" for a connector)
-  bool lightrag = false;              // failed/open are documents (LightRAG), not operations (Hindsight)
+  bool document_states = false;  // failed/open are documents (the target tracks them), not operations
   uint64_t expected = 0, present = 0, missing = 0, stale = 0, empty = 0, extra = 0, unchecked = 0;
-  uint64_t docs_failed = 0, docs_open = 0;  // LightRAG: expected documents failed / not finished
+  uint64_t docs_failed = 0, docs_open = 0;  // expected documents the target failed / has not finished
   uint64_t not_synced = 0;  // verify --connector: source records newer than the cursor (not expected yet)
   std::vector<Named> missing_docs, stale_docs, empty_docs;
   std::vector<std::string> extra_docs;
-  std::vector<RemoteOperation> failed_ops, open_ops;
+  std::vector<TargetOperation> failed_ops, open_ops;
   std::vector<TargetDocument> failed_docs, open_docs;
   uint64_t bad_lines = 0;
   int input_problems = 0;

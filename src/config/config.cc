@@ -366,13 +366,26 @@ void require(Reader& r, const toml::table& t, const std::string& where, std::ini
   }
 }
 
+}  // namespace
+
+const char* target_kind_name(TargetKind k) {
+  switch (k) {
+    case TargetKind::kHindsight: return "hindsight";
+    case TargetKind::kLightrag: return "lightrag";
+  }
+  return "unknown";
+}
+
+namespace {
+
 void read_target(Reader& r, const std::string& name, const toml::table& t, TargetConfig& out) {
   std::string where = "targets." + name;
   out.name = name;
   out.line = line_of(t);
   std::optional<std::string> kind;
   if (const auto* kn = t.get("kind")) kind = r.one_of(*kn, where + ".kind", {"hindsight", "lightrag"});
-  if (kind) out.kind = *kind == "hindsight" ? TargetKind::kHindsight : TargetKind::kLightrag;
+  for (size_t i = 0; kind && i < kTargetKindCount; ++i)
+    if (*kind == target_kind_name(static_cast<TargetKind>(i))) out.kind = static_cast<TargetKind>(i);
   // Keys of the other kind are mistakes, not extras: a lightrag target has no bank.
   auto only = [&](const toml::key& k, std::string_view for_kind) {
     if (kind && *kind != for_kind) {

@@ -57,7 +57,11 @@ struct StateSection {
   std::optional<std::string> path;  // resolved against the config directory
 };
 
+// The kinds of target a [targets.NAME] table may name; targets/registry.cc has one row per kind.
 enum class TargetKind { kHindsight, kLightrag };
+inline constexpr size_t kTargetKindCount = 2;
+// "hindsight", "lightrag": the value of `kind` in the config, and what status shows.
+const char* target_kind_name(TargetKind k);
 
 struct TargetConfig {
   std::string name;

@@ -158,4 +158,24 @@ PipelineOptions pipeline_options(const Tuning& t) {
   return po;
 }
 
+HttpOptions http_options(const Tuning& t) {
+  HttpOptions http;
+  http.timeout = t.timeout;
+  http.connect_timeout = t.connect_timeout;
+  http.max_response_bytes = t.max_response_bytes;
+  http.user_agent = user_agent();
+  return http;
+}
+
+Result<std::string> resolve_section_key(const Config& cfg, const std::string& section, int line,
+                                        const std::optional<std::string>& api_key,
+                                        const std::optional<std::string>& api_key_file) {
+  if (api_key) return clean_api_key(*api_key, cfg.path + ":" + std::to_string(line) + ": " + section + ".api_key");
+  if (!api_key_file) return std::string();
+  auto k = read_api_key_file(*api_key_file);
+  if (!k) return Error{cfg.path + ":" + std::to_string(line) + ": " + section + ".api_key_file: " + k.error().message,
+                       exit_code::kConfig};
+  return *k;
+}
+
 }  // namespace memconn

@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "engine/pipeline.h"
+#include "net/http_client.h"
 #include "base/result.h"
 
 namespace memconn {
@@ -77,5 +78,15 @@ struct TuningFlags {
 };
 
 Result<Tuning> resolve_tuning(const TuningFlags& flags, const Defaults& defaults);
+
+// HTTP options every request to a source or target starts from: the tuning's timeouts and
+// reply cap, memconn's user agent. The target or source adds its auth headers and CA file.
+HttpOptions http_options(const Tuning& t);
+
+// A config table's key: api_key, or the first line of api_key_file, or "" (no key). A missing
+// or empty key file is a config error naming the section's file:line.
+Result<std::string> resolve_section_key(const Config& cfg, const std::string& section, int line,
+                                        const std::optional<std::string>& api_key,
+                                        const std::optional<std::string>& api_key_file);
 
 }  // namespace memconn

@@ -32,15 +32,4 @@ Result<const ConnectorConfig*> find_connector(const Config& cfg, const std::stri
                exit_code::kUsage};
 }
 
-Result<std::string> resolve_section_key(const Config& cfg, const std::string& section, int line,
-                                        const std::optional<std::string>& api_key,
-                                        const std::optional<std::string>& api_key_file) {
-  if (api_key) return clean_api_key(*api_key, cfg.path + ":" + std::to_string(line) + ": " + section + ".api_key");
-  if (!api_key_file) return std::string();
-  auto k = read_api_key_file(*api_key_file);
-  if (!k) return Error{cfg.path + ":" + std::to_string(line) + ": " + section + ".api_key_file: " + k.error().message,
-                       exit_code::kConfig};
-  return *k;
-}
-
 }  // namespace memconn

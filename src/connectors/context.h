@@ -33,10 +33,4 @@ Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOpt
 // Usage error (2) naming the configured connectors when `name` is not one of them.
 Result<const ConnectorConfig*> find_connector(const Config& cfg, const std::string& name);
 
-// api_key, or the first line of api_key_file, or "" (no key). A missing or empty key file
-// is a config error naming the section's file:line.
-Result<std::string> resolve_section_key(const Config& cfg, const std::string& section, int line,
-                                        const std::optional<std::string>& api_key,
-                                        const std::optional<std::string>& api_key_file);
-
 }  // namespace memconn

@@ -5,10 +5,7 @@
 
 #include "connectors/notify.h"
 #include "base/exit_codes.h"
-#include "targets/hindsight.h"
-#include "targets/lightrag.h"
-#include "targets/lightrag_replace.h"
-#include "targets/lightrag_wait.h"
+#include "targets/registry.h"
 #include "net/request.h"
 #include "base/signals.h"
 #include "sources/transform.h"
@@ -24,11 +21,7 @@ std::string status_text(const HttpResponse& r) {
 }  // namespace
 
 HttpOptions connector_http_options(const Tuning& tuning, const std::string& ca_file) {
-  HttpOptions http;
-  http.timeout = tuning.timeout;
-  http.connect_timeout = tuning.connect_timeout;
-  http.max_response_bytes = tuning.max_response_bytes;
-  http.user_agent = user_agent();
+  HttpOptions http = http_options(tuning);
   http.ca_file = ca_file;
   return http;
 }
@@ -75,8 +68,6 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   };
   auto source_key = resolve_section_key(ctx_.cfg, "sources." + src.name, src.line, src.api_key, src.api_key_file);
   if (!source_key) return setup_failure(source_key.error());
-  auto target_key = resolve_section_key(ctx_.cfg, "targets." + tgt.name, tgt.line, tgt.api_key, tgt.api_key_file);
-  if (!target_key) return setup_failure(target_key.error());
   std::optional<TextTemplate> tmpl;
   if (conn.transform == TransformKind::kTemplate) {
     auto t = parse_connector_template(conn.template_text);
@@ -94,8 +85,11 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   HttpClient src_client(src_http, &share_);
   auto source = open_connector_source(src, *source_key, src_client, tuning_.retries, console);
 
-  // Target.
-  HttpOptions tgt_http = connector_http_options(tuning_, tgt.ca_file);
+  // Target: everything kind-specific is behind targets/target.h.
+  auto spec = configured_target_spec(ctx_.cfg, tgt);
+  if (!spec) return setup_failure(spec.error());
+  TargetEnv env = target_env(tuning_, &share_, console);
+  auto target = make_target(std::move(*spec), env);
   ConnectorRunDeps deps;
   deps.source = source.get();
   deps.clock = ctx_.clock.get();
@@ -113,119 +107,34 @@ ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, Connector
   ro.pipeline = pipeline_options(tuning_);
   if (opt.outage_cap) ro.pipeline.max_outage = std::min(*opt.outage_cap, tuning_.max_outage);
   ro.pipeline.target = url_without_credentials(tgt.url);
+  ro.target_label = target->label();
   if (verbose_) ro.pipeline.log_request = [&](const std::string& line) { console.debug(line); };
-
-  std::unique_ptr<HttpClient> probe;  // health and --wait requests, on the calling thread
-  if (tgt.kind == TargetKind::kHindsight) {
-    tgt_http.headers = hindsight_auth_headers(*target_key);
-    HindsightEndpoint ep{tgt.url, tgt.bank};
-    ro.target_label = tgt.url + "#" + tgt.bank;
-    deps.make_sender = [this, ep, tgt_http](const std::atomic<bool>* abort) {
-      return std::make_unique<HindsightSender>(ep, false, tgt_http, &share_, abort);
+  deps.make_sender = [&](const std::atomic<bool>* abort) { return target->make_sender(false, abort); };
+  deps.prepare_target = [&] { return target->prepare(); };
+  deps.update_document = [&](const Item& item, const std::function<void()>& before_delete) {
+    return target->update(item, before_delete);
+  };
+  if (target->leaves_background_work(false)) {
+    deps.wait_for_target = [&](const std::vector<std::string>& ids) {
+      auto w = target->wait(ids, {}, std::chrono::milliseconds{0});
+      console.info("connector " + conn.name + ": " + target->describe() + " finished " + std::to_string(w.completed) +
+                   " of " + std::to_string(w.total) + " documents" +
+                   (w.failed ? ", " + std::to_string(w.failed) + " failed" : ""));
+      return w;
     };
-    if (opt.wait) console.info("connector " + conn.name + ": Hindsight retains are synchronous; nothing to wait for");
-    // A retain under an existing document_id replaces that document (upsert): an edit is
-    // one more retain, synchronous, with the pipeline's retry policy.
-    deps.update_document = [this, ep, tgt_http](const Item& item, const std::function<void()>&) -> UpdateOutcome {
-      HindsightSender sender(ep, false, tgt_http, &share_, nullptr);
-      std::mt19937_64 rng(std::random_device{}());
-      BackoffPolicy backoff;
-      for (int attempt = 0;; ++attempt) {
-        auto r = sender.send({&item}, "");
-        switch (r.outcome) {
-          case Outcome::Success: return {UpdateOutcome::Kind::Updated, ""};
-          case Outcome::AuthError: return {UpdateOutcome::Kind::AuthRefused, "target: " + r.message};
-          case Outcome::ItemError: return {UpdateOutcome::Kind::Failed, r.message};
-          case Outcome::Retryable: break;
-        }
-        if (attempt >= tuning_.retries || stop_signal_received()) {
-          bool outage = is_outage(r.http.transport_ok, r.http.status);
-          return {outage ? UpdateOutcome::Kind::Unreachable : UpdateOutcome::Kind::Failed,
-                  "target " + url_without_credentials(ep.base_url) + ": " + (r.message.empty() ? r.http.error : r.message)};
-        }
-        auto ra = parse_retry_after(r.http.retry_after, std::chrono::system_clock::now());
-        std::this_thread::sleep_for(backoff.delay(attempt, ra, rng));
-      }
-    };
-  } else {
-    tgt_http.headers = lightrag_auth_headers(*target_key);
-    ro.target_label = "lightrag:" + tgt.url;
-    deps.make_sender = [this, url = tgt.url, tgt_http](const std::atomic<bool>* abort) {
-      return std::make_unique<LightragSender>(url, tgt_http, &share_, abort);
-    };
-    HttpOptions probe_http = tgt_http;
-    probe_http.accept_compressed = true;
-    probe = std::make_unique<HttpClient>(probe_http, &share_);
-    deps.prepare_target = [&]() -> Status {
-      HttpRequest req{"GET", lightrag_url(tgt.url, "/health"), "", {}};
-      auto resp = perform_with_retries(*probe, req, tuning_.retries);
-      console.debug("GET /health " + status_text(resp));
-      std::string where = "target " + tgt.name + " (" + tgt.url + ")";
-      switch (classify(resp.transport_ok, resp.status)) {
-        case Outcome::AuthError:
-          return Error{where + ": HTTP " + std::to_string(resp.status) + ": " + error_message(resp) +
-                           " (check the target's api_key)",
-                       exit_code::kAuth};
-        case Outcome::Retryable:
-          if (is_outage(resp.transport_ok, resp.status))
-            return Error{where + " is unreachable: " + error_message(resp), exit_code::kUnreachable};
-          break;
-        default: break;
-      }
-      LightragInfo info;
-      if (resp.status == 200 && parse_lightrag_health(resp.body, info)) {
-        console.debug(where + ": LightRAG API " + info.api_version + ", core " + info.core_version +
-                      (info.newer ? " (1.5.x dialect: duplicates answer 409)" : " (0260 dialect: duplicates answer 200 \"duplicated\")"));
-      } else {
-        // Some deployments hide /health; inserts still tell us everything we need.
-        console.debug(where + ": /health answered " + status_text(resp) + "; API version unknown");
-      }
-      return ok_status();
-    };
-    // LightRAG has no update: delete the stored copy, insert the new text (lightrag_replace.h).
-    deps.update_document = [&](const Item& item, const std::function<void()>& before_delete) -> UpdateOutcome {
-      ReplaceOptions ro_replace;
-      ro_replace.retries = tuning_.retries;
-      auto r = lightrag_replace(*probe, tgt.url, item, before_delete, [] { return stop_signal_received() != 0; }, ro_replace);
-      using RK = ReplaceResult::Kind;
-      using UK = UpdateOutcome::Kind;
-      switch (r.kind) {
-        case RK::Replaced:
-          console.debug("connector " + conn.name + ": replaced " + item.document_id + (r.deleted ? " (old copy deleted)" : ""));
-          return {UK::Updated, r.message};
-        case RK::Busy: return {UK::Deferred, r.message};
-        case RK::Failed: return {UK::Failed, r.message};
-        case RK::AuthRefused: return {UK::AuthRefused, "target " + tgt.name + ": " + r.message};
-        case RK::Unreachable: return {UK::Unreachable, "target " + tgt.name + " is unreachable: " + r.message};
-      }
-      return {UK::Failed, r.message};
-    };
-    deps.wait_for_target = [&](const std::vector<std::string>& tracks) {
-      auto sum = follow_lightrag_tracks(*probe, tgt.url, tracks, console, [] { return stop_signal_received() != 0; });
-      console.info("connector " + conn.name + ": LightRAG indexed " + std::to_string(sum.processed) + " of " +
-                   std::to_string(sum.documents) + " documents" +
-                   (sum.failed ? ", " + std::to_string(sum.failed) + " failed" : ""));
-      return TargetWaitResult{sum.documents, sum.failed, sum.complete, std::move(sum.failed_docs)};
-    };
+  } else if (opt.wait) {
+    console.info("connector " + conn.name + ": " + target->describe() + " answers when the work is done; nothing to wait for");
   }
   if (opt.reprocess_failed) {
-    if (tgt.kind != TargetKind::kLightrag) {
-      console.info("connector " + conn.name + ": --reprocess-failed is for LightRAG targets; Hindsight has nothing to reprocess");
-    } else {
-      // LightRAG keeps what it failed to index under the same name (a re-send only answers
-      // "duplicated ... (Status: failed)"); this asks it to index those documents again.
-      HttpRequest req{"POST", lightrag_url(tgt.url, "/documents/reprocess_failed"), "", {"Content-Type: application/json"}};
-      auto resp = perform_with_retries(*probe, req, tuning_.retries);
-      console.debug("POST /documents/reprocess_failed " + status_text(resp));
-      if (resp.transport_ok && resp.status / 100 == 2)
-        console.info("connector " + conn.name + ": asked LightRAG to reprocess its failed documents");
-      else
-        console.warn("connector " + conn.name + ": LightRAG refused /documents/reprocess_failed: " +
-                     (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " + error_message(resp) : resp.error));
-    }
+    if (auto st = target->reprocess_failed(); st)
+      console.info("connector " + conn.name + ": asked " + target->describe() + " to reprocess its failed documents");
+    else if (st.error().exit_code == exit_code::kOk)
+      console.info("connector " + conn.name + ": --reprocess-failed: " + st.error().message);
+    else
+      console.warn("connector " + conn.name + ": " + st.error().message);
   }
   std::string previous = state.runs.empty() ? "" : state.runs.back().result;
-  auto rep = run_connector(conn, src, tgt.kind, tmpl ? &*tmpl : nullptr, state, ro, deps);
+  auto rep = run_connector(conn, src, *target, tmpl ? &*tmpl : nullptr, state, ro, deps);
   if (!conn.notify_url.empty()) notify(conn, previous, rep);
   return rep;
 }

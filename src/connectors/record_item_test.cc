@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include "targets/registry.h"
+
 using namespace memconn;
 
 namespace {
@@ -35,6 +37,16 @@ struct Setup {
   }
 };
 
+// A target of this kind, for encoding only (it is never asked anything over the network).
+Item item_for(TargetKind kind, const RenderContext& ctx, const SourceRecord& r) {
+  static NullDiagnostics quiet;
+  TargetEnv env;
+  env.console = &quiet;
+  TargetSpec spec;
+  spec.kind = kind;
+  return make_connector_item(*make_target(spec, env), ctx, r);
+}
+
 std::map<std::string, std::string> metadata_of(const Item& it) {
   return {it.metadata.begin(), it.metadata.end()};
 }
@@ -45,7 +57,7 @@ TEST_CASE("connector item for Hindsight: stable document id, timestamp, tags and
   Setup s;
   s.conn.context = "voice memo";
   RenderContext ctx{&s.conn, &s.src, nullptr};
-  Item it = make_connector_item(TargetKind::kHindsight, ctx, memory());
+  Item it = item_for(TargetKind::kHindsight, ctx, memory());
   CHECK(it.document_id == "memory_107677460544181387647_abc123XYZ");
   CHECK(it.timestamp == "2024-01-19T07:28:08Z");
   CHECK(it.context == "voice memo");
@@ -71,7 +83,7 @@ TEST_CASE("connector item for LightRAG: text + unique slash-free file_source, no
   Setup s;
   RenderContext ctx{&s.conn, &s.src, nullptr};
   auto r = memory();
-  Item it = make_connector_item(TargetKind::kLightrag, ctx, r);
+  Item it = item_for(TargetKind::kLightrag, ctx, r);
   CHECK(it.document_id == "memory_107677460544181387647_abc123XYZ.txt");
   CHECK(it.metadata.empty());
   CHECK(it.tags.empty());
@@ -80,7 +92,7 @@ TEST_CASE("connector item for LightRAG: text + unique slash-free file_source, no
   CHECK(doc["file_source"].get_string().value() == "memory_107677460544181387647_abc123XYZ.txt");
   CHECK(doc["text"].get_string().value() == std::string_view(it.content));
   r.id = "a/b c";
-  CHECK(make_connector_item(TargetKind::kLightrag, ctx, r).document_id == "memory_107677460544181387647_a%2Fb%20c.txt");
+  CHECK(item_for(TargetKind::kLightrag, ctx, r).document_id == "memory_107677460544181387647_a%2Fb%20c.txt");
   s.src.kind = SourceKind::kHttpJson;
   s.src.name = "notes";
   CHECK(record_document_id(s.src, r) == "notes_a/b c");

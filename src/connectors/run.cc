@@ -108,7 +108,7 @@ std::string result_for_fetch_error(int code) {
 
 }  // namespace
 
-ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig& src, TargetKind target_kind,
+ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig& src, const Target& target,
                                  const TextTemplate* tmpl, ConnectorState& state, const ConnectorRunOptions& opt,
                                  ConnectorRunDeps& deps) {
   Diagnostics& console = *deps.console;
@@ -226,7 +226,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   std::unordered_set<std::string> replace;  // verify --repair: ids whose target copy differs
   std::erase_if(fetched->records, [&](SourceRecord& r) {
     if (is_blank_text(r.text)) return static_cast<bool>(opt.only);
-    Item it = make_connector_item(target_kind, rctx, r);
+    Item it = make_connector_item(target, rctx, r);
     r.digest = fingerprint64(sha256(it.json));
     if (!opt.only) return false;
     auto action = opt.only(it.document_id);
@@ -281,12 +281,11 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
     Item it;
     it.content = p.text;
     it.document_id = p.document_id;
-    JsonWriter w(it.json);
-    w.begin_object().key("text").value(it.content).key("file_source").value(it.document_id).end_object();
+    target.encode(it);
     updates.emplace_back(std::move(r), std::move(it));
   }
   for (auto& r : sel.update) {
-    Item it = make_connector_item(target_kind, rctx, r);
+    Item it = make_connector_item(target, rctx, r);
     updates.emplace_back(std::move(r), std::move(it));
   }
   rep.changed = updates.size();
@@ -349,7 +348,7 @@ ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig
   items.reserve(sel.send.size());
   std::map<std::string, std::pair<size_t, std::string>> by_document;  // id -> (line, item json), for --wait failures
   for (size_t i = 0; i < sel.send.size(); ++i) {
-    Item it = make_connector_item(target_kind, rctx, sel.send[i]);
+    Item it = make_connector_item(target, rctx, sel.send[i]);
     it.origin = Origin{0, i + 1, i, i + 1, i};
     if (opt.wait) by_document[it.document_id] = {i + 1, it.json};
     items.push_back(std::move(it));

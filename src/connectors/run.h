@@ -19,29 +19,10 @@
 #include "sources/source.h"
 #include "state/state.h"
 #include "connectors/sync_clock.h"
+#include "targets/target.h"
 #include "base/text_template.h"
 
 namespace memconn {
-
-// What waiting for the target's background processing found (LightRAG --wait).
-struct TargetWaitResult {
-  size_t documents = 0, failed = 0;
-  bool complete = true;
-  std::vector<std::pair<std::string, std::string>> failed_docs;  // (document id, the target's error)
-};
-
-// How an edited record reached the target.
-struct UpdateOutcome {
-  enum class Kind {
-    Updated,      // the target holds the new text (and only it)
-    Deferred,     // not now (LightRAG busy or still deleting): the next run tries again
-    Failed,       // refused; the next run tries again
-    AuthRefused,  // stops the run (exit 4)
-    Unreachable,  // stops the run (exit 69)
-  };
-  Kind kind = Kind::Failed;
-  std::string message;
-};
 
 struct ConnectorRunDeps {
   Source* source = nullptr;
@@ -56,7 +37,7 @@ struct ConnectorRunDeps {
   std::function<Status()> persist;  // saves the whole State atomically (lock held by the caller)
   std::function<int()> stop_signal; // 0, or SIGINT/SIGTERM once one arrived
   // Optional: called with the operation (track) ids when ConnectorRunOptions::wait is set.
-  std::function<TargetWaitResult(const std::vector<std::string>&)> wait_for_target;
+  std::function<TargetWait(const std::vector<std::string>&)> wait_for_target;
   // Replaces the target's copy of an edited record: Hindsight upserts under the same
   // document id, LightRAG deletes and inserts. before_delete runs before anything is deleted
   // (the run saves the pending update there, so a crash cannot lose the memory). Unset:
@@ -78,7 +59,7 @@ struct ConnectorRunOptions {
   std::function<RepairAction(const std::string& document_id)> only;
   bool wait = false;          // follow the target's processing to the end
   std::string command = "sync";  // run history label: sync | trigger | trigger --full | sync --watch
-  std::string target_label;   // recorded with dead letters: "<url>#<bank>" or "lightrag:<url>"
+  std::string target_label;   // recorded with dead letters: Target::label() (no credentials)
   PipelineOptions pipeline;
   size_t batch_size = 10;
   size_t max_batch_bytes = 1 << 20;
@@ -104,7 +85,9 @@ struct ConnectorRunReport {
   std::string error;
 };
 
-ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig& src, TargetKind target_kind,
+// target encodes the records into items (document_key, encode); everything it does over the
+// network comes in through deps, so tests replace it.
+ConnectorRunReport run_connector(const ConnectorConfig& conn, const SourceConfig& src, const Target& target,
                                  const TextTemplate* tmpl, ConnectorState& state, const ConnectorRunOptions& opt,
                                  ConnectorRunDeps& deps);
 

@@ -1,5 +1,7 @@
 #include "connectors/run.h"
 
+#include "targets/registry.h"
+
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -11,7 +13,7 @@
 #include <thread>
 
 #include "state/dead_letter.h"
-#include "targets/lightrag.h"
+#include "targets/lightrag/api.h"
 
 using namespace memconn;
 using namespace std::chrono_literals;
@@ -149,7 +151,12 @@ struct Harness {
     opt.pipeline.retries = 0;
     opt.pipeline.tick_interval = 1ms;
     opt.checkpoint_interval = 0ms;
-    return run_connector(conn, src, TargetKind::kLightrag, nullptr, state, opt, deps);
+    NullDiagnostics quiet;
+    TargetEnv env;
+    env.console = &quiet;
+    TargetSpec spec;
+    spec.kind = TargetKind::kLightrag;
+    return run_connector(conn, src, *make_target(spec, env), nullptr, state, opt, deps);
   }
 };
 

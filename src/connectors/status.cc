@@ -9,7 +9,6 @@ namespace memconn {
 namespace {
 
 const char* kind_name(SourceKind k) { return k == SourceKind::kMemoryApi ? "memory-api" : "http-json"; }
-const char* kind_name(TargetKind k) { return k == TargetKind::kHindsight ? "hindsight" : "lightrag"; }
 
 const RunRecord* last_run(const ConnectorView& v) {
   return v.state && !v.state->runs.empty() ? &v.state->runs.back() : nullptr;
@@ -99,7 +98,7 @@ std::string list_json(const std::vector<ConnectorView>& views, SysTime now) {
     const auto& c = *v.connector;
     w.begin_object().key("name").value(c.name).key("source").value(c.source).key("target").value(c.target);
     w.key("source_kind").value(v.source ? kind_name(v.source->kind) : "");
-    w.key("target_kind").value(v.target ? kind_name(v.target->kind) : "");
+    w.key("target_kind").value(v.target ? target_kind_name(v.target->kind) : "");
     w.key("schedule").value(c.schedule.text()).key("enabled").value(c.enabled).key("next_due");
     auto d = next_due(c, v.state, now);
     if (d) w.value(format_iso8601(*d));
@@ -117,7 +116,7 @@ std::string status_text(const std::vector<ConnectorView>& views, SysTime now, co
     const ConnectorState* st = v.state;
     if (!out.empty()) out += "\n";
     out += c.name + ": " + c.source + " (" + (v.source ? kind_name(v.source->kind) : "?") + ") → " + c.target + " (" +
-           (v.target ? kind_name(v.target->kind) : "?") + "), " + c.schedule.text() +
+           (v.target ? target_kind_name(v.target->kind) : "?") + "), " + c.schedule.text() +
            (c.enabled ? "" : ", disabled") + "\n";
     if (v.running) out += "  running:      yes, since " + st->running_since + " (pid " + std::to_string(st->running_pid) + ")\n";
     else if (v.died) out += "  running:      no; the run started " + st->running_since + " (pid " + std::to_string(st->running_pid) + ") died without finishing\n";
@@ -158,7 +157,7 @@ std::string status_json(const std::vector<ConnectorView>& views, SysTime now, co
     const ConnectorState* st = v.state;
     w.begin_object().key("name").value(c.name).key("source").value(c.source).key("target").value(c.target);
     w.key("source_kind").value(v.source ? kind_name(v.source->kind) : "");
-    w.key("target_kind").value(v.target ? kind_name(v.target->kind) : "");
+    w.key("target_kind").value(v.target ? target_kind_name(v.target->kind) : "");
     w.key("schedule").value(c.schedule.text()).key("enabled").value(c.enabled);
     w.key("running").value(v.running).key("died").value(v.died);
     w.key("running_pid");

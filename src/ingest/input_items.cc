@@ -31,7 +31,7 @@ Result<UnitChoice> pick_unit(const std::string& unit, Format format, const std::
 }
 
 ParseOptions parse_options_for(const ItemReadOptions& o, const SourceSpec& src, const UnitChoice& unit) {
-  ParseOptions p{o.tags, o.context, src.display, "", o.map};
+  ParseOptions p{o.tags, o.context, src.display, "", o.map, o.target};
   if (unit.whole_file) p.document_id = o.id_prefix + src.name;
   return p;
 }

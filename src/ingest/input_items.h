@@ -45,6 +45,7 @@ struct ItemReadOptions {
   std::string id_prefix;  // --unit file: the document id is id_prefix + the file's relative path
   std::shared_ptr<const FieldMap> map;  // --map / --template (JSONL only)
   uint64_t max_line_bytes = 0;  // a longer line is reported as bad, never held whole; 0 = no limit
+  const Target* target = nullptr;  // document keys and item encoding (ParseOptions::target)
 };
 
 // Checks the read options as given on the command line (format, unit) and adds the field map

@@ -9,7 +9,6 @@
 #include "engine/item_pool.h"
 #include "base/iso_time.h"
 #include "base/json_writer.h"
-#include "targets/hindsight/memory_item.h"
 
 namespace memconn {
 
@@ -348,12 +347,14 @@ void ItemParser::finish(Item& out, const Origin& origin) {
   }
   if (on_fingerprint_) on_fingerprint_(out.fingerprint);
   out.json.clear();
+  if (!options_.target) return;
+  out.document_id = options_.target->document_key(out.document_id);
   // Room for every field and some more, so most later lines fit a reused buffer.
   size_t room = out.content.size() + out.context.size() + out.timestamp.size() + out.document_id.size() + 192;
   for (const auto& [k, v] : out.metadata) room += k.size() + v.size() + 8;
   for (const auto& t : out.tags) room += t.size() + 4;
   reserve_exact(out.json, room);
-  append_memory_item(out.json, out);
+  options_.target->encode(out);
 }
 
 Format format_for_path(std::string_view path) {

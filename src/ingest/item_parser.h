@@ -1,6 +1,6 @@
 // Turns input lines into Items: plain lines or JSONL objects, plus the per-run tags and
-// context, origin metadata, a stable document id and the serialized Hindsight MemoryItem
-// (targets/hindsight/memory_item.h).
+// context, origin metadata, a stable document id and the item as the target receives it
+// (Target::encode).
 #pragma once
 #include <functional>
 #include <memory>
@@ -10,6 +10,7 @@
 
 #include "ingest/field_map.h"
 #include "engine/item.h"
+#include "targets/target.h"
 
 namespace simdjson::dom {
 class element;
@@ -27,6 +28,9 @@ struct ParseOptions {
   std::string document_id;
   // --map / --template for JSONL exports of other tools; null or empty = the standard fields.
   std::shared_ptr<const FieldMap> map;
+  // Gives each item the target's document key and encodes item.json; null: items are not
+  // encoded (verify and tests need only their ids and contents).
+  const Target* target = nullptr;
 };
 
 enum class ParseStatus { Item, Blank, Invalid };

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "base/digest.h"
+#include "targets/registry.h"
 
 using namespace memconn;
 
@@ -11,7 +12,11 @@ Origin at(uint64_t line) { return Origin{0, line, 0, line}; }
 }  // namespace
 
 TEST_CASE("a plain line becomes an item with a content-derived id and origin metadata") {
-  ItemParser p(Format::Lines, {{"import"}, "chats", "notes.txt", "", nullptr});
+  NullDiagnostics quiet;
+  TargetEnv env;
+  env.console = &quiet;
+  auto hindsight = make_target(TargetSpec{}, env);
+  ItemParser p(Format::Lines, {{"import"}, "chats", "notes.txt", "", nullptr, hindsight.get()});
   Item it;
   auto r = p.parse("Alice deployed v2", at(7), it);
   REQUIRE(r.status == ParseStatus::Item);

@@ -651,6 +651,30 @@ TEST_CASE("connectors: dlq retry sends connector entries back to their own targe
   CHECK(sent);
 }
 
+TEST_CASE("connectors: a target URL with user:password@ never reaches the dead-letter file, and its entries still go back there") {
+  for (std::string kind : {"hindsight", "lightrag"}) {
+    CAPTURE(kind);
+    World w({"--generate", "ctx1:0"}, kind, {"--reject-marker", "REJECT"});
+    std::string text = read_file(w.config);
+    std::string url = w.target.url();
+    text.replace(text.find(url), url.size(), "http://ann:pa55word@" + url.substr(std::string("http://").size()));
+    w.dir.write("memconn.toml", text);
+    w.memories.post("/_standin/memories", memories_body("m", {"an ordinary memory", "a REJECT memory"}));
+    auto first = w.run({"sync"});
+    CHECK_MESSAGE(first.exit_code == 1, first.err);
+    std::string letters = read_file(w.dir.file("dead-letter.jsonl"));
+    REQUIRE(letters.find("REJECT") != std::string::npos);
+    CHECK(letters.find("pa55word") == std::string::npos);
+    CHECK(letters.find("ann:") == std::string::npos);
+    CHECK(first.err.find("pa55word") == std::string::npos);
+    w.target.config(R"({"reject_marker":""})");
+    auto retry = w.run({"dlq", "retry", "--json"});
+    CHECK_MESSAGE(retry.exit_code == 0, retry.err);
+    CHECK(retry.out.find("pa55word") == std::string::npos);
+    CHECK(e2e::count_lines(w.dir.file("dead-letter.jsonl")) == 0);
+  }
+}
+
 TEST_CASE("connectors: notify_url gets one alert when a run goes wrong and one when it recovers, without secrets") {
   World w({"--generate", "ctx1:3"}, "lightrag", {}, "notify_url = \"__MEM__/hooks/memconn\"\n");
   auto alerts = [&] {

@@ -9,7 +9,7 @@
 
 #include "base/result.h"
 #include "net/http_client.h"
-#include "targets/hindsight.h"
+#include "targets/hindsight/api.h"
 
 namespace memconn {
 

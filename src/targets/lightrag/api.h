@@ -19,6 +19,10 @@ std::string lightrag_url(const std::string& base, const std::string& path);
 // docs show uppercase statuses, its servers send lowercase).
 std::string ascii_lower(std::string_view s);
 
+// LightRAG's file_source: the document id with every byte outside [A-Za-z0-9._-]
+// percent-encoded (unique, slash-free, unchanged by 1.5.x's basename normalization) + ".txt".
+std::string lightrag_file_source(const std::string& document_id);
+
 // {"texts":[...],"file_sources":[...]} from items whose content is the text and whose
 // document_id is the file_source (see make_connector_item).
 std::string lightrag_texts_body(const std::vector<const Item*>& items);

@@ -1,8 +1,8 @@
-#include "targets/hindsight_probe.h"
+#include "targets/hindsight/probe.h"
 
 #include <simdjson.h>
 
-#include "targets/hindsight_inventory.h"
+#include "targets/hindsight/inventory.h"
 
 namespace memconn {
 

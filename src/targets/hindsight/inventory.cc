@@ -1,4 +1,4 @@
-#include "targets/hindsight_inventory.h"
+#include "targets/hindsight/inventory.h"
 
 #include <simdjson.h>
 

@@ -1,4 +1,4 @@
-#include "targets/lightrag_inventory.h"
+#include "targets/lightrag/inventory.h"
 
 #include <simdjson.h>
 
@@ -6,7 +6,7 @@
 
 #include "base/http_message.h"
 #include "net/request.h"
-#include "targets/lightrag.h"
+#include "targets/lightrag/api.h"
 
 namespace memconn {
 

@@ -1,4 +1,4 @@
-#include "targets/lightrag_inventory.h"
+#include "targets/lightrag/inventory.h"
 
 #include <doctest/doctest.h>
 

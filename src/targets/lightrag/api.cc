@@ -1,4 +1,4 @@
-#include "targets/lightrag.h"
+#include "targets/lightrag/api.h"
 
 #include <simdjson.h>
 
@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cstdio>
 
-#include "targets/hindsight.h"
+#include "net/http_client.h"
 #include "base/json_writer.h"
 
 namespace memconn {
@@ -26,6 +26,23 @@ std::string lightrag_url(const std::string& base, const std::string& path) {
   std::string b = base;
   while (!b.empty() && b.back() == '/') b.pop_back();
   return b + path;
+}
+
+std::string lightrag_file_source(const std::string& document_id) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : document_id) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                 c == '-';
+    if (plain) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out + ".txt";
 }
 
 std::string lightrag_texts_body(const std::vector<const Item*>& items) {

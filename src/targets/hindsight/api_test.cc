@@ -1,4 +1,4 @@
-#include "targets/hindsight.h"
+#include "targets/hindsight/api.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "targets/operations.h"
+#include "targets/hindsight/operations.h"
 
 #include <map>
 #include <thread>

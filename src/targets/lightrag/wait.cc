@@ -1,11 +1,11 @@
-#include "targets/lightrag_wait.h"
+#include "targets/lightrag/wait.h"
 
 #include <algorithm>
 #include <map>
 #include <thread>
 
-#include "targets/hindsight.h"
-#include "targets/lightrag.h"
+#include "net/http_client.h"
+#include "targets/lightrag/api.h"
 
 namespace memconn {
 

@@ -1,4 +1,4 @@
-#include "targets/lightrag.h"
+#include "targets/lightrag/api.h"
 
 #include <doctest/doctest.h>
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "base/diagnostics.h"
-#include "targets/hindsight.h"
+#include "targets/hindsight/api.h"
 
 namespace memconn {
 

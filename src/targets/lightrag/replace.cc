@@ -1,4 +1,4 @@
-#include "targets/lightrag_replace.h"
+#include "targets/lightrag/replace.h"
 
 #include <simdjson.h>
 
@@ -7,8 +7,8 @@
 #include "base/json_writer.h"
 #include "base/retry_policy.h"
 #include "net/request.h"
-#include "targets/hindsight.h"
-#include "targets/lightrag.h"
+#include "net/http_client.h"
+#include "targets/lightrag/api.h"
 
 namespace memconn {
 
