@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "cli/app.h"
-#include "cli/ingest_report.h"
+#include "ingest/report.h"
 #include "config/settings.h"
 
 using namespace memconn;

@@ -1,4 +1,4 @@
-#include "cli/ingest_report.h"
+#include "ingest/report.h"
 
 #include <chrono>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "cli/progress.h"
+#include "engine/progress.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,0 +1,717 @@
+#include "ingest/run.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <ostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_set>
+
+#include "state/dead_letter.h"
+#include "engine/batcher.h"
+#include "state/commit_journal.h"
+#include "state/atomic_file.h"
+#include "state/file_store.h"
+#include "base/digest.h"
+#include "ingest/document_parts.h"
+#include "base/duration.h"
+#include "base/exit_codes.h"
+#include "net/http_client.h"
+#include "targets/registry.h"
+#include "ingest/input_items.h"
+#include "ingest/input_set.h"
+#include "ingest/item_parser.h"
+#include "base/iso_time.h"
+#include "base/json_writer.h"
+#include "ingest/line_reader.h"
+#include "state/lock_file.h"
+#include "engine/pipeline.h"
+#include "engine/read_book.h"
+#include "engine/progress.h"
+#include "ingest/report.h"
+#include "ingest/shard.h"
+#include "ingest/text_blocks.h"
+#include "base/signals.h"
+#include "state/state.h"
+
+namespace memconn {
+
+namespace {
+
+int fail(Diagnostics& console, const Error& e) {
+  console.error(e.message);
+  return e.exit_code;
+}
+
+// What one source contributes to the checkpoint (set by the reader, read by the ticker).
+struct Resumable {
+  std::string key;
+  FileFingerprint fingerprint;
+};
+
+class Ingest {
+ public:
+  Ingest(const GlobalOptions& g, const IngestOptions& o, Diagnostics& console, std::ostream& out)
+      : g_(g), o_(o), console_(console), out_(out) {}
+  int run();
+
+ private:
+  Status prepare();
+  int dry_run();
+  void produce(const std::function<bool(Batch)>& emit, ItemPool& pool);
+  bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
+                   const std::function<bool(Batch)>& emit);
+  std::unordered_set<std::string> rescan_documents(int fd, Format format, const ParseOptions& popts, uint64_t line,
+                                                   const LineRanges& settled_ahead);
+  Status open_state();
+  std::string resume_key(const SourceSpec& src) const;
+  // The target's label (no credentials): names it in dead letters, resume keys and the
+  // operations a --wait left open.
+  std::string target_key() const { return target_->label(); }
+  void checkpoint(bool force);
+  Status update_and_save(bool force);
+  int wait_for_operations();
+  int finish();
+
+  const GlobalOptions& g_;
+  const IngestOptions& o_;
+  Diagnostics& console_;
+  std::ostream& out_;  // data: the --json report, --dry-run bodies
+  EnvLookup env_ = process_env();
+  Config cfg_;
+  CurlShare share_;  // DNS and TLS caches of every connection this run opens
+  std::unique_ptr<Target> target_;
+  Tuning tuning_;
+  InputSet inputs_;
+  std::string state_path_, dead_letter_path_;
+  std::optional<FileLock> lock_;
+  std::unique_ptr<CommitJournal> journal_;
+  std::unique_ptr<FileStore> store_;
+  // The file store's entries for this run's inputs, as the run began: read-only once the
+  // reader starts. state_.files holds what this run changed, until finish() merges it.
+  std::map<std::string, FileCheckpoint> previous_;
+  State state_;
+  std::unique_ptr<DeadLetterWriter> dead_letters_;
+  std::unique_ptr<Ledger> ledger_;
+  RunControl control_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::string started_iso_ = now_iso8601();
+  uint64_t total_bytes_ = 0;
+  int input_problems_ = 0;          // written by the reader thread before the pipeline ends
+  std::atomic<uint64_t> skipped_{0};  // lines already committed by earlier runs
+  DocumentParts parts_;                // reader thread only: documents begun in this run
+  std::atomic<uint64_t> documents_{0};  // first parts read (set by the reader, read at the end)
+  std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
+  ItemReadOptions read_options_;      // format, unit, tags, context, field map: how items are read
+  std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
+  std::atomic<uint64_t> held_back_{0};      // unfinished last lines (set by the reader)
+  uint64_t unacknowledged_ = 0;             // pipe items dead-lettered after an early stop
+  std::mutex resume_mu_;            // guards resumables_ and resumed_from_
+  std::vector<std::optional<Resumable>> resumables_;
+  std::vector<std::pair<std::string, CommitPoint>> resumed_from_;
+  std::string last_checkpoint_;
+  int breaker_openings_ = 0;
+  int concurrency_ = 0, peak_concurrency_ = 0;
+  TargetWait ops_;
+  std::chrono::milliseconds wait_timeout_{30 * 60 * 1000};
+};
+
+Status Ingest::prepare() {
+  auto cfg = load_settings_config(g_, env_);
+  if (!cfg) return cfg.error();
+  cfg_ = std::move(*cfg);
+  auto hs = resolve_hindsight(g_, cfg_, env_, true);
+  if (!hs) return hs.error();
+  auto t = resolve_tuning(o_.tuning, cfg_.defaults);
+  if (!t) return t.error();
+  tuning_ = *t;
+  target_ = make_target(default_target_spec(*hs), target_env(tuning_, &share_, console_));
+  if (o_.wait && !o_.async) return Error{"--wait needs --async", exit_code::kUsage};
+  if (o_.wait_timeout && !o_.wait) return Error{"--wait-timeout needs --wait", exit_code::kUsage};
+  if (o_.wait_timeout) {
+    auto d = parse_duration(*o_.wait_timeout);
+    if (!d) return Error{"--wait-timeout: " + d.error().message, exit_code::kUsage};
+    wait_timeout_ = *d;
+  }
+  if (!o_.shard.empty()) {
+    auto shard = Shard::parse(o_.shard);
+    if (!shard) return shard.error();
+    shard_ = *shard;
+  }
+  auto ro = resolve_read_options(
+      ItemReadOptions{o_.format, o_.tags, o_.context, shard_, !o_.finished, o_.unit, o_.id_prefix, nullptr}, o_.map,
+      o_.content_template);
+  if (!ro) return ro.error();
+  read_options_ = std::move(*ro);
+  read_options_.max_line_bytes = static_cast<uint64_t>(tuning_.max_line_bytes);
+  read_options_.target = target_.get();
+  if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
+  inputs_ = expand_inputs(o_.inputs, o_.glob);
+  for (const auto& p : inputs_.problems) console_.error(p);
+  for (const auto& n : inputs_.notes) console_.info(n);
+  input_problems_ = static_cast<int>(inputs_.problems.size());
+  for (const auto& s : inputs_.sources) total_bytes_ += s.size;
+  resumables_.resize(inputs_.sources.size());
+  return ok_status();
+}
+
+Status Ingest::open_state() {
+  journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
+  store_ = std::make_unique<FileStore>(FileStore::dir_for(state_path_));
+  bool older_ids = false;  // files were committed under content-hash ids of the content alone
+  if (!o_.reset_state) {
+    auto st = load_state(state_path_);
+    if (!st) return st.error();
+    state_ = std::move(*st);
+    std::error_code ec;
+    older_ids = state_.id_scheme < kIdScheme && (!state_.files.empty() || std::filesystem::exists(store_->dir(), ec));
+    // Entries not merged into the store yet: a version 1 state file (all of them), or a run
+    // that died before its end, whose last commit points may also be in the journal. The
+    // journal goes on top of the store's and the state file's entries, as it did before.
+    State journal;
+    CommitJournal::replay(journal_->path(), journal);
+    if (!state_.files.empty() || !journal.files.empty()) {
+      std::set<std::string> keys;
+      for (const auto& [k, v] : state_.files) keys.insert(k);
+      for (const auto& [k, v] : journal.files) keys.insert(k);
+      auto base = store_->load(keys);
+      if (!base) return base.error();
+      for (auto& [k, v] : state_.files) (*base)[k] = std::move(v);
+      State merged;
+      merged.files = std::move(*base);
+      if (CommitJournal::replay(journal_->path(), merged) > 0) console_.debug("replayed the commit journal");
+      if (auto m = store_->merge(merged.files); !m)
+        return Error{"cannot write the file store " + store_->dir() + ": " + m.error().message, exit_code::kConfig};
+      if (state_.version == 1) console_.info("state file migrated: file offsets now live in " + store_->dir());
+      state_.files.clear();
+    }
+  } else {
+    auto st = load_state(state_path_);
+    if (st) state_ = std::move(*st);  // keep history and connectors; forget file offsets
+    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
+    state_.files.clear();
+    if (auto c = store_->clear(); !c) return c.error();
+  }
+  if (older_ids)
+    console_.info(
+        "note: content-hash document ids now cover an item's context and tags too, so the same text under other "
+        "tags is another document (docs/ingest.md, Document ids). Lines already committed are not sent again; an "
+        "item with tags or context that is sent again (an edited or reset file, stdin) gets a new id, and its copy "
+        "under the old id stays until deleted. This note is shown once.");
+  state_.id_scheme = kIdScheme;
+  state_.version = kStateVersion;
+  if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
+    return Error{"cannot write state file: " + st.error().message, exit_code::kConfig};
+  if (o_.reset_state || o_.select) return ok_status();  // nothing to resume from
+  std::set<std::string> keys;
+  for (const auto& src : inputs_.sources)
+    if (src.path != "-") keys.insert(resume_key(src));
+  auto prev = store_->load(keys);
+  if (!prev) return prev.error();
+  previous_ = std::move(*prev);
+  return ok_status();
+}
+
+std::string Ingest::resume_key(const SourceSpec& src) const {
+  std::error_code ec;
+  return target_key() + "|" + std::filesystem::absolute(src.path, ec).string();
+}
+
+int Ingest::run() {
+  if (auto st = prepare(); !st) return fail(console_, st.error());
+  if (o_.dry_run) return dry_run();
+
+  state_path_ = resolve_state_path(g_, cfg_, env_);
+  // Shards run side by side, so each needs its own state, lock and dead-letter file (the
+  // lock also guards dead-letter rewrites by `dlq`); an explicit --state is taken as is.
+  if (shard_ && !g_.state_path) state_path_ = shard_->apply_to_path(state_path_);
+  dead_letter_path_ = o_.dead_letter.empty() ? dead_letter_path_for(state_path_) : o_.dead_letter;
+  if (shard_ && o_.dead_letter.empty()) dead_letter_path_ = shard_->apply_to_path(dead_letter_path_);
+  auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
+  if (!lock) return fail(console_, lock.error());
+  lock_.emplace(std::move(*lock));
+  if (auto st = open_state(); !st) return fail(console_, st.error());
+
+  std::vector<std::string> names;
+  for (const auto& s : inputs_.sources) names.push_back(s.display);
+  dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path_);
+  ledger_ = std::make_unique<Ledger>(names, dead_letters_.get(), "", target_key());
+  ledger_->set_commit_observer([this](uint32_t src, const CommitPoint& cp, const std::vector<uint64_t>& settled) {
+    // A source's entry is set once, before any of its items is handed over, and never
+    // changed: it is safe to read past the lock, and not worth a copy per batch.
+    const Resumable* r = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(resume_mu_);
+      if (resumables_[src]) r = &*resumables_[src];
+    }
+    if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, "", {}}, settled);
+  });
+
+  install_stop_signals();
+  PipelineOptions po = pipeline_options(tuning_);
+  po.target = url_without_credentials(target_->spec().url);
+  // Enough spares for every item that can be in flight: the queue, the workers, the batch
+  // being built.
+  po.spare_items = static_cast<size_t>(3 * po.workers + 2) * static_cast<size_t>(tuning_.batch_size);
+  if (g_.verbose) po.log_request = [this](const std::string& line) { console_.debug(line); };
+  Pipeline pipeline(po, [&] { return target_->make_sender(o_.async, &control_.abort_transfers); }, *ledger_, control_);
+
+  auto last_draw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  auto last_save = std::chrono::steady_clock::now();
+  pipeline.run([&](const std::function<bool(Batch)>& emit) { produce(emit, pipeline.pool()); },
+               [&] {
+                 if (int sig = stop_signal_received(); sig && !control_.stopping()) {
+                   console_.clear_progress();
+                   console_.info("stopping: finishing in-flight requests (up to " +
+                                 std::to_string(tuning_.drain_timeout.count() / 1000) + " s; press Ctrl-C again to abort)");
+                   control_.interrupt(sig);
+                 }
+                 auto now = std::chrono::steady_clock::now();
+                 if (now - last_draw >= std::chrono::milliseconds(100)) {
+                   last_draw = now;
+                   ProgressInput in{ledger_->counters(), total_bytes_,
+                                    std::chrono::duration<double>(now - started_).count(), false,
+                                    tuning_.adaptive ? pipeline.concurrency() : 0};
+                   console_.progress(progress_line(in));
+                 }
+                 if (now - last_save >= std::chrono::seconds(1)) {
+                   last_save = now;
+                   checkpoint(false);
+                 }
+               });
+  breaker_openings_ = pipeline.breaker_openings();
+  concurrency_ = pipeline.concurrency();
+  peak_concurrency_ = pipeline.peak_concurrency();
+  console_.clear_progress();
+  if (control_.stopping()) {
+    // Every thread has joined. What a pipe gave and the target never acknowledged would be
+    // gone with this process: it goes to the dead-letter file instead.
+    for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
+      auto n = ledger_->dead_letter_unsettled(
+          i, "read from " + inputs_.sources[i].display + " but not acknowledged before the run stopped (" +
+                 control_.message() + "); a pipe cannot be read again");
+      if (!n) console_.error("cannot write the dead-letter file: " + n.error().message);
+      else unacknowledged_ += *n;
+    }
+  }
+  checkpoint(true);
+  // Operations an earlier --wait left open are followed first; what this wait leaves open
+  // (Ctrl-C, --wait-timeout, a run stopped before waiting) is kept for the next one.
+  std::string target = target_key();
+  std::vector<std::string> ops = o_.wait ? state_.pending_operations[target] : std::vector<std::string>{};
+  for (const auto& op : ledger_->operation_ids())
+    if (std::find(ops.begin(), ops.end(), op) == ops.end()) ops.push_back(op);
+  if (o_.wait && !control_.stopping()) {
+    ops_ = target_->wait(ops, [&](const std::string& op) {
+      auto s = ledger_->sources_of_operation(op);
+      return std::vector<std::string>(s.begin(), s.end());
+    }, wait_timeout_);
+    if (ops_.interrupted)
+      control_.interrupt(stop_signal_received());
+    ops = ops_.pending;
+  } else if (o_.wait) {
+    ops_.pending = ops;
+  }
+  if (o_.wait) {
+    if (ops.empty()) state_.pending_operations.erase(target);
+    else state_.pending_operations[target] = ops;
+  }
+  return finish();
+}
+
+void Ingest::produce(const std::function<bool(Batch)>& emit, ItemPool& pool) {
+  Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes), &pool);
+  DedupWindow dedup;
+  for (uint32_t i = 0; i < inputs_.sources.size(); ++i) {
+    if (control_.stopping()) return;
+    if (!read_source(i, batcher, dedup, pool, emit)) return;
+  }
+  if (auto b = batcher.flush()) emit(std::move(*b));
+}
+
+bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
+                         const std::function<bool(Batch)>& emit) {
+  const auto& src = inputs_.sources[idx];
+  int fd = src.path == "-" ? STDIN_FILENO : ::open(src.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    console_.error(src.display + ": " + std::strerror(errno));
+    ++input_problems_;
+    return true;
+  }
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd != STDIN_FILENO) ::close(fd);
+    }
+  } closer{fd};
+  struct stat st{};
+  bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  uint64_t offset = 0, line = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> settled_ahead;  // lines an earlier run already settled
+  if (regular) {
+    if (long nul = first_nul(fd); nul >= 0) {
+      console_.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
+      ++input_problems_;
+      return true;
+    }
+    auto fp = fingerprint_fd(fd);
+    if (fp) {
+      std::string key = resume_key(src);
+      if (auto it = previous_.find(key); it != previous_.end() && !o_.select) {
+        auto now_head = fingerprint_fd(fd, it->second.fingerprint.head_len);
+        auto verdict = judge_resume(it->second, *fp, now_head ? now_head->head_sha256 : "");
+        if (verdict == ResumeVerdict::Continue) {
+          offset = it->second.offset;
+          line = it->second.line;
+          settled_ahead = it->second.settled_ahead;
+          fp->head_len = it->second.fingerprint.head_len;
+          fp->head_sha256 = it->second.fingerprint.head_sha256;
+          skipped_ += line;
+          if (offset > 0) {
+            std::lock_guard<std::mutex> lock(resume_mu_);
+            resumed_from_.push_back({src.display, CommitPoint{offset, line, false, {}}});
+          }
+        } else {
+          console_.warn(src.display + ": replaced or truncated since the last run; starting over from the first line");
+        }
+      }
+      std::lock_guard<std::mutex> lock(resume_mu_);
+      resumables_[idx] = Resumable{key, *fp};
+    }
+  }
+  auto format = *pick_format(read_options_.format, src.path);
+  auto unit = pick_unit(o_.unit, format, src.display);
+  if (!unit) {
+    console_.error(unit.error().message);
+    ++input_problems_;
+    return true;
+  }
+  // A document unit cannot take back text it sent: a run that took an unterminated last line
+  // (or an unclosed last paragraph) as finished, and the file then grew into it, starts over.
+  if (regular && offset > 0 && o_.unit != "line" && !resumes_cleanly(fd, unit->text, offset)) {
+    console_.warn(src.display + ": grew after a last " + (unit->text == TextUnit::Paragraph ? "paragraph" : "line") +
+                  " that was taken as finished; sending the file again from the start");
+    skipped_ -= line;
+    offset = line = 0;
+    settled_ahead.clear();
+    std::lock_guard<std::mutex> lock(resume_mu_);
+    resumed_from_.erase(std::remove_if(resumed_from_.begin(), resumed_from_.end(),
+                                       [&](const auto& r) { return r.first == src.display; }),
+                        resumed_from_.end());
+  }
+  ParseOptions popts = parse_options_for(read_options_, src, *unit);
+  // Documents this file began before the resume point: their next part is an append whose
+  // earlier part may have landed unacknowledged when the last run died (checked first).
+  std::unordered_set<std::string> resumed_docs;
+  if ((format == Format::Jsonl || unit->whole_file) && (line > 0 || !settled_ahead.empty()))
+    resumed_docs = rescan_documents(fd, format, popts, line, settled_ahead);
+  if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
+    ++input_problems_;
+    return true;
+  }
+  ledger_->start_source(idx, offset, line);
+  ItemParser parser(format, popts);
+  parser.on_fingerprint([&dedup](uint64_t fp) { dedup.prefetch(fp); });
+  // A writer caught mid-line (or mid-paragraph): the rest may follow, so it waits for a later
+  // run (read_options_.hold_unterminated is off with --finished).
+  BlockReader reader(fd, unit->text, offset, line + 1, regular && read_options_.hold_unterminated,
+                     read_options_.max_line_bytes);
+  reader.stop_when([this] { return control_.stopping(); });
+  Block blk;
+  uint64_t seq = 0;
+  int utf8_warnings = 0;
+  std::vector<Batch> ready;
+  size_t ahead = 0;  // index into settled_ahead; lines only increase
+  // A pipe cannot be read again, so its items' bodies go along: a run that stops early
+  // dead-letters them.
+  ReadBook book(*ledger_, idx, offset, line, !regular);
+  bool stopping = false;  // a pipe's run stopped: register what is buffered, send nothing
+  Item item;
+  bool item_moved = true;  // item went into a batch: take a spare for the next line
+  while (reader.next(blk)) {
+    book.read(blk.end_offset, blk.last_line);
+    if (control_.stopping() && regular) return false;
+    if (control_.stopping()) stopping = true;
+    if (item_moved) {
+      pool.take(item);
+      item_moved = false;
+    }
+    Origin origin{idx, blk.first_line, blk.start_offset, blk.end_offset, seq};
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < blk.first_line) ++ahead;
+    if (ahead < settled_ahead.size() && settled_ahead[ahead].first <= blk.first_line) {
+      ++skipped_;
+      continue;
+    }
+    if (blk.oversized) {
+      // Never parsed or sent: the reader kept only its start. A repair leaves it alone
+      // (verify reported it); its start picks the one shard that dead-letters it.
+      if (o_.select) {
+        ++skipped_;
+        continue;
+      }
+      if (shard_ && !shard_->owns(std::string(blk.text))) {
+        ++skipped_shard_;
+        continue;
+      }
+      std::string why = oversized_line_reason(blk.length, read_options_.max_line_bytes);
+      console_.error(src.display + ":" + std::to_string(blk.first_line) + ": " + why + " (sent to the dead-letter file)");
+      if (auto st = ledger_->bad_input(idx, blk.first_line, std::string(blk.text), why); !st) {
+        control_.stop(StopReason::Fatal, st.error().message);
+        return false;
+      }
+      continue;
+    }
+    auto r = parser.parse(blk.text, origin, item);
+    if (r.status == ParseStatus::Blank) continue;
+    // A repair sends only what verify found lost; bad lines were reported by verify itself.
+    if (o_.select && (r.status != ParseStatus::Item || !o_.select(item))) {
+      ++skipped_;
+      continue;
+    }
+    // Another shard's line is read past (it still moves the commit point) but not sent. A
+    // bad line has no document id: its content picks the one shard that dead-letters it.
+    if (shard_ && !shard_->owns(r.status == ParseStatus::Invalid ? item.raw_line : item.document_id)) {
+      ++skipped_shard_;
+      continue;
+    }
+    if (r.status == ParseStatus::Invalid) {
+      console_.error(src.display + ":" + std::to_string(blk.first_line) + ": " + r.error + " (sent to the dead-letter file)");
+      if (auto st = ledger_->bad_input(idx, blk.first_line, item.raw_line, r.error); !st) {
+        control_.stop(StopReason::Fatal, st.error().message);
+        return false;
+      }
+      continue;
+    }
+    if (r.repaired_utf8) {
+      ledger_->utf8_repaired();
+      if (++utf8_warnings <= 5)
+        console_.warn(src.display + ":" + std::to_string(blk.first_line) + ": invalid UTF-8 replaced with U+FFFD");
+    }
+    // Identical text under a content-hash id is the same document again; under an explicit
+    // id it is another part of that document (a second "ok" in a chat), never dropped.
+    if (!item.explicit_id && dedup.seen(item.fingerprint)) {
+      ledger_->duplicate();
+      continue;
+    }
+    if (parts_.mark(item)) ++documents_;
+    if (!resumed_docs.empty() && item.append && resumed_docs.erase(item.document_id)) item.verify = true;
+    ++seq;
+    book.add(item.origin, item.json);
+    // A content-hash item is read from here on only as item.json (what Hindsight receives),
+    // its id and its origin: the parts it was built from are dropped now, so a batch carries
+    // no second copy of the text. A part of a document keeps them: folding parts
+    // and checking an append after a lost acknowledgement read its content.
+    if (!item.explicit_id) {
+      item.content.clear();
+      item.metadata.clear();
+      item.tags.clear();
+    }
+    if (stopping) continue;  // registered above; the workers are gone
+    batcher.add(std::move(item), ready);
+    item_moved = true;
+    if (ready.empty()) continue;
+    book.publish();  // the workers may acknowledge these items as soon as they are queued
+    for (auto& b : ready) {
+      if (emit(std::move(b))) continue;
+      if (regular) return false;
+      // The run is stopping. What this pipe already gave us is registered (with its
+      // bodies) and dead-lettered at the end rather than dropped; nothing more is read.
+      stopping = true;
+      break;
+    }
+    ready.clear();
+  }
+  book.publish();
+  if (stopping || reader.stopped() || (control_.stopping() && !regular)) return false;
+  if (reader.held_back()) {
+    // A writer caught mid-line (or mid-paragraph): the rest may follow. Sent once finished.
+    ++held_back_;
+    console_.warn(src.display + ":" + std::to_string(reader.held_line()) +
+                  (unit->text == TextUnit::Paragraph
+                       ? ": the last paragraph is not finished yet (no newline at its end, or no blank line after it "
+                         "in a file changed moments ago); held back until it is (pass --finished if the file is "
+                         "complete)"
+                       : ": the last line has no newline yet; held back until it is finished (pass --finished if the "
+                         "file is complete)"));
+  }
+  if (utf8_warnings > 5)
+    console_.warn(src.display + ": " + std::to_string(utf8_warnings - 5) + " more lines had invalid UTF-8 replaced");
+  if (!reader.error().empty()) {
+    console_.error(src.display + ": read error: " + reader.error());
+    ++input_problems_;
+    return true;
+  }
+  ledger_->source_done(idx);
+  return true;
+}
+
+std::unordered_set<std::string> Ingest::rescan_documents(int fd, Format format, const ParseOptions& popts,
+                                                         uint64_t line, const LineRanges& settled_ahead) {
+  // Re-reads (without sending) the lines earlier runs delivered, so each document's length
+  // so far is known again and its next part goes as an append, not a replace.
+  std::unordered_set<std::string> begun;
+  uint64_t last = line;
+  if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
+  ItemParser parser(format, popts);
+  LineReader reader(fd, 0, 1, read_options_.max_line_bytes);
+  Line l;
+  size_t ahead = 0;
+  while (reader.next(l) && l.number <= last) {
+    if (l.oversized) continue;  // dead-lettered, never a part of a document
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
+    bool delivered = l.number <= line || (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number);
+    if (!delivered) continue;
+    Item item;
+    if (parser.parse(l.text, Origin{}, item).status != ParseStatus::Item) continue;
+    if (!item.explicit_id) continue;
+    parts_.mark(item);
+    begun.insert(item.document_id);
+  }
+  return begun;
+}
+
+void Ingest::checkpoint(bool force) {
+  // Lock order: journal, then resume_mu_ (the commit observer never holds both).
+  auto st = journal_->checkpoint([&]() -> Status { return update_and_save(force); });
+  if (!st) console_.error("cannot save state: " + st.error().message);
+}
+
+Status Ingest::update_and_save(bool force) {
+  std::string text;
+  {
+    // Held only while the snapshot is taken: the commit observer (on the workers) takes
+    // this lock too, and must never wait for the disk.
+    std::lock_guard<std::mutex> lock(resume_mu_);
+    bool any = false;
+    for (uint32_t i = 0; i < resumables_.size(); ++i) {
+      if (!resumables_[i]) continue;
+      auto cp = ledger_->commit_point(i);
+      FileCheckpoint fc{resumables_[i]->fingerprint, cp.offset, cp.line, now_iso8601(), cp.settled_ahead};
+      auto same = [&](const FileCheckpoint& c) {
+        return c.offset == fc.offset && c.fingerprint.ino == fc.fingerprint.ino && c.settled_ahead == fc.settled_ahead;
+      };
+      auto slot = state_.files.find(resumables_[i]->key);
+      if (slot == state_.files.end()) {
+        // Unchanged since the last run: the store has it; do not rewrite its bucket.
+        auto prev = previous_.find(resumables_[i]->key);
+        if (prev != previous_.end() && same(prev->second)) continue;
+        state_.files.emplace(resumables_[i]->key, fc);
+        any = true;
+      } else if (!same(slot->second)) {
+        slot->second = fc;
+        any = true;
+      }
+    }
+    if (!any && !force) return ok_status();
+    text = encode_state(state_);
+  }
+  return write_file_atomic(state_path_, text, 0600);
+}
+
+int Ingest::finish() {
+  auto c = ledger_->counters();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  int code = exit_code::kOk;
+  std::string result = "ok";
+  switch (control_.reason()) {
+    case StopReason::Interrupted:
+      code = control_.interrupted_exit_code();
+      result = "interrupted";
+      break;
+    case StopReason::AuthRefused: code = exit_code::kAuth; result = "auth"; break;
+    case StopReason::Unreachable: code = exit_code::kUnreachable; result = "unreachable"; break;
+    case StopReason::WrongTarget: code = exit_code::kWrongTarget; result = "wrong_target"; break;
+    case StopReason::Fatal: code = exit_code::kPartial; result = "failed"; break;
+    case StopReason::None:
+      if (c.failed > 0 || input_problems_ > 0 || ops_.failed > 0 || !ops_.pending.empty()) {
+        code = exit_code::kPartial;
+        result = "partial";
+      }
+  }
+  if (control_.stopping() && control_.reason() != StopReason::Interrupted) console_.error(control_.message());
+
+  RunRecord rec{"ingest", started_iso_, now_iso8601(), result, c.sent, c.failed, c.duplicates, skipped_.load(),
+                control_.stopping() ? control_.message() : ""};
+  add_run(state_.runs, rec);
+  // This run's entries go to the store; the state file keeps them only if that failed (the
+  // next run merges them then).
+  if (auto st = store_->merge(state_.files); !st) console_.error("cannot write the file store: " + st.error().message);
+  else state_.files.clear();
+  if (auto st = journal_->checkpoint([&] { return save_state(state_path_, state_); }); !st)
+    console_.error("cannot save state: " + st.error().message);
+
+  IngestReport r;
+  r.counters = c;
+  r.documents = documents_.load();
+  r.elapsed_s = elapsed;
+  r.dead_letter = dead_letters_->written() > 0 ? dead_letter_path_ : "";
+  r.operation_ids = ledger_->operation_ids();
+  r.operations = ops_;
+  r.resumed_from = resumed_from_;
+  r.skipped = skipped_.load();
+  r.skipped_shard = skipped_shard_.load();
+  r.held_back = held_back_.load();
+  r.unacknowledged = unacknowledged_;
+  r.resumable = std::any_of(resumables_.begin(), resumables_.end(), [](const auto& res) { return res.has_value(); });
+  if (shard_) r.shard = shard_->to_string();
+  r.breaker_openings = breaker_openings_;
+  r.adaptive = tuning_.adaptive;
+  r.concurrency = concurrency_;
+  r.peak_concurrency = peak_concurrency_;
+  r.interrupted = control_.reason() == StopReason::Interrupted;
+  r.input_problems = input_problems_;
+  r.result = result;
+  r.exit_code = code;
+  r.state_file = state_path_;
+  if (g_.json) out_ << ingest_report_json(r) << std::endl;
+  if (!g_.quiet) console_.info(ingest_summary(r));
+  if (!o_.metrics_file.empty()) {
+    if (auto st = write_ingest_metrics(o_.metrics_file, "ingest", "", r); !st) console_.error(st.error().message);
+  }
+  return code;
+}
+
+int Ingest::dry_run() {
+  // The exact bodies a real run would send, one per line; nothing is sent or recorded.
+  Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
+  DedupWindow dedup;
+  auto print = [&](const Batch& b) {
+    std::vector<const Item*> items;
+    for (const auto& it : b.items) items.push_back(&it);
+    out_ << target_->dry_run_body(items, o_.async) << '\n';
+  };
+  uint64_t count = 0, documents = 0;
+  DocumentParts parts;
+  std::vector<Batch> ready;
+  auto sum = read_items(inputs_, read_options_, console_, [&](Item& item) {
+    if (!item.explicit_id && dedup.seen(item.fingerprint)) return true;
+    if (parts.mark(item)) ++documents;
+    ++count;
+    batcher.add(std::move(item), ready);
+    for (auto& b : ready) print(b);
+    ready.clear();
+    return true;
+  });
+  if (auto b = batcher.flush()) print(*b);
+  out_.flush();
+  console_.info("dry run: " + std::to_string(documents) + " documents; " + std::to_string(count) +
+                " items would be sent to " + target_->describe());
+  return sum.bad_lines > 0 || sum.input_problems > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
+}
+
+}  // namespace
+
+int run_ingest_job(const GlobalOptions& g, const IngestOptions& o, Diagnostics& console, std::ostream& out) {
+  Ingest ingest(g, o, console, out);
+  return ingest.run();
+}
+
+}  // namespace memconn
