@@ -17,7 +17,11 @@ Outcome classify(bool transport_ok, long status) {
 }
 
 bool is_outage(bool transport_ok, long status) {
-  return !transport_ok || status == 408 || status == 429 || (status >= 500 && status != 501);
+  return !transport_ok || status == 408 || (status >= 500 && status != 501);
+}
+
+bool is_unavailable(bool transport_ok, long status) {
+  return !transport_ok || status == 502 || status == 503 || status == 504;
 }
 
 bool is_wrong_target(bool transport_ok, long status) {

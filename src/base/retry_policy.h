@@ -19,10 +19,14 @@ enum class Outcome {
 // transport_ok is false when no HTTP status was received (connect failure, reset, timeout).
 Outcome classify(bool transport_ok, long status);
 // True for outages that must never send items to the dead-letter file: no connection, the
-// server overloaded or unavailable, or any 5xx but 501. A 500 that persists through the
-// retries is the server failing (an LLM provider down, a crash on every request), not the
-// items: dead-lettering them would move the watermark past items nobody looked at.
+// server unavailable, or any 5xx but 501. A 500 that persists through the retries is the
+// server failing (an LLM provider down, a crash on every request), not the items:
+// dead-lettering them would move the watermark past items nobody looked at. A 429 is not an
+// outage: the server answered, and asks to be sent less (see the pipeline's throttling).
 bool is_outage(bool transport_ok, long status);
+// True for the answers that say the server (or the way to it) is down: no connection, 502,
+// 503, 504. Only these open the circuit breaker and count toward --max-outage.
+bool is_unavailable(bool transport_ok, long status);
 // True for answers that say the URL is not the API at all: a redirect (memconn never follows
 // one: a POST would turn into a GET to a login page), no such path, the wrong method, not
 // implemented. Every request would get the same answer, so no item is at fault.

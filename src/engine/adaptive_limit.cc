@@ -28,13 +28,15 @@ bool AdaptiveLimit::acquire(RunControl& control) {
   return true;
 }
 
-void AdaptiveLimit::release(std::chrono::duration<double> latency, bool overloaded, Clock::time_point now) {
-  bool grew;
+void AdaptiveLimit::release(std::chrono::duration<double> latency, bool overloaded, bool answered, size_t items,
+                            Clock::time_point now) {
+  bool grew = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     --in_flight_;
     double before = limit_;
-    adjust(latency.count(), overloaded, now);
+    // Neither served nor refused (a transport error, a 500): it says nothing about queueing.
+    if (answered || overloaded) adjust(latency.count() / static_cast<double>(std::max<size_t>(1, items)), overloaded, now);
     grew = limit_ > before;
   }
   // One permit came free: one waiter can use it. Waking them all (up to --max-workers
@@ -46,8 +48,12 @@ void AdaptiveLimit::release(std::chrono::duration<double> latency, bool overload
 void AdaptiveLimit::adjust(double latency_s, bool overloaded, Clock::time_point now) {
   if (!overloaded) {
     smoothed_ = smoothed_ == 0 ? latency_s : 0.8 * smoothed_ + 0.2 * latency_s;
-    best_ = best_ == 0 ? smoothed_ : std::min(best_, smoothed_);
+    if (!recent_.empty() && now - recent_.back().first < std::chrono::milliseconds(100))
+      recent_.back().second = std::min(recent_.back().second, smoothed_);
+    else
+      recent_.emplace_back(now, smoothed_);
   }
+  const double best_ = best(now);
   // Queueing shows as latency before it shows as refusals: half as long again as the best
   // seen means the server is holding requests, not serving them faster. A server answering
   // in a millisecond or two is not queueing at all: there the client's own scheduling noise
@@ -74,6 +80,13 @@ void AdaptiveLimit::adjust(double latency_s, bool overloaded, Clock::time_point 
   if (!saturated_) return;  // the reader, not the server, was the bottleneck
   saturated_ = false;
   limit_ = std::min<double>(max_, slow_start_ ? limit_ * 2 : limit_ + 1);
+}
+
+double AdaptiveLimit::best(Clock::time_point now) {
+  while (recent_.size() > 1 && now - recent_.front().first > kWindow) recent_.pop_front();
+  double b = 0;
+  for (const auto& [when, v] : recent_) b = b == 0 ? v : std::min(b, v);
+  return b;
 }
 
 int AdaptiveLimit::limit() const {

@@ -50,6 +50,11 @@ class BoundedQueue {
     if (wake) not_full_.notify_one();
     return v;
   }
+  // True when push() would not wait.
+  bool has_room() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return closed_ || q_.size() < capacity_;
+  }
   // No more pushes; consumers drain what is left.
   void close() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -68,7 +73,7 @@ class BoundedQueue {
 
  private:
   const size_t capacity_;
-  std::mutex mu_;  // guards q_, closed_ and the waiting counts
+  mutable std::mutex mu_;  // guards q_, closed_ and the waiting counts
   std::condition_variable not_full_, not_empty_;
   std::deque<T> q_;
   bool closed_ = false;

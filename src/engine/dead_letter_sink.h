@@ -20,7 +20,11 @@ struct DeadLetter {
   std::string error;
   int attempts = 0;
   std::string connector;    // empty for plain ingest
-  std::string target;       // where it was going: "<url>#<bank>" for Hindsight ingest
+  std::string target;       // where it was going: the target's label (targets/target.h), no credentials
+  // A part of a document (an item with its own id): item_json holds only this part, and
+  // re-sending it alone would replace the document's text with it. `dlq retry` sends the
+  // document whole again instead, with this part back in (ingest/dlq_retry).
+  bool document_part = false;
 };
 
 class DeadLetterSink {

@@ -26,15 +26,12 @@ struct Item {
   // The id came from the input (JSONL field, --unit file path), so items sharing it are parts
   // of one document; a content-hash id is unique per text and never has parts.
   bool explicit_id = false;
-  // Not the document's first part in this run: sent with update_mode "append".
-  bool append = false;
-  uint64_t part = 0;  // place in its document's queue (DocumentOrder), set when enqueued
-  // For an append: length of the document's stored text before this part (stored_text()
-  // units), to tell after a lost acknowledgement whether the part is already there.
-  uint64_t doc_offset = 0;
-  // An append that an interrupted earlier run may already have delivered: checked against
-  // the server before it is sent.
-  bool verify = false;
+  // A write of a whole document (ingest/documents.h): content is the text of every part the
+  // document has so far, and `settles` lists the parts this write is the first to carry (the
+  // ledger settles those, not `origin`). Re-sending it changes nothing on the server: a write
+  // of a document is always a replace of its whole text.
+  bool document_write = false;
+  std::vector<Origin> settles;
   uint64_t fingerprint = 0;  // content+id identity for in-run duplicate detection
   Origin origin;
   std::string json;      // the item serialized for the target, built once in the reader thread

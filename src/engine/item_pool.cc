@@ -26,8 +26,9 @@ void reset_item(Item& item) {
   item.tags.clear();
   item.metadata.clear();
   clear_keeping(item.document_id);
-  item.explicit_id = item.append = item.verify = false;
-  item.part = item.doc_offset = item.fingerprint = 0;
+  item.explicit_id = item.document_write = false;
+  item.settles.clear();
+  item.fingerprint = 0;
   item.origin = Origin{};
   clear_keeping(item.json);
   clear_keeping(item.raw_line);

@@ -43,14 +43,15 @@ size_t lower_bound_seq(const Window& w, uint64_t seq) {
 }
 }  // namespace
 
-void Ledger::add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before, std::string body) {
+void Ledger::add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before, std::string body,
+                         bool part) {
   auto& w = s.window;
   if (w.empty() || w.back().seq < seq) {
-    w.push_back({seq, start_offset, lines_before, false, std::move(body)});
+    w.push_back({seq, start_offset, lines_before, false, std::move(body), part});
   } else {  // out of order (not how the readers hand items over, but allowed)
     size_t i = lower_bound_seq(w, seq);
     if (i < w.size() && w[i].seq == seq) return;
-    w.insert(i, {seq, start_offset, lines_before, false, std::move(body)});
+    w.insert(i, {seq, start_offset, lines_before, false, std::move(body), part});
   }
   ++s.unsettled;
 }
@@ -63,16 +64,18 @@ void Ledger::line_read(uint32_t source, uint64_t end_offset, uint64_t line, uint
 }
 
 void Ledger::advance(uint32_t source, const std::vector<Origin>& newly_pending, uint64_t end_offset, uint64_t line,
-                     uint64_t bytes, std::vector<std::string>* bodies) {
+                     uint64_t bytes, std::vector<std::string>* bodies, std::vector<uint8_t>* parts) {
   items_read_.fetch_add(newly_pending.size());
   bytes_.fetch_add(bytes);
   std::lock_guard<std::mutex> lock(mu_);
   auto& s = sources_[source];
   for (size_t i = 0; i < newly_pending.size(); ++i) {
     const auto& o = newly_pending[i];
-    add_pending(s, o.seq, o.start_offset, o.line - 1, bodies ? std::move((*bodies)[i]) : std::string());
+    add_pending(s, o.seq, o.start_offset, o.line - 1, bodies ? std::move((*bodies)[i]) : std::string(),
+                parts && (*parts)[i]);
   }
   if (bodies) bodies->clear();
+  if (parts) parts->clear();
   s.read_offset = end_offset;
   s.read_line = line;
 }
@@ -108,15 +111,15 @@ LineRanges to_ranges(const std::set<uint64_t>& lines) {
   return out;
 }
 
-void Ledger::settle(const Item& item) {
-  auto& s = sources_[item.origin.source];
+void Ledger::settle(const Origin& o) {
+  auto& s = sources_[o.source];
   auto& w = s.window;
-  size_t i = lower_bound_seq(w, item.origin.seq);
-  if (i == w.size() || w[i].seq != item.origin.seq || w[i].settled) return;
+  size_t i = lower_bound_seq(w, o.seq);
+  if (i == w.size() || w[i].seq != o.seq || w[i].settled) return;
   w[i].settled = true;
   w[i].body = std::string();
   --s.unsettled;
-  prune_locked(item.origin.source);
+  prune_locked(o.source);
 }
 
 void Ledger::prune_locked(uint32_t source) {
@@ -130,23 +133,29 @@ void Ledger::notify(const std::vector<Moved>& moved) {
 }
 
 void Ledger::delivered(const std::vector<const Item*>& items, bool already_present, const std::string& operation_id) {
-  (already_present ? present_ : sent_).fetch_add(items.size());
+  size_t n = 0;
+  for (const auto* it : items) n += it->document_write ? it->settles.size() : 1;
+  (already_present ? present_ : sent_).fetch_add(n);
   batches_.fetch_add(1);
   std::vector<Moved> moved;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto* it : items) {
-      settle(*it);
-      uint32_t src = it->origin.source;
+    auto settle_one = [&](const Origin& o) {
+      settle(o);
       // A batch almost always comes from one source: a short scan, no map per batch.
-      auto m = std::find_if(moved.begin(), moved.end(), [&](const Moved& x) { return x.source == src; });
+      auto m = std::find_if(moved.begin(), moved.end(), [&](const Moved& x) { return x.source == o.source; });
       if (m == moved.end()) {
-        moved.push_back({src, {}, {}});
+        moved.push_back({o.source, {}, {}});
         m = moved.end() - 1;
         m->settled.reserve(items.size());
       }
-      m->settled.push_back(it->origin.line);
-      if (!operation_id.empty()) ops_[operation_id].insert(src);
+      m->settled.push_back(o.line);
+      if (!operation_id.empty()) ops_[operation_id].insert(o.source);
+    };
+    for (const auto* it : items) {
+      if (!it->document_write) settle_one(it->origin);
+      else
+        for (const auto& o : it->settles) settle_one(o);
     }
     if (observer_)
       for (auto& m : moved) m.point = commit_point_locked(m.source);
@@ -163,6 +172,7 @@ Status Ledger::dead(const Item& item, long http_status, const std::string& error
   d.line = item.origin.line;
   d.document_id = item.document_id;
   d.item_json = item.json;
+  d.document_part = item.explicit_id;
   d.http_status = http_status;
   d.error = error;
   d.attempts = attempts;
@@ -175,7 +185,7 @@ Status Ledger::dead(const Item& item, long http_status, const std::string& error
   std::vector<Moved> moved;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    settle(item);
+    settle(item.origin);
     if (observer_) moved.push_back({item.origin.source, commit_point_locked(item.origin.source), {item.origin.line}});
   }
   notify(moved);
@@ -196,6 +206,7 @@ Result<uint64_t> Ledger::dead_letter_unsettled(uint32_t source, const std::strin
     item.origin.seq = e.seq;
     item.origin.line = e.lines_before + 1;
     item.json = e.body;
+    item.explicit_id = e.part;
     if (auto st = dead(item, 0, why, 0); !st) return st.error();
   }
   return static_cast<uint64_t>(lost.size());

@@ -59,8 +59,9 @@ class Ledger {
   // bodies (same length as newly_pending) is given for a source that cannot be read again
   // (stdin, a pipe): the ledger keeps each item's body until it settles, so a run that
   // stops early can still dead-letter what it read and never delivered.
+  // parts (same length, with bodies): which of them are parts of a document (dead letters say so).
   void advance(uint32_t source, const std::vector<Origin>& newly_pending, uint64_t end_offset, uint64_t line,
-               uint64_t bytes, std::vector<std::string>* bodies = nullptr);
+               uint64_t bytes, std::vector<std::string>* bodies = nullptr, std::vector<uint8_t>* parts = nullptr);
   // After the pipeline stopped: dead-letters every unsettled item whose body was kept, with
   // `why`. Returns how many; an error if the dead-letter file could not be written.
   Result<uint64_t> dead_letter_unsettled(uint32_t source, const std::string& why);
@@ -75,6 +76,8 @@ class Ledger {
   void request_made() { requests_.fetch_add(1); }
   void retried() { retries_.fetch_add(1); }
   void delivered(const std::vector<const Item*>& items, bool already_present, const std::string& operation_id);
+  // One item refused for good (a document's part: item.origin is the part, item.json what the
+  // document would have been sent as); written to the dead-letter file, then settled.
   Status dead(const Item& item, long http_status, const std::string& error, int attempts);
 
   // Called after an acknowledgement or dead letter moved a source's commit point, outside
@@ -101,6 +104,7 @@ class Ledger {
     uint64_t seq, start_offset, lines_before;
     bool settled;
     std::string body;  // only for a source that cannot be read again (see advance)
+    bool part = false;  // with body: it is a part of a document
   };
   struct SourceState {
     uint64_t read_offset = 0, read_line = 0;
@@ -112,8 +116,9 @@ class Ledger {
     size_t unsettled = 0;
   };
   // Requires mu_.
-  void add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before, std::string body = {});
-  void settle(const Item& item);  // requires mu_
+  void add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before, std::string body = {},
+                   bool part = false);
+  void settle(const Origin& origin);  // requires mu_
   struct Moved {
     uint32_t source;
     CommitPoint point;

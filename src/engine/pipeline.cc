@@ -5,7 +5,6 @@
 #include <mutex>
 #include <random>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/bounded_queue.h"
@@ -22,6 +21,7 @@ Pipeline::Pipeline(PipelineOptions options, SenderFactory make_sender, Ledger& l
 
 void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   BoundedQueue<Batch> queue(static_cast<size_t>(options_.workers) * 2);
+  queue_.store(&queue);
   std::atomic<int> workers_left{options_.workers};  // counts live workers; the ticking loop polls it
   std::mutex done_mu;                               // pairs with done_cv: wakes the ticker when workers finish
   std::condition_variable done_cv;
@@ -39,10 +39,7 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
         std::vector<const Item*> items;
         items.reserve(batch->items.size());
         for (const auto& it : batch->items) items.push_back(&it);
-        // Settled whatever happens, so a later part never waits for a worker that gave up.
-        bool go = order_.wait_turn(items, control_) && deliver(*senders[i], items, rng);
-        order_.settled(items);
-        if (!go) break;
+        if (!deliver(*senders[i], items, rng)) break;
         // Back to the reader, which allocated it: refilled there (or freed on its own
         // thread), never freed item by item across threads.
         pool_.give_back(std::move(*batch));
@@ -58,7 +55,6 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
     produce([&](Batch b) {
       pool_.reclaim();
       if (control_.stopping()) return false;
-      order_.enlist(b);  // in queue order, so a document's parts keep their order
       return queue.push(std::move(b));
     });
     queue.close();
@@ -83,6 +79,7 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   }
   queue.abandon();  // unblocks a reader still pushing after every worker gave up
   reader.join();
+  queue_.store(nullptr);
   for (auto& w : workers) w.join();
   // A streak shorter than the limit at the end of a finished run was the items' own fault.
   // A stopped run leaves them pending instead: the re-run tries them again.
@@ -90,39 +87,24 @@ void Pipeline::run(const Producer& produce, const std::function<void()>& tick) {
   tick();
 }
 
+bool Pipeline::has_room() const {
+  auto* q = queue_.load();
+  return q != nullptr && q->has_room();
+}
+
 bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std::mt19937_64& rng) {
+  // Every item is a write that may be applied twice without changing the result: a
+  // content-hash memory or a document's whole text, both replaces; an async request carries
+  // one operation id for all its attempts, which the server deduplicates. So a request that
+  // may have landed without its answer (a lost acknowledgement, a timeout after sending, a
+  // gateway's 504 while the server goes on, libcurl's own re-send on a reused connection) is
+  // simply sent again.
   std::string op_id = sender.wants_operation_ids() ? uuid_v4() : "";
-  int attempt = 0;
-  // An attempt carrying appends may have been processed without its ack: a sync append
-  // sent again would append twice. (Async retries reuse the operation_id, which the
-  // server deduplicates, so they need no check.)
-  int slow_answers = 0;              // attempts that timed out after the whole request was sent
-  std::vector<const Item*> unsure;  // append parts that may have landed; checked before the next attempt
-  if (!sender.wants_operation_ids()) {
-    // A document's first part after a resume may have landed in the interrupted run, and so
-    // may the next one of a document the server was found to hold more of.
-    unsure = appends_in(items);
-    std::erase_if(unsure, [&](const Item* it) {
-      return std::none_of(items.begin(), items.end(),
-                          [&](const Item* v) { return v->verify && v->document_id == it->document_id; }) &&
-             !order_.doubtful(it->document_id);
-    });
-  }
+  int attempt = 0;      // failed attempts charged to --retries (throttling is not charged)
+  int slow_answers = 0;  // attempts that timed out after the whole request was sent
+  std::optional<std::chrono::steady_clock::time_point> throttled_since;
   for (;;) {
     if (control_.stopping()) return false;
-    if (!unsure.empty()) {
-      if (!settle_doubt(sender, items, unsure, attempt + 1)) {
-        if (control_.stopping()) return false;
-        if (attempt >= options_.retries) {
-          control_.stop(StopReason::Unreachable, "cannot read back documents to check appends after a lost acknowledgement");
-          return false;
-        }
-        ++attempt;
-        if (!control_.sleep_for(options_.backoff.delay(attempt - 1, std::nullopt, rng))) return false;
-        continue;
-      }
-      if (items.empty()) return true;
-    }
     bool probe = false;
     if (!breaker_.admit(probe)) return false;
     if (!rate_.acquire(control_)) return false;
@@ -130,7 +112,10 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
     auto r = sender.send(items, op_id);
     if (adaptive_) {
       bool overloaded = r.http.transport_ok && (r.http.status == 429 || r.http.status == 503 || r.http.status == 504);
-      adaptive_->release(std::chrono::duration<double>(r.http.seconds), overloaded);
+      // Only an answered request says how fast the server serves: a refused connection during
+      // a restart answers in microseconds and would teach the limit a speed that never was.
+      bool answered = r.outcome == Outcome::Success;
+      adaptive_->release(std::chrono::duration<double>(r.http.seconds), overloaded, answered, items.size());
     }
     ledger_.request_made();
     if (options_.log_request) {
@@ -150,10 +135,14 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
     // sync retain runs LLM extraction inside the request). Not an outage, and each re-send
     // makes the server pay for the extraction again, so it is re-sent once at most.
     bool slow = r.http.timed_out_after_sending;
-    bool outage = r.outcome == Outcome::Retryable && !slow &&
-                  (not_the_api || is_outage(r.http.transport_ok, r.http.status));
+    // 429: the server answered and asks for less. Back-pressure, not an outage: the run
+    // slows down (Retry-After, the adaptive limit) and goes on.
+    bool throttled = r.http.transport_ok && r.http.status == 429;
+    bool failing = r.outcome == Outcome::Retryable && !slow && !throttled &&
+                   (not_the_api || is_outage(r.http.transport_ok, r.http.status));
+    bool unavailable = r.outcome == Outcome::Retryable && !slow && (not_the_api || is_unavailable(r.http.transport_ok, r.http.status));
     bool never_answered = !answered_.load();
-    breaker_.record(outage && !never_answered, probe);
+    breaker_.record(unavailable && !never_answered, probe);
     if (r.outcome != Outcome::Success && is_wrong_target(r.http.transport_ok, r.http.status)) {
       std::string why = r.http.status == 404   ? "no such path"
                         : r.http.status == 405 ? "method not allowed"
@@ -164,21 +153,38 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
                         "): this URL is not the API; check --url. Nothing was dead-lettered; re-run once it is fixed");
       return false;
     }
+    if (!throttled) throttled_since.reset();
     switch (r.outcome) {
       case Outcome::Success:
         ledger_.delivered(items, r.already_present, r.operation_id);
+        if (options_.on_delivered) options_.on_delivered(items);
         return held_count_.load() == 0 || release_held();
       case Outcome::AuthError:
         control_.stop(StopReason::AuthRefused, "the server refused the credentials (HTTP " +
                                                    std::to_string(r.http.status) + "): " + r.message);
         return false;
       case Outcome::Retryable: {
-        // 429 and 503 from the API mean nothing was processed; anything else might have been.
-        bool refused = r.http.transport_ok && (r.http.status == 429 || r.http.status == 503);
-        if (!refused && !sender.wants_operation_ids()) unsure = appends_in(items);
+        auto ra = parse_retry_after(r.http.retry_after, std::chrono::system_clock::now());
+        if (throttled) {
+          auto now = std::chrono::steady_clock::now();
+          if (!throttled_since) throttled_since = now;
+          if (now - *throttled_since > options_.max_outage) {
+            control_.stop(StopReason::Unreachable,
+                          r.request + " was throttled (HTTP 429) for longer than --max-outage (" +
+                              std::to_string(options_.max_outage.count() / 1000) +
+                              " s): the server is answering, but will not take more now. Nothing was dead-lettered; "
+                              "re-run later, or lower --workers / --rate");
+            return false;
+          }
+          ledger_.retried();
+          // Retry-After when the server gives one; else the backoff of the first retries, so
+          // a long throttle is waited out in short steps rather than ever longer ones.
+          if (!control_.sleep_for(options_.backoff.delay(std::min(attempt, 3), ra, rng))) return false;
+          continue;
+        }
         // While the breaker is open the outage, not this batch, is the problem: the
         // attempt is not charged, and --max-outage decides when to give up.
-        if (outage && breaker_.is_open()) continue;
+        if (unavailable && breaker_.is_open()) continue;
         if (slow && (++slow_answers > 1 || attempt >= options_.retries)) {
           control_.stop(StopReason::Unreachable,
                         r.request + " got no answer within --timeout (" +
@@ -191,11 +197,10 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
         if (attempt < options_.retries) {
           ++attempt;
           ledger_.retried();
-          auto ra = parse_retry_after(r.http.retry_after, std::chrono::system_clock::now());
           if (!control_.sleep_for(options_.backoff.delay(attempt - 1, ra, rng))) return false;
           continue;
         }
-        if (outage) {
+        if (failing) {
           std::string answer = r.http.transport_ok ? "HTTP " + std::to_string(r.http.status) : r.http.error;
           if (!r.message.empty() && r.message != answer) answer += ": " + r.message;
           control_.stop(StopReason::Unreachable,
@@ -222,57 +227,14 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
   }
 }
 
-std::vector<const Item*> Pipeline::appends_in(const std::vector<const Item*>& items) {
-  // A document whose first item here is an append travels as one append part; one whose
-  // first item is its first part is a replace (later items fold into it), harmless to repeat.
-  std::vector<const Item*> out;
-  std::unordered_map<std::string_view, bool> head_appends;
-  for (const Item* it : items) {
-    if (!it->explicit_id) continue;
-    auto [pos, fresh] = head_appends.emplace(it->document_id, it->append);
-    if (pos->second) out.push_back(it);
-  }
-  return out;
-}
-
-bool Pipeline::settle_doubt(BatchSender& sender, std::vector<const Item*>& items, std::vector<const Item*>& unsure,
-                            int attempts) {
-  while (!unsure.empty()) {
-    std::vector<const Item*> parts;  // the first unsure document's items, in order
-    for (const Item* it : unsure)
-      if (it->document_id == unsure.front()->document_id) parts.push_back(it);
-    std::string detail;
-    size_t landed = 0;
-    PartState state = sender.part_state(parts, landed, detail);
-    if (state == PartState::Unreachable) return false;  // the rest stay unsure
-    auto in_parts = [&](const Item* it) { return std::find(parts.begin(), parts.end(), it) != parts.end(); };
-    std::erase_if(unsure, in_parts);
-    // Found exactly where memconn is (or just short of the part's end): nothing beyond landed.
-    order_.set_doubtful(parts.front()->document_id, state == PartState::LandedAndMore);
-    if (state == PartState::NotLanded) continue;
-    if (state == PartState::Landed && landed < parts.size()) {
-      // The rest of the part goes as an append after what landed (offsets are per item).
-      parts.resize(landed);
-    }
-    std::erase_if(items, in_parts);
-    if (state == PartState::Landed || state == PartState::LandedAndMore) {
-      ledger_.delivered(parts, false, "");
-      continue;
-    }
-    for (const Item* it : parts) {
-      auto st = ledger_.dead(*it, 0, "append not re-sent after a lost acknowledgement: " + detail, attempts);
-      if (!st) {
-        control_.stop(StopReason::Fatal, st.error().message);
-        return false;
-      }
-    }
-  }
-  return true;
+Status Pipeline::refuse(const Item& item, long status, const std::string& message, int attempts) {
+  if (item.document_write && options_.on_document_refused) return options_.on_document_refused(item, status, message, attempts);
+  return ledger_.dead(item, status, message, attempts);
 }
 
 bool Pipeline::item_failed(const Item& item, long status, const std::string& message, int attempts) {
   if (options_.same_failure_limit <= 0) {
-    auto st = ledger_.dead(item, status, message, attempts);
+    auto st = refuse(item, status, message, attempts);
     if (!st) control_.stop(StopReason::Fatal, st.error().message);
     return static_cast<bool>(st);
   }
@@ -286,7 +248,7 @@ bool Pipeline::item_failed(const Item& item, long status, const std::string& mes
     limit_reached = held_.size() >= static_cast<size_t>(options_.same_failure_limit);
   }
   for (const auto& h : broken) {
-    if (auto st = ledger_.dead(h.item, h.status, h.message, h.attempts); !st) {
+    if (auto st = refuse(h.item, h.status, h.message, h.attempts); !st) {
       control_.stop(StopReason::Fatal, st.error().message);
       return false;
     }
@@ -310,7 +272,7 @@ bool Pipeline::release_held() {
     held_count_.store(0);
   }
   for (const auto& h : held) {
-    if (auto st = ledger_.dead(h.item, h.status, h.message, h.attempts); !st) {
+    if (auto st = refuse(h.item, h.status, h.message, h.attempts); !st) {
       control_.stop(StopReason::Fatal, st.error().message);
       return false;
     }

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "engine/adaptive_limit.h"
-#include "engine/document_order.h"
+#include "engine/bounded_queue.h"
 #include "engine/item.h"
 #include "engine/item_pool.h"
 #include "engine/ledger.h"
@@ -40,6 +40,13 @@ struct PipelineOptions {
   std::string target;  // the target's URL without credentials, for messages that name it
   // Called once per HTTP request when -v is on: method/path/status/latency/attempt only.
   std::function<void(const std::string&)> log_request;
+  // Documents (Item::document_write): called from the worker once the target acknowledged a
+  // batch (after the ledger settled it), so the producer can send what the documents gained
+  // meanwhile.
+  std::function<void(const std::vector<const Item*>&)> on_delivered;
+  // Called instead of dead-lettering a refused document write: the producer finds which of
+  // its parts the target refuses (ingest/documents.h). Unset: refused writes are dead-lettered.
+  std::function<Status(const Item&, long status, const std::string& message, int attempts)> on_document_refused;
 };
 
 using SenderFactory = std::function<std::unique_ptr<BatchSender>()>;
@@ -58,19 +65,16 @@ class Pipeline {
   int peak_concurrency() const { return adaptive_ ? adaptive_->peak() : options_.workers; }
   // The producer's source of spare items and batch vectors (reader thread only).
   ItemPool& pool() { return pool_; }
+  // Producer: true when a batch emitted now would not wait for a worker (a producer that can
+  // fold more into what it sends, documents, waits for this instead of queueing early).
+  bool has_room() const;
 
  private:
   void work(BatchSender& sender, uint64_t seed);
   // False if the run stopped before these items were settled.
   bool deliver(BatchSender& sender, std::vector<const Item*> items, std::mt19937_64& rng);
-  // The items that travel as append parts (see pipeline.cc).
-  static std::vector<const Item*> appends_in(const std::vector<const Item*>& items);
-  // After an attempt that may have landed without an acknowledgement: asks the target, one
-  // document at a time, whether each `unsure` append part is already there; takes those
-  // (and the ones that cannot be sent without doubling text) out of `items`. False if the
-  // target could not be asked; what is still unsure stays in `unsure`.
-  bool settle_doubt(BatchSender& sender, std::vector<const Item*>& items, std::vector<const Item*>& unsure,
-                    int attempts);
+  // An item refused for good: dead-lettered, or handed to on_document_refused.
+  Status refuse(const Item& item, long status, const std::string& message, int attempts);
   // One item the server refused after its retries: held while it extends a streak of
   // identical failures, dead-lettered once the streak breaks. False if the run stopped.
   bool item_failed(const Item& item, long status, const std::string& message, int attempts);
@@ -78,10 +82,10 @@ class Pipeline {
   bool release_held();
 
   PipelineOptions options_;
+  std::atomic<BoundedQueue<Batch>*> queue_{nullptr};  // the queue while run() runs
   SenderFactory make_sender_;
   Ledger& ledger_;
   RunControl& control_;
-  DocumentOrder order_;
   ItemPool pool_;
   CircuitBreaker breaker_;
   RateLimiter rate_;

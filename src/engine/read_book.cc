@@ -13,14 +13,18 @@ void ReadBook::read(uint64_t end_offset, uint64_t last_line) {
   ++since_publish_;
 }
 
-void ReadBook::add(const Origin& origin, const std::string& body) {
+void ReadBook::add(const Origin& origin, const std::string& body, bool part) {
   pending_.push_back(origin);
-  if (keep_bodies_) bodies_.push_back(body);
+  if (keep_bodies_) {
+    bodies_.push_back(body);
+    parts_.push_back(part);
+  }
 }
 
 void ReadBook::publish() {
   // Called between blocks, or after the current block's item was added.
-  ledger_.advance(source_, pending_, read_offset_, read_line_, bytes_, keep_bodies_ ? &bodies_ : nullptr);
+  ledger_.advance(source_, pending_, read_offset_, read_line_, bytes_, keep_bodies_ ? &bodies_ : nullptr,
+                  keep_bodies_ ? &parts_ : nullptr);
   pending_.clear();
   bytes_ = 0;
   since_publish_ = 0;

@@ -19,8 +19,8 @@ class ReadBook {
   // Input up to end_offset (line last_line) was read. What came before it is published
   // first when due: this block's item, if any, is added after this call.
   void read(uint64_t end_offset, uint64_t last_line);
-  // The item of the block just read.
-  void add(const Origin& origin, const std::string& body);
+  // The item of the block just read (part: it is a part of a document).
+  void add(const Origin& origin, const std::string& body, bool part = false);
   // Hands everything over now (before a batch goes to the workers, and at the end).
   void publish();
 
@@ -31,6 +31,7 @@ class ReadBook {
   size_t every_;
   std::vector<Origin> pending_;
   std::vector<std::string> bodies_;
+  std::vector<uint8_t> parts_;  // with bodies_: which are parts of a document
   uint64_t read_offset_, read_line_;  // how far the input was read (its last block's item may follow)
   uint64_t bytes_ = 0;
   size_t since_publish_ = 0;

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <map>
 
 #include "base/exit_codes.h"
 
@@ -30,10 +32,33 @@ Result<UnitChoice> pick_unit(const std::string& unit, Format format, const std::
   return Error{"--unit must be line, paragraph or file, not \"" + unit + "\"", exit_code::kUsage};
 }
 
+std::string unit_file_id(const ItemReadOptions& o, const SourceSpec& src) {
+  // An explicit prefix keeps the short relative form the user chose; without one the id is
+  // the file's canonical path, so personal/todo.md and work/todo.md are two documents.
+  if (!o.id_prefix.empty() || src.path == "-") return o.id_prefix + src.name;
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(src.path, ec), ec);
+  return ec ? src.path : canonical.string();
+}
+
 ParseOptions parse_options_for(const ItemReadOptions& o, const SourceSpec& src, const UnitChoice& unit) {
   ParseOptions p{o.tags, o.context, src.display, "", o.map, o.target};
-  if (unit.whole_file) p.document_id = o.id_prefix + src.name;
+  if (unit.whole_file) p.document_id = unit_file_id(o, src);
   return p;
+}
+
+Status check_unit_file_ids(const ItemReadOptions& o, const InputSet& inputs) {
+  if (o.unit != "file") return ok_status();
+  std::map<std::string, const SourceSpec*> seen;
+  for (const auto& src : inputs.sources) {
+    auto [it, fresh] = seen.emplace(unit_file_id(o, src), &src);
+    if (!fresh)
+      return Error{src.display + " and " + it->second->display + " would both be document \"" + it->first +
+                       "\" (--unit file --id-prefix " + o.id_prefix +
+                       "): give another --id-prefix to each, or ingest them in separate runs with different prefixes",
+                   exit_code::kUsage};
+  }
+  return ok_status();
 }
 
 Result<ItemReadOptions> resolve_read_options(ItemReadOptions o, const std::vector<std::string>& map_specs,

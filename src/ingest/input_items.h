@@ -42,7 +42,7 @@ struct ItemReadOptions {
   // paragraph, nor is a last paragraph not closed by a blank line in a file changed moments ago.
   bool hold_unterminated = false;
   std::string unit = "line";
-  std::string id_prefix;  // --unit file: the document id is id_prefix + the file's relative path
+  std::string id_prefix;  // --unit file: the document id is id_prefix + the file's relative path (else its canonical path)
   std::shared_ptr<const FieldMap> map;  // --map / --template (JSONL only)
   uint64_t max_line_bytes = 0;  // a longer line is reported as bad, never held whole; 0 = no limit
   const Target* target = nullptr;  // document keys and item encoding (ParseOptions::target)
@@ -52,6 +52,12 @@ struct ItemReadOptions {
 // built from --map entries and --template; a map implies JSONL. Errors are usage errors.
 Result<ItemReadOptions> resolve_read_options(ItemReadOptions base, const std::vector<std::string>& map_specs,
                                              const std::string& content_template);
+
+// --unit file: a file's document id (the canonical path, or --id-prefix + the relative path).
+std::string unit_file_id(const ItemReadOptions& o, const SourceSpec& src);
+// --unit file: two inputs that would be one document are a usage error (exit 2), before
+// anything is sent.
+Status check_unit_file_ids(const ItemReadOptions& o, const InputSet& inputs);
 
 // The parser options for one source under these read options.
 ParseOptions parse_options_for(const ItemReadOptions& o, const SourceSpec& src, const UnitChoice& unit);

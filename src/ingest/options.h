@@ -13,6 +13,7 @@ namespace memconn {
 
 struct IngestOptions {
   std::vector<std::string> inputs;
+  std::string target;  // --target NAME: a [targets.NAME] of the config; empty: the flags' Hindsight bank
   std::string format = "auto";  // auto | lines | jsonl
   std::string unit = "line";    // line | paragraph | file (the whole file is one document)
   std::string id_prefix;        // --unit file: prepended to the file's relative path

@@ -20,7 +20,9 @@
 #include "state/atomic_file.h"
 #include "state/file_store.h"
 #include "base/digest.h"
-#include "ingest/document_parts.h"
+#include "ingest/documents.h"
+#include "ingest/part_spool.h"
+#include "state/doc_index.h"
 #include "base/duration.h"
 #include "base/exit_codes.h"
 #include "net/http_client.h"
@@ -68,8 +70,16 @@ class Ingest {
   void produce(const std::function<bool(Batch)>& emit, ItemPool& pool);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
                    const std::function<bool(Batch)>& emit);
-  std::unordered_set<std::string> rescan_documents(int fd, Format format, const ParseOptions& popts, uint64_t line,
-                                                   const LineRanges& settled_ahead);
+  // Adds the parts this file's committed lines hold to the documents (acknowledged before).
+  Status rescan_documents(int fd, const std::string& file, Format format, const ParseOptions& popts, uint64_t line,
+                          const LineRanges& settled_ahead);
+  // A part read from `file`: into its document, which learns where its other parts are.
+  Status add_part(uint32_t idx, const std::string& file, const Item& item, bool is_new);
+  // Sends the documents that can go: `wait` until every document is sent (the end of the
+  // input), else only while the workers have room (parts read meanwhile fold into them).
+  bool send_documents(const std::function<bool(Batch)>& emit, bool wait);
+  // Reads the parts held documents have in files this run does not read.
+  void load_history();
   Status open_state();
   std::string resume_key(const SourceSpec& src) const;
   // The target's label (no credentials): names it in dead letters, resume keys and the
@@ -106,8 +116,17 @@ class Ingest {
   uint64_t total_bytes_ = 0;
   int input_problems_ = 0;          // written by the reader thread before the pipeline ends
   std::atomic<uint64_t> skipped_{0};  // lines already committed by earlier runs
-  DocumentParts parts_;                // reader thread only: documents begun in this run
-  std::atomic<uint64_t> documents_{0};  // first parts read (set by the reader, read at the end)
+  std::unique_ptr<DocIndex> index_;      // where each document's parts are, across runs
+  std::unique_ptr<DocumentBook> book_;   // reader thread (workers report through its events)
+  std::vector<std::string> files_;       // per source: the path documents record ("-" for stdin)
+  // Documents that have parts in files this run has not read: written once those are read
+  // (load_history), file -> documents. Reader thread only.
+  std::map<std::string, std::set<std::string>> history_;
+  std::set<std::string> held_;
+  uint64_t parts_since_send_ = 0;
+  std::atomic<uint64_t> memories_{0};  // items without their own id sent as memories (reader; read at the end)  // reader: parts read since send_documents last ran
+  Pipeline* pipeline_ = nullptr;   // set while the pipeline runs (send_documents asks it for room)
+  int document_problems_ = 0;  // documents that could not be rebuilt (reader thread, read at the end)
   std::optional<Shard> shard_;        // --shard K/N: send only this shard's items
   ItemReadOptions read_options_;      // format, unit, tags, context, field map: how items are read
   std::atomic<uint64_t> skipped_shard_{0};  // items (and bad lines) other shards send
@@ -127,12 +146,35 @@ Status Ingest::prepare() {
   auto cfg = load_settings_config(g_, env_);
   if (!cfg) return cfg.error();
   cfg_ = std::move(*cfg);
-  auto hs = resolve_hindsight(g_, cfg_, env_, true);
-  if (!hs) return hs.error();
   auto t = resolve_tuning(o_.tuning, cfg_.defaults);
   if (!t) return t.error();
   tuning_ = *t;
-  target_ = make_target(default_target_spec(*hs), target_env(tuning_, &share_, console_));
+  // --target NAME: a configured target of any kind; else the Hindsight bank of the flags,
+  // the environment and [hindsight].
+  TargetSpec spec;
+  if (!o_.target.empty()) {
+    auto it = cfg_.targets.find(o_.target);
+    if (it == cfg_.targets.end()) {
+      std::string known;
+      for (const auto& [n, _] : cfg_.targets) known += (known.empty() ? "" : ", ") + n;
+      return Error{"--target " + o_.target + ": no such target in " + cfg_.path + " (configured: " +
+                       (known.empty() ? "none" : known) + ")",
+                   exit_code::kUsage};
+    }
+    if (g_.url || g_.bank)
+      return Error{"--target names a configured target: --url and --bank do not apply", exit_code::kUsage};
+    auto s = configured_target_spec(cfg_, it->second);
+    if (!s) return s.error();
+    spec = std::move(*s);
+  } else {
+    auto hs = resolve_hindsight(g_, cfg_, env_, true);
+    if (!hs) return hs.error();
+    spec = default_target_spec(*hs);
+  }
+  target_ = make_target(std::move(spec), target_env(tuning_, &share_, console_));
+  if (o_.async && !target_->supports_async())
+    return Error{"--async: " + target_->describe() + " takes no async requests (it indexes in the background anyway)",
+                 exit_code::kUsage};
   if (o_.wait && !o_.async) return Error{"--wait needs --async", exit_code::kUsage};
   if (o_.wait_timeout && !o_.wait) return Error{"--wait-timeout needs --wait", exit_code::kUsage};
   if (o_.wait_timeout) {
@@ -158,13 +200,19 @@ Status Ingest::prepare() {
   for (const auto& n : inputs_.notes) console_.info(n);
   input_problems_ = static_cast<int>(inputs_.problems.size());
   for (const auto& s : inputs_.sources) total_bytes_ += s.size;
+  if (auto st = check_unit_file_ids(read_options_, inputs_); !st) return st;
   resumables_.resize(inputs_.sources.size());
+  for (const auto& s : inputs_.sources) {
+    std::error_code ec;
+    files_.push_back(s.path == "-" ? "-" : std::filesystem::absolute(s.path, ec).lexically_normal().string());
+  }
   return ok_status();
 }
 
 Status Ingest::open_state() {
   journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
   store_ = std::make_unique<FileStore>(FileStore::dir_for(state_path_));
+  index_ = std::make_unique<DocIndex>(DocIndex::dir_for(state_path_));
   bool older_ids = false;  // files were committed under content-hash ids of the content alone
   if (!o_.reset_state) {
     auto st = load_state(state_path_);
@@ -198,6 +246,7 @@ Status Ingest::open_state() {
     older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
     state_.files.clear();
     if (auto c = store_->clear(); !c) return c.error();
+    if (auto c = index_->clear(); !c) return c.error();
   }
   if (older_ids)
     console_.info(
@@ -254,14 +303,31 @@ int Ingest::run() {
     if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, "", {}}, settled);
   });
 
+  {
+    std::error_code ec;
+    auto dir = std::filesystem::absolute(state_path_, ec).parent_path();
+    std::filesystem::create_directories(dir, ec);
+    auto spool = PartSpool::open(dir.string());
+    if (!spool) return fail(console_, spool.error());
+    book_ = std::make_unique<DocumentBook>(std::move(*spool), *target_);
+  }
   install_stop_signals();
   PipelineOptions po = pipeline_options(tuning_);
+  po.on_delivered = [this](const std::vector<const Item*>& items) {
+    for (const Item* it : items)
+      if (it->document_write) book_->delivered(*it);
+  };
+  po.on_document_refused = [this](const Item& write, long status, const std::string& message, int attempts) {
+    book_->refused(write, status, message, attempts);
+    return ok_status();
+  };
   po.target = url_without_credentials(target_->spec().url);
   // Enough spares for every item that can be in flight: the queue, the workers, the batch
   // being built.
   po.spare_items = static_cast<size_t>(3 * po.workers + 2) * static_cast<size_t>(tuning_.batch_size);
   if (g_.verbose) po.log_request = [this](const std::string& line) { console_.debug(line); };
   Pipeline pipeline(po, [&] { return target_->make_sender(o_.async, &control_.abort_transfers); }, *ledger_, control_);
+  pipeline_ = &pipeline;
 
   auto last_draw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
   auto last_save = std::chrono::steady_clock::now();
@@ -333,7 +399,140 @@ void Ingest::produce(const std::function<bool(Batch)>& emit, ItemPool& pool) {
     if (control_.stopping()) return;
     if (!read_source(i, batcher, dedup, pool, emit)) return;
   }
-  if (auto b = batcher.flush()) emit(std::move(*b));
+  if (auto b = batcher.flush())
+    if (!emit(std::move(*b))) return;
+  load_history();
+  send_documents(emit, true);
+}
+
+Status Ingest::add_part(uint32_t idx, const std::string& file, const Item& item, bool is_new) {
+  (void)idx;
+  const std::string& id = item.document_id;
+  if (!book_->known(id)) {
+    // First met in this run: the parts it has elsewhere, and the ones refused before.
+    auto entry = index_->find(target_key(), id);
+    if (!entry) return entry.error();
+    book_->order_files(id, entry->files);
+    for (const auto& [f, line] : entry->excluded) book_->exclude(id, f, line);
+    if (auto st = book_->add(file, item, is_new); !st) return st;
+    // Its files in the order they were first met, this one included (ranks follow it).
+    for (const auto& f : entry->files) {
+      if (f == file) continue;
+      bool read_here = std::find(files_.begin(), files_.end(), f) != files_.end();
+      // A file of this run that comes later is read in its turn; one already read held no
+      // part of it any more (it was rewritten). The others are read before it is sent.
+      if (read_here) continue;
+      history_[f].insert(id);
+      if (held_.insert(id).second) book_->hold(id, true);
+    }
+  } else if (auto st = book_->add(file, item, is_new); !st) {
+    return st;
+  }
+  // Before any write carries a part of this file: a later run that touches the document
+  // must know to read it here too.
+  return index_->add_file(target_key(), id, file);
+}
+
+bool Ingest::send_documents(const std::function<bool(Batch)>& emit, bool wait) {
+  auto excluded = [this](const std::string& id, const std::string& file, uint64_t line) {
+    if (auto st = index_->exclude(target_key(), id, file, line); !st) console_.error(st.error().message);
+  };
+  size_t max_items = static_cast<size_t>(tuning_.batch_size), max_bytes = static_cast<size_t>(tuning_.max_batch_bytes);
+  // Parts read ahead of what the target acknowledged: past this the reader waits.
+  const size_t read_ahead = std::max<size_t>(4096, 64 * max_items * static_cast<size_t>(tuning_.max_workers));
+  for (;;) {
+    if (control_.stopping()) return false;
+    auto changed = book_->apply_events(*ledger_, excluded);
+    if (!changed) {
+      control_.stop(StopReason::Fatal, changed.error().message);
+      return false;
+    }
+    bool must = wait || book_->unsent_parts() > read_ahead;
+    if (book_->has_ready() && (must || pipeline_->has_room())) {
+      auto writes = book_->take_writes(max_items, max_bytes);
+      if (!writes) {
+        control_.stop(StopReason::Fatal, writes.error().message);
+        return false;
+      }
+      if (!writes->empty()) {
+        Batch b;
+        b.items = std::move(*writes);
+        for (const auto& w : b.items) b.bytes += w.json.size();
+        if (!emit(std::move(b))) return false;
+        continue;
+      }
+    }
+    if (!must) return true;
+    if (book_->idle()) return true;  // everything sent and acknowledged (or refused)
+    if (!wait && book_->unsent_parts() <= read_ahead) return true;
+    book_->wait_event(std::chrono::milliseconds(50));
+  }
+}
+
+void Ingest::load_history() {
+  // Documents that have parts in files this run was not given (yesterday's export, a file
+  // ingested alone before): those parts are read back from the part of each file that was
+  // acknowledged, so the document is sent whole.
+  for (const auto& [file, ids] : history_) {
+    if (control_.stopping()) return;
+    std::string key = target_key() + "|" + file;
+    auto saved = store_->load({key});
+    FileCheckpoint cp;
+    bool have = saved && saved->count(key);
+    if (have) cp = saved->at(key);
+    int fd = have ? ::open(file.c_str(), O_RDONLY | O_CLOEXEC) : -1;
+    struct stat st{};
+    bool same = fd >= 0 && ::fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_ino) == cp.fingerprint.ino &&
+                static_cast<uint64_t>(st.st_dev) == cp.fingerprint.dev &&
+                static_cast<uint64_t>(st.st_size) >= cp.offset;
+    if (!same) {
+      if (fd >= 0) ::close(fd);
+      // The document's earlier parts cannot be read as they were sent: sending it now would
+      // replace its text with only what this run read. Its new parts stay unsent (the next
+      // run tries again), and the user is told what to do.
+      for (const auto& id : ids) {
+        ++document_problems_;
+        console_.error("document " + id + " has earlier parts in " + file +
+                       (file == "-" ? ", read from stdin by an earlier run, which cannot be read again"
+                                    : ", which is gone or was replaced since it was ingested") +
+                       ": not sent, so its text on the target is not cut short; ingest it with all its parts (the "
+                       "files together, or the whole text in one file)");
+        held_.erase(id);
+      }
+      continue;
+    }
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    SourceSpec spec{file, file, static_cast<uint64_t>(st.st_size), std::filesystem::path(file).filename().string()};
+    auto format = pick_format(read_options_.format, file);
+    auto unit = format ? pick_unit(o_.unit, *format, file) : Result<UnitChoice>(format.error());
+    if (!format || !unit) continue;
+    ParseOptions popts = parse_options_for(read_options_, spec, *unit);
+    ItemParser parser(*format, popts);
+    LineReader reader(fd, 0, 1, read_options_.max_line_bytes);
+    Line l;
+    size_t ahead = 0;
+    uint64_t last = cp.line;
+    if (!cp.settled_ahead.empty()) last = std::max(last, cp.settled_ahead.back().second);
+    while (reader.next(l) && l.number <= last) {
+      if (l.oversized) continue;
+      while (ahead < cp.settled_ahead.size() && cp.settled_ahead[ahead].second < l.number) ++ahead;
+      bool acked = l.number <= cp.line || (ahead < cp.settled_ahead.size() && cp.settled_ahead[ahead].first <= l.number);
+      if (!acked) continue;
+      Item item;
+      if (parser.parse(l.text, Origin{0, l.number, 0, 0, 0}, item).status != ParseStatus::Item) continue;
+      if (!item.explicit_id || !ids.count(item.document_id)) continue;
+      if (auto st2 = book_->add(file, item, false); !st2) {
+        control_.stop(StopReason::Fatal, st2.error().message);
+        return;
+      }
+    }
+  }
+  for (const auto& id : held_) book_->hold(id, false);
+  held_.clear();
+  history_.clear();
 }
 
 bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
@@ -407,11 +606,14 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
                         resumed_from_.end());
   }
   ParseOptions popts = parse_options_for(read_options_, src, *unit);
-  // Documents this file began before the resume point: their next part is an append whose
-  // earlier part may have landed unacknowledged when the last run died (checked first).
-  std::unordered_set<std::string> resumed_docs;
+  // Documents this file began before the resume point: their committed parts are part of
+  // every write of theirs (a document is only ever sent whole).
+  const std::string& file = files_[idx];
   if ((format == Format::Jsonl || unit->whole_file) && (line > 0 || !settled_ahead.empty()))
-    resumed_docs = rescan_documents(fd, format, popts, line, settled_ahead);
+    if (auto st = rescan_documents(fd, file, format, popts, line, settled_ahead); !st) {
+      control_.stop(StopReason::Fatal, st.error().message);
+      return false;
+    }
   if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
     ++input_problems_;
@@ -501,20 +703,35 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
       ledger_->duplicate();
       continue;
     }
-    if (parts_.mark(item)) ++documents_;
-    if (!resumed_docs.empty() && item.append && resumed_docs.erase(item.document_id)) item.verify = true;
     ++seq;
-    book.add(item.origin, item.json);
-    // A content-hash item is read from here on only as item.json (what Hindsight receives),
-    // its id and its origin: the parts it was built from are dropped now, so a batch carries
-    // no second copy of the text. A part of a document keeps them: folding parts
-    // and checking an append after a lost acknowledgement read its content.
-    if (!item.explicit_id) {
-      item.content.clear();
-      item.metadata.clear();
-      item.tags.clear();
+    book.add(item.origin, item.json, item.explicit_id);
+    if (item.explicit_id) {
+      // A part of a document: it goes out inside a write of the whole document, which may
+      // also carry the parts read after it (documents.h).
+      if (auto st = add_part(idx, file, item, true); !st) {
+        control_.stop(StopReason::Fatal, st.error().message);
+        return false;
+      }
+      if (stopping) continue;
+      // Sent in batches of whole documents, or every so many parts: a document queued early
+      // would go with one part, while waiting lets the parts read meanwhile fold into it.
+      if ((++parts_since_send_ & 1023) == 0 || book_->ready_count() >= static_cast<size_t>(tuning_.batch_size)) {
+        book.publish();  // the ledger knows these parts before any write can settle them
+        if (!send_documents(emit, false)) {
+          if (regular) return false;
+          stopping = true;
+        }
+      }
+      continue;
     }
+    // A content-hash item is read from here on only as item.json (what the target receives),
+    // its id and its origin: the parts it was built from are dropped now, so a batch carries
+    // no second copy of the text.
+    item.content.clear();
+    item.metadata.clear();
+    item.tags.clear();
     if (stopping) continue;  // registered above; the workers are gone
+    ++memories_;
     batcher.add(std::move(item), ready);
     item_moved = true;
     if (ready.empty()) continue;
@@ -530,6 +747,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
     ready.clear();
   }
   book.publish();
+  if (!stopping && !send_documents(emit, false) && regular) return false;
   if (stopping || reader.stopped() || (control_.stopping() && !regular)) return false;
   if (reader.held_back()) {
     // A writer caught mid-line (or mid-paragraph): the rest may follow. Sent once finished.
@@ -553,29 +771,28 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
   return true;
 }
 
-std::unordered_set<std::string> Ingest::rescan_documents(int fd, Format format, const ParseOptions& popts,
-                                                         uint64_t line, const LineRanges& settled_ahead) {
-  // Re-reads (without sending) the lines earlier runs delivered, so each document's length
-  // so far is known again and its next part goes as an append, not a replace.
-  std::unordered_set<std::string> begun;
+Status Ingest::rescan_documents(int fd, const std::string& file, Format format, const ParseOptions& popts,
+                                uint64_t line, const LineRanges& settled_ahead) {
+  // Re-reads (without sending) the lines earlier runs delivered: their parts are in every
+  // write of their documents from now on.
   uint64_t last = line;
   if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
   ItemParser parser(format, popts);
   LineReader reader(fd, 0, 1, read_options_.max_line_bytes);
   Line l;
   size_t ahead = 0;
+  Item item;
   while (reader.next(l) && l.number <= last) {
     if (l.oversized) continue;  // dead-lettered, never a part of a document
     while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
     bool delivered = l.number <= line || (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number);
     if (!delivered) continue;
-    Item item;
-    if (parser.parse(l.text, Origin{}, item).status != ParseStatus::Item) continue;
+    if (parser.parse(l.text, Origin{0, l.number, 0, 0, 0}, item).status != ParseStatus::Item) continue;
     if (!item.explicit_id) continue;
-    parts_.mark(item);
-    begun.insert(item.document_id);
+    if (shard_ && !shard_->owns(item.document_id)) continue;
+    if (auto st = add_part(0, file, item, false); !st) return st;
   }
-  return begun;
+  return ok_status();
 }
 
 void Ingest::checkpoint(bool force) {
@@ -631,7 +848,7 @@ int Ingest::finish() {
     case StopReason::WrongTarget: code = exit_code::kWrongTarget; result = "wrong_target"; break;
     case StopReason::Fatal: code = exit_code::kPartial; result = "failed"; break;
     case StopReason::None:
-      if (c.failed > 0 || input_problems_ > 0 || ops_.failed > 0 || !ops_.pending.empty()) {
+      if (c.failed > 0 || input_problems_ > 0 || document_problems_ > 0 || ops_.failed > 0 || !ops_.pending.empty()) {
         code = exit_code::kPartial;
         result = "partial";
       }
@@ -650,7 +867,7 @@ int Ingest::finish() {
 
   IngestReport r;
   r.counters = c;
-  r.documents = documents_.load();
+  r.documents = memories_.load() + (book_ ? book_->documents() : 0);
   r.elapsed_s = elapsed;
   r.dead_letter = dead_letters_->written() > 0 ? dead_letter_path_ : "";
   r.operation_ids = ledger_->operation_ids();
@@ -680,7 +897,8 @@ int Ingest::finish() {
 }
 
 int Ingest::dry_run() {
-  // The exact bodies a real run would send, one per line; nothing is sent or recorded.
+  // The exact bodies a real run would send, one per line; nothing is sent or recorded. A
+  // document is shown once, whole, as the last of its writes would carry it.
   Batcher batcher(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
   DedupWindow dedup;
   auto print = [&](const Batch& b) {
@@ -688,21 +906,35 @@ int Ingest::dry_run() {
     for (const auto& it : b.items) items.push_back(&it);
     out_ << target_->dry_run_body(items, o_.async) << '\n';
   };
-  uint64_t count = 0, documents = 0;
-  DocumentParts parts;
+  uint64_t count = 0, plain = 0;
   std::vector<Batch> ready;
+  auto spool = PartSpool::open(std::filesystem::temp_directory_path().string());
+  if (!spool) return fail(console_, spool.error());
+  DocumentBook docs(std::move(*spool), *target_);
   auto sum = read_items(inputs_, read_options_, console_, [&](Item& item) {
     if (!item.explicit_id && dedup.seen(item.fingerprint)) return true;
-    if (parts.mark(item)) ++documents;
     ++count;
+    if (item.explicit_id) {
+      auto st = docs.add(inputs_.sources[item.origin.source].path, item, true);
+      return static_cast<bool>(st);
+    }
+    ++plain;
     batcher.add(std::move(item), ready);
     for (auto& b : ready) print(b);
     ready.clear();
     return true;
   });
   if (auto b = batcher.flush()) print(*b);
+  for (;;) {
+    auto writes = docs.take_writes(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
+    if (!writes) return fail(console_, writes.error());
+    if (writes->empty()) break;
+    Batch b;
+    b.items = std::move(*writes);
+    print(b);
+  }
   out_.flush();
-  console_.info("dry run: " + std::to_string(documents) + " documents; " + std::to_string(count) +
+  console_.info("dry run: " + std::to_string(docs.documents() + plain) + " documents; " + std::to_string(count) +
                 " items would be sent to " + target_->describe());
   return sum.bad_lines > 0 || sum.input_problems > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }

@@ -31,7 +31,9 @@ int exit_code_for(const HttpResponse& resp) {
   switch (classify(resp.transport_ok, resp.status)) {
     case Outcome::Success: return exit_code::kOk;
     case Outcome::AuthError: return exit_code::kAuth;
-    case Outcome::Retryable: return is_outage(resp.transport_ok, resp.status) ? exit_code::kUnreachable : exit_code::kPartial;
+    // Still throttled after the retries: as unavailable to this command as a 503.
+    case Outcome::Retryable:
+      return is_outage(resp.transport_ok, resp.status) || resp.status == 429 ? exit_code::kUnreachable : exit_code::kPartial;
     case Outcome::ItemError:
       return is_wrong_target(resp.transport_ok, resp.status) ? exit_code::kWrongTarget : exit_code::kPartial;
   }

@@ -20,7 +20,7 @@ Error source_http_error(const std::string& source_name, const HttpResponse& resp
   switch (classify(resp.transport_ok, resp.status)) {
     case Outcome::AuthError: return Error{what + " (check the source's api_key)", exit_code::kAuth};
     case Outcome::Retryable:
-      if (is_outage(resp.transport_ok, resp.status)) return Error{what, exit_code::kUnreachable};
+      if (is_outage(resp.transport_ok, resp.status) || resp.status == 429) return Error{what, exit_code::kUnreachable};
       return Error{what, exit_code::kPartial};
     default: return Error{what, exit_code::kPartial};
   }

@@ -26,6 +26,7 @@ std::string encode_dead_letter(const DeadLetter& d) {
   w.key("attempts").value(d.attempts);
   if (!d.connector.empty()) w.key("connector").value(d.connector);
   if (!d.target.empty()) w.key("target").value(d.target);
+  if (d.document_part) w.key("document_part").value(true);
   w.end_object();
   return s;
 }
@@ -51,6 +52,8 @@ bool decode_dead_letter(std::string_view line, DeadLetter& out) {
   if (!o["attempts"].get_int64().get(n)) out.attempts = static_cast<int>(n);
   if (!o["connector"].get_string().get(sv)) out.connector = sv;
   if (!o["target"].get_string().get(sv)) out.target = sv;
+  bool part = false;
+  if (!o["document_part"].get_bool().get(part)) out.document_part = part;
   return true;
 }
 

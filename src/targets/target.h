@@ -141,6 +141,8 @@ class Target {
   virtual std::optional<Sha256> identity_key(const std::string& text) const = 0;
 
   // --- sending ---
+  // True when the target takes async requests with an operation id (--async).
+  virtual bool supports_async() const = 0;
   // One per pipeline worker (each holds its own keep-alive connection).
   virtual std::unique_ptr<BatchSender> make_sender(bool async, const std::atomic<bool>* abort) = 0;
   // What --dry-run prints for one request carrying these items (async: as --async sends it).

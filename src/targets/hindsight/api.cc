@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "targets/hindsight/memory_item.h"
 #include "base/json_writer.h"
 
 namespace memconn {
@@ -26,19 +25,11 @@ void append_retain_body(std::string& s, const std::vector<const Item*>& items, b
   for (const auto* it : items) n += it->json.size() + 1;
   s.reserve(n);
   s.append("{\"items\":[");
-  // Only parts of a document (explicit ids) can need folding; plain items go as they are,
-  // without a copy of each.
-  if (std::none_of(items.begin(), items.end(), [](const Item* it) { return it->explicit_id; })) {
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i) s.push_back(',');
-      s.append(items[i]->json);
-    }
-  } else {
-    auto bodies = fold_documents(items);
-    for (size_t i = 0; i < bodies.size(); ++i) {
-      if (i) s.push_back(',');
-      s.append(bodies[i]);
-    }
+  // Every item is whole: a document's parts were folded into one write before it was batched
+  // (ingest/documents.h), so items go as they are, without a copy of each.
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) s.push_back(',');
+    s.append(items[i]->json);
   }
   s.append("],\"async\":");
   s.append(async ? "true" : "false");
@@ -101,93 +92,6 @@ SendResult HindsightSender::send(const std::vector<const Item*>& items, const st
   r.message = error_message(r.http);
   if (r.http.status == 409) r.message = "operation_id " + operation_id + " was already used for a different operation (409): " + r.message;
   return r;
-}
-
-namespace {
-
-// Python's len(): code points, which is how the server counts text_length.
-size_t code_points(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
-}  // namespace
-
-PartState HindsightSender::part_state(const std::vector<const Item*>& parts, size_t& landed, std::string& detail) {
-  const Item& head = *parts.front();
-  // GET …/documents/{id} cannot address an id holding '/' (the server routes on the decoded
-  // path), so such ids are looked up in the documents list, which gives text_length.
-  bool by_list = head.document_id.find('/') != std::string::npos;
-  std::string url = by_list ? bank_url(ep_, "/documents?limit=1000&q=" + url_escape(head.document_id))
-                            : bank_url(ep_, "/documents/" + url_escape(head.document_id));
-  HttpResponse resp = client_.perform(HttpRequest{"GET", url, "", {}});
-  if (!resp.transport_ok || (resp.status != 200 && resp.status != 404)) {
-    detail = error_message(resp);
-    return PartState::Unreachable;
-  }
-  simdjson::dom::element doc;
-  bool found = false;
-  size_t stored_len = 0;
-  std::string stored;
-  if (resp.status == 200) {
-    if (parser_->parse(resp.body).get(doc)) {
-      detail = "unexpected answer to GET documents (HTTP 200): " + one_line(resp.body, 120);
-      return PartState::Unreachable;
-    }
-    if (by_list) {
-      simdjson::dom::array rows;
-      if (!doc["items"].get_array().get(rows))
-        for (auto row : rows) {
-          std::string_view id;
-          uint64_t len = 0;
-          if (!row["id"].get_string().get(id) && id == head.document_id && !row["text_length"].get_uint64().get(len)) {
-            found = true;
-            stored_len = len;
-          }
-        }
-    } else {
-      std::string_view text;
-      if (doc["original_text"].get_string().get(text)) {
-        detail = "unexpected answer to GET document (HTTP 200): " + one_line(resp.body, 120);
-        return PartState::Unreachable;
-      }
-      found = true;
-      stored = stored_text(text);
-      stored_len = stored.size();
-    }
-  }
-  // Offsets are bytes of stored text; the list counts code points.
-  auto units = [&](const std::string& t) { return by_list ? code_points(t) : t.size(); };
-  if (!found) {
-    if (head.doc_offset == 0) return PartState::NotLanded;
-    detail = "document " + head.document_id + " is gone from the server";
-    return PartState::Changed;
-  }
-  // doc_offset counts bytes; the list's text_length counts code points. They agree for ASCII
-  // text; otherwise the check errs on the safe side ("changed": dead-lettered, never doubled).
-  size_t before = head.doc_offset;
-  if (stored_len == before) return PartState::NotLanded;
-  // The part may have travelled in a smaller request before (a run killed mid-flight batches
-  // differently): accept any leading run of its items.
-  std::string expected;
-  for (size_t k = 0; k < parts.size() && stored_len > before; ++k) {
-    expected += '\n';
-    expected += stored_text(parts[k]->content);
-    if (stored_len == before + units(expected) &&
-        (by_list || stored.compare(before, expected.size(), expected) == 0)) {
-      landed = k + 1;
-      return PartState::Landed;
-    }
-  }
-  if (stored_len > before + units(expected) &&
-      (by_list || stored.compare(before, expected.size(), expected) == 0)) {
-    landed = parts.size();
-    return PartState::LandedAndMore;
-  }
-  detail = "document " + head.document_id + " holds " + std::to_string(stored_len) +
-           " characters, not what memconn sent before this part (" + std::to_string(before) + ")";
-  return PartState::Changed;
 }
 
 bool parse_operation_status(const std::string& body, OperationStatus& out) {

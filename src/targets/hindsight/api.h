@@ -36,8 +36,6 @@ class HindsightSender : public BatchSender {
   ~HindsightSender() override;
   SendResult send(const std::vector<const Item*>& items, const std::string& operation_id) override;
   bool wants_operation_ids() const override { return async_; }
-  // Reads the document and compares its stored text with the part's offset and content.
-  PartState part_state(const std::vector<const Item*>& parts, size_t& landed, std::string& detail) override;
   HttpClient& client() { return client_; }
 
  private:

@@ -52,6 +52,8 @@ class HindsightTarget final : public Target {
 
   std::optional<Sha256> identity_key(const std::string& text) const override { return hindsight_content_hash(text); }
 
+  bool supports_async() const override { return true; }
+
   std::unique_ptr<BatchSender> make_sender(bool async, const std::atomic<bool>* abort) override {
     return std::make_unique<HindsightSender>(endpoint(), async, http_options(), env_.share, abort);
   }

@@ -88,6 +88,8 @@ class LightragTarget final : public Target {
     return length_key(*len);
   }
 
+  bool supports_async() const override { return false; }
+
   std::unique_ptr<BatchSender> make_sender(bool, const std::atomic<bool>* abort) override {
     return std::make_unique<LightragSender>(spec_.url, http_options(), env_.share, abort);
   }

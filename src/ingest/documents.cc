@@ -1,0 +1,213 @@
+#include "ingest/documents.h"
+
+#include <algorithm>
+
+namespace memconn {
+
+namespace {
+
+void add_tag(std::vector<std::string>& tags, const std::string& t) {
+  if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+}
+
+bool before(const Part& a, const Part& b) { return a.rank != b.rank ? a.rank < b.rank : a.line < b.line; }
+
+}  // namespace
+
+Item fold_parts(const std::string& document_id, const std::vector<Part>& parts) {
+  Item it;
+  it.document_id = document_id;
+  it.explicit_id = true;
+  size_t n = 0;
+  for (const auto& p : parts) n += p.content.size() + 1;
+  it.content.reserve(n);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const Part& p = parts[i];
+    if (i == 0) {
+      it.context = p.context;
+      it.timestamp = p.timestamp;
+    } else {
+      it.content += '\n';
+    }
+    it.content += p.content;
+    for (const auto& t : p.tags) add_tag(it.tags, t);
+    for (const auto& kv : p.metadata) {
+      auto e = std::find_if(it.metadata.begin(), it.metadata.end(), [&](const auto& x) { return x.first == kv.first; });
+      if (e == it.metadata.end()) it.metadata.push_back(kv);
+      else e->second = kv.second;
+    }
+  }
+  return it;
+}
+
+uint32_t DocumentBook::rank_of(Doc& d, const std::string& file) {
+  auto it = std::find(d.files.begin(), d.files.end(), file);
+  if (it != d.files.end()) return static_cast<uint32_t>(it - d.files.begin());
+  d.files.push_back(file);
+  auto rank = static_cast<uint32_t>(d.files.size() - 1);
+  // Exclusions named before this file had a rank.
+  for (auto e = d.excluded_files.begin(); e != d.excluded_files.end();) {
+    if (e->first == file) {
+      d.excluded.emplace_back(rank, e->second);
+      e = d.excluded_files.erase(e);
+    } else {
+      ++e;
+    }
+  }
+  return rank;
+}
+
+const std::vector<std::string>* DocumentBook::files_of(const std::string& document_id) const {
+  auto it = docs_.find(document_id);
+  return it == docs_.end() ? nullptr : &it->second.files;
+}
+
+void DocumentBook::order_files(const std::string& document_id, const std::vector<std::string>& files) {
+  Doc& d = docs_[document_id];
+  for (const auto& f : files) rank_of(d, f);
+}
+
+void DocumentBook::exclude(const std::string& document_id, const std::string& file, uint64_t line) {
+  Doc& d = docs_[document_id];
+  auto it = std::find(d.files.begin(), d.files.end(), file);
+  if (it != d.files.end()) d.excluded.emplace_back(static_cast<uint32_t>(it - d.files.begin()), line);
+  else d.excluded_files.emplace_back(file, line);
+}
+
+Status DocumentBook::add(const std::string& file, const Item& item, bool is_new) {
+  Doc& d = docs_[item.document_id];
+  Part p;
+  p.rank = rank_of(d, file);
+  p.line = item.origin.line;
+  if (std::find(d.excluded.begin(), d.excluded.end(), std::pair{p.rank, p.line}) != d.excluded.end()) return ok_status();
+  p.content = item.content;
+  p.context = item.context;
+  p.timestamp = item.timestamp;
+  p.tags = item.tags;
+  p.metadata = item.metadata;
+  auto at = spool_.append(d.last, p);
+  if (!at) return at.error();
+  d.last = *at;
+  if (!is_new) return ok_status();
+  d.unsent.push_back({item.origin, p.rank});
+  ++unsent_total_;
+  enqueue(item.document_id, d);
+  return ok_status();
+}
+
+void DocumentBook::hold(const std::string& document_id, bool held) {
+  auto it = docs_.find(document_id);
+  if (it == docs_.end()) return;
+  it->second.held = held;
+  if (!held) enqueue(it->first, it->second);
+}
+
+void DocumentBook::enqueue(const std::string& id, Doc& d) {
+  if (d.queued || d.held || d.carried > 0 || d.unsent.empty()) return;
+  d.queued = true;
+  ready_.push_back(id);
+}
+
+Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max_bytes) {
+  std::vector<Item> out;
+  size_t bytes = 0;
+  while (!ready_.empty() && out.size() < max_items) {
+    auto found = docs_.find(ready_.front());
+    Doc& d = found->second;
+    if (d.held || d.unsent.empty() || d.carried > 0) {  // changed since it was queued
+      d.queued = false;
+      ready_.pop_front();
+      continue;
+    }
+    if (auto st = spool_.read_chain(d.last, parts_); !st) return st.error();
+    // What this write carries: every committed part and the oldest `carry` new ones (all of
+    // them unless a refusal is being narrowed down), minus the parts refused before.
+    size_t carry = d.probe > 0 ? std::min(d.probe, d.unsent.size()) : d.unsent.size();
+    std::vector<std::pair<uint32_t, uint64_t>> left_out(d.excluded);
+    for (size_t i = carry; i < d.unsent.size(); ++i) left_out.emplace_back(d.unsent[i].rank, d.unsent[i].origin.line);
+    std::erase_if(parts_, [&](const Part& p) {
+      return std::find(left_out.begin(), left_out.end(), std::pair{p.rank, p.line}) != left_out.end();
+    });
+    std::stable_sort(parts_.begin(), parts_.end(), before);
+    Item w = fold_parts(found->first, parts_);
+    w.document_write = true;
+    for (size_t i = 0; i < carry; ++i) w.settles.push_back(d.unsent[i].origin);
+    w.origin = w.settles.front();
+    target_.encode(w);
+    if (!out.empty() && bytes + w.json.size() > max_bytes) break;  // the next batch takes it
+    bytes += w.json.size();
+    d.carried = carry;
+    d.queued = false;
+    ready_.pop_front();
+    ++in_flight_;
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+void DocumentBook::delivered(const Item& write) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back({write.document_id, true, 0, "", 0});
+  }
+  event_cv_.notify_one();
+}
+
+void DocumentBook::refused(const Item& write, long status, const std::string& message, int attempts) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back({write.document_id, false, status, message, attempts});
+  }
+  event_cv_.notify_one();
+}
+
+void DocumentBook::wait_event(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  event_cv_.wait_for(lock, timeout, [&] { return !events_.empty(); });
+}
+
+Result<bool> DocumentBook::apply_events(Ledger& ledger, const ExcludedHook& on_excluded) {
+  std::vector<Event> events;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    events.swap(events_);
+  }
+  for (auto& e : events) {
+    auto found = docs_.find(e.document_id);
+    if (found == docs_.end()) continue;
+    Doc& d = found->second;
+    size_t carried = d.carried;
+    d.carried = 0;
+    if (in_flight_ > 0) --in_flight_;
+    if (e.accepted) {
+      // Those parts are in the target now; the rest (if any) go with the next write.
+      for (size_t i = 0; i < carried && !d.unsent.empty(); ++i) d.unsent.pop_front();
+      unsent_total_ -= std::min(unsent_total_, carried);
+      d.probe = 0;
+    } else if (carried > 1) {
+      d.probe = carried / 2;  // narrow it down: the first half alone
+    } else if (carried == 1) {
+      // This part is what the target refuses: dead-lettered, and never part of the text again.
+      Unsent u = d.unsent.front();
+      d.unsent.pop_front();
+      --unsent_total_;
+      d.probe = 0;
+      d.excluded.emplace_back(u.rank, u.origin.line);
+      Item part;
+      if (auto st = spool_.read_chain(d.last, parts_); !st) return st.error();
+      for (const auto& p : parts_)
+        if (p.rank == u.rank && p.line == u.origin.line) part = fold_parts(found->first, {p});
+      part.origin = u.origin;
+      target_.encode(part);
+      if (auto st = ledger.dead(part, e.status, e.message + " (left out of document " + found->first +
+                                                     "; its other parts were sent)", e.attempts);
+          !st)
+        return st.error();
+      if (on_excluded) on_excluded(found->first, d.files[u.rank], u.origin.line);
+    }
+    enqueue(found->first, d);
+  }
+  return !events.empty();
+}
+
+}  // namespace memconn

@@ -1,0 +1,129 @@
+// The documents of an ingest run (items with their own ids: conversations, transcripts,
+// notes): every part met, and what the target must be sent so that each document ends
+// holding the text of all its parts, in order, exactly once.
+//
+// The rule that makes it safe: a document is only ever sent WHOLE, as a replace. A write may
+// then be applied twice (a lost acknowledgement, libcurl re-sending on a reused connection, a
+// timeout or a gateway's 504 while the server goes on, a killed run's write landing late)
+// without changing the result. So:
+//   - parts go to a PartSpool (disk), a document keeps a pointer to its newest part;
+//   - a document has at most one write in flight; parts that arrive meanwhile wait in the
+//     document, not in the workers, and the next write carries them all (late folding: a
+//     document is rebuilt when a worker can take it, so an interleaved export is sent in few
+//     writes per document, not one per turn);
+//   - a write names the parts it is the first to carry (Item::settles): the ledger settles
+//     those when it is acknowledged, and the commit point moves;
+//   - a refused write is narrowed down: half of its new parts, then half again, until the part
+//     the target refuses is found; that part is dead-lettered and left out of the document's
+//     text from then on, and the others go on (a refused turn never blocks a conversation).
+// Parts a document has from earlier runs (a resumed file's committed lines, other files) are
+// added as `committed`: they are in every write, and nothing settles for them.
+//
+// Reader thread only, except delivered() and refused(), which workers call.
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.h"
+#include "engine/item.h"
+#include "engine/ledger.h"
+#include "ingest/part_spool.h"
+#include "targets/target.h"
+
+namespace memconn {
+
+// One document's parts, ordered by the rank of their file among the document's files and by
+// line; content "\n"-joined. The first part's context and timestamp stand for the document,
+// tags are the union, later metadata wins (what the server's own fold of a request does).
+Item fold_parts(const std::string& document_id, const std::vector<Part>& parts);
+
+class DocumentBook {
+ public:
+  DocumentBook(PartSpool spool, const Target& target) : spool_(std::move(spool)), target_(target) {}
+
+  // A part of document item.document_id from file `file` (a path, or "-" for stdin). A new
+  // part is pending in the ledger at item.origin and settles with the first acknowledged write
+  // that carries it; a committed one was acknowledged before. Returns the document's state.
+  Status add(const std::string& file, const Item& item, bool is_new);
+  // The files a document met for the first time has parts in, in the order its text follows
+  // (from the index of earlier runs); files met later come after them.
+  void order_files(const std::string& document_id, const std::vector<std::string>& files);
+  // Leaves a part (file, line) out of the document's text: it was refused before. Call
+  // before the part is added.
+  void exclude(const std::string& document_id, const std::string& file, uint64_t line);
+  // While held, a document is not written (its parts from other files are not read yet).
+  void hold(const std::string& document_id, bool held);
+  bool known(const std::string& document_id) const { return docs_.count(document_id) > 0; }
+  // The files a document's parts came from in this run, in rank order.
+  const std::vector<std::string>* files_of(const std::string& document_id) const;
+
+  // Writes of documents that have parts to send and no write in flight, oldest first, up to
+  // max_items documents and max_bytes of JSON (one at least). Each is an Item with
+  // document_write set, its whole text, and the parts it settles.
+  Result<std::vector<Item>> take_writes(size_t max_items, size_t max_bytes);
+  bool has_ready() const { return !ready_.empty(); }
+  size_t ready_count() const { return ready_.size(); }
+  // Parts read and not yet acknowledged (the read-ahead a run bounds).
+  size_t unsent_parts() const { return unsent_total_; }
+  size_t writes_in_flight() const { return in_flight_; }
+  // Nothing to send and nothing in flight.
+  bool idle() const { return ready_.empty() && in_flight_ == 0; }
+  size_t documents() const { return docs_.size(); }
+
+  // Workers: the target acknowledged a write, or refused it for good.
+  void delivered(const Item& write);
+  void refused(const Item& write, long status, const std::string& message, int attempts);
+  // Reader: applies what the workers reported; a part found to be refused is dead-lettered
+  // through the ledger (as its own item) and reported through on_excluded. Returns whether
+  // anything changed.
+  using ExcludedHook = std::function<void(const std::string& document_id, const std::string& file, uint64_t line)>;
+  Result<bool> apply_events(Ledger& ledger, const ExcludedHook& on_excluded);
+  // Reader: waits until a worker reports (or the timeout passes).
+  void wait_event(std::chrono::milliseconds timeout);
+
+ private:
+  struct Unsent {
+    Origin origin;
+    uint32_t rank;
+  };
+  struct Doc {
+    uint64_t last = PartSpool::kNone;  // newest part in the spool
+    std::vector<std::string> files;    // rank -> file
+    std::deque<Unsent> unsent;         // new parts not carried by an acknowledged write, oldest first
+    std::vector<std::pair<uint32_t, uint64_t>> excluded;  // (rank, line) left out of the text
+    std::vector<std::pair<std::string, uint64_t>> excluded_files;  // before the file got a rank
+    size_t carried = 0;   // unsent parts the write in flight carries (0: no write in flight)
+    size_t probe = 0;     // after a refusal: the next write carries only this many (0: all)
+    bool queued = false;  // in ready_
+    bool held = false;
+  };
+  struct Event {
+    std::string document_id;
+    bool accepted;
+    long status = 0;
+    std::string message;
+    int attempts = 0;
+  };
+  void enqueue(const std::string& id, Doc& d);
+  uint32_t rank_of(Doc& d, const std::string& file);
+
+  PartSpool spool_;
+  const Target& target_;
+  std::unordered_map<std::string, Doc> docs_;
+  std::deque<std::string> ready_;
+  size_t unsent_total_ = 0;
+  size_t in_flight_ = 0;
+  std::vector<Part> parts_;  // reused by take_writes
+
+  std::mutex mu_;  // guards events_; pairs with event_cv_
+  std::condition_variable event_cv_;
+  std::vector<Event> events_;
+};
+
+}  // namespace memconn

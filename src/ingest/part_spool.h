@@ -1,0 +1,56 @@
+// The parts of the documents a run has met, kept on disk so that a document's whole text can
+// be rebuilt for every write however large the input, while memory holds 8 bytes per
+// document: each record points at the one before it of the same document.
+//
+// One unlinked temporary file (it vanishes with the process, kill -9 included), written
+// sequentially by the reader thread and read back with pread; the page cache serves the
+// recent parts a write needs.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "engine/item.h"
+
+namespace memconn {
+
+// What a document keeps of each part: where it came from (its file's rank among the
+// document's files and its line, which order the parts) and what folding needs.
+struct Part {
+  uint32_t rank = 0;   // position of its file among the document's files (see DocumentBook)
+  uint64_t line = 0;   // first line of the part in that file
+  std::string content, context, timestamp;
+  std::vector<std::string> tags;
+  std::vector<std::pair<std::string, std::string>> metadata;
+};
+
+class PartSpool {
+ public:
+  static constexpr uint64_t kNone = ~uint64_t{0};
+  // dir: where the file is made (the state file's folder: the text is the user's, so it goes
+  // where the user keeps state, mode 0600, never to a shared /tmp).
+  static Result<PartSpool> open(const std::string& dir);
+  PartSpool() = default;
+  PartSpool(PartSpool&& o) noexcept;
+  PartSpool& operator=(PartSpool&& o) noexcept;
+  PartSpool(const PartSpool&) = delete;
+  PartSpool& operator=(const PartSpool&) = delete;
+  ~PartSpool();
+
+  // Appends a part whose document's previous record is `prev` (kNone for its first).
+  // Returns the new record's offset.
+  Result<uint64_t> append(uint64_t prev, const Part& part);
+  // Every part of the chain ending at `last`, oldest first.
+  Status read_chain(uint64_t last, std::vector<Part>& out) const;
+  uint64_t bytes() const { return end_; }
+
+ private:
+  int fd_ = -1;
+  uint64_t end_ = 0;
+  std::string buf_;  // reused encoding buffer
+};
+
+}  // namespace memconn

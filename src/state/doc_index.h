@@ -1,0 +1,61 @@
+// Which files hold the parts of each document a target was sent, across runs: a document can
+// only ever be sent whole (ingest/documents.h), so a run that touches a document must read its
+// earlier parts again, also from files this run was not given (yesterday's export, a file
+// rewritten since). Also the parts the target refused, left out of the document's text.
+//
+// "<state>.docs/" holds 256 bucket files of JSON lines, a document's bucket chosen by the
+// first byte of SHA-256(target label, document id). Lines are only ever appended, one write()
+// each (a kill -9 loses none; a reader skips a torn last line), and a bucket is read once per
+// run, when a document of it is first looked up.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+
+namespace memconn {
+
+class DocIndex {
+ public:
+  struct Entry {
+    std::vector<std::string> files;                          // in the order they were first met
+    std::vector<std::pair<std::string, uint64_t>> excluded;  // (file, line) parts left out
+  };
+
+  explicit DocIndex(std::string dir) : dir_(std::move(dir)) {}
+  ~DocIndex();
+  DocIndex(const DocIndex&) = delete;
+  DocIndex& operator=(const DocIndex&) = delete;
+  static std::string dir_for(const std::string& state_path) { return state_path + ".docs"; }
+  const std::string& dir() const { return dir_; }
+
+  // The entry of a document (empty when it was never seen). A damaged bucket is an Error (3).
+  Result<Entry> find(const std::string& label, const std::string& document_id);
+  // Records that a document has parts in `file` (nothing when it is known already).
+  Status add_file(const std::string& label, const std::string& document_id, const std::string& file);
+  // A part the target refused: left out (excluded) or taken back in (dlq retry delivered it).
+  Status exclude(const std::string& label, const std::string& document_id, const std::string& file, uint64_t line);
+  Status include(const std::string& label, const std::string& document_id, const std::string& file, uint64_t line);
+  // Forgets everything (--reset-state).
+  Status clear();
+  // Makes what was appended durable (called before each state checkpoint).
+  Status sync();
+
+ private:
+  using Bucket = std::map<std::string, Entry>;  // document key -> entry
+  static std::string key_of(const std::string& label, const std::string& document_id);
+  Result<Bucket*> bucket(const std::string& key);
+  Status append(const std::string& key, const std::string& line);
+  std::string dir_;
+  // The reader thread looks up and appends; the checkpoint (another thread) syncs.
+  std::mutex mu_;  // guards everything below
+  std::map<std::string, Bucket> loaded_;  // bucket name -> its entries, once read
+  std::map<std::string, int> fds_;        // bucket name -> append descriptor
+  bool dirty_ = false;                    // appended since the last sync()
+};
+
+}  // namespace memconn
