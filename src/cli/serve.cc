@@ -32,7 +32,7 @@ int run_serve(const GlobalOptions& g, const ServeOptions& o) {
   auto loaded = load_connector_context(g, false, new_console(g));
   if (!loaded) return fail(g, loaded.error());
   std::shared_ptr<ConnectorContext> ctx = std::move(*loaded);
-  auto api = resolve_api_settings(ctx->cfg, o.listen);
+  auto api = resolve_api_settings(ctx->cfg, o.listen, ctx->env);
   if (!api) return fail(g, api.error());
   auto tuning_of = [flags = o.tuning](const Config& cfg) { return resolve_tuning(flags, cfg.defaults); };
   auto tuning = tuning_of(ctx->cfg);

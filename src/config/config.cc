@@ -377,8 +377,12 @@ void read_api(Reader& r, const toml::table& t, ApiSection& out) {
   for (auto&& [k, v] : t) {
     std::string key(k.str()), what = "api." + key;
     if (key == "listen") out.listen = r.nonempty(v, what);
-    else if (key == "key") out.key = r.secret(v, what);
-    else if (key == "key_file") out.key_file = r.path(v, what);
+    else if (key == "key") {
+      // Kept unexpanded: only serve needs it (resolve_api_settings expands it), so a
+      // `sync` from cron does not fail for want of the API's variable.
+      if (const auto* s = v.as_string()) out.key = s->get();
+      else r.wrong_type(v, what, "a string");
+    } else if (key == "key_file") out.key_file = r.path(v, what);
     else if (key == "rate_limit") out.rate_limit = r.number(v, what, 0);
     else if (key == "rate_burst") out.rate_burst = r.small_int(v, what, 1, 100000);
     else if (key == "max_connections") out.max_connections = r.small_int(v, what, 8, 100000);

@@ -58,7 +58,7 @@ struct Defaults {
 struct ApiSection {
   int line = 0;
   std::optional<std::string> listen;    // "ADDR:PORT"; --listen overrides it
-  std::optional<std::string> key;       // the Bearer key; "" after ${VAR:-} counts as absent
+  std::optional<std::string> key;       // the Bearer key as written, ${VAR} unexpanded (serve expands it)
   std::optional<std::string> key_file;  // resolved against the config directory
   std::optional<double> rate_limit;     // requests per second per client, 0 = no limit
   std::optional<int> rate_burst;        // 1..100000

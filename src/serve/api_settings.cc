@@ -11,8 +11,12 @@ std::string where(const Config& cfg, const std::string& key) {
   return cfg.path + ":" + std::to_string(cfg.api.line) + ": [api] " + key;
 }
 
-Result<std::string> api_key(const Config& cfg) {
-  if (cfg.api.key) return clean_api_key(*cfg.api.key, where(cfg, "key"));
+Result<std::string> api_key(const Config& cfg, const EnvLookup& env) {
+  if (cfg.api.key) {
+    auto k = expand_env(*cfg.api.key, env);
+    if (!k) return Error{where(cfg, "key") + ": " + k.error().message, exit_code::kConfig};
+    return clean_api_key(*k, where(cfg, "key"));
+  }
   if (cfg.api.key_file) {
     auto k = read_api_key_file(*cfg.api.key_file);
     if (!k) return Error{where(cfg, "key_file") + ": " + k.error().message, exit_code::kConfig};
@@ -23,7 +27,8 @@ Result<std::string> api_key(const Config& cfg) {
 
 }  // namespace
 
-Result<ApiSettings> resolve_api_settings(const Config& cfg, const std::optional<std::string>& listen_flag) {
+Result<ApiSettings> resolve_api_settings(const Config& cfg, const std::optional<std::string>& listen_flag,
+                                         const EnvLookup& env) {
   ApiSettings s;
   std::string text = kDefaultListen;
   s.listen_origin = "default";
@@ -37,7 +42,7 @@ Result<ApiSettings> resolve_api_settings(const Config& cfg, const std::optional<
   auto addr = parse_listen_address(text, s.listen_origin);
   if (!addr) return addr.error();
   s.listen = *addr;
-  auto key = api_key(cfg);
+  auto key = api_key(cfg, env);
   if (!key) return key.error();
   s.key = *key;
   if (!s.listen.loopback && s.key.empty())
@@ -52,11 +57,11 @@ Result<ApiSettings> resolve_api_settings(const Config& cfg, const std::optional<
   return s;
 }
 
-std::vector<ApiCheck> check_api_settings(const Config& cfg) {
+std::vector<ApiCheck> check_api_settings(const Config& cfg, const EnvLookup& env) {
   using L = ApiCheck::Level;
   std::vector<ApiCheck> out;
   if (cfg.api.line == 0) return out;
-  auto s = resolve_api_settings(cfg, std::nullopt);
+  auto s = resolve_api_settings(cfg, std::nullopt, env);
   if (!s) {
     out.push_back({"api", L::Fail, s.error().message, "fix the [api] setting it names"});
     return out;

@@ -29,7 +29,9 @@ constexpr const char* kDefaultListen = "127.0.0.1:8080";
 
 // Errors: a bad address (2), a non-loopback address without a key (2), an unreadable or
 // empty key file (3).
-Result<ApiSettings> resolve_api_settings(const Config& cfg, const std::optional<std::string>& listen_flag);
+// env expands ${VAR} in [api] key (an unset variable: exit 3).
+Result<ApiSettings> resolve_api_settings(const Config& cfg, const std::optional<std::string>& listen_flag,
+                                         const EnvLookup& env);
 
 struct ApiCheck {
   enum class Level { Ok, Warn, Fail };
@@ -38,6 +40,6 @@ struct ApiCheck {
   std::string detail{}, hint{};
 };
 // Only when the config has an [api] table (an operator meant to run serve).
-std::vector<ApiCheck> check_api_settings(const Config& cfg);
+std::vector<ApiCheck> check_api_settings(const Config& cfg, const EnvLookup& env);
 
 }  // namespace memconn
