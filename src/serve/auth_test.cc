@@ -4,7 +4,7 @@
 
 using namespace memconn;
 
-TEST_CASE("api key: Bearer with the exact key, the scheme in any case; no key accepts everything") {
+TEST_CASE("api key: Bearer with the exact key, the scheme in any case - no key accepts everything") {
   ApiKey k("s3cret-key");
   CHECK(k.required());
   CHECK(k.accepts("Bearer s3cret-key"));

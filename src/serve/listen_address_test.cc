@@ -6,7 +6,7 @@
 
 using namespace memconn;
 
-TEST_CASE("listen address: IPv4, IPv6 in brackets, localhost; loopback or not; mistakes named") {
+TEST_CASE("listen address: IPv4, IPv6 in brackets, localhost - loopback or not - mistakes named") {
   auto a = parse_listen_address("127.0.0.1:8080");
   REQUIRE(a.ok());
   CHECK(a->loopback);
@@ -31,7 +31,7 @@ TEST_CASE("listen address: IPv4, IPv6 in brackets, localhost; loopback or not; m
   CHECK(parse_listen_address("[zz]:80").error().exit_code == 2);
 }
 
-TEST_CASE("api settings: a key is required beyond loopback; doctor's lines") {
+TEST_CASE("api settings: a key is required beyond loopback - doctor's lines") {
   auto env = [](const std::string& n) -> std::optional<std::string> {
     if (n == "K") return std::string("0123456789abcdef0123");
     return std::nullopt;
