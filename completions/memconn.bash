@@ -27,7 +27,7 @@ _memconn_connectors() {
 # $1 names a subcommand of the command path $2?
 _memconn_is_subcommand() {
   case $2 in
-    '') case $1 in ingest | recall | reflect | dlq | list | sync | trigger | status | verify | doctor) return 0 ;; esac ;;
+    '') case $1 in ingest | recall | reflect | dlq | list | sync | trigger | status | verify | doctor | serve) return 0 ;; esac ;;
     dlq) case $1 in list | retry | purge) return 0 ;; esac ;;
   esac
   return 1
@@ -50,6 +50,7 @@ _memconn_takes_value() {
     status) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     verify) case $1 in --connector | -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     doctor) case $1 in --connector | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    serve) case $1 in --listen | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
   esac
   return 1
 }
@@ -174,6 +175,13 @@ _memconn_value() {
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
+    serve)
+      case $1 in
+        --listen | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --url | --bank) : ;;
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
+        --log-format) _memconn_words 'text json' ;;
+        *) return 1 ;;
+      esac ;;
     *) return 1 ;;
   esac
 }
@@ -195,6 +203,7 @@ _memconn_options() {
     status) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     verify) echo '-h --help --connector -f --format --unit --id-prefix --map --template --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     doctor) echo '-h --help --connector -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    serve) echo '-h --help --listen --wait -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
   esac
 }
 
@@ -204,7 +213,7 @@ _memconn_operand() {
   case $1 in
     '')
       case $2 in
-        0) _memconn_words 'ingest recall reflect dlq list sync trigger status verify doctor' ;;
+        0) _memconn_words 'ingest recall reflect dlq list sync trigger status verify doctor serve' ;;
       esac ;;
     ingest)
       case $2 in

@@ -42,6 +42,8 @@ function __memconn_state
                 set skip 1
             case 'doctor|--connector' 'doctor|-c' 'doctor|--config' 'doctor|--url' 'doctor|--api-key-file' 'doctor|--ca-file' 'doctor|--bank' 'doctor|--state' 'doctor|--log-format'
                 set skip 1
+            case 'serve|--listen' 'serve|-w' 'serve|--workers' 'serve|--max-workers' 'serve|-b' 'serve|--batch-size' 'serve|--max-batch-bytes' 'serve|--retries' 'serve|--timeout' 'serve|--rate' 'serve|--breaker-failures' 'serve|--same-failure-limit' 'serve|--max-outage' 'serve|--drain-timeout' 'serve|--max-response-bytes' 'serve|-c' 'serve|--config' 'serve|--url' 'serve|--api-key-file' 'serve|--ca-file' 'serve|--bank' 'serve|--state' 'serve|--log-format'
+                set skip 1
             case '|ingest'
                 set cmd 'ingest'
                 set npos 0
@@ -71,6 +73,9 @@ function __memconn_state
                 set npos 0
             case '|doctor'
                 set cmd 'doctor'
+                set npos 0
+            case '|serve'
+                set cmd 'serve'
                 set npos 0
             case 'dlq|list'
                 set cmd 'dlq list'
@@ -137,6 +142,7 @@ complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'trigger' -d 'Run one con
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'status' -d 'Show connectors\' last run, result, counts, cursor, next due, dead letters and whether one runs'
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'verify' -d 'Check that everything the inputs hold is on the server (missing, stale, empty, failed); --repair re-sends'
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'doctor' -d 'Check the Hindsight target, or a connector\'s source and target (DNS, TLS, key, version, bank, clock), and the state files; one line each'
+complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'serve' -d 'Run the connector service (like sync --watch) with its HTTP API for status, metrics, triggers, pauses and connector changes'
 complete -c memconn -s h -l help -d 'Print this help message and exit'
 complete -c memconn -s V -l version -d 'Print the version, git commit and library versions, then exit'
 complete -c memconn -s c -l config -r -F -d 'Config file (default $MEMCONN_CONFIG or $XDG_CONFIG_HOME/memconn/config.toml)'
@@ -330,3 +336,20 @@ complete -c memconn -n '__memconn_in \'verify\'' -l list-limit -r -f -d 'Documen
 # memconn doctor
 complete -c memconn -n '__memconn_in \'doctor\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'doctor\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Check this connector\'s source (connect, key, a one-memory read) and target (LightRAG /health and key, or Hindsight as without it) instead of the Hindsight settings'
+
+# memconn serve
+complete -c memconn -n '__memconn_in \'serve\'' -s h -l help -d 'Print this help message and exit'
+complete -c memconn -n '__memconn_in \'serve\'' -l listen -r -f -d 'Address and port of the API (default [api] listen, else 127.0.0.1:8080); anything but loopback needs [api] key'
+complete -c memconn -n '__memconn_in \'serve\'' -l wait -d 'LightRAG targets: wait until the sent documents are indexed (processed/failed)'
+complete -c memconn -n '__memconn_in \'serve\'' -s w -l workers -r -f -d 'Parallel senders, each with its own keep-alive connection, or auto (the default): grow while the server keeps up, back off on 429/503/504 or climbing latency'
+complete -c memconn -n '__memconn_in \'serve\'' -l max-workers -r -f -d 'With --workers auto (the default): the most requests in flight (default 32)'
+complete -c memconn -n '__memconn_in \'serve\'' -s b -l batch-size -r -f -d 'Items per request (default 10)'
+complete -c memconn -n '__memconn_in \'serve\'' -l max-batch-bytes -r -f -d 'Request body limit in bytes (default 1048576)'
+complete -c memconn -n '__memconn_in \'serve\'' -l retries -r -f -d 'Retries per request for retryable failures (default 5)'
+complete -c memconn -n '__memconn_in \'serve\'' -l timeout -r -f -d 'Per-request timeout, e.g. 30s (default 300s: a sync retain waits for LLM extraction)'
+complete -c memconn -n '__memconn_in \'serve\'' -l rate -r -f -d 'Requests per second across all workers (default 0 = unlimited)'
+complete -c memconn -n '__memconn_in \'serve\'' -l breaker-failures -r -f -d 'Consecutive outage failures that pause all workers (default 10)'
+complete -c memconn -n '__memconn_in \'serve\'' -l same-failure-limit -r -f -d 'Stop (exit 5, nothing dead-lettered) after this many items in a row fail the same way (default 10, 0 = off)'
+complete -c memconn -n '__memconn_in \'serve\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
+complete -c memconn -n '__memconn_in \'serve\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
+complete -c memconn -n '__memconn_in \'serve\'' -l max-response-bytes -r -f -d 'A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)'

@@ -5,6 +5,11 @@
 #   cron     every job line has five schedule fields, a user and a memconn command
 #   k8s      YAML parses (python3-yaml when available, else a structural check), and the
 #            Indexed Job's --shard K/N agrees with its completions
+#   serve    the Dockerfile (multi-stage Debian 12, non-root USER, HEALTHCHECK on the health
+#            endpoint, exec-form ENTRYPOINT/CMD), docker-compose.yaml and kubernetes/serve.yaml
+#            (Deployment with probes, Service, ConfigMap, Secret) parse and hold what they must;
+#            the image's and the Deployment's command lines are accepted by the binary, and the
+#            ConfigMap's config.toml loads
 #   all      every --option a recipe passes to memconn exists for that command, asked of
 #            the binary itself (its generated bash completion lists options per command)
 # Usage: scripts/check-contrib.sh [MEMCONN_BINARY]   (default: build/memconn)
@@ -93,12 +98,74 @@ shard=$(grep -oE '"\$\(JOB_COMPLETION_INDEX\)/[0-9]+"' "$ij" | grep -oE '[0-9]+'
   err "$ij: completions ($completions), parallelism ($parallelism) and --shard K/N ($shard) must agree"
 grep -qE '^ +- "--shard"$' "$ij" || err "$ij: no --shard argument"
 
+
+# --- serve: Docker and Kubernetes ----------------------------------------------------------
+df=contrib/docker/Dockerfile
+compose=contrib/docker/docker-compose.yaml
+sk=contrib/kubernetes/serve.yaml
+for f in "$df" "$compose" "$sk"; do [ -f "$f" ] || err "$f is missing"; done
+[ "$(grep -cE '^FROM debian:12(-slim)?( AS [a-z]+)?$' "$df")" -ge 2 ] || err "$df: not a multi-stage Debian 12 build"
+grep -qE '^FROM debian:12(-slim)?$' "$df" || err "$df: the final stage is not Debian 12"
+user=$(sed -nE 's/^USER +([^ ]+)$/\1/p' "$df" | tail -1)
+case $user in '' | 0 | 0:* | root | root:*) err "$df: the image runs as root (USER '$user')" ;; esac
+grep -qE '^HEALTHCHECK .*' "$df" && grep -qE 'CMD \["curl", "-fsS", "http://127.0.0.1:8080/api/v1/health"\]' "$df" ||
+  err "$df: no HEALTHCHECK on /api/v1/health"
+grep -qxF 'ENTRYPOINT ["/usr/bin/memconn"]' "$df" || err "$df: ENTRYPOINT is not [\"/usr/bin/memconn\"]"
+# The CMD as words (exec form is JSON).
+image_cmd=$(sed -nE 's/^CMD (\[.*\])$/\1/p' "$df" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)))') ||
+  err "$df: CMD is not an exec-form JSON array"
+if python3 -c 'import yaml' 2>/dev/null; then
+  python3 - "$compose" "$sk" "$tmp" <<'PY' || fail=1
+import sys, yaml
+compose, sk, tmp = sys.argv[1:4]
+c = yaml.safe_load(open(compose))
+svc = c["services"]["memconn"]
+assert svc["build"]["dockerfile"] == "contrib/docker/Dockerfile", compose
+assert any(v.endswith(":/etc/memconn") for v in svc["volumes"]), compose + ": no config mount"
+assert svc["secrets"] and c["secrets"], compose + ": no secret"
+docs = [d for d in yaml.safe_load_all(open(sk)) if d]
+kinds = {d["kind"]: d for d in docs}
+for k in ("Deployment", "Service", "ConfigMap", "Secret"):
+    assert k in kinds, sk + ": no " + k
+pod = kinds["Deployment"]["spec"]["template"]["spec"]
+ctr = pod["containers"][0]
+assert ctr["command"] == ["/usr/bin/memconn"], sk
+for probe in ("livenessProbe", "readinessProbe"):
+    assert ctr[probe]["httpGet"]["path"] == "/api/v1/health", sk + ": " + probe
+assert pod["securityContext"]["runAsNonRoot"] is True, sk
+open(tmp + "/serve-args", "w").write(" ".join(ctr["args"]) + "\n")
+open(tmp + "/serve-config.toml", "w").write(kinds["ConfigMap"]["data"]["config.toml"])
+PY
+else
+  echo "check-contrib: python3-yaml not available: Docker Compose and serve.yaml unchecked" >&2
+fi
+if [ -x "$bin" ]; then
+  # The command lines must parse: run as they are, they get as far as reading the config the
+  # container would mount (absent here: exit 3), never a usage error (exit 2).
+  accepted() {
+    [ -e /etc/memconn/config.toml ] && return 0  # a real install here: do not start a service
+    local rc=0
+    timeout 10 "$bin" "$@" >/dev/null 2>"$tmp/accepted.err" || rc=$?
+    [ $rc -eq 3 ] && grep -q '/etc/memconn/config.toml' "$tmp/accepted.err"
+  }
+  # shellcheck disable=SC2086
+  accepted $image_cmd || err "$df: the binary refuses the image's command line: $image_cmd ($(cat "$tmp/accepted.err"))"
+  if [ -f "$tmp/serve-args" ]; then
+    # shellcheck disable=SC2046
+    accepted $(cat "$tmp/serve-args") || err "$sk: the binary refuses the Deployment's args ($(cat "$tmp/accepted.err"))"
+    MEMCONN_API_KEY=k MEMORY_API_KEY=k "$bin" --config "$tmp/serve-config.toml" --state "$tmp/state.json" list >/dev/null ||
+      err "$sk: the ConfigMap's config.toml does not load"
+  fi
+fi
+
 # --- every option a recipe passes exists for its command ------------------------------------
 # Each recipe's memconn command lines, as words: systemd ExecStart, cron jobs, k8s args.
 commands() {
   sed -nE "s|^ExecStart=$bin_path ||p" contrib/systemd/*.service
   sed -nE 's/^([^#A-Z][^ ]* +){6}memconn //p' "$cron" | sed 's/;.*//'
   sed -nE 's/^.*; memconn //p' "$cron"
+  echo "$image_cmd"
+  [ -f "$tmp/serve-args" ] && cat "$tmp/serve-args"
   for y in "${yamls[@]}"; do
     awk '/^ *args:$/ { on = 1; next } on && /^ *- "/ { gsub(/^ *- "|"$/, ""); printf "%s ", $0; next }
          on { on = 0; print "" }' "$y"

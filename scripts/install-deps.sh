@@ -3,7 +3,7 @@
 # Idempotent: does nothing (not even apt-get update) when every package is present.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config git libcli11-dev libcurl4-openssl-dev libsimdjson-dev
-      libtomlplusplus-dev doctest-dev libcpp-httplib-dev libssl-dev mandoc bash-completion time
+      libtomlplusplus-dev doctest-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev curl mandoc bash-completion time
       zsh fish python3-yaml gcovr ccache)
 missing=()
 for p in "${pkgs[@]}"; do

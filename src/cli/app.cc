@@ -96,6 +96,7 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   register_connectors(app, ctx);
   register_verify(app, ctx);
   register_doctor(app, ctx);
+  register_serve(app, ctx);
   register_completion(app, ctx);
 }
 

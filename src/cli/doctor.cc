@@ -13,6 +13,7 @@
 #include "net/checkup.h"
 #include "sources/memory_api.h"
 #include "state/lock_file.h"
+#include "serve/api_settings.h"
 #include "targets/registry.h"
 
 namespace memconn {
@@ -169,6 +170,12 @@ int Doctor::run() {
       else check_target(default_target_spec(*hs));
     }
     check_files(resolve_state_path(g_, *cfg, env_));
+    // `memconn serve`'s settings, when the config has an [api] table.
+    for (const auto& c : check_api_settings(*cfg, env_))
+      add(c.name, c.level == ApiCheck::Level::Ok     ? CheckLevel::Ok
+                  : c.level == ApiCheck::Level::Warn ? CheckLevel::Warn
+                                                     : CheckLevel::Fail,
+          c.detail, c.hint);
   }
   bool failed = c_.failed();
   if (g_.json) {

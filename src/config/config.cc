@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <initializer_list>
 #include <toml++/toml.h>
 
@@ -360,6 +361,46 @@ void read_state(Reader& r, const toml::table& t, StateSection& out) {
   }
 }
 
+// An origin as browsers send it: scheme://host[:port], nothing after. "*" allows any.
+bool valid_origin(std::string_view o) {
+  if (o == "*") return true;
+  size_t host = o.rfind("http://", 0) == 0 ? 7 : o.rfind("https://", 0) == 0 ? 8 : 0;
+  if (host == 0 || host >= o.size()) return false;
+  return std::all_of(o.begin() + static_cast<std::ptrdiff_t>(host), o.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+           c == ':' || c == '[' || c == ']';
+  });
+}
+
+void read_api(Reader& r, const toml::table& t, ApiSection& out) {
+  out.line = line_of(t);
+  for (auto&& [k, v] : t) {
+    std::string key(k.str()), what = "api." + key;
+    if (key == "listen") out.listen = r.nonempty(v, what);
+    else if (key == "key") {
+      // Kept unexpanded: only serve needs it (resolve_api_settings expands it), so a
+      // `sync` from cron does not fail for want of the API's variable.
+      if (const auto* s = v.as_string()) out.key = s->get();
+      else r.wrong_type(v, what, "a string");
+    } else if (key == "key_file") out.key_file = r.path(v, what);
+    else if (key == "rate_limit") out.rate_limit = r.number(v, what, 0);
+    else if (key == "rate_burst") out.rate_burst = r.small_int(v, what, 1, 100000);
+    else if (key == "max_connections") out.max_connections = r.small_int(v, what, 8, 100000);
+    else if (key == "idle_timeout") out.idle_timeout = r.duration(v, what, false);
+    else if (key == "cors_origins") {
+      if (auto list = r.strings(v, what)) {
+        for (size_t i = 0; i < list->size(); ++i)
+          if (!valid_origin((*list)[i]))
+            r.error(line_of(v), what + "[" + std::to_string(i) + "]: \"" + (*list)[i] +
+                                    "\" is not an origin (scheme://host[:port], no path) or \"*\"");
+        out.cors_origins = std::move(*list);
+      }
+    } else r.unknown(k, "[api]");
+  }
+  if (t.contains("key") && t.contains("key_file"))
+    r.error(line_of(*t.get("key_file")), "api: set key or key_file, not both");
+}
+
 void require(Reader& r, const toml::table& t, const std::string& where, std::initializer_list<const char*> keys) {
   for (const char* key : keys) {
     if (!t.contains(key)) r.error(line_of(t), where + ": missing required key \"" + key + "\"");
@@ -545,23 +586,28 @@ void read_named(Reader& r, const toml::node& n, const std::string& section, std:
   }
 }
 
+// The names a connector's table refers to exist in cfg (ct: its table, for the lines).
+void check_connector_references(Reader& r, const toml::table& ct, const ConnectorConfig& c, const Config& cfg) {
+  const std::string& name = c.name;
+  if (const auto* s = ct.get("source"); s && s->is_string() && !c.source.empty() && !cfg.sources.count(c.source)) {
+    r.error(line_of(*s), "connectors." + name + ".source: no source named \"" + c.source + "\"");
+  }
+  // The range is the Memory API's; an http-json source pages or filters by since_param.
+  if (const auto* f = ct.get("first_range"); f && cfg.sources.count(c.source) &&
+                                                cfg.sources.at(c.source).kind != SourceKind::kMemoryApi) {
+    r.error(line_of(*f), "connectors." + name + ".first_range: only for memory-api sources (source \"" + c.source +
+                             "\" is http-json)");
+  }
+  if (const auto* g = ct.get("target"); g && g->is_string() && !c.target.empty() && !cfg.targets.count(c.target)) {
+    r.error(line_of(*g), "connectors." + name + ".target: no target named \"" + c.target + "\"");
+  }
+}
+
 void check_references(Reader& r, const toml::table& root, Config& cfg) {
   const toml::table* conns = root["connectors"].as_table();
   for (const auto& [name, c] : cfg.connectors) {
     const toml::table* ct = conns ? (*conns)[name].as_table() : nullptr;
-    if (!ct) continue;
-    if (const auto* s = ct->get("source"); s && s->is_string() && !c.source.empty() && !cfg.sources.count(c.source)) {
-      r.error(line_of(*s), "connectors." + name + ".source: no source named \"" + c.source + "\"");
-    }
-    // The range is the Memory API's; an http-json source pages or filters by since_param.
-    if (const auto* f = ct->get("first_range"); f && cfg.sources.count(c.source) &&
-                                                   cfg.sources.at(c.source).kind != SourceKind::kMemoryApi) {
-      r.error(line_of(*f), "connectors." + name + ".first_range: only for memory-api sources (source \"" + c.source +
-                               "\" is http-json)");
-    }
-    if (const auto* g = ct->get("target"); g && g->is_string() && !c.target.empty() && !cfg.targets.count(c.target)) {
-      r.error(line_of(*g), "connectors." + name + ".target: no target named \"" + c.target + "\"");
-    }
+    if (ct) check_connector_references(r, *ct, c, cfg);
   }
 }
 
@@ -570,6 +616,8 @@ std::string with_location(const std::string& file, int line, const std::string& 
 }
 
 }  // namespace
+
+std::string Config::connectors_dir() const { return join_path(dir(), "connectors.d"); }
 
 std::string Config::dir() const {
   auto slash = path.find_last_of('/');
@@ -647,6 +695,8 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& path_
       if (const auto* t = r.table(v, key)) read_defaults(r, *t, cfg.defaults);
     } else if (key == "state") {
       if (const auto* t = r.table(v, key)) read_state(r, *t, cfg.state);
+    } else if (key == "api") {
+      if (const auto* t = r.table(v, key)) read_api(r, *t, cfg.api);
     } else if (key == "targets") {
       read_named(r, v, key, "target", cfg.targets, read_target);
     } else if (key == "sources") {
@@ -669,10 +719,85 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& path_
   return cfg;
 }
 
+Status add_connector_file(Config& cfg, std::string_view toml_text, const std::string& name,
+                          const std::string& path_for_messages, const EnvLookup& env, bool resolve_secrets) {
+  if (!valid_name(name))
+    return Error{with_location(path_for_messages, 1, "invalid connector name \"" + name +
+                                                         "\" in the file name (use letters, digits, '_', '.' and '-')"),
+                 exit_code::kConfig};
+  if (auto it = cfg.connectors.find(name); it != cfg.connectors.end())
+    return Error{with_location(path_for_messages, 1, "connector \"" + name + "\" is also defined in " +
+                                                         (it->second.file.empty() ? cfg.path : it->second.file) + ":" +
+                                                         std::to_string(it->second.line)),
+                 exit_code::kConfig};
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, std::string_view(path_for_messages));
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    return Error{path_for_messages + ":" + std::to_string(b.line) + ":" + std::to_string(b.column) + ": " +
+                     std::string(e.description()),
+                 exit_code::kConfig};
+  }
+  Reader r(env, cfg.dir(), resolve_secrets);
+  ConnectorConfig c;
+  read_connector(r, name, root, c);
+  c.line = 1;  // the file is the table
+  check_connector_references(r, root, c, cfg);
+  if (!r.problems.empty()) {
+    auto first = std::min_element(r.problems.begin(), r.problems.end(),
+                                  [](const auto& a, const auto& b) { return a.line < b.line; });
+    return Error{with_location(path_for_messages, first->line, first->message), exit_code::kConfig};
+  }
+  c.file = path_for_messages;
+  cfg.connectors.emplace(name, std::move(c));
+  return ok_status();
+}
+
+namespace {
+
+// connectors.d: NAME.toml first (sorted, so errors are reproducible), then NAME.paused.
+Status load_connectors_dir(Config& cfg, const EnvLookup& env, bool resolve_secrets) {
+  namespace fs = std::filesystem;
+  const std::string dir = cfg.connectors_dir();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return ok_status();
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    auto name = e.path().filename().string();
+    if (name.empty() || name[0] == '.') continue;
+    if (e.path().extension() == ".toml" || e.path().extension() == ".paused") files.push_back(e.path());
+  }
+  if (ec) return Error{dir + ": " + ec.message(), exit_code::kConfig};
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    if (f.extension() != ".toml") continue;
+    auto text = read_whole_file(f.string());
+    if (!text) return Error{text.error().message, exit_code::kConfig};
+    if (auto st = add_connector_file(cfg, *text, f.stem().string(), f.string(), env, resolve_secrets); !st) return st;
+  }
+  for (const auto& f : files) {
+    if (f.extension() != ".paused") continue;
+    // A marker whose connector is gone (removed from the config by hand) pauses nothing.
+    auto it = cfg.connectors.find(f.stem().string());
+    if (it == cfg.connectors.end()) continue;
+    auto text = read_whole_file(f.string());
+    if (!text) return Error{text.error().message, exit_code::kConfig};
+    it->second.paused = true;
+    it->second.paused_since = text->substr(0, text->find('\n'));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Result<Config> load_config(const std::string& path, const EnvLookup& env, bool resolve_secrets) {
   auto text = read_whole_file(path);
   if (!text.ok()) return Error{text.error().message, exit_code::kConfig};
-  return parse_config(*text, path, env, resolve_secrets);
+  auto cfg = parse_config(*text, path, env, resolve_secrets);
+  if (!cfg) return cfg;
+  if (auto st = load_connectors_dir(*cfg, env, resolve_secrets); !st) return st.error();
+  return cfg;
 }
 
 std::string default_config_path(const EnvLookup& env) {

@@ -52,6 +52,21 @@ struct Defaults {
   std::optional<int64_t> max_line_bytes;      // >= 1
 };
 
+// [api]: `memconn serve`'s HTTP API (docs/connectors.md, "The service and its API"). The
+// listen address is checked by serve (and doctor), which know what loopback means. line = 0
+// when absent.
+struct ApiSection {
+  int line = 0;
+  std::optional<std::string> listen;    // "ADDR:PORT"; --listen overrides it
+  std::optional<std::string> key;       // the Bearer key as written, ${VAR} unexpanded (serve expands it)
+  std::optional<std::string> key_file;  // resolved against the config directory
+  std::optional<double> rate_limit;     // requests per second per client, 0 = no limit
+  std::optional<int> rate_burst;        // 1..100000
+  std::vector<std::string> cors_origins;  // "https://dash.example.org" or "*"; empty = no CORS
+  std::optional<int> max_connections;     // 8..100000
+  std::optional<std::chrono::milliseconds> idle_timeout;  // a connection idle this long is closed
+};
+
 struct StateSection {
   int line = 0;
   std::optional<std::string> path;  // resolved against the config directory
@@ -133,6 +148,14 @@ struct ConnectorConfig {
   // Memory API range of the first run (and of any run after a gap of more than 28 days is
   // still "all"): all | month | week | day. Memory-api sources only (checked).
   std::string first_range = "all";
+  // Where it is defined: "" = the config file itself, else the connectors.d/NAME.toml the
+  // API wrote (only those may be changed or deleted through the API).
+  std::string file;
+  // connectors.d/NAME.paused exists (written by the API's pause): no scheduled run, like
+  // enabled = false, but an operator's switch rather than the config's. paused_since is the
+  // marker's content, the time it was paused.
+  bool paused = false;
+  std::string paused_since;
 };
 
 struct Config {
@@ -140,12 +163,15 @@ struct Config {
   HindsightSection hindsight;
   Defaults defaults;
   StateSection state;
+  ApiSection api;
   std::map<std::string, TargetConfig> targets;  // std::map: iteration is sorted by name
   std::map<std::string, SourceConfig> sources;
   std::map<std::string, ConnectorConfig> connectors;
 
   // Directory of path ("." if it has none): relative paths in the file are relative to it.
   std::string dir() const;
+  // dir()/connectors.d: the connectors the API created (NAME.toml) and paused (NAME.paused).
+  std::string connectors_dir() const;
 };
 
 // Parses and validates. On any mistake returns the earliest one (by line) as
@@ -157,8 +183,17 @@ struct Config {
 Result<Config> parse_config(std::string_view toml_text, const std::string& path_for_messages, const EnvLookup& env,
                             bool resolve_secrets = true);
 
-// Reads path (error: exit_code::kConfig) and parses it.
+// Reads path (error: exit_code::kConfig) and parses it, then adds the connectors of
+// connectors_dir(): each NAME.toml holds one connector's keys at top level (the keys of a
+// [connectors.NAME] table), validated like the config's own with "<file>:<line>:" errors, and
+// each NAME.paused marks connector NAME paused. A name defined twice is an error; files
+// starting with '.' (an atomic write's temp file) and other extensions are ignored.
 Result<Config> load_config(const std::string& path, const EnvLookup& env, bool resolve_secrets = true);
+
+// Parses one connectors.d file's text as connector `name` into cfg (whose sources and
+// targets it may name), as load_config does. path_for_messages prefixes errors.
+Status add_connector_file(Config& cfg, std::string_view toml_text, const std::string& name,
+                          const std::string& path_for_messages, const EnvLookup& env, bool resolve_secrets = true);
 
 // $MEMCONN_CONFIG, else $XDG_CONFIG_HOME/memconn/config.toml, else
 // $HOME/.config/memconn/config.toml, else "memconn.toml" (no HOME: the working directory).

@@ -20,7 +20,9 @@ struct ConnectorContext {
   EnvLookup env = process_env();
   Config cfg;
   std::string state_path, dead_letter_path;
-  std::unique_ptr<SyncClock> clock;
+  // Shared: a reloaded config keeps the clock of the service it reloads (MEMCONN_FAKE_*), and
+  // a run still using the old context keeps it alive.
+  std::shared_ptr<SyncClock> clock;
 };
 
 // Errors: config problems (3), no [connectors.*] at all when require_connectors (3: sync

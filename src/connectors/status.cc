@@ -16,7 +16,7 @@ const RunRecord* last_run(const ConnectorView& v) {
 
 std::string due_text(const ConnectorView& v, SysTime now) {
   auto d = next_due(*v.connector, v.state, now);
-  if (!d) return "disabled";
+  if (!d) return v.connector->paused && v.connector->enabled ? "paused" : "disabled";
   if (*d <= now) return "now";
   return format_iso8601(*d);
 }
@@ -55,7 +55,7 @@ void write_run(JsonWriter& w, const RunRecord& r) {
 }  // namespace
 
 std::optional<SysTime> next_due(const ConnectorConfig& c, const ConnectorState* st, SysTime now) {
-  if (!c.enabled) return std::nullopt;
+  if (!c.enabled || c.paused) return std::nullopt;
   auto last = st ? parse_iso8601(st->last_run_started) : std::nullopt;
   if (!last) return now;
   return c.schedule.next_after(*last);
@@ -99,7 +99,8 @@ std::string list_json(const std::vector<ConnectorView>& views, SysTime now) {
     w.begin_object().key("name").value(c.name).key("source").value(c.source).key("target").value(c.target);
     w.key("source_kind").value(v.source ? kind_name(v.source->kind) : "");
     w.key("target_kind").value(v.target ? target_kind_name(v.target->kind) : "");
-    w.key("schedule").value(c.schedule.text()).key("enabled").value(c.enabled).key("next_due");
+    w.key("schedule").value(c.schedule.text()).key("enabled").value(c.enabled).key("paused").value(c.paused);
+    w.key("next_due");
     auto d = next_due(c, v.state, now);
     if (d) w.value(format_iso8601(*d));
     else w.null();
@@ -117,7 +118,7 @@ std::string status_text(const std::vector<ConnectorView>& views, SysTime now, co
     if (!out.empty()) out += "\n";
     out += c.name + ": " + c.source + " (" + (v.source ? kind_name(v.source->kind) : "?") + ") → " + c.target + " (" +
            (v.target ? target_kind_name(v.target->kind) : "?") + "), " + c.schedule.text() +
-           (c.enabled ? "" : ", disabled") + "\n";
+           (c.enabled ? "" : ", disabled") + (c.paused ? ", paused since " + c.paused_since : "") + "\n";
     if (v.running) out += "  running:      yes, since " + st->running_since + " (pid " + std::to_string(st->running_pid) + ")\n";
     else if (v.died) out += "  running:      no; the run started " + st->running_since + " (pid " + std::to_string(st->running_pid) + ") died without finishing\n";
     else out += "  running:      no\n";
@@ -159,6 +160,9 @@ std::string status_json(const std::vector<ConnectorView>& views, SysTime now, co
     w.key("source_kind").value(v.source ? kind_name(v.source->kind) : "");
     w.key("target_kind").value(v.target ? target_kind_name(v.target->kind) : "");
     w.key("schedule").value(c.schedule.text()).key("enabled").value(c.enabled);
+    w.key("paused").value(c.paused).key("paused_since");
+    if (c.paused) w.value(c.paused_since);
+    else w.null();
     w.key("running").value(v.running).key("died").value(v.died);
     w.key("running_pid");
     if (st && st->running_pid) w.value(st->running_pid);
@@ -189,6 +193,16 @@ std::string status_json(const std::vector<ConnectorView>& views, SysTime now, co
       for (const auto& r : st->runs) write_run(w, r);
     w.end_array().end_object();
   }
+  w.end_array().end_object();
+  return s;
+}
+
+std::string history_json(const ConnectorView& v) {
+  std::string s;
+  JsonWriter w(s);
+  w.begin_object().key("connector").value(v.connector->name).key("runs").begin_array();
+  if (v.state)
+    for (const auto& r : v.state->runs) write_run(w, r);
   w.end_array().end_object();
   return s;
 }

@@ -34,5 +34,7 @@ std::string list_table(const std::vector<ConnectorView>& views, SysTime now);
 std::string list_json(const std::vector<ConnectorView>& views, SysTime now);
 std::string status_text(const std::vector<ConnectorView>& views, SysTime now, const std::string& dead_letter_path);
 std::string status_json(const std::vector<ConnectorView>& views, SysTime now, const std::string& dead_letter_path);
+// {"connector": NAME, "runs": [...]}: the run history (oldest first), as status_json has it.
+std::string history_json(const ConnectorView& view);
 
 }  // namespace memconn
