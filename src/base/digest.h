@@ -11,6 +11,20 @@ namespace memconn {
 using Sha256 = std::array<unsigned char, 32>;
 
 Sha256 sha256(std::string_view data);
+
+// SHA-256 of data given in pieces (a file read block by block).
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void update(std::string_view data);
+  Sha256 finish();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
 std::string to_hex(const unsigned char* data, size_t n);
 // Lower-case hex of data appended to out, without a temporary string.
 void append_hex(std::string& out, const unsigned char* data, size_t n);

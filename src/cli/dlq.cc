@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <simdjson.h>
 
@@ -15,6 +16,8 @@
 #include "base/duration.h"
 #include "base/exit_codes.h"
 #include "net/http_client.h"
+#include "ingest/run.h"
+#include "state/doc_index.h"
 #include "targets/registry.h"
 #include "base/json_writer.h"
 #include "state/lock_file.h"
@@ -134,6 +137,85 @@ void write_entry_json(JsonWriter& w, const DeadLetter& d) {
   w.end_object();
 }
 
+struct PartsRetry {
+  size_t delivered = 0, failed_again = 0;
+  std::vector<DeadLetter> keep;
+  int exit_code = 0;
+};
+
+// Dead-lettered parts of documents: each document is read again from every file its parts
+// are in (the state's document index) and sent whole, with its refused parts taken back in,
+// by an ingest run limited to those documents (under this command's lock). A part the target
+// refuses again is left out again and keeps its entry, with the new error.
+PartsRetry retry_document_parts(const GlobalOptions& g, const DlqOptions& o, DlqContext& c, const TargetSpec& spec,
+                                const std::string& label, const std::vector<size_t>& indexes,
+                                const std::string& retry_path) {
+  PartsRetry out;
+  std::set<std::string> ids;
+  std::set<std::string> files;
+  {
+    DocIndex index(DocIndex::dir_for(c.state_path));
+    for (auto i : indexes) {
+      const auto& d = c.entries[i];
+      if (!ids.insert(d.document_id).second) continue;
+      auto entry = index.find(label, d.document_id);
+      if (!entry) {
+        c.console.error(entry.error().message);
+        out.exit_code = entry.error().exit_code;
+        for (auto k : indexes) out.keep.push_back(c.entries[k]);
+        return out;
+      }
+      for (const auto& f : entry->files)
+        if (f != "-") files.insert(f);
+      for (const auto& [f, line] : entry->excluded)
+        if (auto st = index.include(label, d.document_id, f, line); !st) c.console.error(st.error().message);
+    }
+  }
+  IngestOptions in;
+  in.inputs.assign(files.begin(), files.end());
+  in.target_spec = spec;
+  in.lock_held = true;
+  in.tuning = o.tuning;
+  in.finished = true;
+  in.dead_letter = retry_path;
+  in.select = [&ids](const Item& item) { return ids.count(item.document_id) > 0; };
+  GlobalOptions quiet = g;
+  quiet.json = false;
+  quiet.quiet = true;
+  std::filesystem::remove(retry_path);
+  std::ostringstream ignored;
+  if (in.inputs.empty()) {
+    c.console.warn(std::to_string(indexes.size()) + " dead-lettered part(s) of documents read from stdin cannot be read again; kept");
+    for (auto i : indexes) out.keep.push_back(c.entries[i]);
+    return out;
+  }
+  out.exit_code = run_ingest_job(quiet, in, c.console, ignored);
+  // What the run refused again is in retry_path (by document and line); the rest went in.
+  auto refailed = read_dead_letters(retry_path);
+  for (auto i : indexes) {
+    auto d = c.entries[i];
+    const DeadLetter* again = nullptr;
+    if (refailed)
+      for (const auto& r : *refailed)
+        if (r.document_id == d.document_id && r.line == d.line) again = &r;
+    bool sent = out.exit_code == exit_code::kOk || out.exit_code == exit_code::kPartial;
+    if (again) {
+      d.attempts += again->attempts;
+      d.http_status = again->http_status;
+      d.error = again->error;
+      d.time = again->time;
+      out.keep.push_back(d);
+      ++out.failed_again;
+    } else if (!sent) {
+      out.keep.push_back(d);
+    } else {
+      ++out.delivered;
+    }
+  }
+  std::filesystem::remove(retry_path);
+  return out;
+}
+
 }  // namespace
 
 int run_dlq_list(const GlobalOptions& g, const DlqOptions& o) {
@@ -226,6 +308,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
     const bool has_credentials = !defaults->api_key.empty() || url_without_credentials(defaults->url) != defaults->url;
     std::map<std::string, size_t> elsewhere;                // other URL -> entries kept for it
     std::map<std::string, std::vector<size_t>> by_target;  // target label (no credentials) -> entry indexes
+    std::map<std::string, std::vector<size_t>> document_parts;  // the same, for parts of documents
     std::map<std::string, TargetSpec> specs;               // target label -> where it goes, with its key
     std::vector<DeadLetter> keep;                          // not retried this time, unchanged
     size_t unsendable = 0, unknown = 0;
@@ -271,7 +354,10 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
           specs[label] = *spec;  // no credentials anywhere: it goes back where it was going, as is
         }
       }
-      by_target[label].push_back(i);
+      // A part of a document cannot go alone (it would replace the document's text with
+      // itself): its document is sent whole again, with the part back in.
+      if (d.document_part) document_parts[label].push_back(i);
+      else by_target[label].push_back(i);
     }
     for (const auto& [url, n] : elsewhere)
       c.console.warn(std::to_string(n) + " dead letter(s) recorded for " + url +
@@ -290,6 +376,20 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
     int code = exit_code::kOk;
     CurlShare share;
     bool stopped = false;
+    for (const auto& [label, indexes] : document_parts) {
+      if (stopped) {
+        for (auto i : indexes) keep.push_back(c.entries[i]);
+        continue;
+      }
+      auto out = retry_document_parts(g, o, c, specs.at(label), label, indexes, retry_path);
+      delivered += out.delivered;
+      failed_again += out.failed_again;
+      for (auto& d : out.keep) keep.push_back(std::move(d));
+      if (out.exit_code != exit_code::kOk && out.exit_code != exit_code::kPartial) {
+        code = out.exit_code;
+        stopped = true;
+      }
+    }
     for (const auto& [label, indexes] : by_target) {
       if (stopped) {  // the run stopped at an earlier target: these were never tried
         for (auto i : indexes) keep.push_back(c.entries[i]);

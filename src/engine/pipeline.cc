@@ -240,14 +240,25 @@ bool Pipeline::item_failed(const Item& item, long status, const std::string& mes
   }
   std::vector<Held> broken;  // a streak this failure ended: those were the items' own fault
   bool limit_reached = false;
+  // A document's write is reported at once: its producer narrows it down to the refused
+  // part with more writes (which must not wait for the end of a streak), and dead-letters
+  // only that part. It still counts toward the streak, marked as already reported.
+  bool reported = item.document_write && options_.on_document_refused;
+  if (reported) {
+    if (auto st = refuse(item, status, message, attempts); !st) {
+      control_.stop(StopReason::Fatal, st.error().message);
+      return false;
+    }
+  }
   {
     std::lock_guard<std::mutex> lock(streak_mu_);
     if (!held_.empty() && (held_.back().status != status || held_.back().message != message)) broken.swap(held_);
-    held_.push_back({item, status, message, attempts});
+    held_.push_back({reported ? Item{} : item, status, message, attempts, reported});
     held_count_.store(held_.size());
     limit_reached = held_.size() >= static_cast<size_t>(options_.same_failure_limit);
   }
   for (const auto& h : broken) {
+    if (h.reported) continue;
     if (auto st = refuse(h.item, h.status, h.message, h.attempts); !st) {
       control_.stop(StopReason::Fatal, st.error().message);
       return false;
@@ -272,6 +283,7 @@ bool Pipeline::release_held() {
     held_count_.store(0);
   }
   for (const auto& h : held) {
+    if (h.reported) continue;
     if (auto st = refuse(h.item, h.status, h.message, h.attempts); !st) {
       control_.stop(StopReason::Fatal, st.error().message);
       return false;

@@ -96,6 +96,7 @@ class Pipeline {
     long status;
     std::string message;
     int attempts;
+    bool reported;  // a document's write, handed to on_document_refused already
   };
   // Set once the target answered any request with an HTTP status. Until then an outage is
   // a wrong address or a server not started: fail after the normal retries instead of

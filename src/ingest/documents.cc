@@ -145,6 +145,20 @@ Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max
   return out;
 }
 
+Status DocumentBook::for_each_document(const std::function<void(const Item&)>& f) {
+  for (auto& [id, d] : docs_) {
+    if (d.last == PartSpool::kNone) continue;
+    if (auto st = spool_.read_chain(d.last, parts_); !st) return st;
+    std::erase_if(parts_, [&](const Part& p) {
+      return std::find(d.excluded.begin(), d.excluded.end(), std::pair{p.rank, p.line}) != d.excluded.end();
+    });
+    if (parts_.empty()) continue;
+    std::stable_sort(parts_.begin(), parts_.end(), before);
+    f(fold_parts(id, parts_));
+  }
+  return ok_status();
+}
+
 void DocumentBook::delivered(const Item& write) {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -25,6 +25,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -75,6 +76,10 @@ class DocumentBook {
   // Nothing to send and nothing in flight.
   bool idle() const { return ready_.empty() && in_flight_ == 0; }
   size_t documents() const { return docs_.size(); }
+
+  // Every document's whole text as its writes carry it (its parts, minus those left out), in
+  // no particular order: what verify expects the target to hold.
+  Status for_each_document(const std::function<void(const Item&)>& f);
 
   // Workers: the target acknowledged a write, or refused it for good.
   void delivered(const Item& write);

@@ -8,6 +8,7 @@
 
 #include "config/settings.h"
 #include "engine/item.h"
+#include "targets/target.h"
 
 namespace memconn {
 
@@ -35,9 +36,13 @@ struct IngestOptions {
   bool wait_lock = false;
   std::string metrics_file;
   std::string shard;  // "K/N" (--shard); empty = every item
-  // Set by `verify --repair`: only items it accepts are sent, and every line is read (the
-  // lines were committed before; what the server lost is among them).
+  // Set by `verify --repair` and `dlq retry`: only items it accepts are sent, and every line
+  // is read (the lines were committed before; what the server lost is among them).
   std::function<bool(const Item&)> select;
+  // Set by `dlq retry`: the target its dead letters were going to (instead of --target or the
+  // flags), and the state lock, which it holds already.
+  std::optional<TargetSpec> target_spec;
+  bool lock_held = false;
 };
 
 }  // namespace memconn

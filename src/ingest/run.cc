@@ -71,7 +71,7 @@ class Ingest {
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
                    const std::function<bool(Batch)>& emit);
   // Adds the parts this file's committed lines hold to the documents (acknowledged before).
-  Status rescan_documents(int fd, const std::string& file, Format format, const ParseOptions& popts, uint64_t line,
+  Status rescan_documents(uint32_t idx, int fd, const std::string& file, Format format, const ParseOptions& popts, uint64_t line,
                           const LineRanges& settled_ahead);
   // A part read from `file`: into its document, which learns where its other parts are.
   Status add_part(uint32_t idx, const std::string& file, const Item& item, bool is_new);
@@ -152,7 +152,9 @@ Status Ingest::prepare() {
   // --target NAME: a configured target of any kind; else the Hindsight bank of the flags,
   // the environment and [hindsight].
   TargetSpec spec;
-  if (!o_.target.empty()) {
+  if (o_.target_spec) {
+    spec = *o_.target_spec;
+  } else if (!o_.target.empty()) {
     auto it = cfg_.targets.find(o_.target);
     if (it == cfg_.targets.end()) {
       std::string known;
@@ -283,9 +285,11 @@ int Ingest::run() {
   if (shard_ && !g_.state_path) state_path_ = shard_->apply_to_path(state_path_);
   dead_letter_path_ = o_.dead_letter.empty() ? dead_letter_path_for(state_path_) : o_.dead_letter;
   if (shard_ && o_.dead_letter.empty()) dead_letter_path_ = shard_->apply_to_path(dead_letter_path_);
-  auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
-  if (!lock) return fail(console_, lock.error());
-  lock_.emplace(std::move(*lock));
+  if (!o_.lock_held) {
+    auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
+    if (!lock) return fail(console_, lock.error());
+    lock_.emplace(std::move(*lock));
+  }
   if (auto st = open_state(); !st) return fail(console_, st.error());
 
   std::vector<std::string> names;
@@ -406,7 +410,6 @@ void Ingest::produce(const std::function<bool(Batch)>& emit, ItemPool& pool) {
 }
 
 Status Ingest::add_part(uint32_t idx, const std::string& file, const Item& item, bool is_new) {
-  (void)idx;
   const std::string& id = item.document_id;
   if (!book_->known(id)) {
     // First met in this run: the parts it has elsewhere, and the ones refused before.
@@ -418,11 +421,12 @@ Status Ingest::add_part(uint32_t idx, const std::string& file, const Item& item,
     // Its files in the order they were first met, this one included (ranks follow it).
     for (const auto& f : entry->files) {
       if (f == file) continue;
-      bool read_here = std::find(files_.begin(), files_.end(), f) != files_.end();
-      // A file of this run that comes later is read in its turn; one already read held no
-      // part of it any more (it was rewritten). The others are read before it is sent.
-      if (read_here) continue;
-      history_[f].insert(id);
+      auto here = std::find(files_.begin(), files_.end(), f);
+      // A file of this run already read held no part of it any more (it was rewritten). One
+      // that comes later is read in its turn, and one this run does not read is read for it
+      // (load_history): either way the document waits, so that it is only sent whole.
+      if (here != files_.end() && static_cast<uint32_t>(here - files_.begin()) <= idx) continue;
+      if (here == files_.end()) history_[f].insert(id);
       if (held_.insert(id).second) book_->hold(id, true);
     }
   } else if (auto st = book_->add(file, item, is_new); !st) {
@@ -434,6 +438,9 @@ Status Ingest::add_part(uint32_t idx, const std::string& file, const Item& item,
 }
 
 bool Ingest::send_documents(const std::function<bool(Batch)>& emit, bool wait) {
+  // --async: the server queues each write as an operation and may run two of one document
+  // in either order, so a document goes once per run, whole, after the input is read.
+  if (o_.async && !wait) return true;
   auto excluded = [this](const std::string& id, const std::string& file, uint64_t line) {
     if (auto st = index_->exclude(target_key(), id, file, line); !st) console_.error(st.error().message);
   };
@@ -581,8 +588,10 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
           console_.warn(src.display + ": replaced or truncated since the last run; starting over from the first line");
         }
       }
+      // A run limited to some items (verify --repair, dlq retry) reads every line but sends
+      // only those: it must not move the file's commit point past lines it did not send.
       std::lock_guard<std::mutex> lock(resume_mu_);
-      resumables_[idx] = Resumable{key, *fp};
+      if (!o_.select) resumables_[idx] = Resumable{key, *fp};
     }
   }
   auto format = *pick_format(read_options_.format, src.path);
@@ -610,7 +619,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
   // every write of theirs (a document is only ever sent whole).
   const std::string& file = files_[idx];
   if ((format == Format::Jsonl || unit->whole_file) && (line > 0 || !settled_ahead.empty()))
-    if (auto st = rescan_documents(fd, file, format, popts, line, settled_ahead); !st) {
+    if (auto st = rescan_documents(idx, fd, file, format, popts, line, settled_ahead); !st) {
       control_.stop(StopReason::Fatal, st.error().message);
       return false;
     }
@@ -771,7 +780,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
   return true;
 }
 
-Status Ingest::rescan_documents(int fd, const std::string& file, Format format, const ParseOptions& popts,
+Status Ingest::rescan_documents(uint32_t idx, int fd, const std::string& file, Format format, const ParseOptions& popts,
                                 uint64_t line, const LineRanges& settled_ahead) {
   // Re-reads (without sending) the lines earlier runs delivered: their parts are in every
   // write of their documents from now on.
@@ -790,7 +799,7 @@ Status Ingest::rescan_documents(int fd, const std::string& file, Format format, 
     if (parser.parse(l.text, Origin{0, l.number, 0, 0, 0}, item).status != ParseStatus::Item) continue;
     if (!item.explicit_id) continue;
     if (shard_ && !shard_->owns(item.document_id)) continue;
-    if (auto st = add_part(0, file, item, false); !st) return st;
+    if (auto st = add_part(idx, file, item, false); !st) return st;
   }
   return ok_status();
 }
@@ -858,6 +867,27 @@ int Ingest::finish() {
   RunRecord rec{"ingest", started_iso_, now_iso8601(), result, c.sent, c.failed, c.duplicates, skipped_.load(),
                 control_.stopping() ? control_.message() : ""};
   add_run(state_.runs, rec);
+  // --unit file: a note is edited anywhere, not only at its end, so the whole committed text
+  // is what a later run checks (judge_resume): an edit anywhere in it starts the file over,
+  // and the note is sent whole again.
+  if (read_options_.unit == "file") {
+    for (uint32_t i = 0; i < resumables_.size(); ++i) {
+      if (!resumables_[i]) continue;
+      auto cp = ledger_->commit_point(i);
+      int fd = ::open(inputs_.sources[i].path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) continue;
+      auto fp = fingerprint_fd(fd, cp.offset);
+      ::close(fd);
+      if (!fp || fp->ino != resumables_[i]->fingerprint.ino) continue;
+      auto slot = state_.files.find(resumables_[i]->key);
+      if (slot == state_.files.end()) {
+        auto prev = previous_.find(resumables_[i]->key);
+        if (prev == previous_.end()) continue;
+        slot = state_.files.emplace(resumables_[i]->key, prev->second).first;
+      }
+      slot->second.fingerprint = *fp;
+    }
+  }
   // This run's entries go to the store; the state file keeps them only if that failed (the
   // next run merges them then).
   if (auto st = store_->merge(state_.files); !st) console_.error("cannot write the file store: " + st.error().message);

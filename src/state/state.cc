@@ -243,17 +243,20 @@ Result<FileFingerprint> fingerprint_fd(int fd, uint64_t head_len) {
   f.ino = st.st_ino;
   f.size = static_cast<uint64_t>(st.st_size);
   f.head_len = std::min<uint64_t>(head_len, f.size);
-  std::string head(f.head_len, '\0');
-  size_t got = 0;
-  while (got < head.size()) {
-    ssize_t n = ::pread(fd, head.data() + got, head.size() - got, static_cast<off_t>(got));
+  // Hashed block by block: a --unit file note's head is its whole committed text.
+  Sha256Stream h;
+  char buf[65536];
+  uint64_t got = 0;
+  while (got < f.head_len) {
+    ssize_t n = ::pread(fd, buf, static_cast<size_t>(std::min<uint64_t>(sizeof buf, f.head_len - got)), static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    got += static_cast<size_t>(n);
+    h.update(std::string_view(buf, static_cast<size_t>(n)));
+    got += static_cast<uint64_t>(n);
   }
-  head.resize(got);
   f.head_len = got;
-  f.head_sha256 = sha256_hex(head);
+  auto d = h.finish();
+  f.head_sha256 = to_hex(d.data(), d.size());
   return f;
 }
 

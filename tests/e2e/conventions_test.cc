@@ -108,6 +108,8 @@ std::map<std::string, Recipe> recipes() {
       // An empty input is trivially complete on any bank (exit 0).
       {"verify", [](const World& w) { return std::optional<std::vector<std::string>>({{"verify", w.dir.write("empty.txt", "")}}); }},
       {"doctor", run({"doctor"})},
+      // A service runs until it is stopped: serve_test.cc starts, drives and stops it.
+      {"serve", group},
   };
 }
 

@@ -125,12 +125,14 @@ TEST_CASE("documents: a lost acknowledgement of an append never doubles text (sy
 
 TEST_CASE("documents: torture - conversation JSONL, 5% 503, 1% lost acks, kill -9s: each document equals its source") {
   constexpr int kConvs = 60, kTurns = 100, kKills = 6;
-  Standin s({"--fail-rate", "0.05", "--drop-rate", "0.01", "--retry-after", "0", "--seed", "11"});
+  // Writes take 150 ms: a document is sent whole, so the 6000 turns fold into a few hundred
+  // writes, and without latency a run would be over before the first kill.
+  Standin s({"--fail-rate", "0.05", "--drop-rate", "0.01", "--retry-after", "0", "--seed", "11", "--latency-ms", "150"});
   TempDir t;
   std::map<std::string, std::string> expected;
   std::string path = t.write("chats.jsonl", conversations(kConvs, kTurns, expected));
   std::vector<std::string> a{"ingest", path, "--bank", "b1", "--url", s.url(), "--state", t.file("state/state.json"),
-                             "--workers", "4", "--batch-size", "8"};
+                             "--workers", "4", "--batch-size", "2"};
   std::mt19937 rng(20261127);
   std::uniform_int_distribution<int> when_ms(150, 600);
   int killed = 0;
