@@ -112,12 +112,14 @@ void ApiServer::handle(const Route& route, const httplib::Request& req, httplib:
       delivery = *inner_delivery;
     } else {
       stats_.count_fault("gateway_504");
-      stats_.count_status(504);
       gateway_timeout(res);
     }
   } else {
     delivery = process(route, req, res, k, facts, in_scope);
   }
+  // The status the client was meant to get (a lost answer's too); behind a timed-out gateway
+  // that is the 504, not the server's own answer.
+  if (res.status != -1) stats_.count_status(res.status);
   {
     // Like uvicorn: every answer carries a Date header (memconn doctor's clock check).
     std::time_t now = std::time(nullptr);
@@ -158,31 +160,24 @@ ApiServer::Delivery ApiServer::process(const Route& route, const httplib::Reques
       stats_.count_injected_429();
       reply_detail(res, 429, "Too many requests (stand-in fault injection), retry later");
     }
-    stats_.count_status(res.status);
     return Delivery::Answer;
   }
   if (k.status_always != 0) {
     if (k.status_always >= 300 && k.status_always < 400) res.set_header("Location", "/login");
     reply_detail(res, k.status_always, k.status_detail);
-    stats_.count_status(res.status);
     return Delivery::Answer;
   }
   if (k.huge_body_bytes > 0) {
     huge_body(res, k.huge_body_bytes, k.huge_body_chunked);
-    stats_.count_status(200);
     return Delivery::Answer;
   }
   if (k.respond_html || k.respond_malformed) {
     res.status = 200;
     if (k.respond_html) res.set_content(kHtmlPage, "text/html; charset=utf-8");
     else res.set_content(kMalformedJson, "application/json");
-    stats_.count_status(200);
     return Delivery::Answer;
   }
-  if (!route.open && !backend_.authorize(req, res, k)) {
-    stats_.count_status(res.status);
-    return Delivery::Answer;
-  }
+  if (!route.open && !backend_.authorize(req, res, k)) return Delivery::Answer;
   struct Slot {
     Capacity* c = nullptr;
     ~Slot() {
@@ -194,7 +189,6 @@ ApiServer::Delivery ApiServer::process(const Route& route, const httplib::Reques
       res.set_header("Retry-After", std::to_string(k.retry_after));
       stats_.count_injected_429();
       reply_detail(res, 429, "Too many requests: the queue is full (stand-in capacity mode)");
-      stats_.count_status(res.status);
       return Delivery::Answer;
     }
     slot.c = &capacity_;
@@ -219,7 +213,6 @@ ApiServer::Delivery ApiServer::process(const Route& route, const httplib::Reques
     sleep_ms(d.hang_ms);
   }
   if (res.status == -1) res.status = 200;
-  stats_.count_status(res.status);
   if (d.drop) {
     stats_.count_dropped();
     return lost;
