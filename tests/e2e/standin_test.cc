@@ -37,6 +37,12 @@ size_t array_size(const JsonDoc& d, const char* pointer) {
   return a.size();
 }
 
+// A document's exact stored text, or a marker that fails any comparison when it is missing.
+std::string text_of(Standin& s, const std::string& id) {
+  auto d = s.document(id);
+  return d ? d->content : "<no document " + id + ">";
+}
+
 // document_ids of a recall answer, in rank order.
 std::vector<std::string> recalled(Standin& s, const std::string& body) {
   HttpResponse r = s.http("POST", kRecall, body);
@@ -152,7 +158,7 @@ TEST_CASE("standin: operation_id replays the original operation whatever the pay
   CHECK(other.status == 200);
   CHECK(str_at(JsonDoc(other.body), "/operation_id") == op);
   CHECK(s.stats()["replayed_other_payload"] == 1);
-  CHECK(s.document("d")->content == "x");
+  CHECK(text_of(s, "d") == "x");
   // Even duplicate ids, which a new operation may not carry: the replay is decided first.
   auto dup = s.http("POST", kRetain, R"({"async":true,"operation_id":")" + op +
                                          R"(","items":[{"content":"a","document_id":"z"},{"content":"b","document_id":"z"}]})");
@@ -490,7 +496,7 @@ TEST_CASE("standin: a zero-byte drop on a fresh connection reaches the client as
   CHECK(r.status == 0);
   CHECK(r.error == "Server returned nothing (no headers, no data)");
   CHECK(s.stats()["writes"] == 1);  // no re-send on a fresh connection
-  CHECK(s.document("a")->content == "lost ack");
+  CHECK(text_of(s, "a") == "lost ack");
   CHECK(s.http("POST", kRetain, R"({"items":[{"content":"again","document_id":"a"}]})").status == 200);
 }
 
@@ -507,7 +513,7 @@ TEST_CASE("standin: drop_every keeps its half body by default (reported, never r
   CHECK(session.post(kRetain, append_body("c1", "four")).status == 200);   // write 4 dropped, 5 is libcurl's re-send
   CHECK(s.stats()["writes"] == 5);
   CHECK(s.stats()["faults.dropped"] == 2);
-  CHECK(s.document("c1")->content == "one\ntwo\nthree\nfour\nfour");
+  CHECK(text_of(s, "c1") == "one\ntwo\nthree\nfour\nfour");
 }
 
 TEST_CASE("standin: drop_reused_only spares requests on fresh connections") {
@@ -520,7 +526,7 @@ TEST_CASE("standin: drop_reused_only spares requests on fresh connections") {
   CHECK(session.post(kRetain, append_body("kept", "a")).status == 200);  // fresh: spared
   CHECK(session.post(kRetain, append_body("kept", "b")).status == 200);  // reused: dropped, re-sent fresh
   CHECK(s.stats()["faults.dropped"] == 1);
-  CHECK(s.document("kept")->content == "a\nb\nb");
+  CHECK(text_of(s, "kept") == "a\nb\nb");
 }
 
 TEST_CASE("standin: drop_phase before cuts without storing, so libcurl's re-send stores the write once") {
@@ -529,21 +535,19 @@ TEST_CASE("standin: drop_phase before cuts without storing, so libcurl's re-send
   CHECK(session.post(kRetain, append_body("c1", "turn 1")).status == 200);
   CHECK(session.post(kRetain, append_body("c1", "turn 2")).status == 200);
   CHECK(s.stats()["writes"] == 3);
-  CHECK(s.document("c1")->content == "turn 1\nturn 2");
+  CHECK(text_of(s, "c1") == "turn 1\nturn 2");
   CHECK(s.stats()["retain_requests"] == 2);  // the cut request never reached the handler
 }
 
 TEST_CASE("standin: hang_nth stores the write, then holds its answer") {
   Standin s({"--hang-nth", "1", "--hang-ms", "1500"});
-  std::atomic<bool> answered{false};
+  std::atomic<long> status{-1};
   auto t0 = std::chrono::steady_clock::now();
-  std::thread client([&] {
-    CHECK(s.http("POST", kRetain, R"({"items":[{"content":"held","document_id":"h"}]})").status == 200);
-    answered = true;
-  });
+  std::jthread client([&] { status = s.http("POST", kRetain, R"({"items":[{"content":"held","document_id":"h"}]})").status; });
   CHECK(e2e::eventually([&] { return s.document("h").has_value(); }, 10));
-  CHECK_FALSE(answered.load());  // stored while the answer is still outstanding
+  CHECK(status == -1);  // stored while the answer is still outstanding
   client.join();
+  CHECK(status == 200);
   CHECK(seconds_since(t0) >= 1.5);
   CHECK(s.stats()["faults.held"] == 1);
 }
@@ -551,7 +555,8 @@ TEST_CASE("standin: hang_nth stores the write, then holds its answer") {
 TEST_CASE("standin: with fault_scope writes, latency delays writes only and a write is stored at the end of it") {
   Standin s({"--latency-ms", "1000", "--fault-scope", "writes"});
   auto t0 = std::chrono::steady_clock::now();
-  std::thread client([&] { CHECK(s.http("POST", kRetain, R"({"items":[{"content":"slow","document_id":"w"}]})").status == 200); });
+  std::atomic<long> status{-1};
+  std::jthread client([&] { status = s.http("POST", kRetain, R"({"items":[{"content":"slow","document_id":"w"}]})").status; });
   REQUIRE(e2e::eventually([&] { return s.stats()["writes"] == 1; }, 10));
   // Mid-processing: a read-back is answered at once and does not find the write yet.
   auto t1 = std::chrono::steady_clock::now();
@@ -559,20 +564,21 @@ TEST_CASE("standin: with fault_scope writes, latency delays writes only and a wr
   if (seconds_since(t0) < 0.9) CHECK(mid.status == 404);
   CHECK(seconds_since(t1) < 0.5);
   client.join();
+  CHECK(status == 200);
   CHECK(seconds_since(t0) >= 1.0);
-  CHECK(s.document("w")->content == "slow");
+  CHECK(text_of(s, "w") == "slow");
 }
 
 TEST_CASE("standin: slow_nth makes an earlier write land after a later one") {
   // A replace the client gave up on (its --timeout) is still being processed; the client's
   // next replace of the same document lands first, and the stale one overwrites it.
   Standin s({"--slow-nth", "1", "--slow-ms", "800"});
-  std::thread stale([&] { s.http("POST", kRetain, R"({"items":[{"content":"turn 1","document_id":"c1"}]})"); });
+  std::jthread stale([&] { s.http("POST", kRetain, R"({"items":[{"content":"turn 1","document_id":"c1"}]})"); });
   REQUIRE(e2e::eventually([&] { return s.stats()["writes"] == 1; }, 10));
   REQUIRE(s.http("POST", kRetain, R"({"items":[{"content":"turn 1\nturn 2","document_id":"c1"}]})").status == 200);
-  CHECK(s.document("c1")->content == "turn 1\nturn 2");
+  CHECK(text_of(s, "c1") == "turn 1\nturn 2");
   stale.join();
-  CHECK(s.document("c1")->content == "turn 1");
+  CHECK(text_of(s, "c1") == "turn 1");
   CHECK(s.stats()["faults.slowed"] == 1);
 }
 
@@ -602,7 +608,7 @@ TEST_CASE("standin: a gateway answers 504 at its timeout while the server goes o
 TEST_CASE("standin: a 1-slot server answers 429 with Retry-After to every write beyond its slot") {
   Standin s({"--capacity-slots", "1", "--capacity-queue", "0", "--capacity-ms", "1500", "--retry-after", "2",
              "--fault-scope", "writes"});
-  std::vector<std::thread> clients;
+  std::vector<std::jthread> clients;  // joined even when a REQUIRE below fails
   std::atomic<int> ok{0}, refused{0}, ready{0}, other{0};
   std::atomic<bool> retry_after_ok{true};
   for (int i = 0; i < 8; ++i)
@@ -686,7 +692,7 @@ TEST_CASE("standin: documents carry the sanitized text, its content_hash and tex
   JsonDoc list(s.get("/v1/default/banks/b1/documents"));
   CHECK(str_at(list, "/items/0/content_hash") == hash);
   CHECK(int_at(list, "/items/0/text_length") == 11);  // 13 bytes
-  CHECK(s.document("u")->content_hash == hash);
+  CHECK(s.document("u").value_or(e2e::StoredDoc{}).content_hash == hash);
   // Items of one request are joined with "\n" before hashing.
   REQUIRE(s.http("POST", kRetain, R"({"items":[{"content":"a","document_id":"j"},{"content":"b","document_id":"j"}]})").status == 200);
   CHECK(str_at(JsonDoc(s.get("/v1/default/banks/b1/documents/j")), "/content_hash") ==
@@ -698,22 +704,23 @@ TEST_CASE("standin: replace stores exactly the new text, append joins with a new
   auto send = [&](const std::string& items) { REQUIRE(s.http("POST", kRetain, R"({"items":)" + items + "}").status == 200); };
   send(R"([{"content":"turn 1","document_id":"c"}])");
   send(R"([{"content":"turn 2","document_id":"c","update_mode":"append"}])");
-  CHECK(s.document("c")->content == "turn 1\nturn 2");
+  CHECK(text_of(s, "c") == "turn 1\nturn 2");
   CHECK(str_at(JsonDoc(s.get("/v1/default/banks/b1/documents/c")), "/content_hash") ==
         "ae9c603e855f9e3eda31ae7f9c36cc648f7973ff6d1d88feed47bde3a716a915");
   send(R"([{"content":"whole text","document_id":"c"}])");
-  CHECK(s.document("c")->content == "whole text");
+  CHECK(text_of(s, "c") == "whole text");
   send(R"([{"content":"again","document_id":"c","update_mode":"replace"}])");
-  CHECK(s.document("c")->content == "again");
+  CHECK(text_of(s, "c") == "again");
   // An append to a document that does not exist stores its text alone.
   send(R"([{"content":"first","document_id":"new","update_mode":"append"}])");
-  CHECK(s.document("new")->content == "first");
+  CHECK(text_of(s, "new") == "first");
   // A document's mode comes from the first of its items that names one.
   send(R"([{"content":"x","document_id":"c"},{"content":"y","document_id":"c","update_mode":"append"}])");
-  CHECK(s.document("c")->content == "again\nx\ny");
+  CHECK(text_of(s, "c") == "again\nx\ny");
   send(R"([{"content":"p","document_id":"c","update_mode":"replace"},{"content":"q","document_id":"c","update_mode":"append"}])");
-  CHECK(s.document("c")->content == "p\nq");
+  CHECK(text_of(s, "c") == "p\nq");
   auto c = s.document("c");
+  REQUIRE(c);
   CHECK(c->times_received == 6);
   CHECK(c->appends == 2);
   CHECK(s.texts("b1") == std::map<std::string, std::string>{{"c", "p\nq"}, {"new", "first"}});
