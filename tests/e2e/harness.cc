@@ -353,6 +353,7 @@ std::vector<StoredDoc> Standin::documents() {
     d.status = str_field(e, "status");
     int64_t n;
     if (e.at_key("times_received").get_int64().get(n) == simdjson::SUCCESS) d.times_received = n;
+    if (e.at_key("appends").get_int64().get(n) == simdjson::SUCCESS) d.appends = n;
     simdjson::dom::array tags;
     if (e.at_key("tags").get_array().get(tags) == simdjson::SUCCESS)
       for (auto t : tags) {
@@ -370,6 +371,19 @@ std::vector<StoredDoc> Standin::documents() {
   return out;
 }
 
+std::optional<StoredDoc> Standin::document(const std::string& document_id, const std::string& bank) {
+  for (auto& d : documents())
+    if (d.document_id == document_id && (bank.empty() || d.bank == bank)) return std::move(d);
+  return std::nullopt;
+}
+
+std::map<std::string, std::string> Standin::texts(const std::string& bank) {
+  std::map<std::string, std::string> out;
+  for (auto& d : documents())
+    if (bank.empty() || d.bank == bank) out[d.document_id] = std::move(d.content);
+  return out;
+}
+
 std::vector<SeenRequest> Standin::requests() {
   JsonDoc doc(get("/_standin/requests"));
   std::vector<SeenRequest> out;
@@ -381,6 +395,9 @@ std::vector<SeenRequest> Standin::requests() {
     r.path = str_field(e, "path");
     r.target = str_field(e, "target");
     r.body = str_field(e, "body");
+    int64_t n;
+    if (e.at_key("write").get_int64().get(n) == simdjson::SUCCESS) r.write = n;
+    if (e.at_key("connection_requests").get_int64().get(n) == simdjson::SUCCESS) r.connection_requests = n;
     simdjson::dom::object h;
     if (e.at_key("headers").get_object().get(h) == simdjson::SUCCESS)
       for (auto [k, v] : h) {
@@ -431,6 +448,64 @@ void Standin::restart() {
 }
 
 std::string Standin::stderr_text() const { return read_file(dir_->file("stderr.log")); }
+
+// ---------------------------------------------------------------------------------------
+namespace {
+
+int curl_debug(CURL*, curl_infotype type, char* data, size_t size, void* out) {
+  if (type == CURLINFO_TEXT) static_cast<std::string*>(out)->append(data, size);
+  return 0;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(std::string base_url) : base_(std::move(base_url)) {
+  process_setup();
+  curl_ = curl_easy_init();
+}
+
+HttpSession::~HttpSession() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+HttpResponse HttpSession::post(const std::string& path, const std::string& body) { return perform("POST", path, body); }
+
+HttpResponse HttpSession::get(const std::string& path) { return perform("GET", path, ""); }
+
+HttpResponse HttpSession::perform(const std::string& method, const std::string& path, const std::string& body) {
+  CURL* c = static_cast<CURL*>(curl_);
+  HttpResponse r;
+  info_.clear();
+  std::string url = base_ + path;
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, curl_append);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, curl_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
+  // The informational lines only reach the debug callback with VERBOSE on.
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, curl_debug);
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &info_);
+  curl_slist* list = nullptr;
+  list = curl_slist_append(list, "Expect:");
+  if (method == "POST") {
+    list = curl_slist_append(list, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  } else {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  }
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+  CURLcode rc = curl_easy_perform(c);
+  if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  else r.error = curl_easy_strerror(rc);
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects_);
+  // The handle outlives this call; what it points at does not.
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, nullptr);
+  curl_slist_free_all(list);
+  return r;
+}
 
 // ---------------------------------------------------------------------------------------
 RunResult run_memconn(const std::vector<std::string>& args, const RunOptions& opts) {

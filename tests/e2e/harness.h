@@ -85,14 +85,17 @@ struct StoredDoc {
   std::optional<std::string> context{}, timestamp{};
   std::vector<std::string> tags{};
   StringMap metadata{};
-  long long times_received = 0;
+  long long times_received = 0;  // Hindsight: writes that took effect (the document's sends)
   std::string file_source{}, track_id{}, status{};
+  long long appends = 0;         // Hindsight: of those, appends onto stored text
 };
 
 // One entry of GET /_standin/requests (the last 200 API requests). Header names are lower-case.
 struct SeenRequest {
   std::string method{}, path{}, target{}, body{};
   StringMap headers{};
+  long long write = 0;                // 1-based number among retain/insert POSTs; 0 = not a write
+  long long connection_requests = 0;  // requests on its connection so far; > 1 = a reused connection
   bool has_header(const std::string& lower_name) const { return headers.count(lower_name) > 0; }
 };
 
@@ -119,6 +122,10 @@ class Standin {
 
   StandinStats stats();
   std::vector<StoredDoc> documents();
+  // One stored document (bank "" = any bank), or nullopt; its exact text and send count.
+  std::optional<StoredDoc> document(const std::string& document_id, const std::string& bank = "");
+  // document_id -> exact stored text, for one bank ("" = all banks).
+  std::map<std::string, std::string> texts(const std::string& bank = "");
   std::vector<SeenRequest> requests();
   // POST /_standin/config with a JSON object, e.g. R"({"fail_rate":0,"reject_marker":""})".
   void config(const std::string& json);
@@ -139,6 +146,32 @@ class Standin {
   pid_t pid_ = -1;
   int port_ = 0;
   std::string url_;
+};
+
+// One libcurl easy handle kept across requests, so that they share a keep-alive connection
+// as a memconn worker's do: libcurl's silent re-send of a request whose answer was lost
+// happens only on a reused connection. Bodies go out with CURLOPT_POSTFIELDS, as memconn's.
+class HttpSession {
+ public:
+  explicit HttpSession(std::string base_url);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  HttpResponse post(const std::string& path, const std::string& body);
+  HttpResponse get(const std::string& path);
+  // Of the last request: connections libcurl opened for it (0 = the kept one was reused),
+  // and libcurl's informational lines (e.g. "Connection died, retrying a fresh connect").
+  long new_connections() const { return connects_; }
+  const std::string& curl_info() const { return info_; }
+
+ private:
+  HttpResponse perform(const std::string& method, const std::string& path, const std::string& body);
+
+  std::string base_;
+  void* curl_ = nullptr;  // CURL*
+  long connects_ = 0;
+  std::string info_;
 };
 
 struct RunResult {

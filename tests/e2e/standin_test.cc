@@ -1,6 +1,7 @@
 // Tests of memconn-standin itself: the e2e suites rely on its counters and faults being exact.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -34,6 +35,12 @@ size_t array_size(const JsonDoc& d, const char* pointer) {
   simdjson::dom::array a;
   if (d.root().at_pointer(pointer).get_array().get(a)) return 0;
   return a.size();
+}
+
+// A document's exact stored text, or a marker that fails any comparison when it is missing.
+std::string text_of(Standin& s, const std::string& id) {
+  auto d = s.document(id);
+  return d ? d->content : "<no document " + id + ">";
 }
 
 // document_ids of a recall answer, in rank order.
@@ -129,7 +136,7 @@ TEST_CASE("standin: async retain rejects duplicate document_ids with 400") {
   CHECK(s.stats().documents() == 0);
 }
 
-TEST_CASE("standin: operation_id replays the original operation, 409 for other work") {
+TEST_CASE("standin: operation_id replays the original operation whatever the payload, 409 for another bank's or a child's id") {
   Standin s({"--op-ms", "0"});
   const std::string op = "0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f";
   const std::string body = R"({"async":true,"operation_id":")" + op + R"(","items":[{"content":"x","document_id":"d"}]})";
@@ -142,10 +149,27 @@ TEST_CASE("standin: operation_id replays the original operation, 409 for other w
   auto st = s.stats();
   CHECK(st.items_received() == 1);
   CHECK(st["replayed_operations"] == 1);
+  CHECK(st["replayed_other_payload"] == 0);
   CHECK(s.documents().at(0).times_received == 1);
 
+  // The server compares the id only (memory_engine.py _resolve_retain_replay): new text under
+  // a known id is answered as the original operation and never stored.
   auto other = s.http("POST", kRetain, R"({"async":true,"operation_id":")" + op + R"(","items":[{"content":"y","document_id":"d"}]})");
-  CHECK(other.status == 409);
+  CHECK(other.status == 200);
+  CHECK(str_at(JsonDoc(other.body), "/operation_id") == op);
+  CHECK(s.stats()["replayed_other_payload"] == 1);
+  CHECK(text_of(s, "d") == "x");
+  // Even duplicate ids, which a new operation may not carry: the replay is decided first.
+  auto dup = s.http("POST", kRetain, R"({"async":true,"operation_id":")" + op +
+                                         R"(","items":[{"content":"a","document_id":"z"},{"content":"b","document_id":"z"}]})");
+  CHECK(dup.status == 200);
+
+  auto elsewhere = s.http("POST", "/v1/default/banks/b2/memories",
+                          R"({"async":true,"operation_id":")" + op + R"(","items":[{"content":"x","document_id":"d"}]})");
+  CHECK(elsewhere.status == 409);
+  CHECK(str_at(JsonDoc(elsewhere.body), "/detail").find("already in use") != std::string::npos);
+  std::string child = str_at(JsonDoc(s.get(op_path(op))), "/child_operations/0/operation_id");
+  CHECK(s.http("POST", kRetain, R"({"async":true,"operation_id":")" + child + R"(","items":[{"content":"x"}]})").status == 409);
   auto bad = s.http("POST", kRetain, R"({"async":true,"operation_id":"not-a-uuid","items":[{"content":"y"}]})");
   CHECK(bad.status == 422);
 }
@@ -420,6 +444,288 @@ TEST_CASE("standin: config endpoint validates names and values") {
   CHECK(s.http("GET", "/_standin/stats").status == 200);  // control endpoints never fault
 }
 
+// --- Failures as they really happen (issue 19, point 9) -----------------------------------
+
+namespace {
+
+std::string append_body(const std::string& doc, const std::string& text) {
+  return R"({"items":[{"content":")" + text + R"(","document_id":")" + doc + R"(","update_mode":"append"}]})";
+}
+
+// The retain POSTs the stand-in saw, in arrival order.
+std::vector<e2e::SeenRequest> writes_seen(Standin& s) {
+  std::vector<e2e::SeenRequest> out;
+  for (auto& r : s.requests())
+    if (r.write > 0) out.push_back(std::move(r));
+  return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TEST_CASE("standin: drop_nth loses the answer with zero bytes - on a reused connection libcurl re-sends the POST by itself") {
+  Standin s({"--drop-nth", "2"});
+  e2e::HttpSession session(s.url());
+  REQUIRE(session.post(kRetain, append_body("c1", "turn 1")).status == 200);
+  // Stored, then the connection closes before any answer byte. libcurl sends the request
+  // again on a fresh connection, and the client sees one clean 200.
+  auto r = session.post(kRetain, append_body("c1", "turn 2"));
+  CHECK(r.status == 200);
+  CHECK(session.new_connections() == 1);
+  CHECK(session.curl_info().find("retrying a fresh connect") != std::string::npos);
+  auto seen = writes_seen(s);
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[1].body == seen[2].body);
+  CHECK(seen[1].connection_requests == 2);  // the reused connection
+  CHECK(seen[2].connection_requests == 1);  // libcurl's fresh one
+  CHECK(s.stats()["faults.dropped"] == 1);
+  // What an append client meets: the turn is stored twice, and nothing said so.
+  auto doc = s.document("c1");
+  REQUIRE(doc);
+  CHECK(doc->content == "turn 1\nturn 2\nturn 2");
+  CHECK(doc->times_received == 3);
+  CHECK(doc->appends == 2);
+}
+
+TEST_CASE("standin: a zero-byte drop on a fresh connection reaches the client as an empty reply") {
+  Standin s({"--drop-nth", "1"});
+  auto r = s.http("POST", kRetain, R"({"items":[{"content":"lost ack","document_id":"a"}]})");
+  CHECK(r.status == 0);
+  CHECK(r.error == "Server returned nothing (no headers, no data)");
+  CHECK(s.stats()["writes"] == 1);  // no re-send on a fresh connection
+  CHECK(text_of(s, "a") == "lost ack");
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"again","document_id":"a"}]})").status == 200);
+}
+
+TEST_CASE("standin: drop_every keeps its half body by default (reported, never re-sent) - drop_style zero makes it re-sent") {
+  Standin s({"--drop-every", "2", "--fault-scope", "writes"});
+  e2e::HttpSession session(s.url());
+  CHECK(session.post(kRetain, append_body("c1", "one")).status == 200);
+  auto half = session.post(kRetain, append_body("c1", "two"));
+  CHECK(half.status == 0);
+  CHECK(half.error == "Transferred a partial file");
+  CHECK(s.stats()["writes"] == 2);
+  s.config(R"({"drop_style":"zero"})");
+  CHECK(session.post(kRetain, append_body("c1", "three")).status == 200);  // write 3, a new connection
+  CHECK(session.post(kRetain, append_body("c1", "four")).status == 200);   // write 4 dropped, 5 is libcurl's re-send
+  CHECK(s.stats()["writes"] == 5);
+  CHECK(s.stats()["faults.dropped"] == 2);
+  CHECK(text_of(s, "c1") == "one\ntwo\nthree\nfour\nfour");
+}
+
+TEST_CASE("standin: drop_reused_only spares requests on fresh connections") {
+  Standin s({"--drop-every", "1", "--drop-reused-only", "--drop-style", "zero", "--fault-scope", "writes"});
+  // A connection per request (as the harness' own client does): never dropped.
+  for (int i = 0; i < 3; ++i) CHECK(s.http("POST", kRetain, append_body("fresh", "x")).status == 200);
+  CHECK(s.stats()["faults.dropped"] == 0);
+  CHECK(s.stats()["faults.drop_spared"] == 3);
+  e2e::HttpSession session(s.url());
+  CHECK(session.post(kRetain, append_body("kept", "a")).status == 200);  // fresh: spared
+  CHECK(session.post(kRetain, append_body("kept", "b")).status == 200);  // reused: dropped, re-sent fresh
+  CHECK(s.stats()["faults.dropped"] == 1);
+  CHECK(text_of(s, "kept") == "a\nb\nb");
+}
+
+TEST_CASE("standin: drop_phase before cuts without storing, so libcurl's re-send stores the write once") {
+  Standin s({"--drop-nth", "2", "--drop-phase", "before"});
+  e2e::HttpSession session(s.url());
+  CHECK(session.post(kRetain, append_body("c1", "turn 1")).status == 200);
+  CHECK(session.post(kRetain, append_body("c1", "turn 2")).status == 200);
+  CHECK(s.stats()["writes"] == 3);
+  CHECK(text_of(s, "c1") == "turn 1\nturn 2");
+  CHECK(s.stats()["retain_requests"] == 2);  // the cut request never reached the handler
+}
+
+TEST_CASE("standin: hang_nth stores the write, then holds its answer") {
+  Standin s({"--hang-nth", "1", "--hang-ms", "1500"});
+  std::atomic<long> status{-1};
+  auto t0 = std::chrono::steady_clock::now();
+  std::jthread client([&] { status = s.http("POST", kRetain, R"({"items":[{"content":"held","document_id":"h"}]})").status; });
+  CHECK(e2e::eventually([&] { return s.document("h").has_value(); }, 10));
+  CHECK(status == -1);  // stored while the answer is still outstanding
+  client.join();
+  CHECK(status == 200);
+  CHECK(seconds_since(t0) >= 1.5);
+  CHECK(s.stats()["faults.held"] == 1);
+}
+
+TEST_CASE("standin: with fault_scope writes, latency delays writes only and a write is stored at the end of it") {
+  Standin s({"--latency-ms", "1000", "--fault-scope", "writes"});
+  auto t0 = std::chrono::steady_clock::now();
+  std::atomic<long> status{-1};
+  std::jthread client([&] { status = s.http("POST", kRetain, R"({"items":[{"content":"slow","document_id":"w"}]})").status; });
+  REQUIRE(e2e::eventually([&] { return s.stats()["writes"] == 1; }, 10));
+  // Mid-processing: a read-back is answered at once and does not find the write yet.
+  auto t1 = std::chrono::steady_clock::now();
+  auto mid = s.http("GET", "/v1/default/banks/b1/documents/w");
+  if (seconds_since(t0) < 0.9) CHECK(mid.status == 404);
+  CHECK(seconds_since(t1) < 0.5);
+  client.join();
+  CHECK(status == 200);
+  CHECK(seconds_since(t0) >= 1.0);
+  CHECK(text_of(s, "w") == "slow");
+}
+
+TEST_CASE("standin: slow_nth makes an earlier write land after a later one") {
+  // A replace the client gave up on (its --timeout) is still being processed; the client's
+  // next replace of the same document lands first, and the stale one overwrites it.
+  Standin s({"--slow-nth", "1", "--slow-ms", "800"});
+  std::jthread stale([&] { s.http("POST", kRetain, R"({"items":[{"content":"turn 1","document_id":"c1"}]})"); });
+  REQUIRE(e2e::eventually([&] { return s.stats()["writes"] == 1; }, 10));
+  REQUIRE(s.http("POST", kRetain, R"({"items":[{"content":"turn 1\nturn 2","document_id":"c1"}]})").status == 200);
+  CHECK(text_of(s, "c1") == "turn 1\nturn 2");
+  stale.join();
+  CHECK(text_of(s, "c1") == "turn 1");
+  CHECK(s.stats()["faults.slowed"] == 1);
+}
+
+TEST_CASE("standin: a gateway answers 504 at its timeout while the server goes on and stores the write") {
+  // The issue's case: 504 at 1 s from a gateway while the server takes 1.5 s.
+  Standin s({"--gateway-timeout-ms", "1000", "--latency-ms", "1500", "--fault-scope", "writes"});
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = s.http("POST", kRetain, R"({"items":[{"content":"late","document_id":"g"}]})");
+  double took = seconds_since(t0);
+  CHECK(r.status == 504);
+  CHECK(r.headers["content-type"].starts_with("text/html"));
+  CHECK(r.body.find("504 Gateway Time-out") != std::string::npos);
+  CHECK(took >= 1.0);
+  CHECK(took < 1.5);
+  CHECK(e2e::eventually([&] { return s.document("g").has_value(); }, 10));
+  CHECK(seconds_since(t0) >= 1.5);
+  auto st = s.stats();
+  CHECK(st["faults.gateway_504"] == 1);
+  CHECK(st["responses.504"] == 1);
+  CHECK(st["responses.200"] == 0);  // the server's own answer never left the gateway
+  // Reads are out of scope, and a request done in time passes the gateway untouched.
+  CHECK(s.http("GET", "/v1/default/banks/b1/documents/g").status == 200);
+  s.config(R"({"latency_ms":0,"capacity_slots":1,"capacity_ms":100})");
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"quick","document_id":"q"}]})").status == 200);
+}
+
+TEST_CASE("standin: a 1-slot server answers 429 with Retry-After to every write beyond its slot") {
+  Standin s({"--capacity-slots", "1", "--capacity-queue", "0", "--capacity-ms", "1500", "--retry-after", "2",
+             "--fault-scope", "writes"});
+  std::vector<std::jthread> clients;  // joined even when a REQUIRE below fails
+  std::atomic<int> ok{0}, refused{0}, ready{0}, other{0};
+  std::atomic<bool> retry_after_ok{true};
+  for (int i = 0; i < 8; ++i)
+    clients.emplace_back([&, i] {
+      ++ready;
+      while (ready < 8) std::this_thread::yield();
+      auto r = s.http("POST", kRetain, R"({"items":[{"content":"c","document_id":"d)" + std::to_string(i) + R"("}]})");
+      if (r.status == 200) ++ok;
+      else if (r.status == 429) ++refused, retry_after_ok = retry_after_ok && r.headers["retry-after"] == "2";
+      else ++other;
+    });
+  // Reads stay answered during the storm: the slot is the writes' (fault_scope writes).
+  REQUIRE(e2e::eventually([&] { return s.stats()["writes"] == 8; }, 10));
+  CHECK(s.http("GET", "/v1/default/banks/b1/documents").status == 200);
+  for (auto& t : clients) t.join();
+  CHECK(other == 0);
+  CHECK(ok >= 1);
+  CHECK(ok <= 2);  // one slot, 1.5 s each: the others all arrive while it is held
+  CHECK(refused == 8 - ok);
+  CHECK(retry_after_ok);
+  CHECK(s.stats().documents() == ok);
+}
+
+TEST_CASE("standin: throttle_rate near 1 is a reproducible 429 storm on writes only") {
+  auto storm = [] {
+    Standin s({"--throttle-rate", "0.97", "--seed", "7", "--retry-after", "1", "--fault-scope", "writes"});
+    std::string pattern;
+    for (int i = 0; i < 100; ++i) {
+      auto r = s.http("POST", kRetain, R"({"items":[{"content":"x","document_id":"d)" + std::to_string(i) + R"("}]})");
+      pattern += r.status == 200 ? '.' : r.status == 429 && r.headers["retry-after"] == "1" ? 'x' : '?';
+      if (i % 10 == 0) CHECK(s.http("GET", "/health").status == 200);
+    }
+    CHECK(s.stats().documents() == static_cast<long long>(std::count(pattern.begin(), pattern.end(), '.')));
+    return pattern;
+  };
+  std::string a = storm();
+  CHECK(a == storm());
+  CHECK(a.find('?') == std::string::npos);
+  auto passed = std::count(a.begin(), a.end(), '.');
+  CHECK(passed >= 1);
+  CHECK(passed <= 10);
+}
+
+TEST_CASE("standin: with fault_scope writes, *_every counts writes only") {
+  Standin s({"--fail-every", "2", "--fault-scope", "writes"});
+  for (int i = 0; i < 3; ++i) CHECK(s.http("GET", "/health").status == 200);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"a"}]})").status == 200);
+  CHECK(s.http("GET", "/v1/default/banks/b1/documents").status == 200);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"b"}]})").status == 503);
+  CHECK(s.http("POST", kRetain, R"({"items":[{"content":"c"}]})").status == 200);
+}
+
+TEST_CASE("standin: the fault knobs validate and read back") {
+  Standin s;
+  CHECK(s.http("POST", "/_standin/config", R"({"drop_nth":"0"})").status == 400);
+  CHECK(s.http("POST", "/_standin/config", R"({"drop_nth":"2,x"})").status == 400);
+  CHECK(s.http("POST", "/_standin/config", R"({"drop_nth":"2,"})").status == 400);
+  CHECK(s.http("POST", "/_standin/config", R"({"drop_style":"slow"})").status == 400);
+  CHECK(s.http("POST", "/_standin/config", R"({"fault_scope":"reads"})").status == 400);
+  CHECK(s.http("POST", "/_standin/config", R"({"drop_phase":"during"})").status == 400);
+  s.config(R"({"drop_nth":"5,2","hang_nth":3,"gateway_timeout_ms":250})");
+  JsonDoc c(s.get("/_standin/config"));
+  CHECK(str_at(c, "/drop_nth") == "2,5");
+  CHECK(str_at(c, "/hang_nth") == "3");
+  CHECK(str_at(c, "/drop_style") == "auto");
+  CHECK(int_at(c, "/gateway_timeout_ms") == 250);
+  s.config(R"({"drop_nth":""})");
+  CHECK(str_at(JsonDoc(s.get("/_standin/config")), "/drop_nth") == "");
+}
+
+// --- Content identity -----------------------------------------------------------------------
+
+TEST_CASE("standin: documents carry the sanitized text, its content_hash and text_length in code points") {
+  Standin s;
+  REQUIRE(s.http("POST", kRetain, R"({"items":[{"content":"h\u00e9llo\u0001 w\u00f6rld\u007f","document_id":"u"}]})").status == 200);
+  // Control characters are removed at ingress; the hash is SHA-256 of what is stored.
+  const std::string hash = "a1003f7d04a4115711d0b48a2eaf1359ce565d2d2a6fd65098dfcffadeeef59f";
+  JsonDoc doc(s.get("/v1/default/banks/b1/documents/u"));
+  CHECK(str_at(doc, "/original_text") == "h\u00e9llo w\u00f6rld");
+  CHECK(str_at(doc, "/content_hash") == hash);
+  JsonDoc list(s.get("/v1/default/banks/b1/documents"));
+  CHECK(str_at(list, "/items/0/content_hash") == hash);
+  CHECK(int_at(list, "/items/0/text_length") == 11);  // 13 bytes
+  CHECK(s.document("u").value_or(e2e::StoredDoc{}).content_hash == hash);
+  // Items of one request are joined with "\n" before hashing.
+  REQUIRE(s.http("POST", kRetain, R"({"items":[{"content":"a","document_id":"j"},{"content":"b","document_id":"j"}]})").status == 200);
+  CHECK(str_at(JsonDoc(s.get("/v1/default/banks/b1/documents/j")), "/content_hash") ==
+        "7e18f737311b2dc3b2f269dd78396b0351f14fb66efa879f768cb23181883c78");
+}
+
+TEST_CASE("standin: replace stores exactly the new text, append joins with a newline") {
+  Standin s;
+  auto send = [&](const std::string& items) { REQUIRE(s.http("POST", kRetain, R"({"items":)" + items + "}").status == 200); };
+  send(R"([{"content":"turn 1","document_id":"c"}])");
+  send(R"([{"content":"turn 2","document_id":"c","update_mode":"append"}])");
+  CHECK(text_of(s, "c") == "turn 1\nturn 2");
+  CHECK(str_at(JsonDoc(s.get("/v1/default/banks/b1/documents/c")), "/content_hash") ==
+        "ae9c603e855f9e3eda31ae7f9c36cc648f7973ff6d1d88feed47bde3a716a915");
+  send(R"([{"content":"whole text","document_id":"c"}])");
+  CHECK(text_of(s, "c") == "whole text");
+  send(R"([{"content":"again","document_id":"c","update_mode":"replace"}])");
+  CHECK(text_of(s, "c") == "again");
+  // An append to a document that does not exist stores its text alone.
+  send(R"([{"content":"first","document_id":"new","update_mode":"append"}])");
+  CHECK(text_of(s, "new") == "first");
+  // A document's mode comes from the first of its items that names one.
+  send(R"([{"content":"x","document_id":"c"},{"content":"y","document_id":"c","update_mode":"append"}])");
+  CHECK(text_of(s, "c") == "again\nx\ny");
+  send(R"([{"content":"p","document_id":"c","update_mode":"replace"},{"content":"q","document_id":"c","update_mode":"append"}])");
+  CHECK(text_of(s, "c") == "p\nq");
+  auto c = s.document("c");
+  REQUIRE(c);
+  CHECK(c->times_received == 6);
+  CHECK(c->appends == 2);
+  CHECK(s.texts("b1") == std::map<std::string, std::string>{{"c", "p\nq"}, {"new", "first"}});
+}
+
 TEST_CASE("harness: run_memconn captures output and exit status") {
   auto r = e2e::run_memconn({"--version"});
   CHECK_FALSE(r.signaled);
@@ -532,6 +838,34 @@ TEST_CASE("standin: lightrag faults and reject marker apply to inserts") {
   CHECK(s.http("POST", "/documents/texts", R"({"texts":["fine"]})").status == 200);
   CHECK(s.http("POST", "/documents/texts", R"({"texts":["more"]})").status == 503);
   CHECK(s.stats().documents() == 1);
+}
+
+TEST_CASE("standin: lightrag answers an insert under an existing file_source per dialect - delete then insert works") {
+  for (std::string version : {"old", "new"}) {
+    CAPTURE(version);
+    Standin s({"--op-ms", "0", "--lightrag-version", version}, "lightrag");
+    REQUIRE(s.http("POST", "/documents/text", R"({"text":"first text","file_source":"memory_c_1.txt"})").status == 200);
+    auto again = s.http("POST", "/documents/text", R"({"text":"edited text","file_source":"memory_c_1.txt"})");
+    if (version == "old") {
+      CHECK(again.status == 200);
+      CHECK(str_at(JsonDoc(again.body), "/status") == "duplicated");
+      CHECK(str_at(JsonDoc(again.body), "/message").starts_with("File source 'memory_c_1.txt' already exists"));
+    } else {
+      CHECK(again.status == 409);
+      CHECK(str_at(JsonDoc(again.body), "/detail").starts_with("Document storage already contains 'memory_c_1.txt'"));
+    }
+    JsonDoc page(s.post("/documents/paginated", "{}"));
+    CHECK(str_at(page, "/documents/0/file_path") == "memory_c_1.txt");
+    CHECK(int_at(page, "/documents/0/content_length") == 10);
+    std::string id = str_at(page, "/documents/0/id");
+    auto del = s.http("DELETE", "/documents/delete_document", R"({"doc_ids":[")" + id + R"("]})");
+    CHECK(str_at(JsonDoc(del.body), "/status") == "deletion_started");
+    CHECK(s.http("POST", "/documents/text", R"({"text":"edited téxt","file_source":"memory_c_1.txt"})").status == 200);
+    auto docs = s.documents();
+    REQUIRE(docs.size() == 1);
+    CHECK(docs[0].content == "edited t\u00e9xt");
+    CHECK(int_at(JsonDoc(s.post("/documents/paginated", "{}")), "/documents/0/content_length") == 11);  // code points
+  }
 }
 
 // --- Memory API -------------------------------------------------------------------------

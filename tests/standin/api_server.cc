@@ -7,8 +7,11 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <thread>
 
+#include "connections.h"
+#include "gateway.h"
 #include "http_reply.h"
 #include "response_shaping.h"
 
@@ -58,10 +61,17 @@ ApiServer::ApiServer(httplib::Server& svr, Faults& faults, Backend& backend)
     : svr_(svr), faults_(faults), backend_(backend) {}
 
 void ApiServer::route(const std::string& method, const std::string& pattern, ApiHandler handler, bool open) {
+  add(method, pattern, std::move(handler), open, false);
+}
+
+void ApiServer::write_route(const std::string& pattern, ApiHandler handler) {
+  add("POST", pattern, std::move(handler), false, true);
+}
+
+void ApiServer::add(const std::string& method, const std::string& pattern, ApiHandler handler, bool open, bool write) {
   known_routes_.emplace_back(method, std::regex(pattern));
-  auto h = [this, handler = std::move(handler), open](const httplib::Request& req, httplib::Response& res) {
-    handle(handler, open, req, res);
-  };
+  auto r = std::make_shared<Route>(Route{std::regex(pattern), std::move(handler), open, write});
+  auto h = [this, r](const httplib::Request& req, httplib::Response& res) { handle(*r, req, res); };
   if (method == "GET") svr_.Get(pattern, h);
   else if (method == "POST") svr_.Post(pattern, h);
   else if (method == "PUT") svr_.Put(pattern, h);
@@ -69,8 +79,47 @@ void ApiServer::route(const std::string& method, const std::string& pattern, Api
   else if (method == "DELETE") svr_.Delete(pattern, h);
 }
 
-void ApiServer::handle(const ApiHandler& handler, bool open, const httplib::Request& req, httplib::Response& res) {
+void ApiServer::handle(const Route& route, const httplib::Request& req, httplib::Response& res) {
   Knobs k = faults_.snapshot();
+  Connection conn = current_connection();
+  LoggedRequest entry = log_entry(req);
+  entry.connection_requests = conn.requests;
+  RequestNumbers numbers = stats_.begin_request(std::move(entry), route.write);
+  bool in_scope = k.fault_scope == "all" || route.write;
+  RequestFacts facts;
+  facts.n = k.fault_scope == "all" ? numbers.n : numbers.write;
+  facts.write = numbers.write;
+  facts.reused = conn.reused();
+  if (k.log)
+    std::fprintf(stderr, "standin: #%llu %s %s%s\n", static_cast<unsigned long long>(numbers.n), req.method.c_str(),
+                 req.target.c_str(), conn.reused() ? " (reused connection)" : "");
+
+  Delivery delivery = Delivery::Answer;
+  if (in_scope && k.gateway_timeout_ms > 0) {
+    // The request object is httplib's and dies with this call; the server behind the
+    // gateway works on a copy, whose path matches are taken again from the copy.
+    auto copy = std::make_shared<httplib::Request>(req);
+    std::regex_match(copy->path, copy->matches, route.pattern);
+    auto inner = std::make_shared<httplib::Response>();
+    auto inner_delivery = std::make_shared<Delivery>(Delivery::Answer);
+    bool in_time = finished_within(
+        [this, &route, copy, inner, inner_delivery, k, facts, in_scope] {
+          *inner_delivery = process(route, *copy, *inner, k, facts, in_scope);
+        },
+        k.gateway_timeout_ms);
+    if (in_time) {
+      res = std::move(*inner);
+      delivery = *inner_delivery;
+    } else {
+      stats_.count_fault("gateway_504");
+      gateway_timeout(res);
+    }
+  } else {
+    delivery = process(route, req, res, k, facts, in_scope);
+  }
+  // The status the client was meant to get (a lost answer's too); behind a timed-out gateway
+  // that is the 504, not the server's own answer.
+  if (res.status != -1) stats_.count_status(res.status);
   {
     // Like uvicorn: every answer carries a Date header (memconn doctor's clock check).
     std::time_t now = std::time(nullptr);
@@ -80,16 +129,28 @@ void ApiServer::handle(const ApiHandler& handler, bool open, const httplib::Requ
     std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     res.set_header("Date", date);
   }
-  uint64_t n = stats_.begin_request(log_entry(req));
+  if (delivery == Delivery::DropZero) {
+    // Nothing reaches the client: httplib's write of the answer fails on the cut socket.
+    cut_connection(conn.fd);
+  } else if (delivery == Delivery::DropHalf) {
+    lose_ack(req, res);
+  } else if (in_scope && k.slow_body_ms > 0) {
+    trickle(res, k.slow_body_ms);
+  }
+}
+
+ApiServer::Delivery ApiServer::process(const Route& route, const httplib::Request& req, httplib::Response& res,
+                                       const Knobs& k, const RequestFacts& facts, bool in_scope) {
   struct InFlight {
     ServerStats& s;
     ~InFlight() { s.end_request(); }
   } in_flight{stats_};
-  if (k.log) std::fprintf(stderr, "standin: #%llu %s %s\n", static_cast<unsigned long long>(n), req.method.c_str(),
-                          req.target.c_str());
-  if (k.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(k.latency_ms));
+  auto sleep_ms = [](int ms) {
+    if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  };
+  if (in_scope) sleep_ms(k.latency_ms);
 
-  FaultDecision d = faults_.decide(n, k);
+  FaultDecision d = faults_.decide(facts, k);
   if (d.fail || d.throttle) {
     res.set_header("Retry-After", std::to_string(k.retry_after));
     if (d.fail) {
@@ -99,58 +160,64 @@ void ApiServer::handle(const ApiHandler& handler, bool open, const httplib::Requ
       stats_.count_injected_429();
       reply_detail(res, 429, "Too many requests (stand-in fault injection), retry later");
     }
-    stats_.count_status(res.status);
-    return;
+    return Delivery::Answer;
   }
   if (k.status_always != 0) {
     if (k.status_always >= 300 && k.status_always < 400) res.set_header("Location", "/login");
     reply_detail(res, k.status_always, k.status_detail);
-    stats_.count_status(res.status);
-    return;
+    return Delivery::Answer;
   }
   if (k.huge_body_bytes > 0) {
     huge_body(res, k.huge_body_bytes, k.huge_body_chunked);
-    stats_.count_status(200);
-    return;
+    return Delivery::Answer;
   }
   if (k.respond_html || k.respond_malformed) {
     res.status = 200;
     if (k.respond_html) res.set_content(kHtmlPage, "text/html; charset=utf-8");
     else res.set_content(kMalformedJson, "application/json");
-    stats_.count_status(200);
-    return;
+    return Delivery::Answer;
   }
-  if (!open && !backend_.authorize(req, res, k)) {
-    stats_.count_status(res.status);
-    return;
-  }
+  if (!route.open && !backend_.authorize(req, res, k)) return Delivery::Answer;
   struct Slot {
     Capacity* c = nullptr;
     ~Slot() {
       if (c) c->leave();
     }
   } slot;
-  if (k.capacity_slots > 0) {
+  if (in_scope && k.capacity_slots > 0) {
     if (!capacity_.enter(k.capacity_slots, k.capacity_queue)) {
-      res.set_header("Retry-After", "1");
+      res.set_header("Retry-After", std::to_string(k.retry_after));
       stats_.count_injected_429();
       reply_detail(res, 429, "Too many requests: the queue is full (stand-in capacity mode)");
-      stats_.count_status(res.status);
-      return;
+      return Delivery::Answer;
     }
     slot.c = &capacity_;
-    std::this_thread::sleep_for(std::chrono::milliseconds(k.capacity_ms));
+    sleep_ms(k.capacity_ms);
   }
-  handler(req, res, k);
-  if (k.answer_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(k.answer_delay_ms));
+  if (d.slow_ms > 0) {
+    stats_.count_fault("slowed");
+    sleep_ms(d.slow_ms);
+  }
+  Delivery lost = d.drop_style == DropStyle::Zero ? Delivery::DropZero : Delivery::DropHalf;
+  if (d.drop && d.drop_before) {
+    // Cut before the server did anything: nothing stored.
+    stats_.count_dropped();
+    return lost;
+  }
+  if (d.spared) stats_.count_fault("drop_spared");
+  // The store happens here, at the end of all processing time.
+  route.handler(req, res, k);
+  if (in_scope) sleep_ms(k.answer_delay_ms);
+  if (d.hang_ms > 0) {
+    stats_.count_fault("held");
+    sleep_ms(d.hang_ms);
+  }
   if (res.status == -1) res.status = 200;
-  stats_.count_status(res.status);
   if (d.drop) {
     stats_.count_dropped();
-    lose_ack(req, res);
-    return;
+    return lost;
   }
-  if (k.slow_body_ms > 0) trickle(res, k.slow_body_ms);
+  return Delivery::Answer;
 }
 
 void ApiServer::not_found(const httplib::Request& req, httplib::Response& res) {
@@ -222,17 +289,24 @@ void ApiServer::install_control() {
 }
 
 void ApiServer::install() {
+  // Every request, control endpoints included, counts toward its connection's reuse.
+  svr_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    note_request(req.remote_port, req.local_port);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   install_control();
   backend_.register_routes(*this);
   // Fallbacks go last: httplib tries routes in registration order.
-  auto fallback = [this](const httplib::Request& req, httplib::Response& res, const Knobs&) { not_found(req, res); };
+  auto fallback = std::make_shared<Route>(Route{
+      std::regex(".*"), [this](const httplib::Request& req, httplib::Response& res, const Knobs&) { not_found(req, res); },
+      true, false});
   for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
     auto h = [this, fallback](const httplib::Request& req, httplib::Response& res) {
       if (req.path.starts_with("/_standin/")) {
         reply_detail(res, 404, "Unknown stand-in control endpoint");
         return;
       }
-      handle(fallback, true, req, res);
+      handle(*fallback, req, res);
     };
     std::string m = method;
     if (m == "GET") svr_.Get(".*", h);

@@ -1,6 +1,6 @@
 // Fault injection shared by all stand-in kinds. Decides, per API request, whether the
-// request fails before processing (503/429) or loses its acknowledgement (drop), and owns
-// the runtime-tunable knobs.
+// request fails before processing (503/429), is slowed, has its answer held back, or loses
+// its answer (drop), and owns the runtime-tunable knobs.
 #pragma once
 
 #include <cstdint>
@@ -15,10 +15,24 @@
 
 namespace standin {
 
+// What the fault knobs key off for one request.
+struct RequestFacts {
+  uint64_t n = 0;       // 1-based among the requests in fault_scope; 0 = out of scope
+  uint64_t write = 0;   // 1-based among the writes (retain/insert POSTs); 0 = not a write
+  bool reused = false;  // arrived on a keep-alive connection that served a request before
+};
+
+enum class DropStyle { Zero, Half };
+
 struct FaultDecision {
-  bool fail = false;      // 503 + Retry-After, nothing processed
-  bool throttle = false;  // 429 + Retry-After, nothing processed
-  bool drop = false;      // processed, then the connection is cut before the response
+  bool fail = false;         // 503 + Retry-After, nothing processed
+  bool throttle = false;     // 429 + Retry-After, nothing processed
+  bool drop = false;         // the answer is lost (see the fields below)
+  DropStyle drop_style = DropStyle::Half;
+  bool drop_before = false;  // cut before processing: nothing stored
+  bool spared = false;       // chosen to drop, answered because the connection was fresh
+  int slow_ms = 0;           // extra processing before the store
+  int hang_ms = 0;           // answer held back after the store
 };
 
 class Faults {
@@ -28,9 +42,9 @@ class Faults {
   Knobs snapshot() const;
   // Applies all settings or none (a bad value leaves every knob unchanged).
   bool update(const std::vector<std::pair<std::string, std::string>>& settings, std::string& err);
-  // n is the 1-based sequence number of the API request; the *_every knobs key off it so
-  // that tests can predict exactly which request fails.
-  FaultDecision decide(uint64_t n, const Knobs& k);
+  // The *_every knobs key off facts.n and the *_nth knobs off facts.write, so that tests
+  // can predict exactly which request fails.
+  FaultDecision decide(const RequestFacts& facts, const Knobs& k);
 
  private:
   mutable std::mutex mu_;

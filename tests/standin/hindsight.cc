@@ -191,8 +191,8 @@ void HindsightBackend::register_routes(ApiServer& api) {
     if (!store_.bank_exists(bank)) return reply_detail(res, 404, "Bank '" + bank + "' not found");
     reply_json(res, 200, store_.bank_stats(bank));
   });
-  api.route("POST", kBank + "/memories",
-            [this](const httplib::Request& req, httplib::Response& res, const Knobs& k) { retain(req, res, k); });
+  api.write_route(kBank + "/memories",
+                  [this](const httplib::Request& req, httplib::Response& res, const Knobs& k) { retain(req, res, k); });
   api.route("POST", kBank + "/memories/recall",
             [this](const httplib::Request& req, httplib::Response& res, const Knobs&) { recall(req, res); });
   api.route("POST", kBank + "/reflect",

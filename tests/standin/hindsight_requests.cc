@@ -131,7 +131,9 @@ void read_item(element v, const Loc& loc, Violations& errs, RetainItem& item) {
   if (present(obj, "tags", f)) read_item_tags(f, loc / std::string("tags"), errs, item.tags);
   if (present(obj, "observation_scopes", f))
     read_observation_scopes(f, loc / std::string("observation_scopes"), errs, item.observation_scopes);
-  if (present(obj, "update_mode", f)) read_enum(f, loc / std::string("update_mode"), errs, {"replace", "append"}, item.update_mode);
+  std::string mode;
+  if (present(obj, "update_mode", f) && read_enum(f, loc / std::string("update_mode"), errs, {"replace", "append"}, mode))
+    item.update_mode = std::move(mode);
 }
 
 }  // namespace

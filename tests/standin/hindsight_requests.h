@@ -30,7 +30,7 @@ struct RetainItem {
   std::vector<std::string> tags;
   std::optional<std::string> observation_scopes;  // raw JSON
   std::optional<std::string> strategy;
-  std::string update_mode = "replace";
+  std::optional<std::string> update_mode;  // null = replace
 };
 
 struct RetainInput {

@@ -27,8 +27,8 @@ void add_optional(std::string& out, const std::optional<std::string>& s) {
   else out += "~";
 }
 
-// Identity of a retain request's payload, to tell a retry of the same async operation
-// (same operation_id, same payload) from a reuse of the id for other work (409).
+// Identity of a retain request's payload. The server replays a known operation_id whatever
+// the payload; the stand-in counts the replays whose payload differed, which lose that text.
 std::string fingerprint(const RetainInput& in) {
   std::string f;
   for (const auto& it : in.items) {
@@ -39,7 +39,7 @@ std::string fingerprint(const RetainInput& in) {
     add_optional(f, it.document_id);
     add_optional(f, it.strategy);
     add_optional(f, it.observation_scopes);
-    add_field(f, it.update_mode);
+    add_optional(f, it.update_mode);
     for (const auto& [k, v] : it.metadata) add_field(f, k), add_field(f, v);
     f += "|";
     for (const auto& t : it.tags) add_field(f, t);
@@ -100,11 +100,17 @@ std::vector<PendingDoc> fold_items(std::vector<RetainItem>& items, const std::op
       d.tags = std::move(tags);
       d.metadata = std::move(it.metadata);
       d.entities = std::move(it.entities);
-      d.update_mode = it.update_mode;
+      if (it.update_mode) d.update_mode = *it.update_mode;
+      d.mode_set = it.update_mode.has_value();
       docs.push_back(std::move(d));
       continue;
     }
     PendingDoc& d = docs[found->second];
+    // The server takes a document's mode from the first of its items that names one.
+    if (!d.mode_set && it.update_mode) {
+      d.update_mode = *it.update_mode;
+      d.mode_set = true;
+    }
     d.content += "\n";
     d.content += it.content;
     merge_tags(d.tags, tags);
@@ -135,15 +141,20 @@ void Store::apply_locked(const std::string& bank_id, PendingDoc&& p, SysTime now
   if (p.drop) return;
   Document& d = bank.docs[p.id];
   bool existed = d.times_received > 0;
-  if (existed && p.update_mode == "append") {
+  // Hindsight sanitizes content at ingress: the stored text is what content_hash covers.
+  std::string text = remove_control_chars(p.content);
+  // An append prepends the stored text as one more item, joined with "\n"; with no stored
+  // text (a new or empty document) it stores the new text alone.
+  if (p.update_mode == "append" && !d.content.empty()) {
     d.content += "\n";
-    d.content += p.content;
+    d.content += text;
+    ++d.appends;
   } else {
-    d.content = std::move(p.content);
+    d.content = std::move(text);
   }
   d.bank_id = bank_id;
   d.id = p.id;
-  d.content_hash = sha256_hex(remove_control_chars(d.content));
+  d.content_hash = sha256_hex(d.content);
   d.context = std::move(p.context);
   d.timestamp = std::move(p.timestamp);
   d.tags = std::move(p.tags);
@@ -186,6 +197,27 @@ RetainResult Store::retain(const std::string& bank_id, RetainInput&& in, const K
 
   std::lock_guard lock(mu_);
   settle_locked(now);
+  if (in.async && in.operation_id) {
+    // Checked before anything else, as the server does (memory_engine.py
+    // _resolve_retain_replay): the id alone decides, the payload is not compared.
+    auto existing = ops_.find(*in.operation_id);
+    bool taken_by_child = children_.count(*in.operation_id) > 0;
+    if (taken_by_child || (existing != ops_.end() && existing->second.bank_id != bank_id)) {
+      JsonOut j;
+      j.begin_object().field("detail", "operation_id " + *in.operation_id + " is already in use").end_object();
+      return {409, j.take()};
+    }
+    if (existing != ops_.end()) {
+      // The original operation, no new work. A different payload under a known id is
+      // replayed all the same: its text is silently not stored (counted for tests).
+      ++replayed_operations_;
+      if (existing->second.fingerprint != fp) ++replayed_other_payload_;
+      JsonOut j;
+      j.begin_object().field("success", true).field("bank_id", bank_id).field("items_count", existing->second.items);
+      j.field("async", true).field("operation_id", existing->first).field("operation_ids", nullptr).end_object();
+      return {200, j.take()};
+    }
+  }
   if (in.async) {
     std::vector<std::string> dups;
     std::set<std::string> ids;
@@ -205,25 +237,6 @@ RetainResult Store::retain(const std::string& bank_id, RetainInput&& in, const K
                                "processes them sequentially, or merge the items.")
           .end_object();
       return {400, j.take()};
-    }
-    if (in.operation_id) {
-      auto existing = ops_.find(*in.operation_id);
-      bool taken_by_child = children_.count(*in.operation_id) > 0;
-      if (taken_by_child || (existing != ops_.end() && (existing->second.fingerprint != fp || existing->second.bank_id != bank_id))) {
-        JsonOut j;
-        j.begin_object()
-            .field("detail", "operation_id '" + *in.operation_id +
-                                 "' already belongs to a different operation; use a new operation_id for new work")
-            .end_object();
-        return {409, j.take()};
-      }
-      if (existing != ops_.end()) {
-        ++replayed_operations_;
-        JsonOut j;
-        j.begin_object().field("success", true).field("bank_id", bank_id).field("items_count", existing->second.items);
-        j.field("async", true).field("operation_id", existing->first).field("operation_ids", nullptr).end_object();
-        return {200, j.take()};
-      }
     }
   }
 
@@ -517,7 +530,8 @@ std::string Store::list_documents(const std::string& bank_id, const std::string&
     const Document& d = *rows[i];
     j.begin_object().field("id", d.id).field("bank_id", d.bank_id).field("content_hash", d.content_hash);
     j.field("created_at", iso_utc(d.created_at)).field("updated_at", iso_utc(d.updated_at));
-    j.field("text_length", d.content.size()).field("memory_unit_count", d.empty ? 0 : 1);
+    // PostgreSQL LENGTH(original_text): characters (code points), not bytes.
+    j.field("text_length", utf8_length(d.content)).field("memory_unit_count", d.empty ? 0 : 1);
     j.key("tags").begin_array();
     for (const auto& t : d.tags) j.value(t);
     j.end_array();
@@ -629,7 +643,8 @@ void Store::write_stats(JsonOut& j) {
   j.field("unique_document_ids", seen_ids_.size()).field("resent_items", resent_items_);
   j.field("documents", docs).field("banks", banks_.size()).field("operations", ops_.size());
   j.field("pending_operations", pending).field("failed_operations", failed);
-  j.field("replayed_operations", replayed_operations_).field("dropped_documents", dropped_documents_);
+  j.field("replayed_operations", replayed_operations_).field("replayed_other_payload", replayed_other_payload_);
+  j.field("dropped_documents", dropped_documents_);
 }
 
 void Store::write_documents(JsonOut& j) {
@@ -654,7 +669,7 @@ void Store::write_documents(JsonOut& j) {
       j.key("entities").begin_array();
       for (const auto& e : d.entities) j.value(e.text);
       j.end_array();
-      j.field("content_hash", d.content_hash).field("times_received", d.times_received);
+      j.field("content_hash", d.content_hash).field("times_received", d.times_received).field("appends", d.appends);
       j.field("created_at", iso_utc(d.created_at)).field("updated_at", iso_utc(d.updated_at));
       j.end_object();
     }
@@ -669,7 +684,7 @@ void Store::reset() {
   children_.clear();
   due_.clear();
   seen_ids_.clear();
-  retain_requests_ = items_received_ = resent_items_ = replayed_operations_ = 0;
+  retain_requests_ = items_received_ = resent_items_ = replayed_operations_ = replayed_other_payload_ = 0;
   documents_seen_ = dropped_documents_ = 0;
 }
 

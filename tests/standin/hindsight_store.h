@@ -28,7 +28,8 @@ struct Document {
   std::optional<std::string> observation_scopes;
   std::string memory_id, chunk_id;  // the stand-in keeps one memory unit and one chunk per document
   SysTime created_at, updated_at;
-  uint64_t times_received = 0;
+  uint64_t times_received = 0;  // writes applied to the document: sends that took effect
+  uint64_t appends = 0;         // of which appended onto stored text
   bool empty = false;  // extraction produced no memory units (knob empty_marker)
 };
 
@@ -41,6 +42,7 @@ struct PendingDoc {
   std::vector<std::pair<std::string, std::string>> metadata;
   std::vector<EntityInput> entities;
   std::string update_mode = "replace";
+  bool mode_set = false;  // an item named the mode (the first one that does decides)
   bool drop = false, empty = false;  // knobs drop_documents_every, empty_marker
 };
 
@@ -120,6 +122,7 @@ class Store {
   std::set<std::string> seen_ids_;              // bank '\n' document_id, every id ever accepted
   uint64_t documents_seen_ = 0, dropped_documents_ = 0;  // for drop_documents_every
   uint64_t retain_requests_ = 0, items_received_ = 0, resent_items_ = 0, replayed_operations_ = 0;
+  uint64_t replayed_other_payload_ = 0;  // replays whose payload differed from the original's
 };
 
 // Folds a request's items into documents the way the server does: items sharing a

@@ -1,5 +1,6 @@
 #include "knobs.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -34,12 +35,35 @@ bool parse_bool(std::string_view v, bool& out) {
   return false;
 }
 
+// "2,5" -> {2, 5}: request numbers counted from 1; "" clears the list.
+bool parse_numbers(std::string_view v, std::vector<uint64_t>& out) {
+  std::vector<uint64_t> numbers;
+  while (!v.empty()) {
+    auto comma = v.find(',');
+    std::string_view item = v.substr(0, comma);
+    uint64_t n = 0;
+    if (!parse_int(item, n) || n == 0) return false;
+    numbers.push_back(n);
+    v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+    if (comma != std::string_view::npos && v.empty()) return false;  // a trailing comma
+  }
+  std::sort(numbers.begin(), numbers.end());
+  out = std::move(numbers);
+  return true;
+}
+
+std::string numbers_text(const std::vector<uint64_t>& numbers) {
+  std::string s;
+  for (uint64_t n : numbers) s += (s.empty() ? "" : ",") + std::to_string(n);
+  return s;
+}
+
 }  // namespace
 
 bool is_boolean_knob(std::string_view name) {
   std::string n = normalise(name);
   return n == "respond_html" || n == "respond_malformed" || n == "log" || n == "worker_off" ||
-         n == "huge_body_chunked";
+         n == "huge_body_chunked" || n == "drop_reused_only";
 }
 
 bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::string& err) {
@@ -69,6 +93,27 @@ bool set_knob(Knobs& k, std::string_view name, std::string_view value, std::stri
   if (n == "retry_after") return integer(k.retry_after);
   if (n == "drop_every") return integer(k.drop_every);
   if (n == "drop_rate") return rate(k.drop_rate);
+  auto one_of = [&](std::string& field, std::initializer_list<std::string_view> allowed) {
+    for (auto a : allowed)
+      if (value == a) return field = value, true;
+    err = n + ": expected one of";
+    for (auto a : allowed) err += " " + std::string(a);
+    return false;
+  };
+  auto numbers = [&](std::vector<uint64_t>& field) {
+    if (!parse_numbers(value, field)) return err = n + ": expected request numbers from 1, comma-separated", false;
+    return true;
+  };
+  if (n == "fault_scope") return one_of(k.fault_scope, {"all", "writes"});
+  if (n == "drop_style") return one_of(k.drop_style, {"auto", "zero", "half"});
+  if (n == "drop_phase") return one_of(k.drop_phase, {"after", "before"});
+  if (n == "drop_reused_only") return boolean(k.drop_reused_only);
+  if (n == "drop_nth") return numbers(k.drop_nth);
+  if (n == "hang_nth") return numbers(k.hang_nth);
+  if (n == "hang_ms") return integer(k.hang_ms);
+  if (n == "slow_nth") return numbers(k.slow_nth);
+  if (n == "slow_ms") return integer(k.slow_ms);
+  if (n == "gateway_timeout_ms") return integer(k.gateway_timeout_ms);
   if (n == "seed") {
     if (!parse_int(value, k.seed)) return err = "seed: expected an unsigned integer", false;
     return true;
@@ -126,6 +171,16 @@ void write_knobs(JsonOut& j, const Knobs& k) {
   j.field("retry_after", k.retry_after);
   j.field("drop_every", k.drop_every);
   j.field("drop_rate", k.drop_rate);
+  j.field("fault_scope", k.fault_scope);
+  j.field("drop_style", k.drop_style);
+  j.field("drop_phase", k.drop_phase);
+  j.field("drop_reused_only", k.drop_reused_only);
+  j.field("drop_nth", numbers_text(k.drop_nth));
+  j.field("hang_nth", numbers_text(k.hang_nth));
+  j.field("hang_ms", k.hang_ms);
+  j.field("slow_nth", numbers_text(k.slow_nth));
+  j.field("slow_ms", k.slow_ms);
+  j.field("gateway_timeout_ms", k.gateway_timeout_ms);
   j.field("seed", k.seed);
   j.field("slow_body_ms", k.slow_body_ms);
   j.field("reject_marker", k.reject_marker);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "clock.h"
 
@@ -16,7 +17,9 @@ class JsonOut;
 
 struct Knobs {
   std::string api_key;          // empty = auth disabled
-  int latency_ms = 0;           // sleep before answering an API request
+  // Processing time before the request takes effect: a retain or insert is stored at the END
+  // of latency_ms (and of capacity_ms, slow_ms), so a request the client gave up on lands later.
+  int latency_ms = 0;
   // Sleep after processing, before answering: a sync retain whose LLM extraction outlasts
   // the client's timeout (the work is stored; the answer comes too late).
   int answer_delay_ms = 0;
@@ -32,6 +35,30 @@ struct Knobs {
   int retry_after = 1;          // seconds, for 503/429
   int drop_every = 0;           // every K-th API request is processed, then the connection is cut
   double drop_rate = 0;
+  // Which API requests the timing and fault knobs touch (latency, answer delay, capacity,
+  // slow body, gateway, fail/throttle/drop every/rate): "all", or only "writes" (retain and
+  // insert POSTs), so that read-backs stay fast and clean as on a real LLM-bound server.
+  // The *_every counters count the requests in scope.
+  std::string fault_scope = "all";
+  // How a dropped answer looks. "zero": the connection closes before any answer byte (a
+  // server that crashed after its commit, a proxy or load balancer resetting): libcurl then
+  // re-sends the request by itself when the connection was a reused keep-alive one. "half":
+  // half the body, then the cut (curl error 18; never re-sent by libcurl). "auto": zero for
+  // drop_nth, half for drop_every/drop_rate, whose tests were written against half.
+  std::string drop_style = "auto";
+  // "after": the request is stored, then its answer is lost (a lost acknowledgement).
+  // "before": the connection is cut without processing (nothing stored).
+  std::string drop_phase = "after";
+  bool drop_reused_only = false;  // drop only on a connection that already served a request
+  // Writes (retain/insert POSTs, counted from 1 in arrival order) chosen by number:
+  std::vector<uint64_t> drop_nth;  // lose the answer (style, phase and reuse rule as above)
+  std::vector<uint64_t> hang_nth;  // store, then hold the answer hang_ms (a kill -9 lands meanwhile)
+  int hang_ms = 30000;
+  std::vector<uint64_t> slow_nth;  // take slow_ms longer before storing (lands after later writes)
+  int slow_ms = 0;
+  // A gateway in front of the server: a request still being processed after this long is
+  // answered 504 with the gateway's HTML page, while the server goes on and stores it.
+  int gateway_timeout_ms = 0;
   uint64_t seed = 1;            // for the *_rate knobs
   int slow_body_ms = 0;         // trickle each response body over N ms
   std::string reject_marker;    // retain/insert items containing it -> 422, nothing stored

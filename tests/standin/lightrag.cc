@@ -186,10 +186,10 @@ void LightragBackend::query(const httplib::Request& req, httplib::Response& res,
 void LightragBackend::register_routes(ApiServer& api) {
   api.route("GET", "/health", health, true);
   api.route("GET", "/auth-status", auth_status, true);
-  api.route("POST", "/documents/text",
-            [this](const httplib::Request& req, httplib::Response& res, const Knobs& k) { insert_text(req, res, k); });
-  api.route("POST", "/documents/texts",
-            [this](const httplib::Request& req, httplib::Response& res, const Knobs& k) { insert_texts(req, res, k); });
+  api.write_route("/documents/text",
+                  [this](const httplib::Request& req, httplib::Response& res, const Knobs& k) { insert_text(req, res, k); });
+  api.write_route("/documents/texts",
+                  [this](const httplib::Request& req, httplib::Response& res, const Knobs& k) { insert_texts(req, res, k); });
   api.route("GET", "/documents/track_status/([^/]*)", [this](const httplib::Request& req, httplib::Response& res, const Knobs& k) {
     std::string id = strip(req.matches[1].str());
     if (id.empty()) return reply_detail(res, 400, "Track ID cannot be empty");

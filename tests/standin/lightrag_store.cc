@@ -170,9 +170,7 @@ void Store::write_doc_status(JsonOut& j, const Doc& d, SysTime now) const {
   std::string status = status_of(d, now);
   j.begin_object().field("id", d.id).field("content_summary", std::string(utf8_prefix(d.content, 100)));
   // Python's len(): code points, not bytes.
-  size_t code_points = 0;
-  for (char c : d.content) code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  j.field("content_length", code_points).field("status", status);
+  j.field("content_length", utf8_length(d.content)).field("status", status);
   j.field("created_at", iso_utc_python(d.created));
   j.field("updated_at", iso_utc_python(now < d.start ? d.created : now < d.done ? d.start : d.done));
   j.field("track_id", d.track_id).key("chunks_count");
