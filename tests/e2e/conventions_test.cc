@@ -108,8 +108,9 @@ std::map<std::string, Recipe> recipes() {
       // An empty input is trivially complete on any bank (exit 0).
       {"verify", [](const World& w) { return std::optional<std::vector<std::string>>({{"verify", w.dir.write("empty.txt", "")}}); }},
       {"doctor", run({"doctor"})},
-      // A service runs until it is stopped: serve_test.cc starts, drives and stops it.
-      {"serve", group},
+      // A service runs until it is stopped (serve_test.cc starts, drives and stops it): only
+      // its failures are checked here.
+      {"serve", run({"serve", "--listen", "127.0.0.1:0"})},
   };
 }
 
@@ -163,7 +164,7 @@ TEST_CASE("conventions: --json prints exactly one JSON document - -q prints noth
     auto it = known.find(path);
     if (it == known.end()) continue;  // reported by the --help test
     auto args = it->second(w);
-    if (!args) continue;
+    if (!args || path == "serve") continue;  // serve runs until stopped: serve_test.cc checks its output
     auto json_args = with_config(w, *args);
     json_args.push_back("--json");
     RunResult r = e2e::run_memconn(json_args);

@@ -225,3 +225,78 @@ TEST_CASE("documents whole: --async, kill -9 while a write's answer is outstandi
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the operations the kill left finish
   CHECK(docs_of(s)["c1"].content == "one\ntwo\nthree");
 }
+
+TEST_CASE("documents whole: one worker, batch 1, the 2nd write's answer lost after it was stored, on a reused connection - the text is there once") {
+  // Zero answer bytes on a reused keep-alive connection: libcurl re-sends the POST by itself.
+  Standin s({"--drop-nth", "2", "--drop-style", "zero", "--drop-reused-only"});
+  TempDir t;
+  std::string f = t.write("t20.jsonl", line("c1", "turn 1: hello") + line("c2", "other") + line("c1", "turn 2: how are you") +
+                                           line("c3", "third") + line("c1", "turn 3: fine"));
+  RunResult r = ingest(s, t, {f, "--workers", "1", "--batch-size", "1"});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  auto st = s.stats();
+  CHECK(st["faults.dropped"] == 1);  // the fault really fired
+  auto docs = docs_of(s);
+  CHECK(docs["c1"].content == "turn 1: hello\nturn 2: how are you\nturn 3: fine");
+  CHECK(docs["c2"].content == "other");
+  CHECK(docs["c3"].content == "third");
+}
+
+TEST_CASE("documents whole: a gateway answers 504 at 1 s while the server takes 1.5 s and stores the write - the text is there once") {
+  Standin s({"--gateway-timeout-ms", "1000", "--latency-ms", "1500", "--fault-scope", "writes", "--retry-after", "0"});
+  TempDir t;
+  std::string f = t.write("t12.jsonl", line("c1", "turn 1: hello") + line("c1", "turn 2: ok"));
+  s.config(R"({"gateway_timeout_ms":0,"latency_ms":0})");
+  REQUIRE(ingest(s, t, {f}).exit_code == 0);
+  append(f, line("c1", "turn 3: see you"));
+  s.config(R"({"gateway_timeout_ms":1000,"latency_ms":1500})");
+  RunResult r = ingest(s, t, {f, "--retries", "1"});
+  CHECK(s.stats()["faults.gateway_504"] >= 1);
+  s.config(R"({"gateway_timeout_ms":0,"latency_ms":0})");
+  if (r.exit_code != 0) r = ingest(s, t, {f});  // a gateway that never lets an answer through: the re-run finishes
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // every abandoned write has landed
+  CHECK(docs_of(s)["c1"].content == "turn 1: hello\nturn 2: ok\nturn 3: see you");
+}
+
+TEST_CASE("documents whole: verify sees a document the server holds doubled (stale), --repair replaces it, and parts alike (ok, ok) are complete") {
+  Standin s;
+  TempDir t;
+  std::string f = t.write("c.jsonl", line("chat-7", "ok") + line("chat-7", "ok") + line("c1", "turn 1") + line("c1", "turn 2"));
+  REQUIRE(ingest(s, t, {f}).exit_code == 0);
+  std::vector<std::string> v{"--url", s.url(), "--bank", "b1", "--state", t.file("state/state.json"), "verify", f};
+  RunResult ok = e2e::run_memconn(v);
+  CHECK_MESSAGE(ok.exit_code == 0, ok.out << ok.err);
+  CHECK(ok.out.find("result: complete") != std::string::npos);
+  // Something doubles c1's text on the server (an old client's replayed append).
+  s.post("/v1/default/banks/b1/memories",
+         R"({"items":[{"content":"turn 1\nturn 2","document_id":"c1","update_mode":"append"}],"async":false})");
+  REQUIRE(docs_of(s)["c1"].content == "turn 1\nturn 2\nturn 1\nturn 2");
+  RunResult stale = e2e::run_memconn(v);
+  CHECK(stale.exit_code == 1);
+  CHECK(stale.out.find("c1") != std::string::npos);
+  v.push_back("--repair");
+  RunResult repaired = e2e::run_memconn(v);
+  CHECK_MESSAGE(repaired.exit_code == 0, repaired.out << repaired.err);
+  v.pop_back();
+  CHECK(docs_of(s)["c1"].content == "turn 1\nturn 2");
+  CHECK(e2e::run_memconn(v).exit_code == 0);
+}
+
+TEST_CASE("documents whole: dlq retry sends a refused turn's conversation whole again, the turn back in its place") {
+  Standin s({"--reject-marker", "POISON"});
+  TempDir t;
+  std::string f = t.write("chat.jsonl", line("c1", "turn 1") + line("c1", "turn 2 POISON") + line("c1", "turn 3"));
+  REQUIRE(ingest(s, t, {f}).exit_code == 1);
+  REQUIRE(docs_of(s)["c1"].content == "turn 1\nturn 3");
+  s.config(R"({"reject_marker":""})");
+  RunResult r = e2e::run_memconn({"--url", s.url(), "--bank", "b1", "--state", t.file("state/state.json"), "dlq", "retry", "--json"});
+  CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
+  CHECK(docs_of(s)["c1"].content == "turn 1\nturn 2 POISON\nturn 3");
+  CHECK(e2e::count_lines(t.file("state/dead-letter.jsonl")) == 0);
+  // And it stays in: a later growth run keeps it.
+  append(f, line("c1", "turn 4"));
+  RunResult g = ingest(s, t, {f});
+  CHECK_MESSAGE(g.exit_code == 0, g.err);
+  CHECK(docs_of(s)["c1"].content == "turn 1\nturn 2 POISON\nturn 3\nturn 4");
+}
