@@ -1,0 +1,189 @@
+#include "ingest/documents.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+
+#include "targets/registry.h"
+
+using namespace memconn;
+
+namespace {
+
+struct Fixture {
+  NullDiagnostics quiet;
+  std::unique_ptr<Target> target;
+  Fixture() {
+    TargetEnv env;
+    env.console = &quiet;
+    target = make_target(TargetSpec{}, env);
+  }
+  DocumentBook book() {
+    auto spool = PartSpool::open(std::filesystem::temp_directory_path().string());
+    REQUIRE(spool);
+    return DocumentBook(std::move(*spool), *target);
+  }
+};
+
+Item part(const std::string& doc, const std::string& text, uint64_t line) {
+  Item it;
+  it.document_id = doc;
+  it.explicit_id = true;
+  it.content = text;
+  it.origin = Origin{0, line, line * 10, line * 10 + 10, line};
+  return it;
+}
+
+}  // namespace
+
+TEST_CASE("documents: a write carries the whole text, folds the parts read while one was in flight, and settles each part once") {
+  Fixture f;
+  auto book = f.book();
+  MemoryDeadLetters dl;
+  Ledger ledger({"chat.jsonl"}, &dl);
+  ledger.start_source(0, 0, 0);
+  REQUIRE(book.add("/a", part("c1", "one", 1), true));
+  auto w1 = book.take_writes(10, 1 << 20);
+  REQUIRE(w1);
+  REQUIRE(w1->size() == 1);
+  CHECK((*w1)[0].content == "one");
+  CHECK((*w1)[0].settles.size() == 1);
+  REQUIRE(book.add("/a", part("c1", "two", 2), true));
+  REQUIRE(book.add("/a", part("c1", "three", 3), true));
+  CHECK_FALSE(book.has_ready());  // one write in flight per document: the new parts wait
+  book.delivered((*w1)[0]);
+  REQUIRE(book.apply_events(ledger, {}));
+  auto w2 = book.take_writes(10, 1 << 20);
+  REQUIRE(w2);
+  REQUIRE(w2->size() == 1);
+  CHECK((*w2)[0].content == "one\ntwo\nthree");
+  CHECK((*w2)[0].settles.size() == 2);
+  CHECK((*w2)[0].json.find("update_mode") == std::string::npos);
+}
+
+TEST_CASE("documents: a refused write is narrowed down to the refused part, which is dead-lettered and left out") {
+  Fixture f;
+  auto book = f.book();
+  MemoryDeadLetters dl;
+  Ledger ledger({"chat.jsonl"}, &dl);
+  ledger.start_source(0, 0, 0);
+  for (int i = 1; i <= 5; ++i) REQUIRE(book.add("/a", part("c1", i == 4 ? "bad" : "p" + std::to_string(i), i), true));
+  std::vector<std::pair<std::string, uint64_t>> excluded;
+  for (int round = 0; round < 20 && !book.idle(); ++round) {
+    auto w = book.take_writes(10, 1 << 20);
+    REQUIRE(w);
+    for (auto& write : *w) {
+      if (write.content.find("bad") != std::string::npos) book.refused(write, 422, "no", 1);
+      else book.delivered(write);
+    }
+    REQUIRE(book.apply_events(ledger, [&](const std::string&, const std::string& file, uint64_t line) {
+      excluded.emplace_back(file, line);
+    }));
+  }
+  CHECK(book.idle());
+  REQUIRE(excluded.size() == 1);
+  CHECK(excluded[0].second == 4);
+  REQUIRE(dl.letters().size() == 1);
+  CHECK(dl.letters()[0].line == 4);
+  CHECK(dl.letters()[0].document_part);
+  std::string text;
+  REQUIRE(book.for_each_document([&](const Item& doc) { text = doc.content; }));
+  CHECK(text == "p1\np2\np3\np5");
+}
+
+// A model of the server and of runs that crash: random sequences of writes, lost answers
+// (after the server applied them: the write is replayed, as libcurl or the retry does),
+// server errors before anything was applied, refusals of poisoned parts, and crashes that
+// lose everything in memory (a kill -9), after which a new run starts from what the ledger
+// had settled. Whatever happens, once a run ends without a crash every document holds
+// exactly its parts that are not poisoned, in order.
+TEST_CASE("documents: model - random writes, lost answers, replays, errors, refusals and crashes leave every document exact") {
+  Fixture f;
+  const int kSequences = 2000;
+  for (int seq = 0; seq < kSequences; ++seq) {
+    uint64_t seed = 0x5eed0000 + static_cast<uint64_t>(seq);
+    CAPTURE(seed);
+    std::mt19937_64 rng(seed);
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+    // The input: a few documents, their parts interleaved at random; some parts poisoned.
+    int docs = 1 + pick(5), lines = 1 + pick(24);
+    struct Line {
+      std::string doc, text;
+      bool poison;
+    };
+    std::vector<Line> input;
+    std::map<std::string, std::string> expected;
+    for (int l = 1; l <= lines; ++l) {
+      std::string doc = "d" + std::to_string(pick(docs));
+      bool poison = pick(10) == 0;
+      std::string text = (poison ? "POISON " : "") + std::string("line ") + std::to_string(l) + (pick(4) == 0 ? "" : " of " + doc);
+      input.push_back({doc, text, poison});
+      if (!poison) expected[doc] += (expected[doc].empty() ? "" : "\n") + text;
+    }
+    std::map<std::string, std::string> server;  // the target's documents
+    std::set<uint64_t> settled;                 // lines the ledger settled (survives a crash: the journal)
+    std::set<uint64_t> refused;                 // lines left out (survives a crash: the document index)
+    bool finished = false;
+    for (int run = 0; run < 12 && !finished; ++run) {
+      bool may_crash = run < 10;
+      auto book = f.book();
+      MemoryDeadLetters dl;
+      Ledger ledger({"in.jsonl"}, &dl);
+      ledger.start_source(0, 0, 0);
+      for (uint64_t l : refused) book.exclude(input[l - 1].doc, "/in", l);
+      // What earlier runs settled is committed; the rest is read as new.
+      for (int l = 1; l <= lines; ++l) {
+        auto it = part(input[l - 1].doc, input[l - 1].text, l);
+        bool is_new = !settled.count(l);
+        if (is_new) ledger.item_pending(it);
+        REQUIRE(book.add("/in", it, is_new));
+      }
+      bool crashed = false;
+      for (int step = 0; step < 400 && !book.idle() && !crashed; ++step) {
+        auto writes = book.take_writes(1 + pick(3), 1 << 20);
+        REQUIRE(writes);
+        for (auto& w : *writes) {
+          bool poisoned = w.content.find("POISON") != std::string::npos;
+          int fate = pick(10);
+          if (may_crash && fate == 0) {  // kill -9 with this write in flight: applied or not
+            if (pick(2) && !poisoned) server[w.document_id] = w.content;
+            crashed = true;
+            break;
+          }
+          if (poisoned) {
+            book.refused(w, 422, "poison", 1);
+            continue;
+          }
+          // fate 1-2: applied and its answer lost, so it is sent again; fate 3: a 503 before
+          // anything was applied, then sent again; otherwise applied once. Either way the
+          // write that is answered is applied (again).
+          if (fate <= 2) server[w.document_id] = w.content;
+          server[w.document_id] = w.content;
+          ledger.delivered({&w}, false, "");
+          for (const auto& o : w.settles) settled.insert(o.line);
+          book.delivered(w);
+        }
+        if (crashed) break;
+        auto applied = book.apply_events(ledger, [&](const std::string&, const std::string&, uint64_t line) {
+          refused.insert(line);
+          settled.insert(line);
+        });
+        REQUIRE(applied);
+      }
+      if (!crashed) {
+        REQUIRE(book.idle());
+        finished = true;
+      }
+    }
+    REQUIRE(finished);
+    for (const auto& [doc, text] : expected) {
+      CAPTURE(doc);
+      CHECK(server[doc] == text);
+    }
+    // A document whose every part was poisoned was never written.
+    for (const auto& [doc, text] : server) CHECK(expected.count(doc) == 1);
+  }
+}
