@@ -167,6 +167,9 @@ bool ExportReader::next(ExportEvent& out) {
       SplitterOptions so;
       so.single_value = true;  // a file may hold one conversation object rather than an array
       so.max_element_bytes = options_.max_conversation_bytes;
+      // libarchive fills a read buffer whole before it returns, so the read size is what a
+      // truncated ZIP loses of the data before the break: keep it small.
+      so.read_chunk = 64 << 10;
       splitter_ = std::make_unique<JsonArraySplitter>(*f.source, so);
     }
     JsonElement e;

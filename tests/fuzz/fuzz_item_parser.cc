@@ -1,0 +1,38 @@
+// The line/JSONL item parser (ingest/item_parser): plain lines, JSONL objects, and JSONL
+// through --map and --template, on any bytes (invalid UTF-8, deep nesting, odd types).
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "ingest/field_map.h"
+#include "ingest/item_parser.h"
+
+using namespace memconn;
+
+namespace {
+std::shared_ptr<const FieldMap> mapped() {
+  static std::shared_ptr<const FieldMap> m = [] {
+    auto r = parse_field_map({"content=message.content.parts.0", "document_id=conversation_id", "timestamp=create_time",
+                              "tags=labels", "metadata=meta", "context=ctx"},
+                             "{message.author.role}: {content} {extra.0}");
+    if (!r) std::abort();
+    return std::make_shared<const FieldMap>(*r);
+  }();
+  return m;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  std::string_view line(reinterpret_cast<const char*>(data) + 1, size - 1);
+  int mode = data[0] % 4;
+  ParseOptions opt{{"t1", "t2"}, "ctx", "fuzz.jsonl", mode == 3 ? "doc-1" : "", mode == 2 ? mapped() : nullptr};
+  ItemParser parser(mode == 0 ? Format::Lines : Format::Jsonl, opt);
+  Item it;
+  Origin origin{0, 1, 0, line.size(), 0};
+  ParseResult r = parser.parse(line, origin, it);
+  if (r.status == ParseStatus::Item && (it.document_id.empty() || it.json.empty())) std::abort();
+  if (r.status == ParseStatus::Invalid && r.error.empty()) std::abort();
+  return 0;
+}
