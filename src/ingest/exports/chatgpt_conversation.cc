@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "base/http_message.h"
 #include "ingest/exports/export_time.h"
 #include "ingest/exports/placeholder.h"
 #include "ingest/exports/turn_text.h"
@@ -20,6 +21,9 @@ namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::object;
+
+// A node id as an error message shows it: on one line, not too long (ids come from the file).
+std::string shown(std::string_view id) { return one_line(std::string(id), 80); }
 
 std::string_view string_or_empty(const element& e, const char* key) {
   std::string_view s;
@@ -65,7 +69,7 @@ struct Walk {
     simdjson::dom::array parts;
     element v;
     if (content["parts"].get(v)) return true;  // no parts: nothing to show
-    if (v.get_array().get(parts)) return fail("node " + std::string(node) + ": content.parts is not an array");
+    if (v.get_array().get(parts)) return fail("node " + shown(node) + ": content.parts is not an array");
     for (element p : parts) {
       std::string piece;
       std::string_view s;
@@ -102,13 +106,13 @@ struct Walk {
   bool visit(std::string_view id, const element& node) {
     element msg;
     if (node["message"].get(msg) || msg.is_null()) return true;  // the root, or an empty slot
-    if (!msg.is_object()) return fail("node " + std::string(id) + ": \"message\" is not an object");
+    if (!msg.is_object()) return fail("node " + shown(id) + ": \"message\" is not an object");
     std::string_view role;
     if (msg["author"]["role"].get_string().get(role))
-      return fail("node " + std::string(id) + ": the message has no author.role");
+      return fail("node " + shown(id) + ": the message has no author.role");
     element content;
     if (msg["content"].get(content) || !content.is_object())
-      return fail("node " + std::string(id) + ": the message's \"content\" is not an object");
+      return fail("node " + shown(id) + ": the message's \"content\" is not an object");
     std::string_view type = string_or_empty(content, "content_type");
     if (auto t = time_field(msg, "create_time")) {
       if (!first_message || *t < *first_message) first_message = t;
@@ -205,7 +209,7 @@ bool parse_chatgpt_conversation(const element& conv, const ImportOptions& opt, C
   std::unordered_map<std::string_view, element> nodes;
   for (auto kv : mapping) {
     if (!kv.value.is_object()) {
-      err.why = "node " + std::string(kv.key) + " is not an object";
+      err.why = "node " + shown(kv.key) + " is not an object";
       return false;
     }
     nodes.emplace(kv.key, kv.value);
@@ -219,7 +223,7 @@ bool parse_chatgpt_conversation(const element& conv, const ImportOptions& opt, C
     leaf = latest_leaf(mapping);
     if (!leaf.empty())
       out.notes.push_back(current_id.empty() ? "current_node is missing: the latest leaf was taken"
-                                             : "current_node " + std::string(current_id) +
+                                             : "current_node " + shown(current_id) +
                                                    " is not in the mapping: the latest leaf was taken");
   }
   // The branch the user saw, leaf to root.
@@ -227,7 +231,7 @@ bool parse_chatgpt_conversation(const element& conv, const ImportOptions& opt, C
   std::unordered_set<std::string_view> seen;
   for (std::string_view at = leaf; !at.empty();) {
     if (!seen.insert(at).second) {
-      err.why = "a cycle in mapping at node " + std::string(at);
+      err.why = "a cycle in mapping at node " + shown(at);
       return false;
     }
     path.push_back(at);
@@ -235,11 +239,11 @@ bool parse_chatgpt_conversation(const element& conv, const ImportOptions& opt, C
     std::string_view parent_id;
     if (nodes[at]["parent"].get(parent) || parent.is_null()) break;
     if (parent.get_string().get(parent_id)) {
-      err.why = "node " + std::string(at) + ": \"parent\" is not a string";
+      err.why = "node " + shown(at) + ": \"parent\" is not a string";
       return false;
     }
     if (!nodes.count(parent_id)) {
-      err.why = "node " + std::string(at) + " names parent " + std::string(parent_id) + ", which is not in the mapping";
+      err.why = "node " + shown(at) + " names parent " + shown(parent_id) + ", which is not in the mapping";
       return false;
     }
     at = parent_id;

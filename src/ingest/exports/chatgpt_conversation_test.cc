@@ -179,3 +179,20 @@ TEST_CASE("chatgpt: browsing displays and tool errors are tool traffic") {
                  opt);
   CHECK(p.turns() == std::vector<std::pair<std::string, std::string>>{{"tool", "page text"}, {"tool", "boom"}});
 }
+
+TEST_CASE("chatgpt: times past what the clock holds are no times, not an overflow") {
+  // Found by fuzzing (tests/fuzz/corpus/chatgpt/crash-year-2554): the nanosecond clock ends in
+  // 2262; such a time used to overflow while being converted.
+  auto p = parse(tree(R"(,"update_time":"2554-01-01T00:00:00Z","create_time":1e11,"current_node":"a")",
+                      {{"a", "null", "user", "hi"}}));
+  REQUIRE(p.ok);
+  CHECK(p.c.created == "");
+  CHECK(p.c.updated == "");
+  auto edge = parse(tree(R"(,"create_time":9223372035,"current_node":"a")", {{"a", "null", "user", "hi"}}));
+  CHECK(edge.c.created == "2262-04-11T23:47:15Z");
+}
+
+TEST_CASE("chatgpt: ids in error messages are kept on one line") {
+  auto p = parse(R"({"id":"x","current_node":"a\nb","mapping":{"a\nb":{"parent":"gh\nost"}}})");
+  CHECK(p.err.why == "node a b names parent gh ost, which is not in the mapping");
+}

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "base/http_message.h"
 #include "ingest/exports/export_time.h"
 #include "ingest/exports/placeholder.h"
 #include "ingest/exports/turn_text.h"
@@ -96,7 +97,7 @@ bool parse_claude_conversation(const element& conv, const ImportOptions& opt, Co
     if (auto t = time_from_iso(s))
       *dst = format_iso8601(*t);
     else
-      out.notes.push_back(std::string(key) + " is not a time: " + std::string(s.substr(0, 40)));
+      out.notes.push_back(std::string(key) + " is not a time: " + one_line(std::string(s), 40));
   }
   if (out.created.empty()) out.created = out.updated;
   if (out.updated.empty()) out.updated = out.created;
@@ -121,7 +122,7 @@ bool parse_claude_conversation(const element& conv, const ImportOptions& opt, Co
     if (sender == "system") continue;
     std::string role = sender == "human" || sender == "user" ? "user" : sender == "assistant" ? "assistant" : "";
     if (role.empty()) {
-      err.why = where + ": unknown sender \"" + std::string(sender.substr(0, 40)) + "\"";
+      err.why = where + ": unknown sender \"" + one_line(std::string(sender), 40) + "\"";
       return false;
     }
     Turns turns{out, role, {}};

@@ -109,3 +109,14 @@ TEST_CASE("claude: placeholders cannot carry line breaks or markup from a type n
   auto p = parse(with_messages(R"({"sender":"human","content":[{"type":"evil\n]type<script>"},{"type":""}]})"));
   CHECK(p.turns() == std::vector<std::pair<std::string, std::string>>{{"user", "[evil__type_script_]\\n[unknown]"}});
 }
+
+TEST_CASE("claude: times past what the clock holds are notes, not an overflow") {
+  // Found by fuzzing (tests/fuzz/corpus/claude/crash-year-4052).
+  auto p = parse(R"({"uuid":"t","created_at":"4052-01-01T00:00:00Z","updated_at":"1969-01-01T00:00:00Z","chat_messages":[]})");
+  REQUIRE(p.ok);
+  CHECK(p.c.created == "");
+  CHECK(p.c.notes == std::vector<std::string>{"created_at is not a time: 4052-01-01T00:00:00Z",
+                                              "updated_at is not a time: 1969-01-01T00:00:00Z"});
+  auto bad = parse(with_messages(R"({"sender":"ro\nbot"})"));
+  CHECK(bad.err.why == "message 0: unknown sender \"ro bot\"");
+}

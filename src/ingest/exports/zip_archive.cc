@@ -16,9 +16,14 @@ struct archive* new_zip_reader() {
   return a;
 }
 
+// libarchive's message, made one line: some end in a newline (found by fuzzing: "ZIP
+// uncompressed data is wrong size (…)\n"), and an entry name inside one can hold anything.
 std::string archive_message(struct archive* a) {
   const char* m = archive_error_string(a);
-  return m && *m ? m : "unknown error";
+  std::string out;
+  for (const char* p = m ? m : ""; *p; ++p) out += static_cast<unsigned char>(*p) < 0x20 ? ' ' : *p;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out.empty() ? "unknown error" : out;
 }
 
 }  // namespace
@@ -64,6 +69,9 @@ Result<bool> ZipArchive::next(ZipEntry& out) {
   const char* p = archive_entry_pathname_utf8(e);
   if (!p) p = archive_entry_pathname(e);
   entry_path_ = p ? p : "";
+  // Names reach messages and reports: a control character in one must not break a line.
+  for (auto& c : entry_path_)
+    if (static_cast<unsigned char>(c) < 0x20) c = '?';
   out.path = entry_path_;
   out.size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
   out.is_file = archive_entry_filetype(e) == AE_IFREG;

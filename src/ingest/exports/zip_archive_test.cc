@@ -75,26 +75,39 @@ TEST_CASE("zip: a truncated archive is one line naming the file, the entry and t
 
 TEST_CASE("zip: what is not a ZIP, or is cut inside a header, says so") {
   auto z = ZipArchive::open_memory("this is not a zip at all", "notes.zip");
-  std::string msg;
-  if (!z) {
-    msg = z.error().message;
-  } else {
-    ZipEntry e;
-    auto r = (*z)->next(e);
-    REQUIRE_FALSE(r.ok());
-    msg = r.error().message;
-  }
-  CHECK(msg.starts_with("notes.zip: "));
+  REQUIRE_FALSE(z.ok());
+  CHECK(z.error().message == "notes.zip: cannot read as ZIP: Unrecognized archive format");
   auto zip = make_zip({{"conversations.json", "[]"}});
   std::string cut = zip.substr(0, 20);  // inside the first local header
   auto c = ZipArchive::open_memory(cut, "cut.zip");
-  if (c) {
-    ZipEntry e;
-    auto r = (*c)->next(e);
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.error().message.starts_with("cut.zip: corrupt or truncated ZIP at its first entry near offset "));
-  } else {
-    CHECK(c.error().message.starts_with("cut.zip: "));
-  }
+  REQUIRE(c.ok());  // the signature is there: what follows it is read on demand
+  ZipEntry e;
+  auto r = (*c)->next(e);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "cut.zip: corrupt or truncated ZIP at its first entry near offset 0: Truncated ZIP file header");
   CHECK(ZipArchive::open("/nonexistent/x.zip").error().message.starts_with("/nonexistent/x.zip: cannot read as ZIP: "));
+}
+
+TEST_CASE("zip: a broken archive's error stays on one line whatever the entry is called") {
+  // Found by fuzzing (tests/fuzz/corpus/zip/crash-entry-newline): a local header whose name
+  // holds a line break, then nothing. libarchive's own messages may end in a newline too.
+  const unsigned char bytes[] = {0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0x21, 0x72, 0x87,
+                                 0x5d, 0x87, 0x22, 0x0b, 0xc6, 0x8c, 0x6e, 0xe5, 0x59, 0x4b, 0x6f, 0x1b, 0x37,
+                                 0x09, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00};
+  auto z = ZipArchive::open_memory(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes), "f.zip");
+  REQUIRE(z.ok());
+  ZipEntry e;
+  std::string error;
+  for (int i = 0; i < 3 && error.empty(); ++i) {
+    auto r = (*z)->next(e);
+    if (!r) {
+      error = r.error().message;
+    } else if (*r) {
+      CHECK(e.path.find('\n') == std::string::npos);
+      read_all((*z)->data(), &error);
+    }
+  }
+  CHECK(error.starts_with("f.zip: corrupt or truncated ZIP"));
+  CHECK(error.find('\n') == std::string::npos);
+  CHECK(error.find('\r') == std::string::npos);
 }
