@@ -88,6 +88,7 @@ Result<bool> JsonArraySplitter::start_value() {
 
 Result<bool> JsonArraySplitter::scan_value() {
   const char* b = buf_.data();
+  size_t quote = SIZE_MAX;  // the next '"' at or after pos_ (end_: none in the buffer)
   while (pos_ < end_) {
     if (in_string_) {
       if (escape_) {
@@ -95,9 +96,16 @@ Result<bool> JsonArraySplitter::scan_value() {
         ++pos_;
         continue;
       }
-      // The inner loop of the whole reader: most of an export is string bytes.
-      size_t p = pos_;
-      while (p < end_ && b[p] != '"' && b[p] != '\\') ++p;
+      // The inner loop of the whole reader: most of an export is string bytes. memchr finds
+      // the closing quote; only a backslash before it needs a closer look.
+      // The quote found is kept while it lies ahead, so a string dense with escapes is not
+      // searched again to its end after each one.
+      if (quote == SIZE_MAX || quote < pos_) {
+        const void* q = std::memchr(b + pos_, '"', end_ - pos_);
+        quote = q ? static_cast<size_t>(static_cast<const char*>(q) - b) : end_;
+      }
+      const void* esc = std::memchr(b + pos_, '\\', quote - pos_);
+      size_t p = esc ? static_cast<size_t>(static_cast<const char*>(esc) - b) : quote;
       pos_ = p;
       if (p == end_) break;
       ++pos_;

@@ -1,6 +1,6 @@
 #include "ingest/exports/turn_text.h"
 
-#include <vector>
+#include <array>
 
 namespace memconn {
 
@@ -22,10 +22,18 @@ bool is_dropped_control(unsigned char c) { return (c < 0x20 && c != '\t') || c =
 }  // namespace
 
 std::string flatten_turn_text(std::string_view text) {
+  // Bytes that may start a line break or a dropped control character: everything else is
+  // copied in runs (the common case is a long run of ordinary text).
+  static const auto special = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[c] = true;
+    t[0x7f] = t[0xC2] = t[0xE2] = true;
+    return t;
+  }();
   std::string out;
   out.reserve(text.size());
-  size_t blank_lines = 0;  // blank lines since the last line with text
   std::string line;
+  size_t blank_lines = 0;  // blank lines since the last line with text
   auto flush_line = [&] {
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
     if (line.empty()) {
@@ -37,16 +45,25 @@ std::string flatten_turn_text(std::string_view text) {
     line.clear();
     blank_lines = 0;
   };
-  for (size_t i = 0; i < text.size();) {
-    if (size_t n = break_length(text, i)) {
+  // Appends text[from, to), dropping the turn's leading blanks.
+  auto take = [&](size_t from, size_t to) {
+    if (out.empty() && line.empty())
+      while (from < to && (text[from] == ' ' || text[from] == '\t')) ++from;
+    line.append(text.data() + from, to - from);
+  };
+  size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && !special[static_cast<unsigned char>(text[j])]) ++j;
+    take(i, j);
+    if (j == n) break;
+    if (size_t b = break_length(text, j)) {
       flush_line();
-      i += n;
-      continue;
+      i = j + b;
+    } else {
+      if (!is_dropped_control(static_cast<unsigned char>(text[j]))) take(j, j + 1);
+      i = j + 1;
     }
-    auto c = static_cast<unsigned char>(text[i++]);
-    if (is_dropped_control(c)) continue;
-    if (out.empty() && line.empty() && (c == ' ' || c == '\t')) continue;  // the turn's leading blanks
-    line += static_cast<char>(c);
   }
   flush_line();
   return out;
