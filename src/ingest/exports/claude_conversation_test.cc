@@ -82,7 +82,7 @@ TEST_CASE("claude: senders, system messages and an empty conversation") {
   CHECK(empty.c.created == "");
 }
 
-TEST_CASE("claude: one time stands in for the other; an unreadable time is a note") {
+TEST_CASE("claude: one time stands in for the other - an unreadable time is a note") {
   auto p = parse(R"({"uuid":"t","updated_at":"2026-03-04T05:06:07+02:00","created_at":"yesterday","chat_messages":[]})");
   CHECK(p.c.created == "2026-03-04T03:06:07Z");
   CHECK(p.c.updated == "2026-03-04T03:06:07Z");
