@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "targets/hindsight.h"
+#include "targets/hindsight/api.h"
 #include "targets/hindsight/memory_item.h"
 
 using namespace memconn;

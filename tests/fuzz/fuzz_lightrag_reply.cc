@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "targets/lightrag.h"
-#include "targets/lightrag_inventory.h"
+#include "targets/lightrag/api.h"
+#include "targets/lightrag/inventory.h"
 
 using namespace memconn;
 
