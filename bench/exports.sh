@@ -28,14 +28,15 @@ import sys
 print(max(len(l) for l in open(sys.argv[1], "rb")))
 PY
 )
-printf '%-24s %10s %8s %10s %9s  %s\n' input size_MB seconds MB/s rss_MB result
+printf '%-24s %10s %8s %8s %10s %9s  %s\n' input size_MB seconds cpu_s MB/s rss_MB result
 for f in "$cache/chatgpt-${mb}M.json" "$cache/chatgpt-${mb}M.zip" "$cache/claude-${mb}M.json"; do
   log=$(mktemp)
   if /usr/bin/time -v "$driver" "$f" >"$log.out" 2>"$log"; then ok=ok; else ok=FAILED; fi
   secs=$(sed -n 's/.* seconds \([0-9.]*\) .*/\1/p' "$log.out")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$log")
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$log")
   size=$(du -m "$f" | cut -f1)
-  printf '%-24s %10s %8s %10s %9s  %s\n' "$(basename "$f")" "$size" "$secs" \
+  printf '%-24s %10s %8s %8s %10s %9s  %s\n' "$(basename "$f")" "$size" "$secs" "$cpu" \
     "$(awk -v m="$mb" -v s="$secs" 'BEGIN{ if (s > 0) printf "%.0f", m/s; else print "-" }')" "$rss" "$ok"
   sed 's/^/    /' "$log.out"
   [ "$ok" = ok ] || { cat "$log" >&2; rm -f "$log" "$log.out"; exit 1; }

@@ -40,8 +40,11 @@ void fill_conversation_item(const Conversation& c, Item& out) {
 }
 
 Sha256 conversation_digest(const Item& item) {
-  // Fields separated by NUL, which none of them can hold once the server has stored them.
-  std::string key = item.content;
+  // The content by its own digest (a long conversation is not copied once more to be hashed),
+  // then the other fields, separated by NUL, which none of them holds once stored.
+  Sha256 text = sha256(item.content);
+  std::string key;
+  append_hex(key, text.data(), text.size());
   key += '\0';
   key += item.context;
   key += '\0';

@@ -1,5 +1,7 @@
 #include "ingest/exports/json_array.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace memconn {
@@ -45,7 +47,9 @@ Result<bool> JsonArraySplitter::fill(size_t keep_from) {
     if (in_element_) elem_ -= keep_from;
   }
   size_t want = end_ + opt_.read_chunk + kPadding;
-  if (buf_.size() < want) buf_.resize(std::max(want, buf_.size() * 2));
+  if (!buf_.reserve(want))
+    return fail("out of memory at offset " + std::to_string(base_ + end_) + " holding " +
+                std::to_string(end_) + " bytes of element " + std::to_string(index_));
   auto got = in_.read(buf_.data() + end_, opt_.read_chunk);
   if (!got) {
     state_ = State::Failed;
@@ -57,6 +61,20 @@ Result<bool> JsonArraySplitter::fill(size_t keep_from) {
     return false;
   }
   end_ += *got;
+  // simdjson reads the padding after an element (it never uses it): keep it defined.
+  std::memset(buf_.data() + end_, 0, kPadding);
+  return true;
+}
+
+JsonArraySplitter::Buffer::~Buffer() { std::free(p); }
+
+bool JsonArraySplitter::Buffer::reserve(size_t want) {
+  if (cap >= want) return true;
+  size_t grown = std::max(want, cap + cap / 2);
+  void* q = std::realloc(p, grown);
+  if (!q) return false;
+  p = static_cast<char*>(q);
+  cap = grown;
   return true;
 }
 

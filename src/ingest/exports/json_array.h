@@ -77,7 +77,21 @@ class JsonArraySplitter {
   ByteSource& in_;
   SplitterOptions opt_;
   State state_;
-  std::vector<char> buf_;
+  // malloc'd and grown by half with realloc, which moves a large block by remapping it rather
+  // than copying it beside itself: holding a 40 MB element costs about 40 MB, not 100.
+  struct Buffer {
+    char* p = nullptr;
+    size_t cap = 0;
+    Buffer() = default;
+    Buffer(const Buffer&) = delete;
+    Buffer& operator=(const Buffer&) = delete;
+    ~Buffer();
+    char* data() { return p; }
+    size_t size() const { return cap; }
+    char& operator[](size_t i) { return p[i]; }
+    bool reserve(size_t want);  // false: out of memory
+  };
+  Buffer buf_;
   size_t pos_ = 0, end_ = 0;  // unread data is buf_[pos_, end_)
   uint64_t base_;             // stream offset of buf_[0]
   uint64_t index_;
