@@ -9,7 +9,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 DESTDIR ?=
 
-.PHONY: all deps build binaries test demo bench bench-auto install package clean asan tsan coverage completions
+.PHONY: all deps build binaries test demo bench bench-auto bench-exports install package clean asan tsan coverage completions fuzz
 
 all: build
 
@@ -63,6 +63,21 @@ bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target memconn-bare-loop
 	@./bench/run.sh $(BUILD)
 
+# The chat-export reader on a generated 500 MB export (EXPORT_MB): time and peak RSS.
+EXPORT_MB ?= 500
+bench-exports: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target memconn-export-read
+	@./bench/exports.sh $(BUILD) $(EXPORT_MB)
+
+# libFuzzer harnesses for every parser of untrusted input (tests/fuzz/), built by clang in a
+# tree of their own, each run FUZZ_SECONDS from the committed seed corpus (scripts/fuzz.sh).
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= build-fuzz
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DMEMCONN_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	./scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
@@ -75,4 +90,4 @@ completions: build
 	./scripts/check-completions.sh $(BUILD)/memconn --update
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-cov
+	rm -rf $(BUILD) build-asan build-tsan build-cov build-fuzz

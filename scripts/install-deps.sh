@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config git libcli11-dev libcurl4-openssl-dev libsimdjson-dev
       libtomlplusplus-dev doctest-dev libcpp-httplib-dev libmicrohttpd-dev libssl-dev curl mandoc bash-completion time
-      zsh fish python3-yaml gcovr ccache)
+      zsh fish python3-yaml gcovr ccache libarchive-dev
+      clang libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

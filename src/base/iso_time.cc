@@ -72,6 +72,11 @@ std::optional<SysTime> parse_iso8601(std::string_view s) {
   }
   if (p != s.size()) return std::nullopt;
   auto t = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{ms} - minutes{offset_min};
+  // The clock counts nanoseconds in 64 bits (1677-09-21 to 2262-04-11): a year outside that
+  // would overflow the cast below (found by fuzzing a Memory API reply's created_at).
+  if (t < time_point_cast<milliseconds>(system_clock::time_point::min()) + seconds{1} ||
+      t > time_point_cast<milliseconds>(system_clock::time_point::max()) - seconds{1})
+    return std::nullopt;
   return time_point_cast<system_clock::duration>(t);
 }
 

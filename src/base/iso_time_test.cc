@@ -39,3 +39,12 @@ TEST_CASE("iso time: canonical form round-trips, with milliseconds only when pre
   CHECK(format_utc(t, "%Y-%m-%d %H:%M:%S") == "2024-01-19 07:28:08");
   CHECK(format_iso8601(at("1969-12-31T23:59:59.500Z")) == "1969-12-31T23:59:59.500Z");
 }
+
+TEST_CASE("iso time: years beyond what the clock holds are rejected, not overflowed") {
+  // Fuzzing found these: the nanosecond clock ends in 2262 and begins in 1677.
+  CHECK_FALSE(parse_iso8601("4052-01-01T00:00:00Z").has_value());
+  CHECK_FALSE(parse_iso8601("9999-12-31T23:59:59Z").has_value());
+  CHECK_FALSE(parse_iso8601("0001-01-01").has_value());
+  CHECK(format_iso8601(*parse_iso8601("2262-01-01T00:00:00Z")) == "2262-01-01T00:00:00Z");
+  CHECK(format_iso8601(*parse_iso8601("1678-01-01T00:00:00Z")) == "1678-01-01T00:00:00Z");
+}

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "base/digest.h"
@@ -172,7 +173,13 @@ ParseResult ItemParser::parse_mapped(const simdjson::dom::element& doc, Item& ou
     if (!v.get_string().get(sv)) {
       dst->assign(sv);
     } else if (f == MemoryField::Timestamp && !v.get_double().get(secs)) {
-      // Exports often carry Unix seconds (ChatGPT's create_time); the API wants ISO-8601.
+      // Exports often carry Unix seconds (ChatGPT's create_time); the API wants ISO-8601. The
+      // clock holds 1677 to 2262: a larger number overflowed it (found by fuzzing).
+      if (!(std::abs(secs) < 9.2e9)) {
+        r.error = "field \"" + name_of(f, field_name(f)) + "\" is not a time: " + simdjson::minify(v) +
+                  " seconds since 1970 is past the year 2262";
+        return r;
+      }
       *dst = format_iso8601(SysTime(std::chrono::milliseconds(static_cast<int64_t>(secs * 1000))));
     } else {
       r.error = "field \"" + name_of(f, field_name(f)) + "\" must be a string" +

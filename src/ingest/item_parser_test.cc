@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "base/digest.h"
+#include "ingest/field_map.h"
 #include "targets/registry.h"
 
 using namespace memconn;
@@ -99,4 +100,19 @@ TEST_CASE("format follows the extension") {
   CHECK(format_for_path("a/b.jsonl") == Format::Jsonl);
   CHECK(format_for_path("x.ndjson") == Format::Jsonl);
   CHECK(format_for_path("x.txt") == Format::Lines);
+}
+
+TEST_CASE("a mapped timestamp in seconds past what the clock holds is an error, not an overflow") {
+  // Found by fuzzing (tests/fuzz/corpus/item_parser/crash-seconds-past-2262): 170000000035
+  // seconds is the year 7357, past the nanosecond clock's 2262.
+  auto map = parse_field_map({"timestamp=create_time"}, "");
+  REQUIRE(map.ok());
+  ItemParser p(Format::Jsonl, {{}, "", "x.jsonl", "", std::make_shared<FieldMap>(*map)});
+  Item it;
+  auto r = p.parse(R"({"content":"c","create_time":170000000035})", at(1), it);
+  CHECK(r.status == ParseStatus::Invalid);
+  CHECK(r.error == "field \"create_time\" is not a time: 170000000035 seconds since 1970 is past the year 2262");
+  CHECK(p.parse(R"({"content":"c","create_time":-1e300})", at(2), it).status == ParseStatus::Invalid);
+  REQUIRE(p.parse(R"({"content":"c","create_time":1700000000.5})", at(3), it).status == ParseStatus::Item);
+  CHECK(it.timestamp == "2023-11-14T22:13:20.500Z");
 }
