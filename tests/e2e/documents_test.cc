@@ -462,7 +462,8 @@ TEST_CASE("documents: a state file from before context and tags counted in ids k
 TEST_CASE("documents: torture - --unit file over 20 transcripts growing during the runs, 5% 503, 1% lost acks, kill -9s: each document equals its file") {
   constexpr int kFiles = 20, kKills = 6;
   // Some latency keeps each run busy long enough for the kills to land mid-run.
-  Standin s({"--fail-rate", "0.05", "--drop-rate", "0.01", "--retry-after", "0", "--seed", "13", "--latency-ms", "25"});
+  Standin s({"--fail-rate", "0.05", "--drop-rate", "0.01", "--retry-after", "0", "--seed", "13", "--latency-ms", "120",
+             "--fault-scope", "writes"});
   TempDir t;
   std::vector<std::string> files;
   std::vector<std::string> expected(kFiles);
