@@ -7,10 +7,13 @@ namespace memconn {
 
 void register_ingest(CLI::App& app, CliContext& ctx) {
   auto o = std::make_shared<IngestOptions>();
-  auto* sub = app.add_subcommand("ingest", "Send text files, directories or stdin to a Hindsight bank (one non-empty line = one memory)");
+  auto* sub = app.add_subcommand("ingest", "Send text files, directories or stdin to a memory target (one non-empty line = one memory)");
   sub->add_option("inputs", o->inputs, "Files, directories (walked recursively, sorted) or - for stdin")
       ->type_name("PATH")
       ->required();
+  sub->add_option("--target", o->target,
+                  "A [targets.NAME] of the config (Hindsight or LightRAG) instead of --url/--bank")
+      ->type_name("NAME");
   sub->add_option("-f,--format", o->format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
       ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
   sub->add_option("--unit", o->unit,
@@ -55,6 +58,7 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
       "stops early, what it read and the server did not acknowledge goes to the dead-letter file.\n\n"
       "Examples:\n"
       "  memconn ingest notes.txt --bank team\n"
+      "  memconn ingest notes.txt --target rag          # a [targets.rag] of the config, e.g. LightRAG\n"
       "  cat chat.jsonl | memconn ingest - --bank team --format jsonl --workers 8 --batch-size 25\n"
       "  memconn ingest ./transcripts/ --bank team --tags import,2026 --context \"support chats\"\n"
       "  memconn ingest big.txt --bank team --async --wait\n"

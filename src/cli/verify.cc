@@ -10,6 +10,7 @@
 #include "ingest/documents.h"
 #include "ingest/input_items.h"
 #include "state/doc_index.h"
+#include "ingest/target_choice.h"
 #include "targets/registry.h"
 
 namespace memconn {
@@ -44,12 +45,12 @@ Status Verify::prepare() {
   auto cfg = load_settings_config(g_, env_);
   if (!cfg) return cfg.error();
   cfg_ = std::move(*cfg);
-  auto hs = resolve_hindsight(g_, cfg_, env_, true);
-  if (!hs) return hs.error();
+  auto spec = choose_ingest_target(g_, cfg_, env_, o_.ingest.target);
+  if (!spec) return spec.error();
   auto t = resolve_tuning(o_.ingest.tuning, cfg_.defaults);
   if (!t) return t.error();
   tuning_ = *t;
-  target_ = make_target(default_target_spec(*hs), target_env(tuning_, nullptr, console_));
+  target_ = make_target(std::move(*spec), target_env(tuning_, nullptr, console_));
   const auto& in = o_.ingest;
   if (in.inputs.empty()) return Error{"no input given: name the files, directories or - that were ingested", exit_code::kUsage};
   if (!o_.repair && (in.async || in.wait || in.wait_timeout || !in.dead_letter.empty()))

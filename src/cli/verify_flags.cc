@@ -14,6 +14,8 @@ void register_verify(CLI::App& app, CliContext& ctx) {
   sub->add_option("--connector", o->connector,
                   "Verify a connector instead: read its source again up to its cursor and check its target")
       ->type_name("NAME");
+  sub->add_option("--target", in.target, "The configured target given to ingest --target (default: --url/--bank)")
+      ->type_name("NAME");
   sub->add_option("-f,--format", in.format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
       ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
   sub->add_option("--unit", in.unit, "line, paragraph or file, as given to ingest (it decides the document ids)")

@@ -38,6 +38,7 @@
 #include "engine/read_book.h"
 #include "engine/progress.h"
 #include "ingest/report.h"
+#include "ingest/target_choice.h"
 #include "ingest/shard.h"
 #include "ingest/text_blocks.h"
 #include "base/signals.h"
@@ -154,24 +155,10 @@ Status Ingest::prepare() {
   TargetSpec spec;
   if (o_.target_spec) {
     spec = *o_.target_spec;
-  } else if (!o_.target.empty()) {
-    auto it = cfg_.targets.find(o_.target);
-    if (it == cfg_.targets.end()) {
-      std::string known;
-      for (const auto& [n, _] : cfg_.targets) known += (known.empty() ? "" : ", ") + n;
-      return Error{"--target " + o_.target + ": no such target in " + cfg_.path + " (configured: " +
-                       (known.empty() ? "none" : known) + ")",
-                   exit_code::kUsage};
-    }
-    if (g_.url || g_.bank)
-      return Error{"--target names a configured target: --url and --bank do not apply", exit_code::kUsage};
-    auto s = configured_target_spec(cfg_, it->second);
-    if (!s) return s.error();
-    spec = std::move(*s);
   } else {
-    auto hs = resolve_hindsight(g_, cfg_, env_, true);
-    if (!hs) return hs.error();
-    spec = default_target_spec(*hs);
+    auto chosen = choose_ingest_target(g_, cfg_, env_, o_.target);
+    if (!chosen) return chosen.error();
+    spec = std::move(*chosen);
   }
   target_ = make_target(std::move(spec), target_env(tuning_, &share_, console_));
   if (o_.async && !target_->supports_async())

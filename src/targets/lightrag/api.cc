@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "net/http_client.h"
+#include "targets/lightrag/replace.h"
 #include "base/json_writer.h"
 
 namespace memconn {
@@ -45,17 +46,58 @@ std::string lightrag_file_source(const std::string& document_id) {
   return out + ".txt";
 }
 
+namespace {
+
+// The end of the JSON string literal that starts at s[at] == '"' (one past its closing quote),
+// or npos.
+size_t literal_end(std::string_view s, size_t at) {
+  if (at >= s.size() || s[at] != '"') return std::string_view::npos;
+  for (size_t i = at + 1; i < s.size(); ++i) {
+    if (s[i] == '\\') ++i;
+    else if (s[i] == '"') return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// An item's encoded form, {"text":T,"file_source":F} as LightragTarget::encode writes it, split
+// into its two JSON string literals. Ingest drops an item's content once it is encoded (the
+// encoded form is what the target receives), so the request is built from these.
+bool split_encoded(std::string_view json, std::string_view& text, std::string_view& source) {
+  constexpr std::string_view kText = R"({"text":)", kSource = R"(,"file_source":)";
+  if (json.substr(0, kText.size()) != kText) return false;
+  size_t t_end = literal_end(json, kText.size());
+  if (t_end == std::string_view::npos || json.substr(t_end, kSource.size()) != kSource) return false;
+  size_t s_at = t_end + kSource.size(), s_end = literal_end(json, s_at);
+  if (s_end == std::string_view::npos || json.substr(s_end) != "}") return false;
+  text = json.substr(kText.size(), t_end - kText.size());
+  source = json.substr(s_at, s_end - s_at);
+  return true;
+}
+
+}  // namespace
+
 std::string lightrag_texts_body(const std::vector<const Item*>& items) {
   std::string s;
   size_t n = 32;
-  for (const auto* it : items) n += it->content.size() + it->document_id.size() + 8;
+  for (const auto* it : items) n += it->content.size() + it->json.size() + it->document_id.size() + 8;
   s.reserve(n);
   JsonWriter w(s);
+  std::string sources;
+  JsonWriter ws(sources);
   w.begin_object().key("texts").begin_array();
-  for (const auto* it : items) w.value(it->content);
-  w.end_array().key("file_sources").begin_array();
-  for (const auto* it : items) w.value(it->document_id);
-  w.end_array().end_object();
+  ws.begin_array();
+  for (const auto* it : items) {
+    std::string_view text, source;
+    if (!it->json.empty() && split_encoded(it->json, text, source)) {
+      w.raw(text);
+      ws.raw(source);
+    } else {
+      w.value(it->content);
+      ws.value(it->document_id);
+    }
+  }
+  ws.end_array();
+  w.end_array().key("file_sources").raw(sources).end_object();
   return s;
 }
 
@@ -142,15 +184,87 @@ SendResult classify_lightrag_insert(const HttpResponse& resp, size_t n_items) {
 
 LightragSender::LightragSender(std::string base_url, HttpOptions options, CurlShare* share,
                                const std::atomic<bool>* abort_flag)
-    : url_(lightrag_url(base_url, "/documents/texts")), client_(std::move(options), share) {
+    : base_(base_url), url_(lightrag_url(base_url, "/documents/texts")), client_(std::move(options), share),
+      abort_(abort_flag) {
   client_.set_abort_flag(abort_flag);
 }
 
 SendResult LightragSender::send(const std::vector<const Item*>& items, const std::string&) {
-  HttpRequest req{"POST", url_, lightrag_texts_body(items), {}};
-  auto r = classify_lightrag_insert(client_.perform(req), items.size());
-  r.request = "POST " + url_path_for_log(url_);
-  return r;
+  // A write of a whole document replaces what LightRAG holds under its file source: LightRAG
+  // has no update, and a plain insert of a grown document would answer "duplicated" and keep
+  // the old text. Delete-then-insert gives the same end state however often it is applied, so
+  // a replayed or retried write is harmless (docs/reliability.md).
+  std::vector<const Item*> plain;
+  for (const auto* it : items)
+    if (!it->document_write) plain.push_back(it);
+  if (plain.size() == items.size()) {
+    HttpRequest req{"POST", url_, lightrag_texts_body(items), {}};
+    auto r = classify_lightrag_insert(client_.perform(req), items.size());
+    r.request = "POST " + url_path_for_log(url_);
+    return r;
+  }
+  SendResult out;
+  out.outcome = Outcome::Success;
+  out.request = "POST " + url_path_for_log(url_) + " (replace)";
+  // The worst outcome wins: the pipeline retries or bisects the whole list, and every part of
+  // it may be applied again.
+  auto worse = [&](Outcome o, std::string message) {
+    auto rank = [](Outcome x) {
+      switch (x) {
+        case Outcome::Success: return 0;
+        case Outcome::ItemError: return 1;
+        case Outcome::Retryable: return 2;
+        case Outcome::AuthError: return 3;
+      }
+      return 2;
+    };
+    if (rank(o) > rank(out.outcome)) {
+      out.outcome = o;
+      out.message = std::move(message);
+    }
+  };
+  if (!plain.empty()) {
+    HttpRequest req{"POST", url_, lightrag_texts_body(plain), {}};
+    auto r = classify_lightrag_insert(client_.perform(req), plain.size());
+    out.http = r.http;
+    worse(r.outcome, r.message);
+  }
+  ReplaceOptions ro;
+  ro.retries = 0;  // the pipeline retries with its own back-off
+  auto stopping = [this] { return abort_ && abort_->load(); };
+  // The pipeline retries the same list after a failure: the documents this worker replaced in
+  // the previous attempt hold their new text already and are not deleted and inserted again.
+  // An item is known by its address and a hash of what it writes, so a new item that reuses
+  // the memory of an abandoned one is never taken for it.
+  auto key = [](const Item* it) {
+    return std::make_pair(it, std::hash<std::string>{}(it->document_id) ^ (std::hash<std::string>{}(it->content) * 31));
+  };
+  if (replaced_for_ != items) {
+    replaced_for_ = items;
+    replaced_.clear();
+  }
+  for (const auto* it : items) {
+    if (!it->document_write || replaced_.count(key(it))) continue;
+    if (out.outcome == Outcome::Retryable || out.outcome == Outcome::AuthError) break;
+    auto r = lightrag_replace(client_, base_, *it, [] {}, stopping, ro);
+    using K = ReplaceResult::Kind;
+    switch (r.kind) {
+      case K::Replaced: replaced_.insert(key(it)); break;
+      case K::Busy: worse(Outcome::Retryable, r.message); break;
+      case K::Failed: worse(Outcome::ItemError, r.message); break;
+      case K::AuthRefused: worse(Outcome::AuthError, r.message); break;
+      case K::Unreachable: worse(Outcome::Retryable, r.message); break;
+    }
+  }
+  if (out.outcome == Outcome::Success) {
+    replaced_for_.clear();
+    replaced_.clear();
+    out.http.transport_ok = true;
+    out.http.status = 200;
+  } else if (out.http.error.empty()) {
+    out.http.error = out.message;
+  }
+  return out;
 }
 
 bool parse_track_status(std::string_view body, std::vector<TrackedDoc>& out) {

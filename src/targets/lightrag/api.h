@@ -3,6 +3,8 @@
 // line, /health, and document tracking. Everything here is pure except LightragSender.
 #pragma once
 #include <atomic>
+#include <set>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,8 +56,12 @@ class LightragSender : public BatchSender {
   SendResult send(const std::vector<const Item*>& items, const std::string& operation_id) override;
 
  private:
-  std::string url_;
+  std::string base_, url_;
   HttpClient client_;
+  const std::atomic<bool>* abort_;  // set by the run on a second signal; read only
+  // The document writes of the list last sent that are in already (one worker's own state).
+  std::vector<const Item*> replaced_for_;
+  std::set<std::pair<const Item*, size_t>> replaced_;
 };
 
 // GET /documents/track_status/{id}: the documents an insert created and their states.

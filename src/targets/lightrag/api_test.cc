@@ -71,6 +71,11 @@ TEST_CASE("lightrag: request body, health dialects and track status") {
   b.content = "t\"2";
   b.document_id = "b.txt";
   CHECK(lightrag_texts_body({&a, &b}) == R"({"texts":["t1","t\"2"],"file_sources":["a.txt","b.txt"]})");
+  // Ingest keeps only the encoded form of an item once it is read (content cleared): the body
+  // is the same, escapes included.
+  Item c;
+  c.json = R"({"text":"t\\\"3\n","file_source":"c\".txt"})";
+  CHECK(lightrag_texts_body({&a, &c}) == R"({"texts":["t1","t\\\"3\n"],"file_sources":["a.txt","c\".txt"]})");
   CHECK(lightrag_auth_headers("K") == std::vector<std::string>{"X-API-Key: K"});
   CHECK(lightrag_auth_headers("").empty());
 
