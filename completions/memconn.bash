@@ -37,7 +37,7 @@ _memconn_is_subcommand() {
 _memconn_takes_value() {
   case $2 in
     '') case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    ingest) case $1 in --target | -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    ingest) case $1 in --target | -f | --format | --since | --unit | --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --metrics-file | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     recall) case $1 in --budget | --max-tokens | --types | --tags | --tags-match | --query-timestamp | --timeout | --connector | --mode | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     reflect) case $1 in --budget | --max-tokens | --context | --tags | --tags-match | --schema | --timeout | --connector | --mode | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     dlq) case $1 in --dead-letter | --connector | --shard | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
@@ -48,7 +48,7 @@ _memconn_takes_value() {
     sync) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     trigger) case $1 in -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     status) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
-    verify) case $1 in --connector | --target | -f | --format | --unit | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    verify) case $1 in --connector | --target | -f | --format | --since | --unit | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     doctor) case $1 in --connector | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     serve) case $1 in --listen | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
   esac
@@ -67,8 +67,8 @@ _memconn_value() {
       esac ;;
     ingest)
       case $1 in
-        --target | --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --shard | --url | --bank) : ;;
-        -f | --format) _memconn_words 'auto lines jsonl' ;;
+        --target | --since | --id-prefix | --map | --template | --glob | --tags | --context | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --shard | --url | --bank) : ;;
+        -f | --format) _memconn_words 'auto lines jsonl chatgpt claude' ;;
         --unit) _memconn_words 'line paragraph file' ;;
         --dead-letter | --metrics-file | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
@@ -160,8 +160,8 @@ _memconn_value() {
     verify)
       case $1 in
         --connector) _memconn_connectors ;;
-        --target | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --page-size | --list-limit | --url | --bank) : ;;
-        -f | --format) _memconn_words 'auto lines jsonl' ;;
+        --target | --since | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --page-size | --list-limit | --url | --bank) : ;;
+        -f | --format) _memconn_words 'auto lines jsonl chatgpt claude' ;;
         --unit) _memconn_words 'line paragraph file' ;;
         --dead-letter | -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
         --log-format) _memconn_words 'text json' ;;
@@ -190,7 +190,7 @@ _memconn_value() {
 _memconn_options() {
   case $1 in
     '') echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    ingest) echo '-h --help --target -f --format --unit --id-prefix --map --template --glob --finished --tags --context -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    ingest) echo '-h --help --target -f --format --since --thinking --tool-traffic --unit --id-prefix --map --template --glob --finished --tags --context -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout -n --dry-run --dead-letter --reset-state --wait-lock --metrics-file --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     recall) echo '-h --help --budget --max-tokens --types --tags --tags-match --query-timestamp --include-chunks --timeout --connector --mode --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     reflect) echo '-h --help --budget --max-tokens --context --tags --tags-match --include-facts --schema --timeout --connector --mode --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     dlq) echo '-h --help --dead-letter --connector --shard -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
@@ -201,7 +201,7 @@ _memconn_options() {
     sync) echo '-h --help --watch --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     trigger) echo '-h --help --full --reprocess-failed --wait --wait-lock -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     status) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
-    verify) echo '-h --help --connector --target -f --format --unit --id-prefix --map --template --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    verify) echo '-h --help --connector --target -f --format --since --thinking --tool-traffic --unit --id-prefix --map --template --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     doctor) echo '-h --help --connector -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     serve) echo '-h --help --listen --wait -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
   esac

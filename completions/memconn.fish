@@ -16,7 +16,7 @@ function __memconn_state
         switch "$cmd|$t"
             case '|-c' '|--config' '|--url' '|--api-key-file' '|--ca-file' '|--bank' '|--state' '|--log-format'
                 set skip 1
-            case 'ingest|--target' 'ingest|-f' 'ingest|--format' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--map' 'ingest|--template' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|--max-workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--max-response-bytes' 'ingest|--max-line-bytes' 'ingest|--wait-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--ca-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
+            case 'ingest|--target' 'ingest|-f' 'ingest|--format' 'ingest|--since' 'ingest|--unit' 'ingest|--id-prefix' 'ingest|--map' 'ingest|--template' 'ingest|--glob' 'ingest|--tags' 'ingest|--context' 'ingest|-w' 'ingest|--workers' 'ingest|--max-workers' 'ingest|-b' 'ingest|--batch-size' 'ingest|--max-batch-bytes' 'ingest|--retries' 'ingest|--timeout' 'ingest|--rate' 'ingest|--breaker-failures' 'ingest|--same-failure-limit' 'ingest|--max-outage' 'ingest|--drain-timeout' 'ingest|--max-response-bytes' 'ingest|--max-line-bytes' 'ingest|--wait-timeout' 'ingest|--dead-letter' 'ingest|--metrics-file' 'ingest|--shard' 'ingest|-c' 'ingest|--config' 'ingest|--url' 'ingest|--api-key-file' 'ingest|--ca-file' 'ingest|--bank' 'ingest|--state' 'ingest|--log-format'
                 set skip 1
             case 'recall|--budget' 'recall|--max-tokens' 'recall|--types' 'recall|--tags' 'recall|--tags-match' 'recall|--query-timestamp' 'recall|--timeout' 'recall|--connector' 'recall|--mode' 'recall|--max-response-bytes' 'recall|-c' 'recall|--config' 'recall|--url' 'recall|--api-key-file' 'recall|--ca-file' 'recall|--bank' 'recall|--state' 'recall|--log-format'
                 set skip 1
@@ -38,7 +38,7 @@ function __memconn_state
                 set skip 1
             case 'status|-c' 'status|--config' 'status|--url' 'status|--api-key-file' 'status|--ca-file' 'status|--bank' 'status|--state' 'status|--log-format'
                 set skip 1
-            case 'verify|--connector' 'verify|--target' 'verify|-f' 'verify|--format' 'verify|--unit' 'verify|--id-prefix' 'verify|--map' 'verify|--template' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|--max-workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--max-response-bytes' 'verify|--max-line-bytes' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
+            case 'verify|--connector' 'verify|--target' 'verify|-f' 'verify|--format' 'verify|--since' 'verify|--unit' 'verify|--id-prefix' 'verify|--map' 'verify|--template' 'verify|--glob' 'verify|--tags' 'verify|--context' 'verify|--shard' 'verify|-w' 'verify|--workers' 'verify|--max-workers' 'verify|-b' 'verify|--batch-size' 'verify|--max-batch-bytes' 'verify|--retries' 'verify|--timeout' 'verify|--rate' 'verify|--breaker-failures' 'verify|--same-failure-limit' 'verify|--max-outage' 'verify|--drain-timeout' 'verify|--max-response-bytes' 'verify|--max-line-bytes' 'verify|--wait-timeout' 'verify|--dead-letter' 'verify|--page-size' 'verify|--list-limit' 'verify|-c' 'verify|--config' 'verify|--url' 'verify|--api-key-file' 'verify|--ca-file' 'verify|--bank' 'verify|--state' 'verify|--log-format'
                 set skip 1
             case 'doctor|--connector' 'doctor|-c' 'doctor|--config' 'doctor|--url' 'doctor|--api-key-file' 'doctor|--ca-file' 'doctor|--bank' 'doctor|--state' 'doctor|--log-format'
                 set skip 1
@@ -160,7 +160,10 @@ complete -c memconn -l log-format -r -f -a 'text json' -d 'stderr messages as te
 complete -c memconn -n '__memconn_operand \'ingest\' 0 1' -F -d 'inputs'
 complete -c memconn -n '__memconn_in \'ingest\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'ingest\'' -l target -r -f -d 'A [targets.NAME] of the config (Hindsight or LightRAG) instead of --url/--bank'
-complete -c memconn -n '__memconn_in \'ingest\'' -s f -l format -r -f -a 'auto lines jsonl' -d 'lines, jsonl, or auto (.jsonl/.ndjson are JSONL)'
+complete -c memconn -n '__memconn_in \'ingest\'' -s f -l format -r -f -a 'auto lines jsonl chatgpt claude' -d 'lines, jsonl, chatgpt, claude, or auto (.jsonl/.ndjson are JSONL; a .zip, .json or folder holding a ChatGPT or Claude.ai export is read as one)'
+complete -c memconn -n '__memconn_in \'ingest\'' -l since -r -f -d 'Chat exports: only conversations updated since this date or ISO-8601 time'
+complete -c memconn -n '__memconn_in \'ingest\'' -l thinking -d 'Chat exports: import the model\'s reasoning (thinking) too'
+complete -c memconn -n '__memconn_in \'ingest\'' -l tool-traffic -d 'Chat exports: import tool calls and results too'
 complete -c memconn -n '__memconn_in \'ingest\'' -l unit -r -f -a 'line paragraph file' -d 'line (each line or JSONL object is an item), paragraph (lines up to a blank line) or file (a file is one document, id = path)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l id-prefix -r -f -d 'With --unit file: prefix for document ids (id = prefix + relative path)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l map -r -f -d 'JSONL exports: where a field is, FIELD=PATH with dotted paths (content=message.body,document_id=conversation_id); fields: content document_id context timestamp tags metadata'
@@ -304,7 +307,10 @@ complete -c memconn -n '__memconn_operand \'verify\' 0 1' -F -d 'inputs'
 complete -c memconn -n '__memconn_in \'verify\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'verify\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Verify a connector instead: read its source again up to its cursor and check its target'
 complete -c memconn -n '__memconn_in \'verify\'' -l target -r -f -d 'The configured target given to ingest --target (default: --url/--bank)'
-complete -c memconn -n '__memconn_in \'verify\'' -s f -l format -r -f -a 'auto lines jsonl' -d 'lines, jsonl, or auto (.jsonl/.ndjson are JSONL)'
+complete -c memconn -n '__memconn_in \'verify\'' -s f -l format -r -f -a 'auto lines jsonl chatgpt claude' -d 'lines, jsonl, chatgpt, claude, or auto, as given to ingest'
+complete -c memconn -n '__memconn_in \'verify\'' -l since -r -f -d 'Chat exports: as given to ingest'
+complete -c memconn -n '__memconn_in \'verify\'' -l thinking -d 'Chat exports: as given to ingest'
+complete -c memconn -n '__memconn_in \'verify\'' -l tool-traffic -d 'Chat exports: as given to ingest'
 complete -c memconn -n '__memconn_in \'verify\'' -l unit -r -f -a 'line paragraph file' -d 'line, paragraph or file, as given to ingest (it decides the document ids)'
 complete -c memconn -n '__memconn_in \'verify\'' -l id-prefix -r -f -d 'With --unit file: the prefix given to ingest'
 complete -c memconn -n '__memconn_in \'verify\'' -l map -r -f -d 'FIELD=PATH entries, as given to ingest'

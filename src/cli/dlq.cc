@@ -461,15 +461,7 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
         }
       }
       std::filesystem::remove(retry_path);
-      switch (control.reason()) {
-        case StopReason::AuthRefused: code = exit_code::kAuth; break;
-        case StopReason::Unreachable: code = exit_code::kUnreachable; break;
-        case StopReason::WrongTarget: code = exit_code::kWrongTarget; break;
-        case StopReason::Interrupted:
-          code = control.interrupted_exit_code();
-          break;
-        default: break;
-      }
+      if (control.stopping()) code = run_outcome(control, false).exit_code;
       if (control.stopping() && control.reason() != StopReason::Interrupted) c.console.error(control.message());
       stopped = control.stopping();
     }

@@ -14,8 +14,14 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
   sub->add_option("--target", o->target,
                   "A [targets.NAME] of the config (Hindsight or LightRAG) instead of --url/--bank")
       ->type_name("NAME");
-  sub->add_option("-f,--format", o->format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
-      ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
+  sub->add_option("-f,--format", o->format,
+                  "lines, jsonl, chatgpt, claude, or auto (.jsonl/.ndjson are JSONL; a .zip, .json or folder holding a "
+                  "ChatGPT or Claude.ai export is read as one)")
+      ->check(CLI::IsMember({"auto", "lines", "jsonl", "chatgpt", "claude"}));
+  sub->add_option("--since", o->since, "Chat exports: only conversations updated since this date or ISO-8601 time")
+      ->type_name("DATE");
+  sub->add_flag("--thinking", o->thinking, "Chat exports: import the model's reasoning (thinking) too");
+  sub->add_flag("--tool-traffic", o->tool_traffic, "Chat exports: import tool calls and results too");
   sub->add_option("--unit", o->unit,
                   "line (each line or JSONL object is an item), paragraph (lines up to a blank line) or file (a file "
                   "is one document, id = path)")
@@ -59,6 +65,7 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
       "Examples:\n"
       "  memconn ingest notes.txt --bank team\n"
       "  memconn ingest notes.txt --target rag          # a [targets.rag] of the config, e.g. LightRAG\n"
+      "  memconn ingest chatgpt-export.zip --bank me     # one document per conversation; re-runs send what changed\n"
       "  cat chat.jsonl | memconn ingest - --bank team --format jsonl --workers 8 --batch-size 25\n"
       "  memconn ingest ./transcripts/ --bank team --tags import,2026 --context \"support chats\"\n"
       "  memconn ingest big.txt --bank team --async --wait\n"

@@ -10,6 +10,7 @@
 #include "ingest/documents.h"
 #include "ingest/input_items.h"
 #include "state/doc_index.h"
+#include "ingest/export_import.h"
 #include "ingest/target_choice.h"
 #include "targets/registry.h"
 
@@ -39,6 +40,7 @@ class Verify {
   ItemReadOptions read_opts_;
   ExpectedDocuments expected_;
   VerifyReport r_;
+  bool exports_ = false;  // the inputs are chat exports (one document per conversation)
 };
 
 Status Verify::prepare() {
@@ -59,6 +61,10 @@ Status Verify::prepare() {
   for (const auto& p : in.inputs)
     if (p == "-" && o_.repair)
       return Error{"--repair reads the inputs twice, so it cannot use stdin: save it to a file first", exit_code::kUsage};
+  auto exports = reads_chat_exports(in);
+  if (!exports) return exports.error();
+  exports_ = *exports;
+  if (exports_) return ok_status();  // conversations: ingest/export_import reads them
   auto ro = resolve_read_options(
       ItemReadOptions{in.format, in.tags, in.context, std::nullopt, !in.finished, in.unit, in.id_prefix, nullptr}, in.map,
       in.content_template);
@@ -78,6 +84,16 @@ Status Verify::prepare() {
 }
 
 void Verify::collect_expected() {
+  if (exports_) {
+    // One document per conversation, its whole text as ingest sends it.
+    r_.input_problems += for_each_export_conversation(o_.ingest, console_, [&](Item& it, const std::string&, uint64_t) {
+      if (auto key = target_->identity_key(it.content)) expected_.add(it.document_id, *key);
+      else expected_.add_unchecked(it.document_id);
+    });
+    expected_.seal();
+    r_.expected = expected_.size();
+    return;
+  }
   // A document (items with their own id) is expected whole: its parts folded as ingest sends
   // them, minus the parts the target refused before (the index of the state says which).
   auto spool = PartSpool::open(std::filesystem::temp_directory_path().string());
@@ -125,6 +141,13 @@ void Verify::collect_expected() {
 // documents are sent for reprocessing as they are found.
 void Verify::name_documents(Target* repair) {
   NullDiagnostics quiet;  // bad lines were reported by the first pass
+  if (exports_) {
+    for_each_export_conversation(o_.ingest, quiet, [&](Item& it, const std::string& file, uint64_t index) {
+      if (expected_.flags(it.document_id) != 0)
+        name_document(Named{it.document_id, file, index + 1, ""}, expected_, r_, o_.list_limit, repair, console_);
+    });
+    return;
+  }
   read_items(inputs_, read_opts_, quiet, [&](Item& item) {
     if (expected_.flags(item.document_id) != 0)
       name_document(Named{item.document_id, inputs_.sources[item.origin.source].display, item.origin.line, ""}, expected_,

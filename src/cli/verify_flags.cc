@@ -16,8 +16,11 @@ void register_verify(CLI::App& app, CliContext& ctx) {
       ->type_name("NAME");
   sub->add_option("--target", in.target, "The configured target given to ingest --target (default: --url/--bank)")
       ->type_name("NAME");
-  sub->add_option("-f,--format", in.format, "lines, jsonl, or auto (.jsonl/.ndjson are JSONL)")
-      ->check(CLI::IsMember({"auto", "lines", "jsonl"}));
+  sub->add_option("-f,--format", in.format, "lines, jsonl, chatgpt, claude, or auto, as given to ingest")
+      ->check(CLI::IsMember({"auto", "lines", "jsonl", "chatgpt", "claude"}));
+  sub->add_option("--since", in.since, "Chat exports: as given to ingest")->type_name("DATE");
+  sub->add_flag("--thinking", in.thinking, "Chat exports: as given to ingest");
+  sub->add_flag("--tool-traffic", in.tool_traffic, "Chat exports: as given to ingest");
   sub->add_option("--unit", in.unit, "line, paragraph or file, as given to ingest (it decides the document ids)")
       ->check(CLI::IsMember({"line", "paragraph", "file"}));
   sub->add_option("--id-prefix", in.id_prefix, "With --unit file: the prefix given to ingest");

@@ -66,38 +66,10 @@ class Checkpointer {
 };
 
 void finish_result(ConnectorRunReport& r, const RunControl& control) {
-  switch (control.reason()) {
-    case StopReason::Interrupted:
-      r.result = "interrupted";
-      r.exit_code = control.interrupted_exit_code();
-      break;
-    case StopReason::AuthRefused:
-      r.result = "auth";
-      r.exit_code = exit_code::kAuth;
-      r.error = control.message();
-      break;
-    case StopReason::Unreachable:
-      r.result = "unreachable";
-      r.exit_code = exit_code::kUnreachable;
-      r.error = control.message();
-      break;
-    case StopReason::WrongTarget:
-      r.result = "wrong_target";
-      r.exit_code = exit_code::kWrongTarget;
-      r.error = control.message();
-      break;
-    case StopReason::Fatal:
-      r.result = "failed";
-      r.exit_code = exit_code::kPartial;
-      r.error = control.message();
-      break;
-    case StopReason::None:
-      if (r.failed > 0 || r.target_failed > 0) {
-        r.result = "partial";
-        r.exit_code = exit_code::kPartial;
-      }
-      break;
-  }
+  auto o = run_outcome(control, r.failed > 0 || r.target_failed > 0);
+  r.result = o.result;
+  r.exit_code = o.exit_code;
+  if (o.error) r.error = control.message();
 }
 
 std::string result_for_fetch_error(int code) {

@@ -28,6 +28,19 @@ int RunControl::interrupted_exit_code() const {
   return message() == "terminated" ? exit_code::kSigTerm : exit_code::kSigInt;
 }
 
+RunOutcome run_outcome(const RunControl& control, bool incomplete) {
+  switch (control.reason()) {
+    case StopReason::Interrupted: return {"interrupted", control.interrupted_exit_code(), false};
+    case StopReason::AuthRefused: return {"auth", exit_code::kAuth, true};
+    case StopReason::Unreachable: return {"unreachable", exit_code::kUnreachable, true};
+    case StopReason::WrongTarget: return {"wrong_target", exit_code::kWrongTarget, true};
+    case StopReason::Fatal: return {"failed", exit_code::kPartial, true};
+    case StopReason::None: break;
+  }
+  if (incomplete) return {"partial", exit_code::kPartial, false};
+  return {"ok", exit_code::kOk, false};
+}
+
 bool RunControl::sleep_for(std::chrono::milliseconds d) {
   std::unique_lock<std::mutex> lock(mu_);
   return !cv_.wait_for(lock, d, [&] { return stopping(); });

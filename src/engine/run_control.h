@@ -13,6 +13,18 @@ namespace memconn {
 // same error for item after item): nothing is dead-lettered, the items stay pending.
 enum class StopReason { None, Interrupted, AuthRefused, Unreachable, WrongTarget, Fatal };
 
+// How a run ended, as every sending command reports it: the "result" word of the --json
+// report and the exit code (docs: man page, EXIT STATUS). One mapping for ingest, connector
+// runs and `dlq retry`, so the same stop means the same code everywhere.
+struct RunOutcome {
+  std::string result = "ok";
+  int exit_code = 0;
+  bool error = false;  // the run stopped on an error whose message the caller should print
+};
+class RunControl;
+// incomplete: the run was not stopped, yet something it read was refused or not delivered.
+RunOutcome run_outcome(const RunControl& control, bool incomplete);
+
 class RunControl {
  public:
   using Clock = std::chrono::steady_clock;

@@ -15,7 +15,12 @@ namespace memconn {
 struct IngestOptions {
   std::vector<std::string> inputs;
   std::string target;  // --target NAME: a [targets.NAME] of the config; empty: the flags' Hindsight bank
-  std::string format = "auto";  // auto | lines | jsonl
+  std::string format = "auto";  // auto | lines | jsonl | chatgpt | claude
+  // Chat exports (ingest/export_import.h): only conversations updated since (ISO-8601 date or
+  // time), and what is imported besides the visible chat.
+  std::string since;
+  bool thinking = false;
+  bool tool_traffic = false;
   std::string unit = "line";    // line | paragraph | file (the whole file is one document)
   std::string id_prefix;        // --unit file: prepended to the file's relative path
   std::string glob;

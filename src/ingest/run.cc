@@ -38,6 +38,7 @@
 #include "engine/read_book.h"
 #include "engine/progress.h"
 #include "ingest/report.h"
+#include "ingest/export_import.h"
 #include "ingest/target_choice.h"
 #include "ingest/shard.h"
 #include "ingest/text_blocks.h"
@@ -792,6 +793,10 @@ Status Ingest::rescan_documents(uint32_t idx, int fd, const std::string& file, F
 }
 
 void Ingest::checkpoint(bool force) {
+  // The document index reaches the disk before the commit points that rely on it: after a
+  // power cut, a checkpoint never runs ahead of the index that says where documents' parts are.
+  if (index_)
+    if (auto s = index_->sync(); !s) console_.error("cannot save the document index: " + s.error().message);
   // Lock order: journal, then resume_mu_ (the commit observer never holds both).
   auto st = journal_->checkpoint([&]() -> Status { return update_and_save(force); });
   if (!st) console_.error("cannot save state: " + st.error().message);
@@ -832,23 +837,10 @@ Status Ingest::update_and_save(bool force) {
 int Ingest::finish() {
   auto c = ledger_->counters();
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  int code = exit_code::kOk;
-  std::string result = "ok";
-  switch (control_.reason()) {
-    case StopReason::Interrupted:
-      code = control_.interrupted_exit_code();
-      result = "interrupted";
-      break;
-    case StopReason::AuthRefused: code = exit_code::kAuth; result = "auth"; break;
-    case StopReason::Unreachable: code = exit_code::kUnreachable; result = "unreachable"; break;
-    case StopReason::WrongTarget: code = exit_code::kWrongTarget; result = "wrong_target"; break;
-    case StopReason::Fatal: code = exit_code::kPartial; result = "failed"; break;
-    case StopReason::None:
-      if (c.failed > 0 || input_problems_ > 0 || document_problems_ > 0 || ops_.failed > 0 || !ops_.pending.empty()) {
-        code = exit_code::kPartial;
-        result = "partial";
-      }
-  }
+  auto outcome = run_outcome(control_, c.failed > 0 || input_problems_ > 0 || document_problems_ > 0 ||
+                                            ops_.failed > 0 || !ops_.pending.empty());
+  int code = outcome.exit_code;
+  std::string result = outcome.result;
   if (control_.stopping() && control_.reason() != StopReason::Interrupted) console_.error(control_.message());
 
   RunRecord rec{"ingest", started_iso_, now_iso8601(), result, c.sent, c.failed, c.duplicates, skipped_.load(),
@@ -959,6 +951,10 @@ int Ingest::dry_run() {
 }  // namespace
 
 int run_ingest_job(const GlobalOptions& g, const IngestOptions& o, Diagnostics& console, std::ostream& out) {
+  auto exports = reads_chat_exports(o);
+  if (!exports) return fail(console, exports.error());
+  if (*exports) return run_export_import(g, o, console, out);
+  if (auto st = refuse_json_documents(o); !st) return fail(console, st.error());
   Ingest ingest(g, o, console, out);
   return ingest.run();
 }

@@ -133,6 +133,15 @@ std::string encode_state(const State& s) {
     }
     w.end_object();
   }
+  if (!s.conversations.empty()) {
+    w.key("conversations").begin_object();
+    for (const auto& [target, docs] : s.conversations) {
+      w.key(target).begin_object();
+      for (const auto& [id, digest] : docs) w.key(id).value(digest);
+      w.end_object();
+    }
+    w.end_object();
+  }
   w.end_object();
   out.push_back('\n');
   return out;
@@ -216,6 +225,17 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
       for (auto op : arr) {
         std::string_view id;
         if (!op.get_string().get(id)) list.emplace_back(id);
+      }
+    }
+  simdjson::dom::object conversations;
+  if (!doc["conversations"].get_object().get(conversations))
+    for (auto [target, docs] : conversations) {
+      simdjson::dom::object obj;
+      if (docs.get_object().get(obj)) continue;
+      auto& map = s.conversations[std::string(target)];
+      for (auto [id, digest] : obj) {
+        std::string_view d;
+        if (!digest.get_string().get(d)) map.emplace(std::string(id), std::string(d));
       }
     }
   return s;

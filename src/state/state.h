@@ -95,6 +95,9 @@ struct State {
   // Async operations a --wait left open (interrupted or timed out), by target ("url#bank"):
   // the next `ingest --async --wait` to that target follows them first.
   std::map<std::string, std::vector<std::string>> pending_operations;
+  // Chat exports (ingest/export_import): by target label, conversation document id -> the
+  // digest of the text the target acknowledged, so a re-import sends only what changed.
+  std::map<std::string, std::map<std::string, std::string>> conversations;
 };
 
 std::string encode_state(const State& s);

@@ -74,3 +74,19 @@ TEST_CASE("resume verdicts: grown file continues, replaced or truncated starts o
   CHECK(judge_resume(saved, {1, 2, 50, 50, ""}, "h") == ResumeVerdict::Replaced);
   CHECK(judge_resume(saved, {1, 2, 150, 100, ""}, "other") == ResumeVerdict::Replaced);
 }
+
+TEST_CASE("state keeps each target's conversation digests and pending operations across a round trip") {
+  State s;
+  s.conversations["hindsight:http://h#me"]["chatgpt:c1"] = "aa";
+  s.conversations["hindsight:http://h#me"]["claude:\"q\""] = "bb";
+  s.conversations["lightrag:http://l"]["chatgpt:c1"] = "cc";
+  s.pending_operations["t"] = {"op1", "op2"};
+  auto back = decode_state(encode_state(s), "s.json");
+  REQUIRE(back);
+  CHECK(back->conversations == s.conversations);
+  CHECK(back->pending_operations == s.pending_operations);
+  // A state file without the key (older versions) has none.
+  auto plain = decode_state(encode_state(State{}), "s.json");
+  REQUIRE(plain);
+  CHECK(plain->conversations.empty());
+}

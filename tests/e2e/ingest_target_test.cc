@@ -73,7 +73,7 @@ TEST_CASE("ingest --target: lines and a --unit file document go to a configured 
   CHECK_MESSAGE(r.exit_code == 0, r.err << r.out);
 }
 
-TEST_CASE("ingest --target: an unknown name lists the configured targets (exit 2); --target with --bank is a usage error") {
+TEST_CASE("ingest --target: an unknown name lists the configured targets (exit 2), --target with --bank is a usage error") {
   Standin rag({}, "lightrag");
   Standin hs;
   TempDir t;
