@@ -9,7 +9,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 DESTDIR ?=
 
-.PHONY: all deps build binaries test demo bench bench-auto bench-exports install package clean asan tsan coverage completions fuzz
+.PHONY: all deps build binaries test demo bench bench-auto bench-documents bench-exports install package clean asan tsan coverage completions fuzz
 
 all: build
 
@@ -62,6 +62,10 @@ bench-auto: binaries
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target memconn-bare-loop
 	@./bench/run.sh $(BUILD)
+
+# Interleaved conversations vs plain lines at 300 ms a write (also part of make bench).
+bench-documents: binaries
+	@./bench/documents_latency.sh $(BUILD)
 
 # The chat-export reader on a generated 500 MB export (EXPORT_MB): time and peak RSS.
 EXPORT_MB ?= 500

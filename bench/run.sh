@@ -201,5 +201,9 @@ share=$(awk -v a="$ITEMS_S" -v c="$ceiling" 'BEGIN { printf "%.0f%%", 100 * a / 
 printf '| 8k lines, batch 10 × 4 workers, 50 ms latency: %s of the %s items/s ceiling (target ≥ 95%%) | %.0f | %s | %s |\n' \
   "$share" "$ceiling" "$ITEMS_S" "$CPU" "$RSS_MB" >>"$work/table.md"
 
+# Documents against a slow server: interleaved conversations vs the same texts as plain lines.
+echo >>"$work/table.md"
+"$root/bench/documents_latency.sh" "$build" >>"$work/table.md"
+
 cp "$work/table.md" "$root/bench/results.md"
 cat "$work/table.md"
