@@ -44,15 +44,11 @@ class Verify {
 };
 
 Status Verify::prepare() {
-  auto cfg = load_settings_config(g_, env_);
-  if (!cfg) return cfg.error();
-  cfg_ = std::move(*cfg);
-  auto spec = choose_ingest_target(g_, cfg_, env_, o_.ingest.target);
-  if (!spec) return spec.error();
-  auto t = resolve_tuning(o_.ingest.tuning, cfg_.defaults);
-  if (!t) return t.error();
-  tuning_ = *t;
-  target_ = make_target(std::move(*spec), target_env(tuning_, nullptr, console_));
+  auto setup = set_up_ingest(g_, env_, o_.ingest.tuning, o_.ingest.target, std::nullopt, nullptr, console_);
+  if (!setup) return setup.error();
+  cfg_ = std::move(setup->cfg);
+  tuning_ = setup->tuning;
+  target_ = std::move(setup->target);
   const auto& in = o_.ingest;
   if (in.inputs.empty()) return Error{"no input given: name the files, directories or - that were ingested", exit_code::kUsage};
   if (!o_.repair && (in.async || in.wait || in.wait_timeout || !in.dead_letter.empty()))

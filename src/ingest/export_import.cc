@@ -134,21 +134,11 @@ class ExportImport {
 };
 
 Status ExportImport::prepare() {
-  auto cfg = load_settings_config(g_, env_);
-  if (!cfg) return cfg.error();
-  cfg_ = std::move(*cfg);
-  auto t = resolve_tuning(o_.tuning, cfg_.defaults);
-  if (!t) return t.error();
-  tuning_ = *t;
-  TargetSpec spec;
-  if (o_.target_spec) {
-    spec = *o_.target_spec;
-  } else {
-    auto chosen = choose_ingest_target(g_, cfg_, env_, o_.target);
-    if (!chosen) return chosen.error();
-    spec = std::move(*chosen);
-  }
-  target_ = make_target(std::move(spec), target_env(tuning_, &share_, console_));
+  auto setup = set_up_ingest(g_, env_, o_.tuning, o_.target, o_.target_spec, &share_, console_);
+  if (!setup) return setup.error();
+  cfg_ = std::move(setup->cfg);
+  tuning_ = setup->tuning;
+  target_ = std::move(setup->target);
   label_ = target_->label();
   // What does not apply to conversations is refused rather than ignored.
   if (o_.async || o_.wait) return Error{"--async and --wait do not apply to chat exports", exit_code::kUsage};
@@ -315,28 +305,8 @@ int ExportImport::run() {
   ledger_->start_source(0, 0, 0);
   batcher_ = std::make_unique<Batcher>(static_cast<size_t>(tuning_.batch_size), static_cast<size_t>(tuning_.max_batch_bytes));
   if (o_.dry_run) {
-    std::vector<Batch> unused;
-    // The same walk as a real run, sending nothing: the documents go to stdout.
-    for (const auto& path : o_.inputs) {
-      auto reader = ExportReader::open(path, reader_options_);
-      if (!reader) {
-        console_.error(reader.error().message);
-        ++file_problems_;
-        continue;
-      }
-      ExportEvent ev;
-      while ((*reader)->next(ev)) {
-        if (ev.type == ExportEvent::Type::Conversation) conversation(ev.conversation, unused);
-        else if (ev.type == ExportEvent::Type::Skipped)
-          lines_.push_back({"skipped", ev.conversation.id.empty() ? "" : conversation_document_id(ev.conversation),
-                            ev.conversation.title, ev.message});
-        else if (ev.type == ExportEvent::Type::Failed)
-          lines_.push_back({"failed", ev.error.id.empty() ? "" : std::string(kind_name(ev.error.kind)) + ":" + ev.error.id,
-                            ev.error.title, ev.error.why});
-        else if (ev.type == ExportEvent::Type::FileError) console_.error(ev.message), ++file_problems_;
-        else console_.info(ev.message);
-      }
-    }
+    // The same walk as a real run; conversation() prints each document instead of queueing it.
+    produce([](Batch) { return true; });
     return finish();
   }
 

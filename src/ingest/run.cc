@@ -145,23 +145,13 @@ class Ingest {
 };
 
 Status Ingest::prepare() {
-  auto cfg = load_settings_config(g_, env_);
-  if (!cfg) return cfg.error();
-  cfg_ = std::move(*cfg);
-  auto t = resolve_tuning(o_.tuning, cfg_.defaults);
-  if (!t) return t.error();
-  tuning_ = *t;
   // --target NAME: a configured target of any kind; else the Hindsight bank of the flags,
   // the environment and [hindsight].
-  TargetSpec spec;
-  if (o_.target_spec) {
-    spec = *o_.target_spec;
-  } else {
-    auto chosen = choose_ingest_target(g_, cfg_, env_, o_.target);
-    if (!chosen) return chosen.error();
-    spec = std::move(*chosen);
-  }
-  target_ = make_target(std::move(spec), target_env(tuning_, &share_, console_));
+  auto setup = set_up_ingest(g_, env_, o_.tuning, o_.target, o_.target_spec, &share_, console_);
+  if (!setup) return setup.error();
+  cfg_ = std::move(setup->cfg);
+  tuning_ = setup->tuning;
+  target_ = std::move(setup->target);
   if (o_.async && !target_->supports_async())
     return Error{"--async: " + target_->describe() + " takes no async requests (it indexes in the background anyway)",
                  exit_code::kUsage};

@@ -25,4 +25,26 @@ Result<TargetSpec> choose_ingest_target(const GlobalOptions& g, const Config& cf
   return configured_target_spec(cfg, it->second);
 }
 
+Result<IngestSetup> set_up_ingest(const GlobalOptions& g, const EnvLookup& env, const TuningFlags& flags,
+                                  const std::string& target_name, const std::optional<TargetSpec>& fixed,
+                                  CurlShare* share, Diagnostics& console) {
+  IngestSetup s;
+  auto cfg = load_settings_config(g, env);
+  if (!cfg) return cfg.error();
+  s.cfg = std::move(*cfg);
+  auto t = resolve_tuning(flags, s.cfg.defaults);
+  if (!t) return t.error();
+  s.tuning = *t;
+  TargetSpec spec;
+  if (fixed) {
+    spec = *fixed;
+  } else {
+    auto chosen = choose_ingest_target(g, s.cfg, env, target_name);
+    if (!chosen) return chosen.error();
+    spec = std::move(*chosen);
+  }
+  s.target = make_target(std::move(spec), target_env(s.tuning, share, console));
+  return s;
+}
+
 }  // namespace memconn

@@ -2,6 +2,8 @@
 // Which target an ingest (and the verify of that ingest) talks to: `--target NAME` names a
 // [targets.NAME] of the config, of any kind; without it, the Hindsight bank of --url/--bank,
 // the environment and [hindsight] - the shortcut most runs use.
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "base/result.h"
@@ -12,5 +14,17 @@ namespace memconn {
 
 Result<TargetSpec> choose_ingest_target(const GlobalOptions& g, const Config& cfg, const EnvLookup& env,
                                         const std::string& target_name);
+
+// What every ingest-shaped run (ingest, a chat export, verify) resolves first: the config,
+// the tuning (flags over [defaults]) and the target (`fixed` when dlq retry names it, else as
+// above). share: the run's connection caches (nullptr for none).
+struct IngestSetup {
+  Config cfg;
+  Tuning tuning;
+  std::unique_ptr<Target> target;
+};
+Result<IngestSetup> set_up_ingest(const GlobalOptions& g, const EnvLookup& env, const TuningFlags& flags,
+                                  const std::string& target_name, const std::optional<TargetSpec>& fixed,
+                                  CurlShare* share, Diagnostics& console);
 
 }  // namespace memconn
