@@ -249,11 +249,12 @@ TEST_CASE("reliability: during a short outage the breaker keeps requests to the 
   check_exactly_once(s, 20000);
 }
 
-TEST_CASE("reliability: poison items go to the dead-letter file alone - dlq retry delivers them later") {
+TEST_CASE("reliability: poison items go to the dead-letter file alone - dlq retry delivers them later, batched as ingest batches, its --json exit code the real one") {
   Standin s({"--reject-marker", "POISON"});
   TempDir dir;
   std::string input;
-  for (int i = 0; i < 200; ++i) input += (i % 50 == 7 ? "POISON " : "good ") + std::to_string(i) + "\n";
+  // Poison lines of 700 bytes: two never fit one 1024-byte request.
+  for (int i = 0; i < 200; ++i) input += (i % 50 == 7 ? "POISON " + std::string(700, 'p') : "good ") + std::to_string(i) + "\n";
   std::string path = dir.write("in.txt", input);
   std::string state = dir.file("s/state.json");
   std::vector<std::string> base{"--url", s.url(), "--state", state};
@@ -276,13 +277,18 @@ TEST_CASE("reliability: poison items go to the dead-letter file alone - dlq retr
 
   auto still = run_memconn(with({"dlq", "retry", "--json"}));
   CHECK(still.exit_code == 1);
+  CHECK(report_value(still.out, "exit_code") == 1);  // the report says the code the process ends with
   CHECK(report_value(still.out, "failed") == 4);
   CHECK(count_lines(dlq) == 4);
   CHECK(read_file(dlq).find("\"attempts\":2") != std::string::npos);
 
   s.config(R"({"reject_marker":""})");
-  auto retried = run_memconn(with({"dlq", "retry", "--json"}));
+  auto requests_before = s.stats().retain_requests();
+  // --max-batch-bytes is honoured as ingest honours it: one item per request here.
+  auto retried = run_memconn(with({"dlq", "retry", "--json", "--max-batch-bytes", "1024", "--workers", "1"}));
   CHECK(retried.exit_code == 0);
+  CHECK(report_value(retried.out, "exit_code") == 0);
+  CHECK(s.stats().retain_requests() - requests_before == 4);
   CHECK(report_value(retried.out, "delivered") == 4);
   CHECK(count_lines(dlq) == 0);
   CHECK(s.stats().documents() == 200);
