@@ -226,7 +226,7 @@ complete -c memconn -n '__memconn_in \'reflect\'' -l max-response-bytes -r -f -d
 # memconn dlq
 complete -c memconn -n '__memconn_operand \'dlq\' 0 0' -a 'list' -d 'Show the dead letters (--json: one document with every entry)'
 complete -c memconn -n '__memconn_operand \'dlq\' 0 0' -a 'retry' -d 'Re-send dead letters; those that now succeed leave the file'
-complete -c memconn -n '__memconn_operand \'dlq\' 0 0' -a 'purge' -d 'Drop dead letters (all, or only older ones)'
+complete -c memconn -n '__memconn_operand \'dlq\' 0 0' -a 'purge' -d 'Drop dead letters for good: those a filter selects, or --all'
 complete -c memconn -n '__memconn_in \'dlq\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'dlq\'' -l dead-letter -r -F -d 'Dead-letter file (default dead-letter.jsonl beside the state file)'
 complete -c memconn -n '__memconn_in \'dlq\'' -l connector -r -f -a '(__memconn_connectors)' -d 'Only entries of this connector (- = plain ingest entries only)'
@@ -254,6 +254,9 @@ complete -c memconn -n '__memconn_in \'dlq retry\'' -l wait-lock -d 'Wait for an
 # memconn dlq purge
 complete -c memconn -n '__memconn_in \'dlq purge\'' -s h -l help -d 'Print this help message and exit'
 complete -c memconn -n '__memconn_in \'dlq purge\'' -l older-than -r -f -d 'Only entries older than this, e.g. 7d'
+complete -c memconn -n '__memconn_in \'dlq purge\'' -l all -d 'Every entry (without a filter, purge refuses to guess)'
+complete -c memconn -n '__memconn_in \'dlq purge\'' -s n -l dry-run -d 'Say what would be dropped; drop nothing'
+complete -c memconn -n '__memconn_in \'dlq purge\'' -s y -l yes -d 'Do not ask on a terminal'
 complete -c memconn -n '__memconn_in \'dlq purge\'' -l wait-lock -d 'Wait for another run on the same state instead of exiting 75'
 
 # memconn list

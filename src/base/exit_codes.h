@@ -10,7 +10,8 @@ constexpr int kAuth = 4;          // the server refused our credentials (401/403
 constexpr int kWrongTarget = 5;   // the URL answers, but not as the API (3xx/404/405/501, every item the same error,
                                   // or a reply longer than --max-response-bytes)
 constexpr int kUnreachable = 69;  // target unreachable after retries / outage longer than --max-outage
-constexpr int kLocked = 75;       // another run holds the state lock
+constexpr int kCantCreate = 73;   // the state directory or a state file cannot be created or written (local fault)
+constexpr int kLocked = 75;       // another run holds the state lock (only that: schedulers retry 75)
 constexpr int kSigInt = 130;
 constexpr int kSigTerm = 143;
 }  // namespace memconn::exit_code

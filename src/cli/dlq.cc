@@ -4,6 +4,7 @@
 #include <functional>
 #include <filesystem>
 #include <iostream>
+#include <unistd.h>
 
 #include "cli/console.h"
 #include "state/dead_letter.h"
@@ -132,7 +133,26 @@ int run_dlq_list(const GlobalOptions& g, const DlqOptions& o) {
 }
 
 int run_dlq_purge(const GlobalOptions& g, const DlqOptions& o) {
-  return with_dlq(g, o, true, [&](DlqContext& c) {
+  // Dropping dead letters loses the only copy of what a pipe gave: it must be asked for.
+  if (!o.all && o.older_than.empty() && o.connector.empty()) {
+    make_console(g).error(
+        "dlq purge drops dead letters for good: name which (--older-than 7d, --connector NAME, or - for plain "
+        "ingest entries) or give --all; --dry-run shows what would go");
+    return exit_code::kUsage;
+  }
+  return with_dlq(g, o, !o.dry_run, [&](DlqContext& c) {
+    // A connector name that is neither configured nor on any entry is a typo, not "nothing".
+    if (!o.connector.empty() && o.connector != "-" && !c.cfg.connectors.count(o.connector)) {
+      bool on_entry = false;
+      for (const auto& d : c.entries) on_entry = on_entry || d.connector == o.connector;
+      if (!on_entry) {
+        std::string known;
+        for (const auto& [name, _] : c.cfg.connectors) known += (known.empty() ? "" : ", ") + name;
+        c.console.error("--connector " + o.connector + ": no such connector (configured: " +
+                        (known.empty() ? "none" : known) + "; - selects plain ingest entries)");
+        return exit_code::kUsage;
+      }
+    }
     std::time_t cutoff = 0;
     if (!o.older_than.empty()) {
       auto d = parse_duration(o.older_than);
@@ -149,7 +169,17 @@ int run_dlq_purge(const GlobalOptions& g, const DlqOptions& o) {
       if (selected(d, o) && old_enough) ++removed;
       else keep.push_back(std::move(d));
     }
-    if (removed > 0 || c.torn > 0) {
+    std::string what = std::to_string(removed) + " dead letter" + (removed == 1 ? "" : "s");
+    if (!o.dry_run && removed > 0 && !o.yes && !g.json && ::isatty(0) && ::isatty(2)) {
+      std::cerr << "drop " << what << " from " << c.path << " for good? [y/N] " << std::flush;
+      std::string answer;
+      std::getline(std::cin, answer);
+      if (answer != "y" && answer != "Y" && answer != "yes") {
+        c.console.info("nothing dropped");
+        return exit_code::kOk;
+      }
+    }
+    if (!o.dry_run && (removed > 0 || c.torn > 0)) {
       if (auto st = write_dead_letters(c.path, keep); !st) {
         c.console.error(st.error().message);
         return exit_code::kPartial;
@@ -158,11 +188,16 @@ int run_dlq_purge(const GlobalOptions& g, const DlqOptions& o) {
     if (g.json) {
       std::string s;
       JsonWriter w(s);
-      w.begin_object().key("path").value(c.path).key("removed").value(static_cast<uint64_t>(removed));
-      w.key("remaining").value(static_cast<uint64_t>(keep.size())).end_object();
+      w.begin_object().key("path").value(c.path).key("dry_run").value(o.dry_run);
+      w.key("removed").value(static_cast<uint64_t>(o.dry_run ? 0 : removed));
+      w.key("selected").value(static_cast<uint64_t>(removed));
+      w.key("remaining").value(static_cast<uint64_t>(o.dry_run ? c.entries.size() : keep.size())).end_object();
       std::cout << s << std::endl;
     }
-    c.console.info("purged " + std::to_string(removed) + " dead letter(s); " + std::to_string(keep.size()) + " remain in " + c.path);
+    if (o.dry_run)
+      c.console.info("dry run: would drop " + what + "; " + std::to_string(keep.size()) + " would remain in " + c.path);
+    else
+      c.console.info("purged " + what + "; " + std::to_string(keep.size()) + " remain in " + c.path);
     return exit_code::kOk;
   });
 }

@@ -13,6 +13,9 @@ struct DlqOptions {
   std::string connector;    // list/retry/purge: only this connector's entries ("-" = plain ingest only)
   bool wait_lock = false;
   std::string shard;        // K/N: the dead letters of that ingest shard (its own files)
+  bool all = false;         // purge: every entry (a purge must name what it drops)
+  bool dry_run = false;     // purge: say what would be dropped
+  bool yes = false;         // purge: do not ask on a terminal
 };
 
 int run_dlq_list(const GlobalOptions& g, const DlqOptions& o);

@@ -26,10 +26,15 @@ void register_dlq(CLI::App& app, CliContext& ctx) {
                 "Examples:\n  memconn dlq retry\n  memconn dlq retry --workers 2 --json\n");
   retry->callback([o, &ctx] { ctx.exit_code = run_dlq_retry(ctx.global, *o); });
 
-  auto* purge = dlq->add_subcommand("purge", "Drop dead letters (all, or only older ones)");
+  auto* purge = dlq->add_subcommand("purge", "Drop dead letters for good: those a filter selects, or --all");
   purge->add_option("--older-than", o->older_than, "Only entries older than this, e.g. 7d");
+  purge->add_flag("--all", o->all, "Every entry (without a filter, purge refuses to guess)");
+  purge->add_flag("-n,--dry-run", o->dry_run, "Say what would be dropped; drop nothing");
+  purge->add_flag("-y,--yes", o->yes, "Do not ask on a terminal");
   purge->add_flag("--wait-lock", o->wait_lock, "Wait for another run on the same state instead of exiting 75");
-  purge->footer("Examples:\n  memconn dlq purge --older-than 7d\n  memconn dlq purge --connector pendant-to-rag\n");
+  purge->footer("On a terminal, purge asks before it drops anything (--yes does not ask).\n\n"
+                "Examples:\n  memconn dlq purge --older-than 7d\n  memconn dlq purge --connector pendant-to-rag --dry-run\n"
+                "  memconn dlq purge --all\n");
   purge->callback([o, &ctx] { ctx.exit_code = run_dlq_purge(ctx.global, *o); });
 }
 

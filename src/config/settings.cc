@@ -21,6 +21,16 @@ Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env
   if (g.config_path) return load_config(*g.config_path, env, resolve_secrets);
   std::string path = default_config_path(env);
   if (file_exists(path)) return load_config(path, env, resolve_secrets);
+  // A config named by MEMCONN_CONFIG is as explicit as --config: ignoring a typo there would
+  // move the state beside a file that does not exist and re-send everything.
+  if (auto named = env("MEMCONN_CONFIG"); named && !named->empty())
+    return Error{"MEMCONN_CONFIG names " + *named + ", which does not exist (unset it to use the default " +
+                     default_config_path([&](const std::string& k) -> std::optional<std::string> {
+                       if (k == "MEMCONN_CONFIG") return std::nullopt;
+                       return env(k);
+                     }) +
+                     ")",
+                 exit_code::kConfig};
   Config empty;
   empty.path = path;  // state.json still lives beside where the config would be
   return empty;

@@ -15,9 +15,16 @@ namespace memconn {
 
 namespace {
 
+// Not contention: the lock file cannot be made or used (a read-only disk, a file where the
+// state folder should be, no permission). 73, not 75: retrying will not help, the fix is local.
 Error lock_error(const std::string& path, std::string_view what, int err) {
-  return Error{"cannot lock " + path + ": " + std::string(what) + (err ? std::strerror(err) : ""),
-               exit_code::kLocked};
+  std::string fix;
+  if (err == EROFS) fix = " (the disk is read-only: point --state or [state] path elsewhere)";
+  else if (err == ENOTDIR || err == EEXIST) fix = " (a file stands where the state folder should be: move it or point --state elsewhere)";
+  else if (err == EACCES || err == EPERM) fix = " (no permission: point --state or [state] path to a folder you can write)";
+  else if (err == ENOSPC) fix = " (the disk is full)";
+  return Error{"cannot lock " + path + ": " + std::string(what) + (err ? std::strerror(err) : "") + fix,
+               exit_code::kCantCreate};
 }
 
 // The holder writes its pid right after it gets the lock, so a reader can catch the file
@@ -39,7 +46,10 @@ std::string holder_pid(int fd) {
 }  // namespace
 
 Result<FileLock> FileLock::acquire(const std::string& path, bool wait) {
-  if (auto st = make_parent_dirs(path); !st.ok()) return Error{st.error().message, exit_code::kLocked};
+  if (auto st = make_parent_dirs(path); !st.ok()) {
+    std::string fix = " (point --state or [state] path to a folder that can be created and written)";
+    return Error{"cannot create the state folder: " + st.error().message + fix, exit_code::kCantCreate};
+  }
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return lock_error(path, "", errno);
   // Until we hold the lock, failing must only close: a FileLock would truncate the file and
@@ -56,8 +66,8 @@ Result<FileLock> FileLock::acquire(const std::string& path, bool wait) {
     }
     if (::flock(fd, LOCK_EX) < 0) {
       int err = errno;
-      return fail(err == EINTR ? lock_error(path, "interrupted while waiting for the lock", 0)
-                               : lock_error(path, "", err));
+      if (err == EINTR) return fail(Error{"cannot lock " + path + ": interrupted while waiting for the lock", exit_code::kLocked});
+      return fail(lock_error(path, "", err));
     }
   }
   FileLock lock(path, fd);

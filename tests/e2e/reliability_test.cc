@@ -294,7 +294,7 @@ TEST_CASE("reliability: poison items go to the dead-letter file alone - dlq retr
   CHECK(s.stats().documents() == 200);
 }
 
-TEST_CASE("reliability: dlq purge --older-than keeps recent entries") {
+TEST_CASE("reliability: dlq purge --older-than keeps recent entries, purge without a selection drops nothing (exit 2), --dry-run only says, --all drops all") {
   Standin s({"--reject-marker", "BAD"});
   TempDir dir;
   std::string path = dir.write("in.txt", "BAD one\nok\nBAD two\n");
@@ -306,7 +306,19 @@ TEST_CASE("reliability: dlq purge --older-than keeps recent entries") {
   CHECK(keep.exit_code == 0);
   CHECK(report_value(keep.out, "removed") == 0);
   CHECK(count_lines(dlq) == 2);
-  auto all = run_memconn({"dlq", "purge", "--state", state, "--json"});
+  auto bare = run_memconn({"dlq", "purge", "--state", state, "--json"});
+  CHECK(bare.exit_code == 2);
+  CHECK(bare.err.find("give --all") != std::string::npos);
+  CHECK(count_lines(dlq) == 2);
+  auto typo = run_memconn({"dlq", "purge", "--connector", "pendnat", "--state", state});
+  CHECK(typo.exit_code == 2);
+  CHECK_MESSAGE(typo.err.find("--connector pendnat: no such connector") != std::string::npos, typo.err);
+  auto dry = run_memconn({"dlq", "purge", "--all", "--dry-run", "--state", state, "--json"});
+  CHECK(dry.exit_code == 0);
+  CHECK(report_value(dry.out, "selected") == 2);
+  CHECK(report_value(dry.out, "removed") == 0);
+  CHECK(count_lines(dlq) == 2);
+  auto all = run_memconn({"dlq", "purge", "--all", "--state", state, "--json"});
   CHECK(report_value(all.out, "removed") == 2);
   CHECK(count_lines(dlq) == 0);
 }
