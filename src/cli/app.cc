@@ -98,6 +98,15 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   register_doctor(app, ctx);
   register_serve(app, ctx);
   register_completion(app, ctx);
+  // CLI11 shows a subcommand's own options only; the global ones that every example uses go
+  // before or after the command, so each command's help names them.
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    std::string footer = sub->get_footer();
+    sub->footer((footer.empty() ? "" : footer + "\n") +
+                "Global options (before or after the command): --url URL, --bank ID, -c/--config FILE, --state FILE,\n"
+                "  --api-key-file FILE, --ca-file FILE, --json, -q/--quiet, -v/--verbose, --log-format text|json\n"
+                "  (memconn --help describes them).");
+  }
 }
 
 }  // namespace memconn
