@@ -27,8 +27,9 @@ _memconn_connectors() {
 # $1 names a subcommand of the command path $2?
 _memconn_is_subcommand() {
   case $2 in
-    '') case $1 in ingest | recall | reflect | dlq | list | sync | trigger | status | verify | doctor | serve) return 0 ;; esac ;;
+    '') case $1 in ingest | recall | reflect | dlq | list | sync | trigger | status | verify | doctor | serve | state) return 0 ;; esac ;;
     dlq) case $1 in list | retry | purge) return 0 ;; esac ;;
+    state) case $1 in show | reset) return 0 ;; esac ;;
   esac
   return 1
 }
@@ -51,6 +52,9 @@ _memconn_takes_value() {
     verify) case $1 in --connector | --target | -f | --format | --since | --unit | --id-prefix | --map | --template | --glob | --tags | --context | --shard | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | --max-line-bytes | --wait-timeout | --dead-letter | --page-size | --list-limit | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     doctor) case $1 in --connector | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
     serve) case $1 in --listen | -w | --workers | --max-workers | -b | --batch-size | --max-batch-bytes | --retries | --timeout | --rate | --breaker-failures | --same-failure-limit | --max-outage | --drain-timeout | --max-response-bytes | -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    state) case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    'state show') case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
+    'state reset') case $1 in -c | --config | --url | --api-key-file | --ca-file | --bank | --state | --log-format) return 0 ;; esac ;;
   esac
   return 1
 }
@@ -182,6 +186,27 @@ _memconn_value() {
         --log-format) _memconn_words 'text json' ;;
         *) return 1 ;;
       esac ;;
+    state)
+      case $1 in
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
+        --url | --bank) : ;;
+        --log-format) _memconn_words 'text json' ;;
+        *) return 1 ;;
+      esac ;;
+    'state show')
+      case $1 in
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
+        --url | --bank) : ;;
+        --log-format) _memconn_words 'text json' ;;
+        *) return 1 ;;
+      esac ;;
+    'state reset')
+      case $1 in
+        -c | --config | --api-key-file | --ca-file | --state) _memconn_files ;;
+        --url | --bank) : ;;
+        --log-format) _memconn_words 'text json' ;;
+        *) return 1 ;;
+      esac ;;
     *) return 1 ;;
   esac
 }
@@ -204,6 +229,9 @@ _memconn_options() {
     verify) echo '-h --help --connector --target -f --format --since --thinking --tool-traffic --unit --id-prefix --map --template --glob --tags --context --shard --finished --repair -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes --max-line-bytes --async --wait --wait-timeout --dead-letter --page-size --list-limit -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     doctor) echo '-h --help --connector -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
     serve) echo '-h --help --listen --wait -w --workers --max-workers -b --batch-size --max-batch-bytes --retries --timeout --rate --breaker-failures --same-failure-limit --max-outage --drain-timeout --max-response-bytes -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    state) echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    'state show') echo '-h --help -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
+    'state reset') echo '-h --help --all --wait-lock -V --version -c --config --url --api-key-file --ca-file --bank --state -v --verbose -q --quiet --json --log-format' ;;
   esac
 }
 
@@ -213,7 +241,7 @@ _memconn_operand() {
   case $1 in
     '')
       case $2 in
-        0) _memconn_words 'ingest recall reflect dlq list sync trigger status verify doctor serve' ;;
+        0) _memconn_words 'ingest recall reflect dlq list sync trigger status verify doctor serve state' ;;
       esac ;;
     ingest)
       case $2 in
@@ -238,6 +266,10 @@ _memconn_operand() {
     verify)
       case $2 in
         *) _memconn_files ;;
+      esac ;;
+    state)
+      case $2 in
+        0) _memconn_words 'show reset' ;;
       esac ;;
   esac
 }

@@ -44,6 +44,12 @@ function __memconn_state
                 set skip 1
             case 'serve|--listen' 'serve|-w' 'serve|--workers' 'serve|--max-workers' 'serve|-b' 'serve|--batch-size' 'serve|--max-batch-bytes' 'serve|--retries' 'serve|--timeout' 'serve|--rate' 'serve|--breaker-failures' 'serve|--same-failure-limit' 'serve|--max-outage' 'serve|--drain-timeout' 'serve|--max-response-bytes' 'serve|-c' 'serve|--config' 'serve|--url' 'serve|--api-key-file' 'serve|--ca-file' 'serve|--bank' 'serve|--state' 'serve|--log-format'
                 set skip 1
+            case 'state|-c' 'state|--config' 'state|--url' 'state|--api-key-file' 'state|--ca-file' 'state|--bank' 'state|--state' 'state|--log-format'
+                set skip 1
+            case 'state show|-c' 'state show|--config' 'state show|--url' 'state show|--api-key-file' 'state show|--ca-file' 'state show|--bank' 'state show|--state' 'state show|--log-format'
+                set skip 1
+            case 'state reset|-c' 'state reset|--config' 'state reset|--url' 'state reset|--api-key-file' 'state reset|--ca-file' 'state reset|--bank' 'state reset|--state' 'state reset|--log-format'
+                set skip 1
             case '|ingest'
                 set cmd 'ingest'
                 set npos 0
@@ -77,6 +83,9 @@ function __memconn_state
             case '|serve'
                 set cmd 'serve'
                 set npos 0
+            case '|state'
+                set cmd 'state'
+                set npos 0
             case 'dlq|list'
                 set cmd 'dlq list'
                 set npos 0
@@ -85,6 +94,12 @@ function __memconn_state
                 set npos 0
             case 'dlq|purge'
                 set cmd 'dlq purge'
+                set npos 0
+            case 'state|show'
+                set cmd 'state show'
+                set npos 0
+            case 'state|reset'
+                set cmd 'state reset'
                 set npos 0
             case '*|-*'
             case '*'
@@ -143,6 +158,7 @@ complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'status' -d 'Show connect
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'verify' -d 'Check that everything the inputs hold is on the server (missing, stale, empty, failed); --repair re-sends'
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'doctor' -d 'Check the Hindsight target, or a connector\'s source and target (DNS, TLS, key, version, bank, clock), and the state files; one line each'
 complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'serve' -d 'Run the connector service (like sync --watch) with its HTTP API for status, metrics, triggers, pauses and connector changes'
+complete -c memconn -n '__memconn_operand \'\' 0 0' -a 'state' -d 'Where this configuration\'s state lives, and forgetting all of its progress'
 complete -c memconn -s h -l help -d 'Print this help message and exit'
 complete -c memconn -s V -l version -d 'Print the version, git commit and library versions, then exit'
 complete -c memconn -s c -l config -r -F -d 'Config file (default $MEMCONN_CONFIG or $XDG_CONFIG_HOME/memconn/config.toml)'
@@ -190,7 +206,7 @@ complete -c memconn -n '__memconn_in \'ingest\'' -l wait -d 'With --async: follo
 complete -c memconn -n '__memconn_in \'ingest\'' -l wait-timeout -r -f -d 'With --wait: stop waiting after this long and name the operations still pending, exit 1 (default 30m)'
 complete -c memconn -n '__memconn_in \'ingest\'' -s n -l dry-run -d 'Print the exact JSON request bodies on stdout; send nothing'
 complete -c memconn -n '__memconn_in \'ingest\'' -l dead-letter -r -F -d 'Dead-letter file (default dead-letter.jsonl beside the state file)'
-complete -c memconn -n '__memconn_in \'ingest\'' -l reset-state -d 'Forget committed offsets and start every file from its first line'
+complete -c memconn -n '__memconn_in \'ingest\'' -l reset-state -d 'Start this run\'s inputs over from their first line (other files keep their progress; memconn state reset --all forgets all)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l wait-lock -d 'Wait for another run on the same state instead of exiting 75'
 complete -c memconn -n '__memconn_in \'ingest\'' -l metrics-file -r -F -d 'Write Prometheus metrics here at the end (textfile collector)'
 complete -c memconn -n '__memconn_in \'ingest\'' -l shard -r -f -d 'Send only shard K of N (0 <= K < N, by a hash of the document id); own state file per shard'
@@ -364,3 +380,16 @@ complete -c memconn -n '__memconn_in \'serve\'' -l same-failure-limit -r -f -d '
 complete -c memconn -n '__memconn_in \'serve\'' -l max-outage -r -f -d 'Give up (exit 69, state saved) after an outage this long (default 5m)'
 complete -c memconn -n '__memconn_in \'serve\'' -l drain-timeout -r -f -d 'On Ctrl-C, wait this long for in-flight requests (default 10s)'
 complete -c memconn -n '__memconn_in \'serve\'' -l max-response-bytes -r -f -d 'A server reply longer than this is an error (exit 5), never read into memory (default 67108864 = 64 MiB)'
+
+# memconn state
+complete -c memconn -n '__memconn_operand \'state\' 0 0' -a 'show' -d 'Print the config, state, dead-letter, lock and index paths (--json too)'
+complete -c memconn -n '__memconn_operand \'state\' 0 0' -a 'reset' -d 'Forget the progress of every input file (needs --all)'
+complete -c memconn -n '__memconn_in \'state\'' -s h -l help -d 'Print this help message and exit'
+
+# memconn state show
+complete -c memconn -n '__memconn_in \'state show\'' -s h -l help -d 'Print this help message and exit'
+
+# memconn state reset
+complete -c memconn -n '__memconn_in \'state reset\'' -s h -l help -d 'Print this help message and exit'
+complete -c memconn -n '__memconn_in \'state reset\'' -l all -d 'Every file, document and conversation the state knows'
+complete -c memconn -n '__memconn_in \'state reset\'' -l wait-lock -d 'Wait for another run on the same state instead of exiting 75'

@@ -97,6 +97,7 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   register_verify(app, ctx);
   register_doctor(app, ctx);
   register_serve(app, ctx);
+  register_state(app, ctx);
   register_completion(app, ctx);
   // CLI11 shows a subcommand's own options only; the global ones that every example uses go
   // before or after the command, so each command's help names them.

@@ -24,6 +24,7 @@ void register_completion(CLI::App& app, CliContext& ctx);
 void register_verify(CLI::App& app, CliContext& ctx);
 void register_doctor(CLI::App& app, CliContext& ctx);  // hidden: `memconn completion bash`
 void register_serve(CLI::App& app, CliContext& ctx);
+void register_state(CLI::App& app, CliContext& ctx);  // show, reset --all
 
 // Shared option groups.
 void add_tuning_options(CLI::App& sub, TuningFlags& t);

@@ -51,7 +51,7 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
   sub->add_flag("-n,--dry-run", o->dry_run, "Print the exact JSON request bodies on stdout; send nothing");
   sub->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default dead-letter.jsonl beside the state file)")
       ->type_name("FILE");
-  sub->add_flag("--reset-state", o->reset_state, "Forget committed offsets and start every file from its first line");
+  sub->add_flag("--reset-state", o->reset_state, "Start this run's inputs over from their first line (other files keep their progress; memconn state reset --all forgets all)");
   sub->add_flag("--wait-lock", o->wait_lock, "Wait for another run on the same state instead of exiting 75");
   sub->add_option("--metrics-file", o->metrics_file, "Write Prometheus metrics here at the end (textfile collector)")
       ->type_name("FILE");

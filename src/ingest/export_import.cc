@@ -163,7 +163,7 @@ bool ExportImport::conversation(const Conversation& c, std::vector<Batch>& ready
   std::string digest = conversation_digest_hex(it);
   ConversationLine line{"", it.document_id, c.title, ""};
   std::string previous;
-  {
+  if (!o_.reset_state) {  // --reset-state: this run's conversations are sent whatever was sent before
     std::lock_guard<std::mutex> lock(mu_);
     if (auto f = digests_->find(it.document_id); f != digests_->end()) previous = f->second;
   }
@@ -293,7 +293,6 @@ int ExportImport::run() {
     return st.error().exit_code;
   }
   state_ = std::move(*st);
-  if (o_.reset_state) state_.conversations.erase(label_);  // this target's conversations only
   digests_ = &state_.conversations[label_];
 
   std::vector<std::string> names;

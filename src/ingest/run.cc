@@ -194,10 +194,11 @@ Status Ingest::open_state() {
   store_ = std::make_unique<FileStore>(FileStore::dir_for(state_path_));
   index_ = std::make_unique<DocIndex>(DocIndex::dir_for(state_path_));
   bool older_ids = false;  // files were committed under content-hash ids of the content alone
-  if (!o_.reset_state) {
-    auto st = load_state(state_path_);
-    if (!st) return st.error();
-    state_ = std::move(*st);
+  auto loaded = load_state(state_path_);
+  if (!loaded && !o_.reset_state) return loaded.error();
+  if (!loaded) console_.warn(loaded.error().message + "; --reset-state: starting the state file afresh");
+  state_ = loaded ? std::move(*loaded) : State{};
+  {
     std::error_code ec;
     older_ids = state_.id_scheme < kIdScheme && (!state_.files.empty() || std::filesystem::exists(store_->dir(), ec));
     // Entries not merged into the store yet: a version 1 state file (all of them), or a run
@@ -220,13 +221,18 @@ Status Ingest::open_state() {
       if (state_.version == 1) console_.info("state file migrated: file offsets now live in " + store_->dir());
       state_.files.clear();
     }
-  } else {
-    auto st = load_state(state_path_);
-    if (st) state_ = std::move(*st);  // keep history and connectors; forget file offsets
-    older_ids = state_.id_scheme < kIdScheme && !state_.files.empty();
-    state_.files.clear();
-    if (auto c = store_->clear(); !c) return c.error();
-    if (auto c = index_->clear(); !c) return c.error();
+  }
+  if (o_.reset_state) {
+    // Only this run's inputs start over: the progress of every other file stays, so the next
+    // cron run of another file does not re-send it (memconn state reset --all forgets all).
+    std::set<std::string> keys;
+    for (const auto& src : inputs_.sources)
+      if (src.path != "-") keys.insert(resume_key(src));
+    auto n = store_->forget(keys);
+    if (!n) return n.error();
+    console_.info("--reset-state: " + std::to_string(*n) + " of this run's " + std::to_string(keys.size()) +
+                  " input file" + (keys.size() == 1 ? "" : "s") +
+                  " had progress, now forgotten; other files keep theirs (memconn state reset --all forgets every file)");
   }
   if (older_ids)
     console_.info(

@@ -72,6 +72,39 @@ Status FileStore::merge(const std::map<std::string, FileCheckpoint>& entries) co
   return ok_status();
 }
 
+Result<size_t> FileStore::forget(const std::set<std::string>& keys) const {
+  std::map<std::string, std::vector<std::string>> by_bucket;
+  for (const auto& k : keys) by_bucket[bucket_path(k)].push_back(k);
+  size_t forgotten = 0;
+  for (const auto& [path, mine] : by_bucket) {
+    if (!std::filesystem::exists(path)) continue;
+    auto bucket = read_bucket(path);
+    if (!bucket) return bucket.error();
+    State& b = *bucket;
+    size_t before = b.files.size();
+    for (const auto& k : mine) b.files.erase(k);
+    if (b.files.size() == before) continue;
+    forgotten += before - b.files.size();
+    b.runs.clear();
+    b.connectors.clear();
+    if (auto st = write_file_atomic(path, encode_state(b), 0600); !st) return st.error();
+  }
+  return forgotten;
+}
+
+Result<size_t> FileStore::count() const {
+  size_t n = 0;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir_, ec)) return n;
+  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+    if (e.path().extension() != ".json") continue;
+    auto bucket = read_bucket(e.path().string());
+    if (!bucket) return bucket.error();
+    n += bucket->files.size();
+  }
+  return n;
+}
+
 Status FileStore::clear() const {
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

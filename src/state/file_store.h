@@ -31,8 +31,12 @@ class FileStore {
   // Writes these entries over what the store holds, pruning the buckets it rewrites (see
   // above). Each bucket is replaced atomically; a crash leaves every bucket old or new.
   Status merge(const std::map<std::string, FileCheckpoint>& entries) const;
-  // Forgets every entry (--reset-state).
+  // Forgets these keys (ingest --reset-state: the run's own inputs); how many it held.
+  Result<size_t> forget(const std::set<std::string>& keys) const;
+  // Forgets every entry (memconn state reset --all).
   Status clear() const;
+  // How many entries the store holds (a corrupt bucket is an Error).
+  Result<size_t> count() const;
   std::string bucket_path(const std::string& key) const;
 
  private:

@@ -48,3 +48,24 @@ TEST_CASE("the file store loads only the keys asked for, merges bucket by bucket
   CHECK(store.load({ka})->empty());
   fs::remove_all(dir);
 }
+
+TEST_CASE("the file store forgets the keys it is given and no others, and counts what it holds") {
+  fs::path dir = fs::temp_directory_path() / ("memconn-store-forget-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string a = (dir / "a.txt").string(), b = (dir / "b.txt").string();
+  std::ofstream(a) << "x\n";
+  std::ofstream(b) << "y\n";
+  FileStore store((dir / "state.json.files").string());
+  std::string ka = "http://h#bank|" + a, kb = "http://h#bank|" + b, kb2 = "http://h#other|" + b;
+  CHECK(*store.count() == 0);
+  REQUIRE(store.merge({{ka, entry_for(a, 2)}, {kb, entry_for(b, 2)}, {kb2, entry_for(b, 2)}}));
+  CHECK(*store.count() == 3);
+  auto n = store.forget({kb, "http://h#bank|/never"});
+  REQUIRE(n);
+  CHECK(*n == 1);
+  CHECK(store.load({kb})->empty());
+  CHECK(store.load({ka, kb2})->size() == 2);  // another file, and the same file for another bank, stay
+  CHECK(*store.count() == 2);
+  fs::remove_all(dir);
+}

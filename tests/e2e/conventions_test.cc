@@ -111,6 +111,9 @@ std::map<std::string, Recipe> recipes() {
       // A service runs until it is stopped (serve_test.cc starts, drives and stops it): only
       // its failures are checked here.
       {"serve", run({"serve", "--listen", "127.0.0.1:0"})},
+      {"state", group},
+      {"state show", run({"state", "show"})},
+      {"state reset", run({"state", "reset", "--all"})},
   };
 }
 

@@ -39,3 +39,40 @@ TEST_CASE("state paths: a state folder that cannot be created is exit 73 with th
     CHECK_MESSAGE(r.err.find("no permission") != std::string::npos, r.err);
   }
 }
+
+TEST_CASE("state paths: ingest --reset-state starts over only its own inputs, state reset --all forgets every file and says how many") {
+  Standin s;
+  TempDir t;
+  std::string a = t.write("a.txt", "a one\na two\n"), b = t.write("b.txt", "b one\nb two\nb three\n");
+  std::string state = t.file("st/state.json");
+  auto ingest = [&](std::vector<std::string> more) {
+    std::vector<std::string> args{"--json", "--url", s.url(), "--bank", "b", "--state", state, "ingest"};
+    args.insert(args.end(), more.begin(), more.end());
+    return e2e::run_memconn(args);
+  };
+  REQUIRE(ingest({a}).exit_code == 0);
+  REQUIRE(ingest({b}).exit_code == 0);
+  RunResult r = ingest({a, "--reset-state"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(e2e::num(e2e::JsonDoc(r.out), "/sent") == 2);
+  CHECK_MESSAGE(r.err.find("--reset-state: 1 of this run's 1 input file had progress, now forgotten") != std::string::npos, r.err);
+  r = ingest({b});  // the cron run of the other file: nothing to send
+  REQUIRE(r.exit_code == 0);
+  CHECK(e2e::num(e2e::JsonDoc(r.out), "/sent") == 0);
+
+  r = e2e::run_memconn({"--state", state, "state", "reset"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("say --all") != std::string::npos);
+  r = e2e::run_memconn({"--state", state, "state", "reset", "--all"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK_MESSAGE(r.err.find("forgot the progress of 2 files in " + state) != std::string::npos, r.err);
+  r = ingest({b});
+  REQUIRE(r.exit_code == 0);
+  CHECK(e2e::num(e2e::JsonDoc(r.out), "/sent") == 3);
+  CHECK(s.stats().documents() == 5);  // content-hash ids: sending again stored nothing twice
+
+  r = e2e::run_memconn({"--state", state, "state", "show", "--json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"state\":\"" + state + "\"") != std::string::npos);
+  CHECK(r.out.find("\"dead_letter\":\"" + t.file("st/dead-letter.jsonl") + "\"") != std::string::npos);
+}

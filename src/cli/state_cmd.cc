@@ -1,0 +1,107 @@
+#include "cli/state_cmd.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "base/exit_codes.h"
+#include "base/json_writer.h"
+#include "cli/console.h"
+#include "state/commit_journal.h"
+#include "state/doc_index.h"
+#include "state/file_store.h"
+#include "state/lock_file.h"
+#include "state/reset.h"
+
+namespace memconn {
+
+namespace {
+
+struct Paths {
+  std::string config, state, dead_letter, lock, files, documents, journal;
+};
+
+Result<Paths> resolve_paths(const GlobalOptions& g) {
+  auto env = process_env();
+  auto cfg = load_settings_config(g, env);
+  if (!cfg) return cfg.error();
+  Paths p;
+  p.config = cfg->path;
+  p.state = resolve_state_path(g, *cfg, env);
+  p.dead_letter = dead_letter_path_for(p.state);
+  p.lock = p.state + ".lock";
+  p.files = FileStore::dir_for(p.state);
+  p.documents = DocIndex::dir_for(p.state);
+  p.journal = p.state + ".journal";
+  return p;
+}
+
+}  // namespace
+
+int run_state_show(const GlobalOptions& g, const StateOptions&) {
+  Console console = make_console(g);
+  auto p = resolve_paths(g);
+  if (!p) {
+    console.error(p.error().message);
+    return p.error().exit_code;
+  }
+  std::error_code ec;
+  auto exists = [&](const std::string& path) { return std::filesystem::exists(path, ec); };
+  if (g.json) {
+    std::string s;
+    JsonWriter w(s);
+    w.begin_object().key("config").value(p->config).key("config_exists").value(exists(p->config));
+    w.key("state").value(p->state).key("state_exists").value(exists(p->state));
+    w.key("dead_letter").value(p->dead_letter).key("lock").value(p->lock).key("files").value(p->files);
+    w.key("documents").value(p->documents).key("journal").value(p->journal).end_object();
+    std::cout << s << '\n';
+    return exit_code::kOk;
+  }
+  auto line = [&](const char* what, const std::string& path) {
+    std::cout << what << path << (exists(path) ? "" : "  (not yet)") << '\n';
+  };
+  line("config       ", p->config);
+  line("state        ", p->state);
+  line("dead letters ", p->dead_letter);
+  line("file offsets ", p->files);
+  line("documents    ", p->documents);
+  line("lock         ", p->lock);
+  return exit_code::kOk;
+}
+
+int run_state_reset(const GlobalOptions& g, const StateOptions& o) {
+  Console console = make_console(g);
+  if (!o.all) {
+    console.error(
+        "state reset forgets the progress of every input file: say --all (ingest FILE --reset-state forgets only "
+        "FILE's)");
+    return exit_code::kUsage;
+  }
+  auto p = resolve_paths(g);
+  if (!p) {
+    console.error(p.error().message);
+    return p.error().exit_code;
+  }
+  auto lock = FileLock::acquire(p->lock, o.wait_lock);
+  if (!lock) {
+    console.error(lock.error().message);
+    return lock.error().exit_code;
+  }
+  auto n = reset_all_progress(p->state);
+  if (!n) {
+    console.error(n.error().message);
+    return n.error().exit_code;
+  }
+  if (g.json) {
+    std::string s;
+    JsonWriter w(s);
+    w.begin_object().key("state").value(p->state).key("files_forgotten").value(static_cast<uint64_t>(n->files));
+    w.key("conversations_forgotten").value(static_cast<uint64_t>(n->conversations)).end_object();
+    std::cout << s << '\n';
+  }
+  console.info("forgot the progress of " + std::to_string(n->files) + " file" + (n->files == 1 ? "" : "s") +
+               (n->conversations ? " and " + std::to_string(n->conversations) + " chat-export conversations" : "") +
+               " in " + p->state + "; the next ingest sends them from the start (connectors keep their cursors)");
+  return exit_code::kOk;
+}
+
+}  // namespace memconn
