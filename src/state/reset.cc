@@ -13,9 +13,9 @@ namespace memconn {
 
 Result<ResetCounts> reset_all_progress(const std::string& state_path) {
   ResetCounts n;
+  // A corrupt state file is what a user resets from: its run history is lost, the rest goes.
   auto st = load_state(state_path);
-  if (!st) return st.error();
-  State s = std::move(*st);
+  State s = st ? std::move(*st) : State{};
   // Entries a run that died left in the journal count too: they are progress as well.
   State journal;
   CommitJournal::replay(state_path + ".journal", journal);

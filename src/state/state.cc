@@ -150,7 +150,8 @@ std::string encode_state(const State& s) {
 Result<State> decode_state(std::string_view text, const std::string& path) {
   auto corrupt = [&](const std::string& why) {
     return Error{"state file " + path + " is corrupt (" + why +
-                     "); it was left untouched: fix it, or pass --reset-state to start over",
+                     "); it was left untouched: fix it, or start it afresh with --reset-state (this run's inputs start over, "
+                     "other files keep their progress) or memconn state reset --all",
                  3};
   };
   simdjson::dom::parser parser;
