@@ -39,6 +39,7 @@
 #include "engine/progress.h"
 #include "ingest/report.h"
 #include "ingest/export_import.h"
+#include "ingest/input_shape.h"
 #include "ingest/target_choice.h"
 #include "ingest/shard.h"
 #include "ingest/text_blocks.h"
@@ -58,6 +59,7 @@ int fail(Diagnostics& console, const Error& e) {
 struct Resumable {
   std::string key;
   FileFingerprint fingerprint;
+  std::string shape;  // the options that shape its items (input_shape.h)
 };
 
 class Ingest {
@@ -84,6 +86,10 @@ class Ingest {
   void load_history();
   Status open_state();
   std::string resume_key(const SourceSpec& src) const;
+  // The options that shape this source's items, as recorded with its commit point.
+  std::string shape_of(const SourceSpec& src) const;
+  // A file committed with other options is refused (exit 2) before anything is sent.
+  Status check_shapes() const;
   // The target's label (no credentials): names it in dead letters, resume keys and the
   // operations a --wait left open.
   std::string target_key() const { return target_->label(); }
@@ -251,6 +257,37 @@ Status Ingest::open_state() {
   auto prev = store_->load(keys);
   if (!prev) return prev.error();
   previous_ = std::move(*prev);
+  return check_shapes();
+}
+
+std::string Ingest::shape_of(const SourceSpec& src) const {
+  auto format = pick_format(read_options_.format, src.path);
+  ShapeOptions so;
+  so.format = format && *format == Format::Jsonl ? "jsonl" : "lines";
+  so.unit = o_.unit;
+  so.id_prefix = o_.id_prefix;
+  so.content_template = o_.content_template;
+  so.context = o_.context;
+  so.map = o_.map;
+  so.tags = o_.tags;
+  return input_shape(so);
+}
+
+Status Ingest::check_shapes() const {
+  for (const auto& src : inputs_.sources) {
+    if (src.path == "-") continue;
+    auto prev = previous_.find(resume_key(src));
+    if (prev == previous_.end() || prev->second.offset == 0) continue;
+    // A file replaced since (another inode) starts over anyway: nothing would be skipped.
+    struct stat st{};
+    if (::stat(src.path.c_str(), &st) != 0 || st.st_ino != prev->second.fingerprint.ino) continue;
+    if (auto change = shape_change(prev->second.shape, shape_of(src)))
+      return Error{src.display + " was ingested with " + *change +
+                       "; the lines already sent would be skipped, not read the new way. To send it again "
+                       "with the new options, add --reset-state (this file only); to go on as before, give the "
+                       "options it was ingested with",
+                   exit_code::kUsage};
+  }
   return ok_status();
 }
 
@@ -288,7 +325,7 @@ int Ingest::run() {
       std::lock_guard<std::mutex> lock(resume_mu_);
       if (resumables_[src]) r = &*resumables_[src];
     }
-    if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, "", {}}, settled);
+    if (r) journal_->record(r->key, FileCheckpoint{r->fingerprint, cp.offset, cp.line, "", {}, ""}, settled);
   });
 
   {
@@ -575,7 +612,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
       // A run limited to some items (verify --repair, dlq retry) reads every line but sends
       // only those: it must not move the file's commit point past lines it did not send.
       std::lock_guard<std::mutex> lock(resume_mu_);
-      if (!o_.select) resumables_[idx] = Resumable{key, *fp};
+      if (!o_.select) resumables_[idx] = Resumable{key, *fp, shape_of(src)};
     }
   }
   auto format = *pick_format(read_options_.format, src.path);
@@ -808,7 +845,8 @@ Status Ingest::update_and_save(bool force) {
     for (uint32_t i = 0; i < resumables_.size(); ++i) {
       if (!resumables_[i]) continue;
       auto cp = ledger_->commit_point(i);
-      FileCheckpoint fc{resumables_[i]->fingerprint, cp.offset, cp.line, now_iso8601(), cp.settled_ahead};
+      FileCheckpoint fc{resumables_[i]->fingerprint, cp.offset, cp.line, now_iso8601(), cp.settled_ahead,
+                        resumables_[i]->shape};
       auto same = [&](const FileCheckpoint& c) {
         return c.offset == fc.offset && c.fingerprint.ino == fc.fingerprint.ino && c.settled_ahead == fc.settled_ahead;
       };

@@ -117,6 +117,7 @@ size_t CommitJournal::replay_one(const std::string& path, State& state) {
     if (!same || cp.offset > slot.offset) {
       cp.updated = slot.updated;
       cp.settled_ahead = slot.settled_ahead;
+      cp.shape = slot.shape;  // records do not repeat it: the checkpoint's stands
       slot = cp;
       ++applied;
     }

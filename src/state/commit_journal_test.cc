@@ -33,7 +33,7 @@ TEST_CASE("the journal replays the furthest commit point per file and survives a
   CHECK(s.files["k"].settled_ahead == std::vector<std::pair<uint64_t, uint64_t>>{{7, 9}});
 
   State other;  // a replaced file (new inode) takes the journal's point even if smaller
-  other.files["k"] = FileCheckpoint{{1, 9, 500, 100, "x"}, 400, 40, "", {}};
+  other.files["k"] = FileCheckpoint{{1, 9, 500, 100, "x"}, 400, 40, "", {}, ""};
   CommitJournal::replay(path.string(), other);
   CHECK(other.files["k"].fingerprint.ino == 2);
 

@@ -96,6 +96,7 @@ std::string encode_state(const State& s) {
     w.key("settled_ahead").begin_array();
     for (const auto& [a, b] : f.settled_ahead) w.begin_array().value(a).value(b).end_array();
     w.end_array();
+    if (!f.shape.empty()) w.key("shape").value(f.shape);
     w.end_object();
   }
   w.end_object().key("runs").begin_array();
@@ -180,6 +181,7 @@ Result<State> decode_state(std::string_view text, const std::string& path) {
     c.offset = num(f, "offset");
     c.line = num(f, "line");
     c.updated = str(f, "updated");
+    c.shape = str(f, "shape");
     simdjson::dom::array ranges;
     if (!f["settled_ahead"].get_array().get(ranges))
       for (auto r : ranges) {

@@ -31,6 +31,9 @@ struct FileCheckpoint {
   // Lines after `line` already acknowledged or dead-lettered (inclusive ranges): batches
   // finish out of order, and a resumed run must not send these again.
   std::vector<std::pair<uint64_t, uint64_t>> settled_ahead;
+  // The options that shaped the file's items (ingest/input_shape.h); empty when an older
+  // version recorded the entry.
+  std::string shape;
 };
 
 struct RunRecord {

@@ -10,6 +10,7 @@ TEST_CASE("state round-trips through JSON") {
   c.fingerprint = {1, 2, 300, 300, "abc"};
   c.offset = 120;
   c.line = 7;
+  c.shape = "format=jsonl\ntags=a\n";
   s.files["bank|/x"] = c;
   RunRecord r{"ingest", "t0", "t1", "ok", 5, 0, 0, 0, ""};
   add_run(s.runs, r);
@@ -28,6 +29,7 @@ TEST_CASE("state round-trips through JSON") {
   REQUIRE(back.ok());
   CHECK(back->files["bank|/x"].offset == 120);
   CHECK(back->files["bank|/x"].fingerprint.head_sha256 == "abc");
+  CHECK(back->files["bank|/x"].shape == "format=jsonl\ntags=a\n");
   CHECK(back->runs[0].sent == 5);
   CHECK(back->connectors["c"].recent_ids[0].id == "m1");
   CHECK(back->connectors["c"].recent_ids[0].digest == 0xfedcba9876543210ull);

@@ -76,3 +76,36 @@ TEST_CASE("state paths: ingest --reset-state starts over only its own inputs, st
   CHECK(r.out.find("\"state\":\"" + state + "\"") != std::string::npos);
   CHECK(r.out.find("\"dead_letter\":\"" + t.file("st/dead-letter.jsonl") + "\"") != std::string::npos);
 }
+
+TEST_CASE("state paths: a file ingested with --format lines by mistake, then with --format jsonl, is refused with the way forward (exit 2), and --reset-state sends it the new way") {
+  Standin s;
+  TempDir t;
+  std::string conv = t.write("conv.json", "{\"content\":\"hello\",\"document_id\":\"c1\"}\n{\"content\":\"bye\",\"document_id\":\"c1\"}\n");
+  std::string state = t.file("state.json");
+  auto ingest = [&](std::vector<std::string> more) {
+    std::vector<std::string> args{"--url", s.url(), "--bank", "b", "--state", state, "ingest", conv};
+    args.insert(args.end(), more.begin(), more.end());
+    return e2e::run_memconn(args);
+  };
+  REQUIRE(ingest({"--format", "lines"}).exit_code == 0);  // two junk memories: JSON text
+  auto before = s.stats().retain_requests();
+  RunResult r = ingest({"--format", "jsonl"});
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.err.find("conv.json was ingested with --format lines (now --format jsonl)") != std::string::npos, r.err);
+  CHECK(r.err.find("add --reset-state (this file only)") != std::string::npos);
+  CHECK(s.stats().retain_requests() == before);  // nothing sent
+  // The same options as before go on as always.
+  r = ingest({"--format", "lines"});
+  CHECK(r.exit_code == 0);
+  r = ingest({"--format", "jsonl", "--reset-state"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto doc = s.document("c1", "b");
+  REQUIRE(doc);
+  CHECK(doc->content == "hello\nbye");
+  // Tags decide content-hash ids too: forgetting them is named, not a silent skip.
+  std::string notes = t.write("notes.txt", "a fact\n");
+  REQUIRE(e2e::run_memconn({"--url", s.url(), "--bank", "b", "--state", state, "ingest", notes, "--tags", "work"}).exit_code == 0);
+  r = e2e::run_memconn({"--url", s.url(), "--bank", "b", "--state", state, "ingest", notes});
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.err.find("notes.txt was ingested with --tags work (now no --tags)") != std::string::npos, r.err);
+}
