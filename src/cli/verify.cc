@@ -11,7 +11,10 @@
 #include "ingest/input_items.h"
 #include "state/doc_index.h"
 #include "ingest/export_import.h"
+#include "ingest/input_shape.h"
 #include "ingest/target_choice.h"
+#include "state/file_store.h"
+#include "state/state.h"
 #include "targets/registry.h"
 
 namespace memconn {
@@ -25,6 +28,12 @@ class Verify {
 
  private:
   Status prepare();
+  // The options each input file was ingested with (the state's file entries).
+  Status load_recorded();
+  // No shaping option given and one set recorded: take it.
+  Status use_recorded_options();
+  // An input recorded with other options than verify's is refused (exit 2), naming them.
+  Status check_recorded_options() const;
   void collect_expected();
   void name_documents(Target* repair);
   int repair();
@@ -41,6 +50,8 @@ class Verify {
   ExpectedDocuments expected_;
   VerifyReport r_;
   bool exports_ = false;  // the inputs are chat exports (one document per conversation)
+  IngestOptions in_;      // the ingest options verify reads with: given, or recorded
+  std::map<std::string, FileCheckpoint> recorded_;  // file key -> its entry in the state
 };
 
 Status Verify::prepare() {
@@ -49,7 +60,8 @@ Status Verify::prepare() {
   cfg_ = std::move(setup->cfg);
   tuning_ = setup->tuning;
   target_ = std::move(setup->target);
-  const auto& in = o_.ingest;
+  in_ = o_.ingest;
+  const auto& in = in_;
   if (in.inputs.empty()) return Error{"no input given: name the files, directories or - that were ingested", exit_code::kUsage};
   if (!o_.repair && (in.async || in.wait || in.wait_timeout || !in.dead_letter.empty()))
     return Error{"--async, --wait, --wait-timeout and --dead-letter only apply with --repair", exit_code::kUsage};
@@ -61,6 +73,10 @@ Status Verify::prepare() {
   if (!exports) return exports.error();
   exports_ = *exports;
   if (exports_) return ok_status();  // conversations: ingest/export_import reads them
+  inputs_ = expand_inputs(in.inputs, in.glob);
+  for (const auto& p : inputs_.problems) console_.error(p);
+  r_.input_problems = static_cast<int>(inputs_.problems.size());
+  if (auto st = use_recorded_options(); !st) return st;
   auto ro = resolve_read_options(
       ItemReadOptions{in.format, in.tags, in.context, std::nullopt, !in.finished, in.unit, in.id_prefix, nullptr}, in.map,
       in.content_template);
@@ -73,16 +89,64 @@ Status Verify::prepare() {
     if (!shard) return shard.error();
     read_opts_.shard = *shard;
   }
-  inputs_ = expand_inputs(in.inputs, in.glob);
-  for (const auto& p : inputs_.problems) console_.error(p);
-  r_.input_problems = static_cast<int>(inputs_.problems.size());
+  return check_recorded_options();
+}
+
+Status Verify::load_recorded() {
+  std::string state_path = resolve_state_path(g_, cfg_, env_);
+  if (!in_.shard.empty() && !g_.state_path)
+    if (auto shard = Shard::parse(in_.shard)) state_path = shard->apply_to_path(state_path);
+  std::set<std::string> keys;
+  for (const auto& src : inputs_.sources)
+    if (src.path != "-") keys.insert(file_key(target_->label(), src.path));
+  auto got = FileStore(FileStore::dir_for(state_path)).load(keys);
+  if (!got) return got.error();
+  recorded_ = std::move(*got);
+  // A run that died before its end left its newest entries in the state file.
+  if (auto st = load_state(state_path); st)
+    for (auto& [k, cp] : st->files)
+      if (keys.count(k) && !cp.shape.empty()) recorded_[k] = cp;
   return ok_status();
 }
+
+Status Verify::use_recorded_options() {
+  if (auto st = load_recorded(); !st) return st;
+  // Given no option that shapes items, verify reads the inputs as they were ingested: the
+  // same ids and texts, so "missing" means missing and --repair stores no copies.
+  const auto& in = in_;
+  bool given = in.format != "auto" || in.unit != "line" || !in.map.empty() || !in.content_template.empty() ||
+               !in.tags.empty() || !in.context.empty() || !in.id_prefix.empty();
+  std::set<std::string> shapes;
+  for (const auto& [k, cp] : recorded_)
+    if (!cp.shape.empty()) shapes.insert(cp.shape);
+  if (given || shapes.size() != 1) return ok_status();
+  apply_shape(parse_shape(*shapes.begin()), in_);
+  std::string flags = shape_flags(*shapes.begin());
+  console_.info("verify: reading the inputs with the options they were ingested with" +
+                (flags.empty() ? std::string() : ": " + flags));
+  return ok_status();
+}
+
+Status Verify::check_recorded_options() const {
+  for (const auto& src : inputs_.sources) {
+    auto prev = recorded_.find(file_key(target_->label(), src.path));
+    if (prev == recorded_.end()) continue;
+    auto format = pick_format(read_opts_.format, src.path);
+    std::string now = input_shape(shape_options_of(in_, format && *format == Format::Jsonl));
+    if (auto change = shape_change(prev->second.shape, now))
+      return Error{src.display + " was ingested with " + *change + ": verify it with the options it was ingested with (" +
+                       shape_flags(prev->second.shape) +
+                       "); other options give other ids and texts, and --repair would store copies",
+                   exit_code::kUsage};
+  }
+  return ok_status();
+}
+
 
 void Verify::collect_expected() {
   if (exports_) {
     // One document per conversation, its whole text as ingest sends it.
-    r_.input_problems += for_each_export_conversation(o_.ingest, console_, [&](Item& it, const std::string&, uint64_t) {
+    r_.input_problems += for_each_export_conversation(in_, console_, [&](Item& it, const std::string&, uint64_t) {
       if (auto key = target_->identity_key(it.content)) expected_.add(it.document_id, *key);
       else expected_.add_unchecked(it.document_id);
     });
@@ -138,7 +202,7 @@ void Verify::collect_expected() {
 void Verify::name_documents(Target* repair) {
   NullDiagnostics quiet;  // bad lines were reported by the first pass
   if (exports_) {
-    for_each_export_conversation(o_.ingest, quiet, [&](Item& it, const std::string& file, uint64_t index) {
+    for_each_export_conversation(in_, quiet, [&](Item& it, const std::string& file, uint64_t index) {
       if (expected_.flags(it.document_id) != 0)
         name_document(Named{it.document_id, file, index + 1, ""}, expected_, r_, o_.list_limit, repair, console_);
     });
@@ -157,7 +221,7 @@ int Verify::repair() {
   repair_target(*target_, r_, console_);
   r_.resend = r_.missing + r_.stale;
   if (r_.resend == 0) return exit_code::kOk;
-  IngestOptions in = o_.ingest;
+  IngestOptions in = in_;
   in.select = [this](const Item& item) {
     uint8_t f = expected_.flags(item.document_id);
     return f != 0 && (!(f & ExpectedDocuments::kPresent) || (f & ExpectedDocuments::kStale));

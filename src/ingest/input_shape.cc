@@ -14,7 +14,7 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 // Values are kept on one line: a newline inside one (a template, a context) is escaped.
-std::string one_line(const std::string& s) {
+std::string escaped_line(const std::string& s) {
   std::string out;
   for (char c : s) {
     if (c == '\n') out += "\\n";
@@ -47,7 +47,7 @@ std::string flag(const std::string& name, const std::string& value) {
 
 std::string input_shape(const ShapeOptions& o) {
   std::string s;
-  auto add = [&](const char* name, const std::string& value) { s += std::string(name) + "=" + one_line(value) + "\n"; };
+  auto add = [&](const char* name, const std::string& value) { s += std::string(name) + "=" + escaped_line(value) + "\n"; };
   add("format", o.format);
   add("unit", o.unit);
   add("map", join(o.map));
@@ -68,6 +68,66 @@ std::optional<std::string> shape_change(const std::string& recorded, const std::
     if (before != value) return flag(name, before) + " (now " + flag(name, value) + ")";
   }
   return std::string("other options");
+}
+
+ShapeOptions shape_options_of(const IngestOptions& o, bool jsonl) {
+  ShapeOptions so;
+  so.format = jsonl ? "jsonl" : "lines";
+  so.unit = o.unit;
+  so.id_prefix = o.id_prefix;
+  so.content_template = o.content_template;
+  so.context = o.context;
+  so.map = o.map;
+  so.tags = o.tags;
+  return so;
+}
+
+void apply_shape(const ShapeOptions& shape, IngestOptions& o) {
+  o.format = shape.format;
+  o.unit = shape.unit;
+  o.id_prefix = shape.id_prefix;
+  o.content_template = shape.content_template;
+  o.context = shape.context;
+  o.map = shape.map;
+  o.tags = shape.tags;
+}
+
+ShapeOptions parse_shape(const std::string& shape) {
+  auto unescape = [](const std::string& v) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i] == '\\' && i + 1 < v.size()) {
+        out += v[i + 1] == 'n' ? '\n' : v[i + 1];
+        ++i;
+      } else {
+        out += v[i];
+      }
+    }
+    return out;
+  };
+  auto split = [](const std::string& v) {
+    std::vector<std::string> out;
+    size_t at = 0;
+    while (!v.empty() && at <= v.size()) {
+      size_t comma = v.find(',', at);
+      out.push_back(v.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+    return out;
+  };
+  ShapeOptions o;
+  for (const auto& [name, raw] : parse(shape)) {
+    std::string value = unescape(raw);
+    if (name == "format") o.format = value;
+    else if (name == "unit") o.unit = value;
+    else if (name == "map") o.map = split(value);
+    else if (name == "template") o.content_template = value;
+    else if (name == "tags") o.tags = split(value);
+    else if (name == "context") o.context = value;
+    else if (name == "id_prefix") o.id_prefix = value;
+  }
+  return o;
 }
 
 std::string shape_flags(const std::string& shape) {

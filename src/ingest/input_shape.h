@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ingest/options.h"
+
 namespace memconn {
 
 struct ShapeOptions {
@@ -24,6 +26,14 @@ std::string input_shape(const ShapeOptions& o);
 // nothing recorded by an older version); else what differs, as one clause for a message:
 // "--format lines (now --format jsonl)".
 std::optional<std::string> shape_change(const std::string& recorded, const std::string& now);
+
+// An ingest's options as a shape, for a file read as JSONL or not.
+ShapeOptions shape_options_of(const IngestOptions& o, bool jsonl);
+// Sets the options a shape records (verify adopting what the ingest used).
+void apply_shape(const ShapeOptions& shape, IngestOptions& o);
+
+// The options a shape records (the inverse of input_shape; unknown lines are ignored).
+ShapeOptions parse_shape(const std::string& shape);
 
 // The flags, as a user would type them, that give this shape (for verify's hint).
 std::string shape_flags(const std::string& shape);

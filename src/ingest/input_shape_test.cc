@@ -22,3 +22,16 @@ TEST_CASE("input shape: the same options go on, other ones are named as the user
   CHECK(input_shape(templ).find("context=line one\\nline two\n") != std::string::npos);
   CHECK(shape_flags(input_shape(tagged)) == "--format lines --tags a,b");
 }
+
+TEST_CASE("input shape: parse_shape gives back the options a shape records") {
+  ShapeOptions o{"jsonl", "file", "notes/", "{a}: {b}", "two\nlines", {"content=x.y", "document_id=z"}, {"t1", "t2"}};
+  auto back = parse_shape(input_shape(o));
+  CHECK(back.format == "jsonl");
+  CHECK(back.unit == "file");
+  CHECK(back.id_prefix == "notes/");
+  CHECK(back.content_template == "{a}: {b}");
+  CHECK(back.context == "two\nlines");
+  CHECK(back.map == o.map);
+  CHECK(back.tags == o.tags);
+  CHECK(input_shape(back) == input_shape(o));
+}

@@ -262,15 +262,7 @@ Status Ingest::open_state() {
 
 std::string Ingest::shape_of(const SourceSpec& src) const {
   auto format = pick_format(read_options_.format, src.path);
-  ShapeOptions so;
-  so.format = format && *format == Format::Jsonl ? "jsonl" : "lines";
-  so.unit = o_.unit;
-  so.id_prefix = o_.id_prefix;
-  so.content_template = o_.content_template;
-  so.context = o_.context;
-  so.map = o_.map;
-  so.tags = o_.tags;
-  return input_shape(so);
+  return input_shape(shape_options_of(o_, format && *format == Format::Jsonl));
 }
 
 Status Ingest::check_shapes() const {
@@ -291,10 +283,7 @@ Status Ingest::check_shapes() const {
   return ok_status();
 }
 
-std::string Ingest::resume_key(const SourceSpec& src) const {
-  std::error_code ec;
-  return target_key() + "|" + std::filesystem::absolute(src.path, ec).string();
-}
+std::string Ingest::resume_key(const SourceSpec& src) const { return file_key(target_key(), src.path); }
 
 int Ingest::run() {
   if (auto st = prepare(); !st) return fail(console_, st.error());

@@ -72,6 +72,11 @@ Status FileStore::merge(const std::map<std::string, FileCheckpoint>& entries) co
   return ok_status();
 }
 
+std::string file_key(const std::string& target_label, const std::string& path) {
+  std::error_code ec;
+  return target_label + "|" + std::filesystem::absolute(path, ec).string();
+}
+
 Result<size_t> FileStore::forget(const std::set<std::string>& keys) const {
   std::map<std::string, std::vector<std::string>> by_bucket;
   for (const auto& k : keys) by_bucket[bucket_path(k)].push_back(k);

@@ -43,6 +43,8 @@ class FileStore {
   std::string dir_;
 };
 
+// The key of a file's entry for a target: "<target label>|<absolute path>".
+std::string file_key(const std::string& target_label, const std::string& path);
 // The file a key names: "url#bank|/abs/path" -> "/abs/path" ("" when there is none).
 std::string path_of_key(const std::string& key);
 

@@ -109,3 +109,35 @@ TEST_CASE("state paths: a file ingested with --format lines by mistake, then wit
   CHECK(r.exit_code == 2);
   CHECK_MESSAGE(r.err.find("notes.txt was ingested with --tags work (now no --tags)") != std::string::npos, r.err);
 }
+
+TEST_CASE("state paths: verify and --repair without the ingest's --tags read the inputs as they were ingested - no false 'missing', no duplicates") {
+  Standin s;
+  TempDir t;
+  std::string notes;
+  for (int i = 0; i < 20; ++i) notes += "note " + std::to_string(i) + "\n";
+  std::string path = t.write("notes.txt", notes);
+  std::string state = t.file("state.json");
+  std::vector<std::string> base{"--url", s.url(), "--bank", "b", "--state", state};
+  auto with = [&](std::vector<std::string> more) {
+    auto a = base;
+    a.insert(a.end(), more.begin(), more.end());
+    return a;
+  };
+  REQUIRE(e2e::run_memconn(with({"ingest", path, "--tags", "import", "--context", "my notes"})).exit_code == 0);
+  REQUIRE(s.stats().documents() == 20);
+  RunResult r = e2e::run_memconn(with({"--json", "verify", path}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err << r.out);
+  CHECK(e2e::num(e2e::JsonDoc(r.out), "/present") == 20);
+  CHECK(r.err.find("verify: reading the inputs with the options they were ingested with: --format lines --tags import --context \"my notes\"") !=
+        std::string::npos);
+  r = e2e::run_memconn(with({"--json", "verify", path, "--repair"}));
+  CHECK(r.exit_code == 0);
+  CHECK(s.stats().documents() == 20);  // not 40
+  // Other options than the ingest's are refused, named, before --repair could store copies.
+  r = e2e::run_memconn(with({"verify", path, "--tags", "other", "--repair"}));
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.err.find("notes.txt was ingested with --tags import (now --tags other): verify it with the options it was ingested with (--format lines --tags import --context \"my notes\")") !=
+                    std::string::npos,
+                r.err);
+  CHECK(s.stats().documents() == 20);
+}
