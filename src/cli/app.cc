@@ -85,7 +85,9 @@ void build_cli(CLI::App& app, CliContext& ctx) {
   app.add_option("--ca-file", g.ca_file, "PEM CA bundle to verify the Hindsight server (env HINDSIGHT_CA_FILE, or [hindsight] ca_file)")
       ->type_name("FILE");
   app.add_option("--bank", g.bank, "Hindsight bank id (env HINDSIGHT_BANK_ID, or [hindsight] bank)");
-  app.add_option("--state", g.state_path, "State file (default state.json beside the config file)")->type_name("FILE");
+  app.add_option("--state", g.state_path,
+                 "State file (default $XDG_STATE_HOME/memconn/state.json, or beside a named --config; memconn state show)")
+      ->type_name("FILE");
   app.add_flag("-v,--verbose", g.verbose, "Log one line per HTTP request to stderr (secrets redacted)");
   app.add_flag("-q,--quiet", g.quiet, "Print nothing but errors");
   app.add_flag("--json", g.json, "Print one JSON document on stdout");

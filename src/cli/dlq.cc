@@ -50,7 +50,8 @@ Result<std::unique_ptr<DlqContext>> open_dlq(const GlobalOptions& g, const DlqOp
   // The same file names `ingest --shard K/N` uses, so each shard retries its own letters.
   if (shard && !g.state_path) ctx->state_path = shard->apply_to_path(ctx->state_path);
   ctx->path = o.dead_letter.empty() ? dead_letter_path_for(ctx->state_path) : o.dead_letter;
-  if (shard && o.dead_letter.empty()) ctx->path = shard->apply_to_path(ctx->path);
+  // An explicit --state is taken as is, so its dead letters take the shard in their name.
+  if (shard && o.dead_letter.empty() && g.state_path) ctx->path = shard->apply_to_path(ctx->path);
   if (lock) {
     auto l = FileLock::acquire(ctx->state_path + ".lock", o.wait_lock);
     if (!l) return l.error();

@@ -9,7 +9,7 @@ void register_dlq(CLI::App& app, CliContext& ctx) {
   auto o = std::make_shared<DlqOptions>();
   auto* dlq = app.add_subcommand("dlq", "Inspect, re-send or drop items that failed for good (the dead-letter file)");
   dlq->require_subcommand(1);
-  dlq->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default dead-letter.jsonl beside the state file)")
+  dlq->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default beside the state file, named after it: dead-letter.jsonl for state.json)")
       ->type_name("FILE");
   dlq->add_option("--connector", o->connector, "Only entries of this connector (- = plain ingest entries only)");
   dlq->add_option("--shard", o->shard, "K/N: the dead letters of `ingest --shard K/N` (its own files)");

@@ -49,7 +49,7 @@ void register_ingest(CLI::App& app, CliContext& ctx) {
                   "With --wait: stop waiting after this long and name the operations still pending, exit 1 (default 30m)")
       ->type_name("DURATION");
   sub->add_flag("-n,--dry-run", o->dry_run, "Print the exact JSON request bodies on stdout; send nothing");
-  sub->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default dead-letter.jsonl beside the state file)")
+  sub->add_option("--dead-letter", o->dead_letter, "Dead-letter file (default beside the state file, named after it: dead-letter.jsonl for state.json)")
       ->type_name("FILE");
   sub->add_flag("--reset-state", o->reset_state, "Start this run's inputs over from their first line (other files keep their progress; memconn state reset --all forgets all)");
   sub->add_flag("--wait-lock", o->wait_lock, "Wait for another run on the same state instead of exiting 75");

@@ -294,7 +294,8 @@ int Ingest::run() {
   // lock also guards dead-letter rewrites by `dlq`); an explicit --state is taken as is.
   if (shard_ && !g_.state_path) state_path_ = shard_->apply_to_path(state_path_);
   dead_letter_path_ = o_.dead_letter.empty() ? dead_letter_path_for(state_path_) : o_.dead_letter;
-  if (shard_ && o_.dead_letter.empty()) dead_letter_path_ = shard_->apply_to_path(dead_letter_path_);
+  // An explicit --state is taken as is, so its dead letters take the shard in their name.
+  if (shard_ && o_.dead_letter.empty() && g_.state_path) dead_letter_path_ = shard_->apply_to_path(dead_letter_path_);
   if (!o_.lock_held) {
     auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
     if (!lock) return fail(console_, lock.error());

@@ -414,7 +414,7 @@ TEST_CASE("ingest: items the server refuses go to the dead-letter file, the rest
   std::string path = t.write("in.txt", text);
   std::string xdg = t.file("xdg");
   RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "-b", "8"}),
-                                 {.env = {{"XDG_CONFIG_HOME", xdg}}});
+                                 {.env = {{"XDG_STATE_HOME", xdg}}});  // the default state lives there
   CHECK(r.exit_code == 1);
   JsonDoc rep(r.out);
   CHECK(num(rep, "/failed") == 3);

@@ -357,7 +357,7 @@ TEST_CASE("reliability: each ingest shard keeps its own dead letters - dlq retry
   for (int i = 0; i < 80; ++i) input += (i % 10 == 3 ? "POISON " : "fine ") + std::to_string(i) + "\n";
   std::string path = dir.write("in.txt", input);
   std::string cfg = dir.file("cfg");
-  RunOptions opts{.env = {{"XDG_CONFIG_HOME", cfg}}};
+  RunOptions opts{.env = {{"XDG_STATE_HOME", cfg}}};  // the default state lives there
   size_t letters = 0;
   for (int k = 0; k < 2; ++k) {
     std::string shard = std::to_string(k) + "/2";

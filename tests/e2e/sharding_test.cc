@@ -23,7 +23,7 @@ TEST_CASE("sharding: 4 concurrent shards deliver every item exactly once, each w
   std::string input = e2e::write_lines(dir.file("big.txt"), lines, "memory number ");
   // One config directory for all four, so the default state files sit side by side.
   std::string xdg = dir.path() + "/xdg";
-  e2e::RunOptions opts{.env = {{"XDG_CONFIG_HOME", xdg}}};
+  e2e::RunOptions opts{.env = {{"XDG_STATE_HOME", xdg}}};  // the default state lives there
   std::vector<pid_t> pids;
   for (int k = 0; k < n; ++k) {
     std::string shard = std::to_string(k) + "/" + std::to_string(n);

@@ -141,3 +141,43 @@ TEST_CASE("state paths: verify and --repair without the ingest's --tags read the
                 r.err);
   CHECK(s.stats().documents() == 20);
 }
+
+TEST_CASE("state paths: the default state lives under XDG_STATE_HOME - a state beside the default config moves there once, with a note, and resumes") {
+  Standin s;
+  TempDir t;
+  std::string notes = t.write("notes.txt", "one\ntwo\n");
+  std::map<std::string, std::string> env{{"XDG_CONFIG_HOME", t.file("config")}, {"XDG_STATE_HOME", t.file("state")}};
+  // The layout of earlier versions: the state (and its dead letters) beside the default config.
+  t.write("config/memconn/config.toml", "[hindsight]\nurl = \"" + s.url() + "\"\nbank = \"b\"\n");
+  RunResult r = e2e::run_memconn({"--state", t.file("config/memconn/state.json"), "ingest", notes}, {.env = env});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  t.write("config/memconn/dead-letter.jsonl", "");
+  REQUIRE(e2e::file_exists(t.file("config/memconn/state.json")));
+
+  t.write("notes.txt", "one\ntwo\nthree\n");
+  r = e2e::run_memconn({"--json", "ingest", notes}, {.env = env});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK_MESSAGE(r.err.find("note: the state moved from " + t.file("config/memconn") + " to " + t.file("state/memconn")) !=
+                    std::string::npos,
+                r.err);
+  CHECK(e2e::num(e2e::JsonDoc(r.out), "/sent") == 1);  // resumed from the moved state: only the new line
+  CHECK(e2e::file_exists(t.file("state/memconn/state.json")));
+  CHECK(e2e::file_exists(t.file("state/memconn/dead-letter.jsonl")));
+  CHECK_FALSE(e2e::file_exists(t.file("config/memconn/state.json")));
+  r = e2e::run_memconn({"ingest", notes}, {.env = env});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("note: the state moved") == std::string::npos);  // once
+  r = e2e::run_memconn({"state", "show", "--json"}, {.env = env});
+  CHECK(r.out.find("\"state\":\"" + t.file("state/memconn/state.json") + "\"") != std::string::npos);
+}
+
+TEST_CASE("state paths: two state files in one folder keep their own dead letters") {
+  Standin s({"--reject-marker", "BAD"});
+  TempDir t;
+  std::string a = t.write("a.txt", "BAD a\n"), b = t.write("b.txt", "BAD b\n");
+  CHECK(e2e::run_memconn({"--url", s.url(), "--bank", "b", "--state", t.file("st/team.json"), "ingest", a}).exit_code == 1);
+  CHECK(e2e::run_memconn({"--url", s.url(), "--bank", "b", "--state", t.file("st/home.json"), "ingest", b}).exit_code == 1);
+  CHECK(e2e::read_file(t.file("st/team.dead-letter.jsonl")).find("BAD a") != std::string::npos);
+  CHECK(e2e::read_file(t.file("st/home.dead-letter.jsonl")).find("BAD b") != std::string::npos);
+  CHECK(e2e::read_file(t.file("st/home.dead-letter.jsonl")).find("BAD a") == std::string::npos);
+}
