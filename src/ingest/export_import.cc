@@ -456,23 +456,6 @@ Result<bool> reads_chat_exports(const IngestOptions& o) {
   return !first_export.empty();
 }
 
-Status refuse_json_documents(const IngestOptions& o) {
-  if (o.format != "auto") return ok_status();  // --format lines or jsonl: what the user asked for
-  for (const auto& p : o.inputs) {
-    std::error_code ec;
-    if (!has_suffix(p, ".json") || !std::filesystem::is_regular_file(p, ec)) continue;
-    auto kind = detect_input(p);
-    if (!kind) return kind.error();
-    // JSON Lines under a .json name (read as JSONL with --map, as lines without) stay as they were.
-    if (kind->shape != InputKind::Shape::JsonArray) continue;
-    std::string what = "holds a JSON array that is not a chat export";
-    return Error{p + " " + what + ": convert it to JSON Lines (jq -c '.[]' " + p +
-                     " > records.jsonl) and ingest that, or give --format lines to read it as text",
-                 exit_code::kUsage};
-  }
-  return ok_status();
-}
-
 int for_each_export_conversation(const IngestOptions& o, Diagnostics& console,
                                  const std::function<void(Item&, const std::string& file, uint64_t index)>& f) {
   auto ro = reader_options_for(o, Tuning{}.max_line_bytes);

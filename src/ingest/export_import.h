@@ -24,11 +24,6 @@ namespace memconn {
 // that mix exports with other files are a usage error naming the first of each.
 Result<bool> reads_chat_exports(const IngestOptions& o);
 
-// A .json input that is not a chat export, read with --format auto: an Error (exit 2) that
-// says how to read it. Read as lines, a pretty-printed array would become one junk memory
-// per line of JSON text ("[", "{", "\"content\": ..."), under ids nothing cleans up.
-Status refuse_json_documents(const IngestOptions& o);
-
 // Every conversation of the exports an ingest with these options reads, as the Item it sends
 // (before encoding): verify's expected set and its naming pass. Returns the number of inputs
 // and conversations that could not be read (each reported on console).

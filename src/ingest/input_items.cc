@@ -32,6 +32,16 @@ Result<UnitChoice> pick_unit(const std::string& unit, Format format, const std::
   return Error{"--unit must be line, paragraph or file, not \"" + unit + "\"", exit_code::kUsage};
 }
 
+Status json_array_unit(int fd, bool regular, Format format, const std::string& unit_flag, const std::string& display,
+                       UnitChoice& unit) {
+  if (!regular || format != Format::Jsonl || !starts_json_array(fd)) return ok_status();
+  if (unit_flag != "line")
+    return Error{display + ": a JSON array is read record by record; --unit " + unit_flag + " does not apply to it",
+                 exit_code::kUsage};
+  unit.text = TextUnit::JsonElement;
+  return ok_status();
+}
+
 std::string unit_file_id(const ItemReadOptions& o, const SourceSpec& src) {
   // An explicit prefix keeps the short relative form the user chose; without one the id is
   // the file's canonical path, so personal/todo.md and work/todo.md are two documents.
@@ -127,6 +137,11 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
     auto unit = pick_unit(o.unit, *format, src.display);
     if (!unit) {
       diag.error(unit.error().message);
+      ++sum.input_problems;
+      continue;
+    }
+    if (auto st = json_array_unit(fd, regular, *format, o.unit, src.display, *unit); !st) {
+      diag.error(st.error().message);
       ++sum.input_problems;
       continue;
     }

@@ -32,6 +32,11 @@ struct UnitChoice {
 // "line" | "paragraph" | "file"; a paragraph needs plain text (errors name the path).
 Result<UnitChoice> pick_unit(const std::string& unit, Format format, const std::string& display);
 
+// A regular file read as JSONL whose content is a JSON array: its elements are the records
+// (unit becomes TextUnit::JsonElement); other --unit values do not apply (an Error).
+Status json_array_unit(int fd, bool regular, Format format, const std::string& unit_flag, const std::string& display,
+                       UnitChoice& unit);
+
 struct ItemReadOptions {
   std::string format = "auto";
   std::vector<std::string> tags;

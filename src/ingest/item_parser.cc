@@ -368,7 +368,9 @@ Format format_for_path(std::string_view path) {
   auto ends_with = [&](std::string_view suf) {
     return path.size() >= suf.size() && path.substr(path.size() - suf.size()) == suf;
   };
-  return ends_with(".jsonl") || ends_with(".ndjson") ? Format::Jsonl : Format::Lines;
+  // .json too: JSON Lines under that name, or an array of records (read element by element,
+  // text_blocks.h); read as lines, either would become one junk memory per line of JSON.
+  return ends_with(".jsonl") || ends_with(".ndjson") || ends_with(".json") ? Format::Jsonl : Format::Lines;
 }
 
 }  // namespace memconn

@@ -75,7 +75,8 @@ class Ingest {
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
                    const std::function<bool(Batch)>& emit);
   // Adds the parts this file's committed lines hold to the documents (acknowledged before).
-  Status rescan_documents(uint32_t idx, int fd, const std::string& file, Format format, const ParseOptions& popts, uint64_t line,
+  Status rescan_documents(uint32_t idx, int fd, const std::string& file, Format format, TextUnit text_unit,
+                          const ParseOptions& popts, uint64_t line,
                           const LineRanges& settled_ahead);
   // A part read from `file`: into its document, which learns where its other parts are.
   Status add_part(uint32_t idx, const std::string& file, const Item& item, bool is_new);
@@ -607,6 +608,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
   }
   auto format = *pick_format(read_options_.format, src.path);
   auto unit = pick_unit(o_.unit, format, src.display);
+  if (unit)
+    if (auto st = json_array_unit(fd, regular, format, o_.unit, src.display, *unit); !st) unit = st.error();
   if (!unit) {
     console_.error(unit.error().message);
     ++input_problems_;
@@ -630,7 +633,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
   // every write of theirs (a document is only ever sent whole).
   const std::string& file = files_[idx];
   if ((format == Format::Jsonl || unit->whole_file) && (line > 0 || !settled_ahead.empty()))
-    if (auto st = rescan_documents(idx, fd, file, format, popts, line, settled_ahead); !st) {
+    if (auto st = rescan_documents(idx, fd, file, format, unit->text, popts, line, settled_ahead); !st) {
       control_.stop(StopReason::Fatal, st.error().message);
       return false;
     }
@@ -791,23 +794,25 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
   return true;
 }
 
-Status Ingest::rescan_documents(uint32_t idx, int fd, const std::string& file, Format format, const ParseOptions& popts,
-                                uint64_t line, const LineRanges& settled_ahead) {
+Status Ingest::rescan_documents(uint32_t idx, int fd, const std::string& file, Format format, TextUnit text_unit,
+                                const ParseOptions& popts, uint64_t line, const LineRanges& settled_ahead) {
   // Re-reads (without sending) the lines earlier runs delivered: their parts are in every
   // write of their documents from now on.
   uint64_t last = line;
   if (!settled_ahead.empty()) last = std::max(last, settled_ahead.back().second);
   ItemParser parser(format, popts);
-  LineReader reader(fd, 0, 1, read_options_.max_line_bytes);
-  Line l;
+  // Lines, or a JSON array's elements; paragraphs are never parts of documents.
+  BlockReader reader(fd, text_unit == TextUnit::JsonElement ? text_unit : TextUnit::Line, 0, 1, false,
+                     read_options_.max_line_bytes);
+  Block l;
   size_t ahead = 0;
   Item item;
-  while (reader.next(l) && l.number <= last) {
+  while (reader.next(l) && l.first_line <= last) {
     if (l.oversized) continue;  // dead-lettered, never a part of a document
-    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.number) ++ahead;
-    bool delivered = l.number <= line || (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.number);
+    while (ahead < settled_ahead.size() && settled_ahead[ahead].second < l.first_line) ++ahead;
+    bool delivered = l.first_line <= line || (ahead < settled_ahead.size() && settled_ahead[ahead].first <= l.first_line);
     if (!delivered) continue;
-    if (parser.parse(l.text, Origin{0, l.number, 0, 0, 0}, item).status != ParseStatus::Item) continue;
+    if (parser.parse(l.text, Origin{0, l.first_line, 0, 0, 0}, item).status != ParseStatus::Item) continue;
     if (!item.explicit_id) continue;
     if (shard_ && !shard_->owns(item.document_id)) continue;
     if (auto st = add_part(idx, file, item, false); !st) return st;
@@ -978,7 +983,6 @@ int run_ingest_job(const GlobalOptions& g, const IngestOptions& o, Diagnostics& 
   auto exports = reads_chat_exports(o);
   if (!exports) return fail(console, exports.error());
   if (*exports) return run_export_import(g, o, console, out);
-  if (auto st = refuse_json_documents(o); !st) return fail(console, st.error());
   Ingest ingest(g, o, console, out);
   return ingest.run();
 }

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 namespace memconn {
 
@@ -12,10 +14,57 @@ bool is_blank_line(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; });
 }
 
+namespace {
+
+// The fd from an offset on, by pread: the reader's position is its own, whatever else reads
+// the same fd.
+class FdSource : public ByteSource {
+ public:
+  FdSource(int fd, uint64_t offset) : fd_(fd), offset_(offset) {}
+  Result<size_t> read(char* buf, size_t n) override {
+    for (;;) {
+      ssize_t k = ::pread(fd_, buf, n, static_cast<off_t>(offset_));
+      if (k < 0 && errno == EINTR) continue;
+      if (k < 0) return Error{name_ + ": " + std::strerror(errno)};
+      offset_ += static_cast<uint64_t>(k);
+      return static_cast<size_t>(k);
+    }
+  }
+  const std::string& name() const override { return name_; }
+
+ private:
+  int fd_;
+  uint64_t offset_;
+  std::string name_ = "JSON array";
+};
+
+}  // namespace
+
 BlockReader::BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_unterminated,
                          uint64_t max_line)
     : fd_(fd), unit_(unit), hold_unterminated_(hold_unterminated), lines_(fd, start_offset, first_line, max_line),
-      offset_(start_offset) {}
+      offset_(start_offset) {
+  if (unit_ == TextUnit::JsonElement) {
+    element_source_ = std::make_unique<FdSource>(fd, start_offset);
+    SplitterOptions so;
+    // Resuming just after an element an earlier run finished: a ',' or the closing ']' is next.
+    so.resume = start_offset > 0;
+    so.start_offset = start_offset;
+    so.first_index = first_line > 0 ? first_line - 1 : 0;
+    so.max_element_bytes = static_cast<size_t>(max_line);
+    elements_ = std::make_unique<JsonArraySplitter>(*element_source_, so);
+  }
+}
+
+bool starts_json_array(int fd) {
+  char head[4096];
+  ssize_t n = ::pread(fd, head, sizeof head, 0);
+  if (n <= 0) return false;
+  std::string_view v(head, static_cast<size_t>(n));
+  if (v.substr(0, 3) == "\xEF\xBB\xBF") v.remove_prefix(3);
+  auto at = v.find_first_not_of(" \t\r\n");
+  return at != std::string_view::npos && v[at] == '[';
+}
 
 bool BlockReader::being_written() const {
   if (!hold_unterminated_) return false;
@@ -29,6 +78,18 @@ bool BlockReader::being_written() const {
 }
 
 bool BlockReader::next(Block& b) {
+  if (unit_ == TextUnit::JsonElement) {
+    JsonElement e;
+    auto more = elements_->next(e);
+    if (!more) {
+      element_error_ = more.error().message;
+      return false;
+    }
+    if (!*more) return false;
+    b = Block{e.bytes, e.index + 1, e.index + 1, e.offset, e.end_offset, false, false, e.bytes.size()};
+    offset_ = e.end_offset;
+    return true;
+  }
   Line l;
   if (unit_ == TextUnit::Line) {
     if (!lines_.next(l)) return false;

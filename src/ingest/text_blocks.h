@@ -2,6 +2,7 @@
 // Both ingest and the commands that re-read inputs (dry run, verify) cut text the same way,
 // so an item's id and its place in the file (what resume and settled lines refer to) agree.
 #pragma once
+#include <memory>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -9,9 +10,13 @@
 
 #include "ingest/line_reader.h"
 
+#include "ingest/exports/json_array.h"
+
 namespace memconn {
 
-enum class TextUnit { Line, Paragraph };
+// JsonElement: the elements of a top-level JSON array (a .json file of records), each one
+// block whatever lines it spans; "line" numbers are element numbers (1-based).
+enum class TextUnit { Line, Paragraph, JsonElement };
 
 struct Block {
   std::string_view text;  // the line, or the paragraph's lines joined by "\n"; valid until next()
@@ -36,7 +41,7 @@ class BlockReader {
   BlockReader(int fd, TextUnit unit, uint64_t start_offset, uint64_t first_line, bool hold_unterminated,
               uint64_t max_line = 0);
   bool next(Block& block);
-  const std::string& error() const { return lines_.error(); }
+  const std::string& error() const { return element_error_.empty() ? lines_.error() : element_error_; }
   // See LineReader::stop_when (pipes that stay silent).
   void stop_when(std::function<bool()> stop) { lines_.stop_when(std::move(stop)); }
   bool stopped() const { return lines_.stopped(); }
@@ -54,7 +59,15 @@ class BlockReader {
   std::string text_;  // the current paragraph
   bool held_back_ = false;
   uint64_t held_line_ = 0;
+  // JsonElement: the array read from the fd, element by element.
+  std::unique_ptr<ByteSource> element_source_;
+  std::unique_ptr<JsonArraySplitter> elements_;
+  std::string element_error_;
 };
+
+// True when the file's first byte that is not whitespace (or a UTF-8 BOM) is '[': a JSON
+// array, read element by element (TextUnit::JsonElement) rather than line by line.
+bool starts_json_array(int fd);
 
 // True for a line of spaces and tabs only (such a line ends a paragraph and is never an item).
 bool is_blank_line(std::string_view s);

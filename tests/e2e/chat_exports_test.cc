@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <set>
 
 #include "harness.h"
 #include "ingest/exports/export_fixtures_test.h"
@@ -193,19 +194,47 @@ TEST_CASE("chat exports: --dry-run prints the documents and sends nothing, --sin
   CHECK(r.err.find("--since last week") != std::string::npos);
 }
 
-TEST_CASE("chat exports: a .json array that is not an export is refused with the way forward (exit 2), never stored line by line, --format lines reads it as asked") {
+TEST_CASE("chat exports: a .json array that is not an export is read record by record like JSONL (--map and --template too), never line by line, resumes, and verify reads it the same way") {
   Standin s;
   TempDir t;
-  std::string json = t.write("records.json", "[\n  {\"content\": \"one\"},\n  {\"content\": \"two\"}\n]\n");
+  // Pretty-printed, as exporters write it: read as lines it would be 9 junk memories.
+  std::string json = t.write("records.json", "[\n  {\n    \"content\": \"one\"\n  },\n  {\"content\": \"two\",\n   \"tags\": [\"x\"]}\n]\n");
   std::string state = t.file("state.json");
-  RunResult r = e2e::run_memconn({"--url", s.url(), "--bank", "me", "--state", state, "ingest", json});
-  CHECK(r.exit_code == 2);
-  CHECK_MESSAGE(r.err.find("records.json holds a JSON array that is not a chat export") != std::string::npos, r.err);
-  CHECK(r.err.find("jq -c") != std::string::npos);
-  CHECK(s.stats().documents() == 0);
-  r = e2e::run_memconn({"--url", s.url(), "--bank", "me", "--state", state, "ingest", json, "--format", "lines", "--finished"});
-  CHECK_MESSAGE(r.exit_code == 0, r.err);
-  CHECK(s.stats().documents() == 4);  // what --format lines means
+  auto run = [&](std::vector<std::string> more) {
+    std::vector<std::string> a{"--json", "--url", s.url(), "--bank", "me", "--state", state, "ingest", json};
+    a.insert(a.end(), more.begin(), more.end());
+    return e2e::run_memconn(a);
+  };
+  RunResult r = run({});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(e2e::num(JsonDoc(r.out), "/sent") == 2);
+  std::set<std::string> contents;
+  for (const auto& d : s.documents()) contents.insert(d.content);
+  CHECK(contents == std::set<std::string>{"one", "two"});
+  r = run({});
+  REQUIRE(r.exit_code == 0);
+  CHECK(e2e::num(JsonDoc(r.out), "/sent") == 0);  // resumed past the last element
+  r = e2e::run_memconn({"--json", "--url", s.url(), "--bank", "me", "--state", state, "verify", json});
+  CHECK_MESSAGE(r.exit_code == 0, r.err << r.out);
+  CHECK(e2e::num(JsonDoc(r.out), "/present") == 2);
+
+  // Another tool's array of messages, mapped into one document per conversation.
+  std::string msgs = t.write("messages.json", R"([
+  {"conv": "c1", "msg": {"role": "user", "text": "hi"}},
+  {"conv": "c1", "msg": {"role": "assistant", "text": "hello"}},
+  {"conv": "c2", "msg": {"role": "user", "text": "bye"}}
+])");
+  r = e2e::run_memconn({"--json", "--url", s.url(), "--bank", "me", "--state", state, "ingest", msgs, "--map",
+                        "content=msg.text,document_id=conv", "--template", "{msg.role}: {content}"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(s.document("c1", "me")->content == "user: hi\nassistant: hello");
+  CHECK(s.document("c2", "me")->content == "user: bye");
+
+  // A truncated array: what came before is sent, the break is named, exit 1.
+  std::string cut = t.write("cut.json", "[{\"content\": \"three\"}, {\"content\": \"fo");
+  r = e2e::run_memconn({"--url", s.url(), "--bank", "me", "--state", state, "ingest", cut, "--finished"});
+  CHECK(r.exit_code == 1);
+  CHECK_MESSAGE(r.err.find("cut.json: read error: JSON array") != std::string::npos, r.err);
 }
 
 TEST_CASE("chat exports: verify compares each conversation's text with the server, --repair re-sends the missing one, then verify is complete") {
