@@ -21,7 +21,8 @@ start_standin() {  # kind, extra flags... ; sets URL (not a subshell, so cleanup
   URL=$(sed -n 's/^listening //p' "$work/$kind.out")
 }
 
-export XDG_CONFIG_HOME="$work/config"   # state, dead letters: all inside the temp dir
+export XDG_CONFIG_HOME="$work/config"   # config, state, dead letters: all inside the temp dir
+export XDG_STATE_HOME="$work/state"
 m="$build/memconn"
 if [ -t 2 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-}" != dumb ]; then
   step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
