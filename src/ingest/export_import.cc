@@ -17,6 +17,7 @@
 #include "engine/progress.h"
 #include "ingest/exports/conversation_item.h"
 #include "ingest/exports/export_reader.h"
+#include "ingest/report.h"
 #include "ingest/target_choice.h"
 #include "net/http_client.h"
 #include "state/dead_letter.h"
@@ -375,6 +376,16 @@ int ExportImport::finish() {
     rec.updated = count["updated"];
     add_run(state_.runs, rec);
     save_state();
+  }
+  if (!o_.metrics_file.empty() && !o_.dry_run) {
+    // The same textfile-collector metrics as any ingest (a cron job's dashboards go on working).
+    IngestReport rep;
+    rep.counters = c;
+    rep.elapsed_s = elapsed;
+    rep.result = outcome.result;
+    rep.exit_code = outcome.exit_code;
+    if (auto st = write_ingest_metrics(o_.metrics_file, "ingest", "", rep); !st)
+      console_.error("cannot write metrics to " + o_.metrics_file + ": " + st.error().message);
   }
   if (g_.json) {
     std::string s;

@@ -90,9 +90,10 @@ TEST_CASE("chat exports: a re-run sends nothing, a longer export sends only the 
   CHECK(count(r, "imported") == 3);
   auto writes = s.stats().retain_requests();
 
-  r = ingest(s, state, {first});
+  r = ingest(s, state, {first, "--metrics-file", t.file("metrics.prom")});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(count(r, "unchanged") == 3);
+  CHECK(e2e::read_file(t.file("metrics.prom")).find("memconn_last_exit_code{command=\"ingest\"} 0") != std::string::npos);
   CHECK(count(r, "imported") == 0);
   CHECK(s.stats().retain_requests() == writes);  // not one request
 
