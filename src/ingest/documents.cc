@@ -146,7 +146,9 @@ Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max
 }
 
 Status DocumentBook::for_each_document(const std::function<void(const Item&)>& f) {
-  for (auto& [id, d] : docs_) {
+  for (auto& entry : docs_) {
+    const auto& id = entry.first;
+    const auto& d = entry.second;  // not a structured binding: clang 14 cannot capture one
     if (d.last == PartSpool::kNone) continue;
     if (auto st = spool_.read_chain(d.last, parts_); !st) return st;
     std::erase_if(parts_, [&](const Part& p) {
