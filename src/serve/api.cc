@@ -308,8 +308,9 @@ ApiResponse Api::trigger(const ApiRequest&, const RouteParams& p) {
   switch (service_->scheduler().trigger(name)) {
     case TriggerOutcome::kQueued: status = "queued"; break;
     case TriggerOutcome::kAlreadyQueued: status = "already_queued"; break;
-    case TriggerOutcome::kAlreadyRunning:
-      return api_error(409, "already_running", "connector \"" + name + "\" is running now; its run was not started twice");
+    // A trigger sent twice (a retry, a second click) asks for what is happening already: the
+    // same 202, saying so, and the run is not started twice.
+    case TriggerOutcome::kAlreadyRunning: status = "already_running"; break;
     case TriggerOutcome::kUnknown: return api_error(404, "not_found", "no connector named \"" + name + "\"");
     case TriggerOutcome::kStopping: return api_error(503, "shutting_down", "the service is stopping");
   }
