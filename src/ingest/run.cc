@@ -637,7 +637,10 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
       control_.stop(StopReason::Fatal, st.error().message);
       return false;
     }
-  if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+  // Always, offset 0 included: the rescan above read the file through this descriptor, and a
+  // file with lines settled ahead of a commit point still at 0 is rescanned too (reading on
+  // from where the rescan stopped sent a fragment of a line as "line 1").
+  if (regular && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     console_.error(src.display + ": cannot seek to the resume point: " + std::strerror(errno));
     ++input_problems_;
     return true;

@@ -155,7 +155,7 @@ TEST_CASE("documents: torture - conversation JSONL, 5% 503, 1% lost acks, kill -
     CHECK_MESSAGE(docs[id].content == text, id);
     equal += docs[id].content == text;
   }
-  CHECK_FALSE(e2e::file_exists(t.file("state/dead-letter.jsonl")));
+  CHECK_FALSE_MESSAGE(e2e::file_exists(t.file("state/dead-letter.jsonl")), e2e::read_file(t.file("state/dead-letter.jsonl")));
   auto st = s.stats();
   MESSAGE("document torture: documents=" << kConvs << " turns=" << kConvs * kTurns << " kills=" << killed
                                          << " dropped_acks=" << st["faults.dropped"] << " 503s=" << st["faults.503"]

@@ -181,3 +181,30 @@ TEST_CASE("state paths: two state files in one folder keep their own dead letter
   CHECK(e2e::read_file(t.file("st/home.dead-letter.jsonl")).find("BAD b") != std::string::npos);
   CHECK(e2e::read_file(t.file("st/home.dead-letter.jsonl")).find("BAD a") == std::string::npos);
 }
+
+TEST_CASE("state paths: a JSONL file whose commit point is still 0 with a later line settled ahead - the rescan of its documents does not move where the run reads from") {
+  // What a run killed while its first batch was unacknowledged and a later one acknowledged
+  // leaves: offset 0, line 2 settled ahead. The resumed run rescans the file for the parts
+  // its documents already hold, then must read from the start; it read on from where the
+  // rescan stopped (a fragment of a line was dead-lettered as "line 1", TSan found it).
+  Standin s;
+  TempDir t;
+  std::string path = t.write("chat.jsonl", "{\"document_id\":\"c\",\"content\":\"one\"}\n"
+                                           "{\"document_id\":\"c\",\"content\":\"two\"}\n"
+                                           "{\"document_id\":\"c\",\"content\":\"three\"}\n");
+  struct stat st{};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  std::string label = s.url() + "#b1";
+  t.write("st/state.json", "{\"version\":2,\"id_scheme\":2,\"files\":{\"" + label + "|" + path +
+                               "\":{\"dev\":" + std::to_string(st.st_dev) + ",\"ino\":" + std::to_string(st.st_ino) +
+                               ",\"size\":" + std::to_string(st.st_size) +
+                               ",\"head_len\":0,\"head_sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\","
+                               "\"offset\":0,\"line\":0,\"updated\":\"\",\"settled_ahead\":[[2,2]]}},\"runs\":[],\"connectors\":{}}\n");
+  RunResult r = e2e::run_memconn({"--json", "--url", s.url(), "--bank", "b1", "--state", t.file("st/state.json"), "ingest", path});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err << e2e::read_file(t.file("st/dead-letter.jsonl")));
+  CHECK_FALSE(e2e::file_exists(t.file("st/dead-letter.jsonl")));
+  CHECK(e2e::num(e2e::JsonDoc(r.out), "/skipped") == 1);  // line 2, settled before
+  auto doc = s.document("c", "b1");
+  REQUIRE(doc);
+  CHECK(doc->content == "one\ntwo\nthree");
+}
