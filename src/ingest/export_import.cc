@@ -131,7 +131,6 @@ class ExportImport {
   std::map<std::string, std::string>* digests_ = nullptr;  // state_.conversations[label_]
   uint64_t seq_ = 0;        // reader thread
   int file_problems_ = 0;   // reader thread; read after the pipeline joined
-  uint64_t dry_documents_ = 0;
 };
 
 Status ExportImport::prepare() {
@@ -175,16 +174,14 @@ bool ExportImport::conversation(const Conversation& c, std::vector<Batch>& ready
     return true;
   }
   std::string status = previous.empty() ? "imported" : "updated";
+  target_->encode(it);
   if (o_.dry_run) {
-    target_->encode(it);
     out_ << target_->dry_run_body({&it}, false) << '\n';
-    ++dry_documents_;
     line.status = status;
     line.why = "dry run: not sent";
     lines_.push_back(std::move(line));
     return true;
   }
-  target_->encode(it);
   it.document_write = true;
   uint64_t n = ++seq_;
   it.origin = Origin{0, n, n - 1, n, n - 1};

@@ -115,28 +115,27 @@ Status DocIndex::add_file(const std::string& label, const std::string& document_
 }
 
 Status DocIndex::exclude(const std::string& label, const std::string& document_id, const std::string& file, uint64_t line_no) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto key = key_of(label, document_id);
-  auto b = bucket(key);
-  if (!b) return b.error();
-  std::string line;
-  JsonWriter w(line);
-  w.begin_object().key("k").value(key).key("f").value(file).key("op").value("exclude").key("line").value(line_no).end_object();
-  if (auto st = append(key, line); !st) return st;
-  (**b)[key].excluded.emplace_back(file, line_no);
-  return ok_status();
+  return mark_part(label, document_id, file, line_no, true);
 }
 
 Status DocIndex::include(const std::string& label, const std::string& document_id, const std::string& file, uint64_t line_no) {
+  return mark_part(label, document_id, file, line_no, false);
+}
+
+Status DocIndex::mark_part(const std::string& label, const std::string& document_id, const std::string& file,
+                           uint64_t line_no, bool excluded) {
   std::lock_guard<std::mutex> lock(mu_);
   auto key = key_of(label, document_id);
   auto b = bucket(key);
   if (!b) return b.error();
   std::string line;
   JsonWriter w(line);
-  w.begin_object().key("k").value(key).key("f").value(file).key("op").value("include").key("line").value(line_no).end_object();
+  w.begin_object().key("k").value(key).key("f").value(file).key("op").value(excluded ? "exclude" : "include");
+  w.key("line").value(line_no).end_object();
   if (auto st = append(key, line); !st) return st;
-  std::erase((**b)[key].excluded, std::pair<std::string, uint64_t>{file, line_no});
+  auto& parts = (**b)[key].excluded;
+  if (excluded) parts.emplace_back(file, line_no);
+  else std::erase(parts, std::pair<std::string, uint64_t>{file, line_no});
   return ok_status();
 }
 

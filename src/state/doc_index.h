@@ -50,6 +50,9 @@ class DocIndex {
   static std::string key_of(const std::string& label, const std::string& document_id);
   Result<Bucket*> bucket(const std::string& key);
   Status append(const std::string& key, const std::string& line);
+  // exclude() and include(): one record of the part, then the entry.
+  Status mark_part(const std::string& label, const std::string& document_id, const std::string& file, uint64_t line_no,
+                   bool excluded);
   std::string dir_;
   // The reader thread looks up and appends; the checkpoint (another thread) syncs.
   std::mutex mu_;  // guards everything below
