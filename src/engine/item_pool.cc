@@ -20,6 +20,12 @@ void reserve_exact(std::string& s, size_t n) {
 }
 
 void reset_item(Item& item) {
+  if (item.document_write) {
+    // A whole document's text (ingest/documents.h): kept, it would make every spare as large
+    // as the largest document written, for lines a hundred times smaller.
+    item = Item{};
+    return;
+  }
   clear_keeping(item.content);
   clear_keeping(item.context);
   clear_keeping(item.timestamp);

@@ -47,12 +47,13 @@ void Ledger::add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, ui
                          bool part) {
   auto& w = s.window;
   if (w.empty() || w.back().seq < seq) {
-    w.push_back({seq, start_offset, lines_before, false, std::move(body), part});
+    w.push_back({seq, start_offset, lines_before, false});
   } else {  // out of order (not how the readers hand items over, but allowed)
     size_t i = lower_bound_seq(w, seq);
     if (i < w.size() && w[i].seq == seq) return;
-    w.insert(i, {seq, start_offset, lines_before, false, std::move(body), part});
+    w.insert(i, {seq, start_offset, lines_before, false});
   }
+  if (!body.empty()) s.bodies[seq] = Body{std::move(body), part};
   ++s.unsettled;
 }
 
@@ -117,7 +118,7 @@ void Ledger::settle(const Origin& o) {
   size_t i = lower_bound_seq(w, o.seq);
   if (i == w.size() || w[i].seq != o.seq || w[i].settled) return;
   w[i].settled = true;
-  w[i].body = std::string();
+  if (!s.bodies.empty()) s.bodies.erase(o.seq);
   --s.unsettled;
   prune_locked(o.source);
 }
@@ -193,20 +194,24 @@ Status Ledger::dead(const Item& item, long http_status, const std::string& error
 }
 
 Result<uint64_t> Ledger::dead_letter_unsettled(uint32_t source, const std::string& why) {
-  std::vector<Entry> lost;
+  std::vector<std::pair<Entry, Body>> lost;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const auto& w = sources_[source].window;
-    for (size_t i = 0; i < w.size(); ++i)
-      if (!w[i].settled && !w[i].body.empty()) lost.push_back(w[i]);
+    const auto& s = sources_[source];
+    const auto& w = s.window;
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (w[i].settled) continue;
+      auto b = s.bodies.find(w[i].seq);
+      if (b != s.bodies.end() && !b->second.json.empty()) lost.emplace_back(w[i], b->second);
+    }
   }
-  for (const auto& e : lost) {
+  for (const auto& [e, body] : lost) {
     Item item;
     item.origin.source = source;
     item.origin.seq = e.seq;
     item.origin.line = e.lines_before + 1;
-    item.json = e.body;
-    item.explicit_id = e.part;
+    item.json = body.json;
+    item.explicit_id = body.part;
     if (auto st = dead(item, 0, why, 0); !st) return st.error();
   }
   return static_cast<uint64_t>(lost.size());

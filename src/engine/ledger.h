@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/dead_letter_sink.h"
@@ -103,8 +104,11 @@ class Ledger {
   struct Entry {
     uint64_t seq, start_offset, lines_before;
     bool settled;
-    std::string body;  // only for a source that cannot be read again (see advance)
-    bool part = false;  // with body: it is a part of a document
+  };
+  // What a source that cannot be read again (a pipe, see advance) keeps of an unsettled item.
+  struct Body {
+    std::string json;
+    bool part = false;  // it is a part of a document
   };
   struct SourceState {
     uint64_t read_offset = 0, read_line = 0;
@@ -114,6 +118,8 @@ class Ledger {
     // A ring of plain values: no allocation per item, and bounded by what is in flight.
     Ring<Entry> window;
     size_t unsettled = 0;
+    // By seq; only for a pipe's items, so the window of a file stays 32 bytes an item.
+    std::unordered_map<uint64_t, Body> bodies;
   };
   // Requires mu_.
   void add_pending(SourceState& s, uint64_t seq, uint64_t start_offset, uint64_t lines_before, std::string body = {},

@@ -88,8 +88,11 @@ Status DocumentBook::add(const std::string& file, const Item& item, bool is_new)
   auto at = spool_.append(d.last, p);
   if (!at) return at.error();
   d.last = *at;
-  if (!is_new) return ok_status();
-  d.unsent.push_back({item.origin, p.rank});
+  if (!is_new) {
+    ++d.settled;
+    return ok_status();
+  }
+  d.unsent.push_back({item.origin, p.rank, added_++});
   ++unsent_total_;
   enqueue(item.document_id, d);
   return ok_status();
@@ -103,23 +106,50 @@ void DocumentBook::hold(const std::string& document_id, bool held) {
 }
 
 void DocumentBook::enqueue(const std::string& id, Doc& d) {
-  if (d.queued || d.held || d.carried > 0 || d.unsent.empty()) return;
-  d.queued = true;
-  ready_.push_back(id);
+  if (d.held || d.carried > 0 || d.unsent.empty()) return;
+  if (!d.queued) {
+    d.queued = true;
+    ready_.emplace_back(id, d.gen);
+  }
+  if (!d.due && d.unsent.size() >= d.settled) {
+    d.due = true;
+    due_.emplace_back(id, d.gen);
+  }
 }
 
-Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max_bytes) {
+DocumentBook::Doc* DocumentBook::front_of(Queue& q) {
+  while (!q.empty()) {
+    auto found = docs_.find(q.front().first);
+    Doc& d = found->second;
+    // Taken since it was queued (its gen moved on), or changed: held, in flight, nothing new.
+    if (d.gen == q.front().second && !d.held && d.carried == 0 && !d.unsent.empty()) return &d;
+    if (d.gen == q.front().second) (&q == &ready_ ? d.queued : d.due) = false;
+    q.pop_front();
+  }
+  return nullptr;
+}
+
+Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max_bytes, size_t horizon) {
   std::vector<Item> out;
   size_t bytes = 0;
-  while (!ready_.empty() && out.size() < max_items) {
-    auto found = docs_.find(ready_.front());
-    Doc& d = found->second;
-    if (d.held || d.unsent.empty() || d.carried > 0) {  // changed since it was queued
-      d.queued = false;
-      ready_.pop_front();
-      continue;
+  while (out.size() < max_items) {
+    // Those grown enough first, then the oldest if the horizon says so (or all of them).
+    Queue* q = &due_;
+    Doc* dp = front_of(due_);
+    if (!dp) {
+      q = &ready_;
+      dp = front_of(ready_);
+      if (!dp || (horizon > 0 && added_ - dp->unsent.front().ordinal < horizon)) break;
     }
-    if (auto st = spool_.read_chain(d.last, parts_); !st) return st.error();
+    Doc& d = *dp;
+    const std::string& id = q->front().first;
+    size_t records = 0;
+    if (auto st = spool_.read_chain(d.last, parts_, &records); !st) return st.error();
+    if (records > 1) {  // the next write reads one record, not one per part (part_spool.h)
+      auto at = spool_.compact(parts_, d.compacted);
+      if (!at) return at.error();
+      d.last = d.compacted = *at;
+    }
     // What this write carries: every committed part and the oldest `carry` new ones (all of
     // them unless a refusal is being narrowed down), minus the parts refused before.
     size_t carry = d.probe > 0 ? std::min(d.probe, d.unsent.size()) : d.unsent.size();
@@ -129,7 +159,7 @@ Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max
       return std::find(left_out.begin(), left_out.end(), std::pair{p.rank, p.line}) != left_out.end();
     });
     std::stable_sort(parts_.begin(), parts_.end(), before);
-    Item w = fold_parts(found->first, parts_);
+    Item w = fold_parts(id, parts_);
     w.document_write = true;
     for (size_t i = 0; i < carry; ++i) w.settles.push_back(d.unsent[i].origin);
     w.origin = w.settles.front();
@@ -137,8 +167,9 @@ Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max
     if (!out.empty() && bytes + w.json.size() > max_bytes) break;  // the next batch takes it
     bytes += w.json.size();
     d.carried = carry;
-    d.queued = false;
-    ready_.pop_front();
+    d.queued = d.due = false;
+    ++d.gen;  // its entries in the other queue are stale now
+    q->pop_front();
     ++in_flight_;
     out.push_back(std::move(w));
   }
@@ -199,6 +230,7 @@ Result<bool> DocumentBook::apply_events(Ledger& ledger, const ExcludedHook& on_e
       // Those parts are in the target now; the rest (if any) go with the next write.
       for (size_t i = 0; i < carried && !d.unsent.empty(); ++i) d.unsent.pop_front();
       unsent_total_ -= std::min(unsent_total_, carried);
+      d.settled += carried;
       d.probe = 0;
     } else if (carried > 1) {
       d.probe = carried / 2;  // narrow it down: the first half alone

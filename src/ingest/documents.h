@@ -64,12 +64,21 @@ class DocumentBook {
   // The files a document's parts came from in this run, in rank order.
   const std::vector<std::string>* files_of(const std::string& document_id) const;
 
-  // Writes of documents that have parts to send and no write in flight, oldest first, up to
-  // max_items documents and max_bytes of JSON (one at least). Each is an Item with
-  // document_write set, its whole text, and the parts it settles.
-  Result<std::vector<Item>> take_writes(size_t max_items, size_t max_bytes);
+  // Writes of documents that have parts to send and no write in flight, up to max_items
+  // documents and max_bytes of JSON (one at least). Each is an Item with document_write set,
+  // its whole text, and the parts it settles.
+  //
+  // horizon 0 takes every such document, oldest first. Otherwise only those it is worth
+  // writing now, since every write carries the whole text (sending a 100-part conversation
+  // once per new turn would send 50 times its text):
+  //   - a document whose new parts at least match what the target holds of it (so what is
+  //     sent of a document over a run is at most about twice its text), and
+  //   - a document whose oldest new part was read `horizon` parts ago or more (the run's
+  //     read-ahead, which bounds memory, must move on).
+  Result<std::vector<Item>> take_writes(size_t max_items, size_t max_bytes, size_t horizon = 0);
   bool has_ready() const { return !ready_.empty(); }
-  size_t ready_count() const { return ready_.size(); }
+  // Documents that take_writes with a horizon would take at once (stale entries included).
+  size_t due_count() const { return due_.size(); }
   // Parts read and not yet acknowledged (the read-ahead a run bounds).
   size_t unsent_parts() const { return unsent_total_; }
   size_t writes_in_flight() const { return in_flight_; }
@@ -96,16 +105,48 @@ class DocumentBook {
   struct Unsent {
     Origin origin;
     uint32_t rank;
+    uint64_t ordinal;  // parts added to the book before it
+  };
+  // A document's unsent parts, oldest first. Not a std::deque: libstdc++'s allocates 512
+  // bytes for even an empty one, and an export has tens of thousands of documents, most of
+  // them with nothing unsent most of the time.
+  class UnsentQueue {
+   public:
+    void push_back(const Unsent& u) { v_.push_back(u); }
+    void pop_front() {
+      if (++head_ < v_.size()) {
+        if (head_ >= 32 && head_ * 2 >= v_.size()) {  // keep it as long as what it holds
+          v_.erase(v_.begin(), v_.begin() + static_cast<std::ptrdiff_t>(head_));
+          head_ = 0;
+        }
+        return;
+      }
+      head_ = 0;
+      if (v_.capacity() > 2) std::vector<Unsent>().swap(v_);  // most documents sit idle: hold nothing
+      else v_.clear();
+    }
+    const Unsent& front() const { return v_[head_]; }
+    const Unsent& operator[](size_t i) const { return v_[head_ + i]; }
+    size_t size() const { return v_.size() - head_; }
+    bool empty() const { return head_ == v_.size(); }
+
+   private:
+    std::vector<Unsent> v_;
+    size_t head_ = 0;
   };
   struct Doc {
     uint64_t last = PartSpool::kNone;  // newest part in the spool
+    uint64_t compacted = PartSpool::kNone;  // the record compact() made of its chain, if any
     std::vector<std::string> files;    // rank -> file
-    std::deque<Unsent> unsent;         // new parts not carried by an acknowledged write, oldest first
+    UnsentQueue unsent;                // new parts not carried by an acknowledged write, oldest first
     std::vector<std::pair<uint32_t, uint64_t>> excluded;  // (rank, line) left out of the text
     std::vector<std::pair<std::string, uint64_t>> excluded_files;  // before the file got a rank
     size_t carried = 0;   // unsent parts the write in flight carries (0: no write in flight)
+    size_t settled = 0;   // parts the target holds (committed before, or carried by an acknowledged write)
+    uint32_t gen = 0;     // bumped when a write is taken: queue entries of an older gen are stale
     size_t probe = 0;     // after a refusal: the next write carries only this many (0: all)
-    bool queued = false;  // in ready_
+    bool queued = false;  // in ready_ (an entry of its current gen)
+    bool due = false;     // in due_ (likewise)
     bool held = false;
   };
   struct Event {
@@ -115,13 +156,18 @@ class DocumentBook {
     std::string message;
     int attempts = 0;
   };
+  using Queue = std::deque<std::pair<std::string, uint32_t>>;  // (document, its gen when queued)
   void enqueue(const std::string& id, Doc& d);
+  // The document a queue entry names, if the entry still stands for it; pops stale entries.
+  Doc* front_of(Queue& q);
   uint32_t rank_of(Doc& d, const std::string& file);
 
   PartSpool spool_;
   const Target& target_;
   std::unordered_map<std::string, Doc> docs_;
-  std::deque<std::string> ready_;
+  Queue ready_;  // documents with parts to send and no write in flight, oldest first
+  Queue due_;    // those of them whose new parts reached what the target holds of them
+  uint64_t added_ = 0;  // parts added (the ordinal of the next)
   size_t unsent_total_ = 0;
   size_t in_flight_ = 0;
   std::vector<Part> parts_;  // reused by take_writes

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -134,16 +135,25 @@ TEST_CASE("documents: model - random writes, lost answers, replays, errors, refu
       Ledger ledger({"in.jsonl"}, &dl);
       ledger.start_source(0, 0, 0);
       for (uint64_t l : refused) book.exclude(input[l - 1].doc, "/in", l);
-      // What earlier runs settled is committed; the rest is read as new.
-      for (int l = 1; l <= lines; ++l) {
-        auto it = part(input[l - 1].doc, input[l - 1].text, l);
-        bool is_new = !settled.count(l);
-        if (is_new) ledger.item_pending(it);
-        REQUIRE(book.add("/in", it, is_new));
-      }
+      // What earlier runs settled is committed; the rest is read as new, a few lines between
+      // writes (as the reader goes), or all at once.
+      int next = 1;
+      auto read_some = [&](int n) {
+        for (; n > 0 && next <= lines; --n, ++next) {
+          auto it = part(input[next - 1].doc, input[next - 1].text, static_cast<uint64_t>(next));
+          bool is_new = !settled.count(static_cast<uint64_t>(next));
+          if (is_new) ledger.item_pending(it);
+          REQUIRE(book.add("/in", it, is_new));
+        }
+      };
+      if (pick(2)) read_some(lines);
       bool crashed = false;
-      for (int step = 0; step < 400 && !book.idle() && !crashed; ++step) {
-        auto writes = book.take_writes(1 + pick(3), 1 << 20);
+      for (int step = 0; step < 400 && (!book.idle() || next <= lines) && !crashed; ++step) {
+        read_some(pick(4));
+        // Only the documents worth a write now (a random read-ahead horizon), or every one
+        // (the end of the input, or the read-ahead is full).
+        size_t horizon = next <= lines && pick(3) ? 1 + static_cast<size_t>(pick(8)) : 0;
+        auto writes = book.take_writes(1 + pick(3), 1 << 20, horizon);
         REQUIRE(writes);
         for (auto& w : *writes) {
           bool poisoned = w.content.find("POISON") != std::string::npos;
@@ -186,4 +196,95 @@ TEST_CASE("documents: model - random writes, lost answers, replays, errors, refu
     // A document whose every part was poisoned was never written.
     for (const auto& [doc, text] : server) CHECK(expected.count(doc) == 1);
   }
+}
+
+// Every write carries the whole text, so writing a document each time a part arrives sends it
+// about (parts / 2) times over. An interleaved export (here 20 conversations × 60 turns, round
+// robin) against a server that answers at once must cost a small multiple of its text.
+TEST_CASE("documents: interleaved documents are written in a few whole writes, not one per part") {
+  Fixture f;
+  MemoryDeadLetters dl;
+  const int kDocs = 20, kTurns = 60;
+  auto run = [&](size_t horizon) {
+    auto book = f.book();
+    Ledger ledger({"chat.jsonl"}, &dl);
+    ledger.start_source(0, 0, 0);
+    size_t carried = 0, writes = 0;
+    auto send = [&](size_t h) {
+      auto w = book.take_writes(5, 1 << 20, h);
+      REQUIRE(w);
+      for (auto& write : *w) {
+        ++writes;
+        carried += static_cast<size_t>(std::count(write.content.begin(), write.content.end(), '\n')) + 1;
+        book.delivered(write);
+      }
+      REQUIRE(book.apply_events(ledger, {}));
+    };
+    uint64_t line = 0;
+    for (int t = 0; t < kTurns; ++t)
+      for (int d = 0; d < kDocs; ++d) {
+        REQUIRE(book.add("/a", part("c" + std::to_string(d), "turn " + std::to_string(t), ++line), true));
+        send(horizon);
+      }
+    while (!book.idle()) send(0);
+    return std::make_pair(carried, writes);
+  };
+  const size_t text = kDocs * kTurns;
+  // No horizon: each document is written when its new parts match what the target holds.
+  auto [carried, writes] = run(1'000'000);
+  CHECK(carried <= 3 * text);
+  CHECK(writes <= kDocs * 8);
+  // A horizon of 100 parts (5 per document): the oldest go sooner, and still in few writes.
+  auto [carried2, writes2] = run(100);
+  CHECK(carried2 <= 8 * text);
+  // What the book did before: every document with something new, at every chance.
+  auto [carried0, writes0] = run(0);
+  CHECK(carried0 > 20 * text);
+  CHECK(writes0 == text);
+}
+
+TEST_CASE("part spool: a compacted chain reads back the same parts in one record, and grows from there") {
+  auto spool = PartSpool::open(std::filesystem::temp_directory_path().string());
+  REQUIRE(spool);
+  uint64_t last = PartSpool::kNone;
+  for (uint64_t l = 1; l <= 50; ++l) {
+    Part p;
+    p.rank = static_cast<uint32_t>(l % 3);
+    p.line = l;
+    p.content = std::string(l * 13, 'a' + static_cast<char>(l % 26));  // some past the one-read guess
+    p.tags = {"t" + std::to_string(l % 4)};
+    p.metadata = {{"k", std::to_string(l)}};
+    auto at = spool->append(last, p);
+    REQUIRE(at);
+    last = *at;
+  }
+  std::vector<Part> before, after;
+  size_t records = 0;
+  REQUIRE(spool->read_chain(last, before, &records));
+  CHECK(records == 50);
+  auto compacted = spool->compact(before, PartSpool::kNone);
+  REQUIRE(compacted);
+  Part more;
+  more.line = 51;
+  more.content = "fifty-one";
+  auto tail = spool->append(*compacted, more);
+  REQUIRE(tail);
+  REQUIRE(spool->read_chain(*tail, after, &records));
+  CHECK(records == 2);
+  REQUIRE(after.size() == 51);
+  for (size_t i = 0; i < 50; ++i) {
+    CAPTURE(i);
+    CHECK(after[i].line == before[i].line);
+    CHECK(after[i].rank == before[i].rank);
+    CHECK(after[i].content == before[i].content);
+    CHECK(after[i].tags == before[i].tags);
+    CHECK(after[i].metadata == before[i].metadata);
+  }
+  CHECK(after[50].content == "fifty-one");
+  // Compacted again, the first compacted record is given back; the chain still reads whole.
+  auto again = spool->compact(after, *compacted);
+  REQUIRE(again);
+  REQUIRE(spool->read_chain(*again, before, &records));
+  CHECK(records == 1);
+  CHECK(before.size() == 51);
 }

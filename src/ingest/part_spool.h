@@ -5,6 +5,13 @@
 // One unlinked temporary file (it vanishes with the process, kill -9 included), written
 // sequentially by the reader thread and read back with pread; the page cache serves the
 // recent parts a write needs.
+//
+// A document written many times (an interleaved export's conversation, sent whole each time
+// new turns arrive) would cost one read per part per write. So once a chain was read for a
+// write, compact() stores it again as ONE record, and the next write reads that record plus
+// the parts added since: two or three reads whatever the document's length. The record it
+// replaces is released (its blocks punched out of the file), so the file stays about the size
+// of the text read, not of the text sent.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -43,11 +50,17 @@ class PartSpool {
   // Appends a part whose document's previous record is `prev` (kNone for its first).
   // Returns the new record's offset.
   Result<uint64_t> append(uint64_t prev, const Part& part);
-  // Every part of the chain ending at `last`, oldest first.
-  Status read_chain(uint64_t last, std::vector<Part>& out) const;
+  // Every part of the chain ending at `last`, oldest first. `records`, when given, is set to
+  // how many records held them (1: the chain is already compact).
+  Status read_chain(uint64_t last, std::vector<Part>& out, size_t* records = nullptr) const;
+  // Stores `parts` (a whole chain as read_chain gave it) as one record that starts a chain.
+  // Returns the new record's offset; `replaces`, when not kNone, is a record made by compact
+  // before for the same chain, whose space is given back.
+  Result<uint64_t> compact(const std::vector<Part>& parts, uint64_t replaces);
   uint64_t bytes() const { return end_; }
 
  private:
+  Result<uint64_t> write_record(uint64_t prev, const Part* parts, size_t n);
   int fd_ = -1;
   uint64_t end_ = 0;
   std::string buf_;  // reused encoding buffer

@@ -468,7 +468,9 @@ bool Ingest::send_documents(const std::function<bool(Batch)>& emit, bool wait) {
     }
     bool must = wait || book_->unsent_parts() > read_ahead;
     if (book_->has_ready() && (must || pipeline_->has_room())) {
-      auto writes = book_->take_writes(max_items, max_bytes);
+      // Short of the read-ahead, only documents worth a write of their whole text now go
+      // (DocumentBook::take_writes); past it, the oldest go whatever they hold.
+      auto writes = book_->take_writes(max_items, max_bytes, must ? 0 : read_ahead / 2);
       if (!writes) {
         control_.stop(StopReason::Fatal, writes.error().message);
         return false;
@@ -741,7 +743,7 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
       if (stopping) continue;
       // Sent in batches of whole documents, or every so many parts: a document queued early
       // would go with one part, while waiting lets the parts read meanwhile fold into it.
-      if ((++parts_since_send_ & 1023) == 0 || book_->ready_count() >= static_cast<size_t>(tuning_.batch_size)) {
+      if ((++parts_since_send_ & 1023) == 0 || book_->due_count() >= static_cast<size_t>(tuning_.batch_size)) {
         book.publish();  // the ledger knows these parts before any write can settle them
         if (!send_documents(emit, false)) {
           if (regular) return false;
