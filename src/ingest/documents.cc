@@ -92,7 +92,7 @@ Status DocumentBook::add(const std::string& file, const Item& item, bool is_new)
     ++d.settled;
     return ok_status();
   }
-  d.unsent.push_back({item.origin, p.rank, added_++});
+  d.unsent.push_back({item.origin.seq, item.origin.line, added_++, item.origin.source, p.rank});
   ++unsent_total_;
   enqueue(item.document_id, d);
   return ok_status();
@@ -154,14 +154,14 @@ Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max
     // them unless a refusal is being narrowed down), minus the parts refused before.
     size_t carry = d.probe > 0 ? std::min(d.probe, d.unsent.size()) : d.unsent.size();
     std::vector<std::pair<uint32_t, uint64_t>> left_out(d.excluded);
-    for (size_t i = carry; i < d.unsent.size(); ++i) left_out.emplace_back(d.unsent[i].rank, d.unsent[i].origin.line);
+    for (size_t i = carry; i < d.unsent.size(); ++i) left_out.emplace_back(d.unsent[i].rank, d.unsent[i].line);
     std::erase_if(parts_, [&](const Part& p) {
       return std::find(left_out.begin(), left_out.end(), std::pair{p.rank, p.line}) != left_out.end();
     });
     std::stable_sort(parts_.begin(), parts_.end(), before);
     Item w = fold_parts(id, parts_);
     w.document_write = true;
-    for (size_t i = 0; i < carry; ++i) w.settles.push_back(d.unsent[i].origin);
+    for (size_t i = 0; i < carry; ++i) w.settles.push_back(d.unsent[i].origin());
     w.origin = w.settles.front();
     target_.encode(w);
     if (!out.empty() && bytes + w.json.size() > max_bytes) break;  // the next batch takes it
@@ -240,18 +240,18 @@ Result<bool> DocumentBook::apply_events(Ledger& ledger, const ExcludedHook& on_e
       d.unsent.pop_front();
       --unsent_total_;
       d.probe = 0;
-      d.excluded.emplace_back(u.rank, u.origin.line);
+      d.excluded.emplace_back(u.rank, u.line);
       Item part;
       if (auto st = spool_.read_chain(d.last, parts_); !st) return st.error();
       for (const auto& p : parts_)
-        if (p.rank == u.rank && p.line == u.origin.line) part = fold_parts(found->first, {p});
-      part.origin = u.origin;
+        if (p.rank == u.rank && p.line == u.line) part = fold_parts(found->first, {p});
+      part.origin = u.origin();
       target_.encode(part);
       if (auto st = ledger.dead(part, e.status, e.message + " (left out of document " + found->first +
                                                      "; its other parts were sent)", e.attempts);
           !st)
         return st.error();
-      if (on_excluded) on_excluded(found->first, d.files[u.rank], u.origin.line);
+      if (on_excluded) on_excluded(found->first, d.files[u.rank], u.line);
     }
     enqueue(found->first, d);
   }

@@ -102,10 +102,12 @@ class DocumentBook {
   void wait_event(std::chrono::milliseconds timeout);
 
  private:
+  // 32 bytes, as many as the read-ahead holds: of its Origin, what settling it needs.
   struct Unsent {
-    Origin origin;
-    uint32_t rank;
+    uint64_t seq, line;
     uint64_t ordinal;  // parts added to the book before it
+    uint32_t source, rank;
+    Origin origin() const { return Origin{source, line, 0, 0, seq}; }
   };
   // A document's unsent parts, oldest first. Not a std::deque: libstdc++'s allocates 512
   // bytes for even an empty one, and an export has tens of thousands of documents, most of
