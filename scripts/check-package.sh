@@ -21,6 +21,11 @@ expected=(
   usr/share/fish/vendor_completions.d/memconn.fish
   usr/share/doc/memconn/examples/systemd/memconn-sync.service
   usr/share/doc/memconn/examples/kubernetes/indexed-job.yaml
+  usr/share/doc/memconn/examples/memconn.example.toml
+  usr/share/doc/memconn/README.md
+  usr/share/doc/memconn/configuration.md
+  usr/share/doc/memconn/connectors.md
+  usr/share/doc/memconn/reliability.md
 )
 
 make --no-print-directory install BUILD="$build" PREFIX=/usr DESTDIR="$tmp/install" >"$tmp/install.log" ||

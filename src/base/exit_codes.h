@@ -14,4 +14,7 @@ constexpr int kCantCreate = 73;   // the state directory or a state file cannot 
 constexpr int kLocked = 75;       // another run holds the state lock (only that: schedulers retry 75)
 constexpr int kSigInt = 130;
 constexpr int kSigTerm = 143;
+// Every code above: a test checks that the README, the man page and `--help` document each.
+inline constexpr int kAll[] = {kOk,          kPartial,    kUsage,  kConfig, kAuth,  kWrongTarget,
+                               kUnreachable, kCantCreate, kLocked, kSigInt, kSigTerm};
 }  // namespace memconn::exit_code

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "cli/help_format.h"
 #include "cli/version_info.h"
 
 namespace memconn {
@@ -16,6 +17,7 @@ std::string exit_codes_help() {
          "  5    the URL answers, but not as the API (redirect, 404, 405, the same error for every item,\n"
          "       a reply longer than --max-response-bytes)\n"
          "  69   target unreachable after retries, or outage longer than --max-outage\n"
+         "  73   the state folder or a state file cannot be created or written (the message says why)\n"
          "  75   another memconn run holds the state lock\n"
          "  130  interrupted (SIGINT); 143 terminated (SIGTERM)\n";
 }
@@ -68,6 +70,8 @@ void add_response_cap_option(CLI::App& sub, std::optional<int64_t>& max_response
 
 void build_cli(CLI::App& app, CliContext& ctx) {
   auto& g = ctx.global;
+  // Before any subcommand is added: they inherit it.
+  app.formatter(std::make_shared<WrappingFormatter>(help_width()));
   app.description("memconn: move large amounts of text into agent-memory servers (Hindsight, LightRAG) and ask them questions.");
   app.footer("Environment: HINDSIGHT_API_URL, HINDSIGHT_API_KEY, HINDSIGHT_BANK_ID, HINDSIGHT_CA_FILE, MEMCONN_CONFIG, XDG_CONFIG_HOME, NO_COLOR, TERM.\n" +
              exit_codes_help());

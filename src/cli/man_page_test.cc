@@ -13,7 +13,9 @@
 #include <set>
 #include <sstream>
 
+#include "base/exit_codes.h"
 #include "cli/app.h"
+#include "engine/run_control.h"
 #include "ingest/report.h"
 #include "config/settings.h"
 
@@ -201,7 +203,7 @@ TEST_CASE("man page: the environment variables, exit codes and files the binary 
       CHECK(items.count(".B " + std::string(m[2])) == 1);
     }
   }
-  CHECK(codes == 10);
+  CHECK(codes == static_cast<int>(std::size(exit_code::kAll)));
   CHECK(!status.empty());
 
   const std::string& files = man.sections["FILES"].text;
@@ -234,4 +236,76 @@ TEST_CASE("man page: every field of ingest's --json report is described") {
     CAPTURE(k);
     CHECK(mentions(section, k));
   }
+}
+
+// The exit codes and the --json "result" words are written in three places besides the code:
+// the README's table, the man page and --help. They drifted before (73 missing from --help).
+TEST_CASE("docs: every exit code and result word agrees across the code, README, man page and --help") {
+  ManPage man(man_path());
+  std::ifstream in(std::filesystem::path(man_path()).parent_path().parent_path() / "README.md");
+  REQUIRE(in);
+  std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::set<std::string> items(man.sections["EXIT STATUS"].tp_heads.begin(), man.sections["EXIT STATUS"].tp_heads.end());
+  std::string help = exit_codes_help();
+  std::set<int> documented;
+  for (int code : exit_code::kAll) {
+    CAPTURE(code);
+    std::string c = std::to_string(code);
+    CHECK(std::regex_search(readme, std::regex("\n\\| ([0-9]+ / )?" + c + "( / [0-9]+)? \\|")));
+    CHECK(items.count(".B " + c) == 1);
+    CHECK(std::regex_search(help, std::regex("(^|\n) +" + c + " |; " + c + " ")));
+    documented.insert(code);
+  }
+  // And nothing documented that the code does not have: every row of the README's table.
+  std::smatch m;
+  for (auto it = readme.cbegin(); std::regex_search(it, readme.cend(), m, std::regex("\n\\| ([0-9]+)( / ([0-9]+))? \\|"));
+       it = m[0].second) {
+    CAPTURE(m[0]);
+    CHECK(documented.count(std::stoi(m[1])) == 1);
+    if (m[3].matched) CHECK(documented.count(std::stoi(m[3])) == 1);
+  }
+  for (const auto& head : items) {
+    CAPTURE(head);
+    CHECK(documented.count(std::stoi(head.substr(3))) == 1);
+  }
+  // Each way a run ends: its result word is described with the --json output, and its code is
+  // one of the documented ones.
+  const std::string& json = man.sections["JSON OUTPUT"].text;
+  for (auto reason : {StopReason::None, StopReason::Interrupted, StopReason::AuthRefused, StopReason::Unreachable,
+                      StopReason::WrongTarget, StopReason::Fatal}) {
+    for (bool incomplete : {false, true}) {
+      RunControl control;
+      if (reason != StopReason::None) control.stop(reason, "x");
+      auto outcome = run_outcome(control, incomplete);
+      CAPTURE(outcome.result);
+      CHECK(mentions(json, outcome.result));
+      CHECK(documented.count(outcome.exit_code) == 1);
+    }
+  }
+}
+
+// The CONFIGURATION section names every key of every table the shipped example shows (its
+// commented blocks included), so a key added to the example without a line here fails.
+TEST_CASE("man page: CONFIGURATION describes every key of the shipped example config") {
+  ManPage man(man_path());
+  // With its subsections, up to the next .SH.
+  auto from = man.all.find("\n.SH CONFIGURATION");
+  REQUIRE(from != std::string::npos);
+  std::string section = man.all.substr(from, man.all.find("\n.SH ", from + 1) - from);
+  std::ifstream in(std::filesystem::path(man_path()).parent_path().parent_path() / "sample_data" / "memconn.example.toml");
+  REQUIRE(in);
+  std::string line;
+  int keys = 0;
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_match(line, m, std::regex(R"(^#?\s*\[([a-z]+)[.\]].*)"))) {
+      CAPTURE(line);
+      CHECK(mentions(section, "[" + std::string(m[1])));
+    } else if (std::regex_search(line, m, std::regex(R"(^#?\s*([a-z_]+)\s*=)"))) {
+      ++keys;
+      CAPTURE(line);
+      CHECK(mentions(section, m[1]));
+    }
+  }
+  CHECK(keys > 60);
 }

@@ -38,7 +38,7 @@ int run_list(const GlobalOptions& g) {
   auto l = load_views(g, "");
   if (!l) return fail(g, l.error());
   if (l->views->views.empty() && !g.json && !g.quiet)
-    l->ctx->console->info("no connectors configured in " + l->ctx->cfg.path + " (see docs/connectors.md)");
+    l->ctx->console->info("no connectors configured in " + l->ctx->cfg.path + " (add a [connectors.NAME] table: man memconn, CONFIGURATION; /usr/share/doc/memconn/connectors.md)");
   auto now = l->ctx->clock->now();
   std::cout << (g.json ? list_json(l->views->views, now) + "\n" : list_table(l->views->views, now)) << std::flush;
   return 0;
@@ -48,7 +48,7 @@ int run_status(const GlobalOptions& g, const StatusOptions& o) {
   auto l = load_views(g, o.name);
   if (!l) return fail(g, l.error());
   if (l->views->views.empty() && !g.json && !g.quiet)
-    l->ctx->console->info("no connectors configured in " + l->ctx->cfg.path + " (see docs/connectors.md)");
+    l->ctx->console->info("no connectors configured in " + l->ctx->cfg.path + " (add a [connectors.NAME] table: man memconn, CONFIGURATION; /usr/share/doc/memconn/connectors.md)");
   auto now = l->ctx->clock->now();
   const auto& dl = l->ctx->dead_letter_path;
   std::cout << (g.json ? status_json(l->views->views, now, dl) + "\n" : status_text(l->views->views, now, dl)) << std::flush;

@@ -503,13 +503,15 @@ TEST_CASE("the shipped example config parses") {
   CHECK(no_env.error().message.find("environment variable MEMORY_API_KEY is not set") != std::string::npos);
 }
 
-TEST_CASE("the commented http-json example in the shipped config parses once uncommented") {
+namespace {
+// The shipped example with the commented block that starts at `header` uncommented (up to the
+// next blank line).
+std::string example_with_uncommented(const std::string& header) {
   std::string path = (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "sample_data" / "memconn.example.toml").string();
   auto text = read_whole_file(path);
   REQUIRE(text.ok());
-  // Uncomment the block from "# [sources.notes]" to the next blank line.
   std::string s = *text;
-  size_t start = s.find("# [sources.notes]");
+  size_t start = s.find(header);
   REQUIRE(start != std::string::npos);
   size_t end = s.find("\n\n", start);
   std::string block = s.substr(start, end - start), out;
@@ -523,7 +525,22 @@ TEST_CASE("the commented http-json example in the shipped config parses once unc
     pos = nl + 1;
   }
   s.replace(start, end - start, out);
-  auto c = parse_config(s, path, env_of({{"MEMORY_API_KEY", "mk"}, {"NOTES_TOKEN", "nt"}}));
+  return s;
+}
+}  // namespace
+
+TEST_CASE("the commented api example in the shipped config parses once uncommented") {
+  auto c = parse_config(example_with_uncommented("# [api]"), "/etc/memconn/config.toml",
+                        env_of({{"MEMORY_API_KEY", "mk"}, {"MEMCONN_API_KEY", "k"}}));
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
+  CHECK(*c->api.listen == "127.0.0.1:8080");
+  CHECK(*c->api.rate_limit == 50);
+  CHECK(*c->api.max_connections == 512);
+}
+
+TEST_CASE("the commented http-json example in the shipped config parses once uncommented") {
+  std::string path = "/etc/memconn/config.toml";
+  auto c = parse_config(example_with_uncommented("# [sources.notes]"), path, env_of({{"MEMORY_API_KEY", "mk"}, {"NOTES_TOKEN", "nt"}}));
   REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
   const auto& notes = c->sources.at("notes");
   CHECK(notes.kind == SourceKind::kHttpJson);

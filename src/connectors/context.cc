@@ -13,7 +13,7 @@ Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOpt
   if (!cfg) return cfg.error();
   ctx->cfg = std::move(*cfg);
   if (require_connectors && ctx->cfg.connectors.empty())
-    return Error{ctx->cfg.path + ": no connectors configured (add a [connectors.NAME] table; see docs/connectors.md)",
+    return Error{ctx->cfg.path + ": no connectors configured (add a [connectors.NAME] table: man memconn, CONFIGURATION; /usr/share/doc/memconn/connectors.md)",
                  exit_code::kConfig};
   ctx->state_path = resolve_state_path(g, ctx->cfg, ctx->env);
   ctx->dead_letter_path = dead_letter_path_for(ctx->state_path);

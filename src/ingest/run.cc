@@ -478,7 +478,11 @@ bool Ingest::send_documents(const std::function<bool(Batch)>& emit, bool wait) {
       if (!writes->empty()) {
         Batch b;
         b.items = std::move(*writes);
-        for (const auto& w : b.items) b.bytes += w.json.size();
+        for (auto& w : b.items) {
+          b.bytes += w.json.size();
+          // The target sends item.json; a whole document's text need not travel twice.
+          std::string().swap(w.content);
+        }
         if (!emit(std::move(b))) return false;
         continue;
       }

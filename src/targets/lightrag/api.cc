@@ -234,10 +234,12 @@ SendResult LightragSender::send(const std::vector<const Item*>& items, const std
   auto stopping = [this] { return abort_ && abort_->load(); };
   // The pipeline retries the same list after a failure: the documents this worker replaced in
   // the previous attempt hold their new text already and are not deleted and inserted again.
-  // An item is known by its address and a hash of what it writes, so a new item that reuses
-  // the memory of an abandoned one is never taken for it.
+  // An item is known by its address and a hash of what it writes (its encoding: an ingest
+  // run drops a write's content once encoded), so a new item that reuses the memory of an
+  // abandoned one is never taken for it.
   auto key = [](const Item* it) {
-    return std::make_pair(it, std::hash<std::string>{}(it->document_id) ^ (std::hash<std::string>{}(it->content) * 31));
+    return std::make_pair(it, std::hash<std::string>{}(it->document_id) ^
+                                  (std::hash<std::string>{}(it->json.empty() ? it->content : it->json) * 31));
   };
   if (replaced_for_ != items) {
     replaced_for_ = items;
