@@ -57,25 +57,123 @@ uint32_t DocumentBook::rank_of(Doc& d, const std::string& file) {
   return rank;
 }
 
-const std::vector<std::string>* DocumentBook::files_of(const std::string& document_id) const {
+std::pair<uint64_t, uint32_t> DocumentBook::hash_id(const std::string& id) {
+  uint64_t h2 = 14695981039346656037ull;  // FNV-1a, independent of std::hash
+  for (unsigned char c : id) h2 = (h2 ^ c) * 1099511628211ull;
+  return {std::hash<std::string>{}(id), static_cast<uint32_t>(h2 >> 32) | 1};  // never both 0 (an empty slot)
+}
+
+DocumentBook::Idle* DocumentBook::IdleTable::find(uint64_t h1, uint32_t h2) {
+  if (slots_.empty()) return nullptr;
+  size_t n = slots_.size();
+  for (size_t i = home(h1);; i = i + 1 == n ? 0 : i + 1) {
+    Idle& x = slots_[i];
+    if (x.h1 == 0 && x.h2 == 0) return nullptr;
+    if (x.h1 == h1 && x.h2 == h2) return &x;
+  }
+}
+
+void DocumentBook::IdleTable::put(const Idle& x) {
+  if ((used_ + 1) * 20 > slots_.size() * 17) grow();
+  size_t n = slots_.size();
+  size_t i = home(x.h1);
+  while (slots_[i].h1 != 0 || slots_[i].h2 != 0) i = i + 1 == n ? 0 : i + 1;
+  slots_[i] = x;
+  ++used_;
+}
+
+void DocumentBook::IdleTable::erase(Idle* slot) {
+  size_t n = slots_.size();
+  size_t i = static_cast<size_t>(slot - slots_.data());
+  // Backward shift: move up each later entry of the run that could no longer be found past
+  // the hole (its home is not cyclically within (hole, itself]).
+  for (size_t j = i + 1 == n ? 0 : i + 1;; j = j + 1 == n ? 0 : j + 1) {
+    Idle& y = slots_[j];
+    if (y.h1 == 0 && y.h2 == 0) break;
+    size_t h = home(y.h1);
+    bool stays = i <= j ? (h > i && h <= j) : (h > i || h <= j);
+    if (stays) continue;
+    slots_[i] = y;
+    i = j;
+  }
+  slots_[i] = Idle{};
+  --used_;
+}
+
+void DocumentBook::IdleTable::grow() {
+  std::vector<Idle> old;
+  old.swap(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() + old.size() / 2, Idle{});
+  used_ = 0;
+  for (const auto& x : old)
+    if (x.h1 != 0 || x.h2 != 0) put(x);
+}
+
+uint32_t DocumentBook::name_id(const std::string& file) {
+  auto it = name_ids_.find(file);
+  if (it != name_ids_.end()) return it->second;
+  names_.push_back(file);
+  auto id = static_cast<uint32_t>(names_.size() - 1);
+  name_ids_.emplace(file, id);
+  return id;
+}
+
+DocumentBook::Doc& DocumentBook::doc(const std::string& id) {
+  auto it = docs_.find(id);
+  if (it != docs_.end()) return it->second;
+  Doc& d = docs_[id];
+  if (idle_.size() == 0) return d;
+  auto [h1, h2] = hash_id(id);
+  if (Idle* x = idle_.find(h1, h2)) {
+    d.last = x->last;
+    d.files.push_back(names_[x->file]);
+    d.settled = x->settled;
+    idle_.erase(x);
+  }
+  return d;
+}
+
+void DocumentBook::maybe_forget(const std::string& id, Doc& d) {
+  if (!forget_idle_ || !d.unsent.empty() || d.carried > 0 || d.held || d.queued || d.due || d.probe > 0 ||
+      d.files.size() != 1 || !d.excluded.empty() || !d.excluded_files.empty() || d.last == PartSpool::kNone)
+    return;
+  uint32_t file = name_id(d.files[0]);
+  if (file > UINT16_MAX) return;
+  auto [h1, h2] = hash_id(id);
+  idle_.put(Idle{h1, h2, static_cast<uint16_t>(file), static_cast<uint16_t>(std::min<size_t>(d.settled, UINT16_MAX)), d.last});
+  docs_.erase(docs_.find(id));  // by iterator: `id` may be the key of the node erased
+}
+
+bool DocumentBook::known(const std::string& document_id) const {
+  if (docs_.count(document_id)) return true;
+  if (idle_.size() == 0) return false;
+  auto [h1, h2] = hash_id(document_id);
+  return const_cast<IdleTable&>(idle_).find(h1, h2) != nullptr;
+}
+
+bool DocumentBook::has_file(const std::string& document_id, const std::string& file) const {
   auto it = docs_.find(document_id);
-  return it == docs_.end() ? nullptr : &it->second.files;
+  if (it != docs_.end()) return std::find(it->second.files.begin(), it->second.files.end(), file) != it->second.files.end();
+  if (idle_.size() == 0) return false;
+  auto [h1, h2] = hash_id(document_id);
+  const Idle* x = const_cast<IdleTable&>(idle_).find(h1, h2);
+  return x && names_[x->file] == file;
 }
 
 void DocumentBook::order_files(const std::string& document_id, const std::vector<std::string>& files) {
-  Doc& d = docs_[document_id];
+  Doc& d = doc(document_id);
   for (const auto& f : files) rank_of(d, f);
 }
 
 void DocumentBook::exclude(const std::string& document_id, const std::string& file, uint64_t line) {
-  Doc& d = docs_[document_id];
+  Doc& d = doc(document_id);
   auto it = std::find(d.files.begin(), d.files.end(), file);
   if (it != d.files.end()) d.excluded.emplace_back(static_cast<uint32_t>(it - d.files.begin()), line);
   else d.excluded_files.emplace_back(file, line);
 }
 
 Status DocumentBook::add(const std::string& file, const Item& item, bool is_new) {
-  Doc& d = docs_[item.document_id];
+  Doc& d = doc(item.document_id);
   Part p;
   p.rank = rank_of(d, file);
   p.line = item.origin.line;
@@ -90,6 +188,7 @@ Status DocumentBook::add(const std::string& file, const Item& item, bool is_new)
   d.last = *at;
   if (!is_new) {
     ++d.settled;
+    maybe_forget(item.document_id, d);
     return ok_status();
   }
   d.unsent.push_back({item.origin.seq, item.origin.line, added_++, item.origin.source, p.rank});
@@ -120,6 +219,10 @@ void DocumentBook::enqueue(const std::string& id, Doc& d) {
 DocumentBook::Doc* DocumentBook::front_of(Queue& q) {
   while (!q.empty()) {
     auto found = docs_.find(q.front().first);
+    if (found == docs_.end()) {  // forgotten since: nothing to send
+      q.pop_front();
+      continue;
+    }
     Doc& d = found->second;
     // Taken since it was queued (its gen moved on), or changed: held, in flight, nothing new.
     if (d.gen == q.front().second && !d.held && d.carried == 0 && !d.unsent.empty()) return &d;
@@ -254,6 +357,7 @@ Result<bool> DocumentBook::apply_events(Ledger& ledger, const ExcludedHook& on_e
       if (on_excluded) on_excluded(found->first, d.files[u.rank], u.line);
     }
     enqueue(found->first, d);
+    maybe_forget(found->first, d);
   }
   return !events.empty();
 }

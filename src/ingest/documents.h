@@ -60,9 +60,15 @@ class DocumentBook {
   void exclude(const std::string& document_id, const std::string& file, uint64_t line);
   // While held, a document is not written (its parts from other files are not read yet).
   void hold(const std::string& document_id, bool held);
-  bool known(const std::string& document_id) const { return docs_.count(document_id) > 0; }
-  // The files a document's parts came from in this run, in rank order.
-  const std::vector<std::string>* files_of(const std::string& document_id) const;
+  bool known(const std::string& document_id) const;
+  // Whether the book has a part of the document from `file` (the first one is recorded in
+  // the document index).
+  bool has_file(const std::string& document_id, const std::string& file) const;
+  // An ingest run: a document with nothing to send, in one file, with no part left out, is
+  // kept in 32 bytes instead of a Doc (an export of a million notes, each its own document,
+  // would hold a million Docs), and made whole again when another part of it comes. Not for
+  // for_each_document, which needs every document's id.
+  void forget_idle() { forget_idle_ = true; }
 
   // Writes of documents that have parts to send and no write in flight, up to max_items
   // documents and max_bytes of JSON (one at least). Each is an Item with document_write set,
@@ -84,7 +90,7 @@ class DocumentBook {
   size_t writes_in_flight() const { return in_flight_; }
   // Nothing to send and nothing in flight.
   bool idle() const { return ready_.empty() && in_flight_ == 0; }
-  size_t documents() const { return docs_.size(); }
+  size_t documents() const { return docs_.size() + idle_.size(); }
 
   // Every document's whole text as its writes carry it (its parts, minus those left out), in
   // no particular order: what verify expects the target to hold.
@@ -158,6 +164,39 @@ class DocumentBook {
     std::string message;
     int attempts = 0;
   };
+  // A forgotten document (forget_idle): a 128-bit hash of its id, where its chain ends, its
+  // one file and how many parts the target holds.
+  // 24 bytes: a 96-bit hash (two ids meet with odds of about n^2 / 2^97), the file as an
+  // index (up to 65535 files; a document of a later file is simply not forgotten) and the
+  // parts held, saturating (it only paces the document's writes).
+  struct Idle {
+    uint64_t h1 = 0;
+    uint32_t h2 = 0;  // with h1: both 0 is an empty slot
+    uint16_t file = 0;  // index into names_
+    uint16_t settled = 0;
+    uint64_t last = 0;
+  };
+  // Open addressing, linear probing, deletion by backward shift: no node per document, up to
+  // 85 % full, grown by half.
+  class IdleTable {
+   public:
+    Idle* find(uint64_t h1, uint32_t h2);
+    void put(const Idle& x);  // x is not in the table
+    void erase(Idle* slot);
+    size_t size() const { return used_; }
+
+   private:
+    size_t home(uint64_t h1) const { return static_cast<size_t>((static_cast<unsigned __int128>(h1) * slots_.size()) >> 64); }
+    void grow();
+    std::vector<Idle> slots_;
+    size_t used_ = 0;
+  };
+  static std::pair<uint64_t, uint32_t> hash_id(const std::string& id);
+  // The document's Doc, made again from its Idle record if it was forgotten, or a new one.
+  Doc& doc(const std::string& id);
+  void maybe_forget(const std::string& id, Doc& d);
+  uint32_t name_id(const std::string& file);
+
   using Queue = std::deque<std::pair<std::string, uint32_t>>;  // (document, its gen when queued)
   void enqueue(const std::string& id, Doc& d);
   // The document a queue entry names, if the entry still stands for it; pops stale entries.
@@ -167,6 +206,10 @@ class DocumentBook {
   PartSpool spool_;
   const Target& target_;
   std::unordered_map<std::string, Doc> docs_;
+  bool forget_idle_ = false;
+  IdleTable idle_;
+  std::vector<std::string> names_;  // files of forgotten documents
+  std::unordered_map<std::string, uint32_t> name_ids_;
   Queue ready_;  // documents with parts to send and no write in flight, oldest first
   Queue due_;    // those of them whose new parts reached what the target holds of them
   uint64_t added_ = 0;  // parts added (the ordinal of the next)

@@ -131,6 +131,7 @@ TEST_CASE("documents: model - random writes, lost answers, replays, errors, refu
     for (int run = 0; run < 12 && !finished; ++run) {
       bool may_crash = run < 10;
       auto book = f.book();
+      if (pick(2)) book.forget_idle();  // as an ingest run does
       MemoryDeadLetters dl;
       Ledger ledger({"in.jsonl"}, &dl);
       ledger.start_source(0, 0, 0);
@@ -287,4 +288,53 @@ TEST_CASE("part spool: a compacted chain reads back the same parts in one record
   REQUIRE(spool->read_chain(*again, before, &records));
   CHECK(records == 1);
   CHECK(before.size() == 51);
+}
+
+// An export of many documents: each one with nothing left to send is forgotten down to a few
+// bytes, and made whole again (its earlier parts included) when another part of it comes.
+TEST_CASE("documents: a forgotten idle document comes back whole when a later part arrives") {
+  Fixture f;
+  auto book = f.book();
+  book.forget_idle();
+  MemoryDeadLetters dl;
+  Ledger ledger({"notes.jsonl"}, &dl);
+  ledger.start_source(0, 0, 0);
+  const int kDocs = 5000;
+  auto write_all = [&] {
+    while (!book.idle()) {
+      auto w = book.take_writes(50, 1 << 20);
+      REQUIRE(w);
+      for (auto& write : *w) book.delivered(write);
+      REQUIRE(book.apply_events(ledger, {}));
+    }
+  };
+  uint64_t line = 0;
+  for (int d = 0; d < kDocs; ++d) REQUIRE(book.add("/n", part("n" + std::to_string(d), "first " + std::to_string(d), ++line), true));
+  write_all();
+  CHECK(book.documents() == kDocs);
+  for (int d = 0; d < kDocs; ++d) {
+    CAPTURE(d);
+    CHECK(book.known("n" + std::to_string(d)));
+    CHECK(book.has_file("n" + std::to_string(d), "/n"));
+    CHECK_FALSE(book.has_file("n" + std::to_string(d), "/other"));
+  }
+  CHECK_FALSE(book.known("n" + std::to_string(kDocs)));
+  // Every other document gets a second part: its write carries both.
+  for (int d = 0; d < kDocs; d += 2) REQUIRE(book.add("/n", part("n" + std::to_string(d), "second " + std::to_string(d), ++line), true));
+  std::map<std::string, std::string> written;
+  while (!book.idle()) {
+    auto w = book.take_writes(50, 1 << 20);
+    REQUIRE(w);
+    for (auto& write : *w) {
+      written[write.document_id] = write.content;
+      book.delivered(write);
+    }
+    REQUIRE(book.apply_events(ledger, {}));
+  }
+  CHECK(written.size() == kDocs / 2);
+  for (int d = 0; d < kDocs; d += 2) {
+    CAPTURE(d);
+    CHECK(written["n" + std::to_string(d)] == "first " + std::to_string(d) + "\nsecond " + std::to_string(d));
+  }
+  CHECK(book.documents() == kDocs);
 }

@@ -326,6 +326,7 @@ int Ingest::run() {
     auto spool = PartSpool::open(dir.string());
     if (!spool) return fail(console_, spool.error());
     book_ = std::make_unique<DocumentBook>(std::move(*spool), *target_);
+    book_->forget_idle();  // memory per document, not per Doc, for exports of many documents
   }
   install_stop_signals();
   PipelineOptions po = pipeline_options(tuning_);
@@ -423,6 +424,7 @@ void Ingest::produce(const std::function<bool(Batch)>& emit, ItemPool& pool) {
 
 Status Ingest::add_part(uint32_t idx, const std::string& file, const Item& item, bool is_new) {
   const std::string& id = item.document_id;
+  bool first_here = !book_->has_file(id, file);  // the index records each (document, file) once
   if (!book_->known(id)) {
     // First met in this run: the parts it has elsewhere, and the ones refused before.
     auto entry = index_->find(target_key(), id);
@@ -446,7 +448,7 @@ Status Ingest::add_part(uint32_t idx, const std::string& file, const Item& item,
   }
   // Before any write carries a part of this file: a later run that touches the document
   // must know to read it here too.
-  return index_->add_file(target_key(), id, file);
+  return first_here ? index_->add_file(target_key(), id, file) : ok_status();
 }
 
 bool Ingest::send_documents(const std::function<bool(Batch)>& emit, bool wait) {

@@ -20,6 +20,26 @@ std::string DocIndex::key_of(const std::string& label, const std::string& docume
   return sha256_hex(label + '\0' + document_id).substr(0, 32);
 }
 
+DocIndex::Key DocIndex::parse_key(std::string_view hex) {
+  auto nibble = [](char c) -> uint64_t {
+    if (c >= '0' && c <= '9') return static_cast<uint64_t>(c - '0');
+    if (c >= 'a' && c <= 'f') return static_cast<uint64_t>(c - 'a' + 10);
+    return 0;
+  };
+  Key k;
+  for (size_t i = 0; i < 32 && i < hex.size(); ++i) (i < 16 ? k.hi : k.lo) = (i < 16 ? k.hi : k.lo) << 4 | nibble(hex[i]);
+  return k;
+}
+
+uint32_t DocIndex::file_id(std::string_view path) {
+  auto it = file_ids_.find(std::string(path));
+  if (it != file_ids_.end()) return it->second;
+  files_.emplace_back(path);
+  auto id = static_cast<uint32_t>(files_.size() - 1);
+  file_ids_.emplace(files_.back(), id);
+  return id;
+}
+
 Result<DocIndex::Bucket*> DocIndex::bucket(const std::string& key) {
   std::string name = key.substr(0, 2);
   auto it = loaded_.find(name);
@@ -29,6 +49,14 @@ Result<DocIndex::Bucket*> DocIndex::bucket(const std::string& key) {
   if (!file_exists(path)) return &b;
   auto text = read_whole_file(path);
   if (!text) return Error{text.error().message, exit_code::kConfig};
+  // Every record, then folded per document in the order they were written.
+  struct Line {
+    Key key;
+    uint32_t file;
+    int op;  // 0 file, 1 exclude, 2 include
+    uint64_t line;
+  };
+  std::vector<Line> lines;
   simdjson::dom::parser parser;
   size_t start = 0;
   while (start < text->size()) {
@@ -41,19 +69,54 @@ Result<DocIndex::Bucket*> DocIndex::bucket(const std::string& key) {
     if (parser.parse(line.data(), line.size()).get(doc) || doc["k"].get_string().get(k) || doc["f"].get_string().get(f))
       return Error{path + ": a line is not an index record (remove the file to rebuild it from the next runs)",
                    exit_code::kConfig};
-    Entry& e = b[std::string(k)];
     int64_t at = 0;
     std::string_view op;
     if (doc["op"].get_string().get(op)) op = "file";
-    if (op == "file") {
-      if (std::find(e.files.begin(), e.files.end(), f) == e.files.end()) e.files.emplace_back(f);
-    } else if (!doc["line"].get_int64().get(at)) {
-      std::pair<std::string, uint64_t> part{std::string(f), static_cast<uint64_t>(at)};
-      std::erase(e.excluded, part);
-      if (op == "exclude") e.excluded.push_back(part);
-    }
+    if (op == "file") lines.push_back({parse_key(k), file_id(f), 0, 0});
+    else if (!doc["line"].get_int64().get(at))
+      lines.push_back({parse_key(k), file_id(f), op == "exclude" ? 1 : 2, static_cast<uint64_t>(at)});
   }
+  std::string().swap(*text);
+  std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& c) { return a.key < c.key; });
+  for (size_t i = 0; i < lines.size();) {
+    size_t j = i;
+    std::vector<uint32_t> files;
+    std::vector<std::pair<uint32_t, uint64_t>> excluded;
+    for (; j < lines.size() && lines[j].key == lines[i].key; ++j) {
+      const Line& l = lines[j];
+      if (l.op == 0) {
+        if (std::find(files.begin(), files.end(), l.file) == files.end()) files.push_back(l.file);
+        continue;
+      }
+      std::erase(excluded, std::pair{l.file, l.line});
+      if (l.op == 1) excluded.emplace_back(l.file, l.line);
+    }
+    if (files.size() == 1 && excluded.empty()) {
+      b.push_back({lines[i].key, files[0], 0});
+    } else {
+      Entry e;
+      for (auto f : files) e.files.push_back(files_[f]);
+      for (const auto& [f, line] : excluded) e.excluded.emplace_back(files_[f], line);
+      complex_.push_back(std::move(e));
+      b.push_back({lines[i].key, 0, static_cast<uint32_t>(complex_.size())});
+    }
+    i = j;
+  }
+  b.shrink_to_fit();
   return &b;
+}
+
+const DocIndex::Rec* DocIndex::lookup(Bucket& b, const std::string& key) const {
+  Key k = parse_key(key);
+  auto it = std::lower_bound(b.begin(), b.end(), k, [](const Rec& r, const Key& x) { return r.key < x; });
+  return it != b.end() && it->key == k ? &*it : nullptr;
+}
+
+DocIndex::Entry DocIndex::entry_of(const Rec& r) const {
+  if (r.more > 0) return complex_[r.more - 1];
+  Entry e;
+  e.files.push_back(files_[r.file]);
+  return e;
 }
 
 Status DocIndex::append(const std::string& key, const std::string& line) {
@@ -94,9 +157,8 @@ Result<DocIndex::Entry> DocIndex::find(const std::string& label, const std::stri
   auto key = key_of(label, document_id);
   auto b = bucket(key);
   if (!b) return b.error();
-  auto it = (*b)->find(key);
-  if (it == (*b)->end()) return Entry{};
-  return it->second;
+  const Rec* r = lookup(**b, key);
+  return r ? entry_of(*r) : Entry{};
 }
 
 Status DocIndex::add_file(const std::string& label, const std::string& document_id, const std::string& file) {
@@ -104,14 +166,16 @@ Status DocIndex::add_file(const std::string& label, const std::string& document_
   auto key = key_of(label, document_id);
   auto b = bucket(key);
   if (!b) return b.error();
-  Entry& e = (**b)[key];
-  if (std::find(e.files.begin(), e.files.end(), file) != e.files.end()) return ok_status();
+  if (const Rec* r = lookup(**b, key)) {
+    if (r->more == 0 ? files_[r->file] == file
+                     : std::find(complex_[r->more - 1].files.begin(), complex_[r->more - 1].files.end(), file) !=
+                           complex_[r->more - 1].files.end())
+      return ok_status();
+  }
   std::string line;
   JsonWriter w(line);
   w.begin_object().key("k").value(key).key("f").value(file).end_object();
-  if (auto st = append(key, line); !st) return st;
-  e.files.push_back(file);
-  return ok_status();
+  return append(key, line);
 }
 
 Status DocIndex::exclude(const std::string& label, const std::string& document_id, const std::string& file, uint64_t line_no) {
@@ -126,22 +190,17 @@ Status DocIndex::mark_part(const std::string& label, const std::string& document
                            uint64_t line_no, bool excluded) {
   std::lock_guard<std::mutex> lock(mu_);
   auto key = key_of(label, document_id);
-  auto b = bucket(key);
-  if (!b) return b.error();
   std::string line;
   JsonWriter w(line);
   w.begin_object().key("k").value(key).key("f").value(file).key("op").value(excluded ? "exclude" : "include");
   w.key("line").value(line_no).end_object();
-  if (auto st = append(key, line); !st) return st;
-  auto& parts = (**b)[key].excluded;
-  if (excluded) parts.emplace_back(file, line_no);
-  else std::erase(parts, std::pair<std::string, uint64_t>{file, line_no});
-  return ok_status();
+  return append(key, line);
 }
 
 Status DocIndex::clear() {
   std::lock_guard<std::mutex> lock(mu_);
   loaded_.clear();
+  complex_.clear();
   for (const auto& [name, fd] : fds_) ::close(fd);
   fds_.clear();
   std::error_code ec;

@@ -7,11 +7,18 @@
 // first byte of SHA-256(target label, document id). Lines are only ever appended, one write()
 // each (a kill -9 loses none; a reader skips a torn last line), and a bucket is read once per
 // run, when a document of it is first looked up.
+//
+// Memory: an export may hold millions of documents, so a loaded bucket is a sorted vector of
+// 24-byte records (the key's 16 bytes, the file as an index into one table of paths), with a
+// side table only for the few documents in several files or with parts left out; what a run
+// appends is not kept at all (the run's DocumentBook knows the documents it met).
 #pragma once
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -35,7 +42,8 @@ class DocIndex {
 
   // The entry of a document (empty when it was never seen). A damaged bucket is an Error (3).
   Result<Entry> find(const std::string& label, const std::string& document_id);
-  // Records that a document has parts in `file` (nothing when it is known already).
+  // Records that a document has parts in `file` (nothing when the index held that already
+  // when its bucket was read: a caller records each (document, file) once per run).
   Status add_file(const std::string& label, const std::string& document_id, const std::string& file);
   // A part the target refused: left out (excluded) or taken back in (dlq retry delivered it).
   Status exclude(const std::string& label, const std::string& document_id, const std::string& file, uint64_t line);
@@ -46,17 +54,33 @@ class DocIndex {
   Status sync();
 
  private:
-  using Bucket = std::map<std::string, Entry>;  // document key -> entry
+  struct Key {
+    uint64_t hi = 0, lo = 0;
+    auto operator<=>(const Key&) const = default;
+  };
+  struct Rec {
+    Key key;
+    uint32_t file;  // with more == 0: the document's one file (an index into files_)
+    uint32_t more;  // 0, or 1 + its entry in complex_
+  };
+  using Bucket = std::vector<Rec>;  // sorted by key
   static std::string key_of(const std::string& label, const std::string& document_id);
+  static Key parse_key(std::string_view hex);
   Result<Bucket*> bucket(const std::string& key);
+  const Rec* lookup(Bucket& b, const std::string& key) const;
+  Entry entry_of(const Rec& r) const;
+  uint32_t file_id(std::string_view path);
   Status append(const std::string& key, const std::string& line);
-  // exclude() and include(): one record of the part, then the entry.
+  // exclude() and include(): one record of the part.
   Status mark_part(const std::string& label, const std::string& document_id, const std::string& file, uint64_t line_no,
                    bool excluded);
   std::string dir_;
   // The reader thread looks up and appends; the checkpoint (another thread) syncs.
   std::mutex mu_;  // guards everything below
-  std::map<std::string, Bucket> loaded_;  // bucket name -> its entries, once read
+  std::map<std::string, Bucket> loaded_;  // bucket name -> its records, once read
+  std::vector<std::string> files_;        // the paths records name
+  std::unordered_map<std::string, uint32_t> file_ids_;
+  std::vector<Entry> complex_;            // documents in several files, or with parts left out
   std::map<std::string, int> fds_;        // bucket name -> append descriptor
   bool dirty_ = false;                    // appended since the last sync()
 };
