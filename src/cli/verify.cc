@@ -7,7 +7,7 @@
 #include "cli/verify_compare.h"
 #include "base/exit_codes.h"
 #include "ingest/expected_documents.h"
-#include "ingest/documents.h"
+#include "ingest/expected_set.h"
 #include "ingest/input_items.h"
 #include "state/doc_index.h"
 #include "ingest/export_import.h"
@@ -144,51 +144,14 @@ Status Verify::check_recorded_options() const {
 
 
 void Verify::collect_expected() {
+  ExpectedSummary sum;
   if (exports_) {
-    // One document per conversation, its whole text as ingest sends it.
-    r_.input_problems += for_each_export_conversation(in_, console_, [&](Item& it, const std::string&, uint64_t) {
-      if (auto key = target_->identity_key(it.content)) expected_.add(it.document_id, *key);
-      else expected_.add_unchecked(it.document_id);
-    });
-    expected_.seal();
-    r_.expected = expected_.size();
-    return;
-  }
-  // A document (items with their own id) is expected whole: its parts folded as ingest sends
-  // them, minus the parts the target refused before (the index of the state says which).
-  auto spool = PartSpool::open(std::filesystem::temp_directory_path().string());
-  if (!spool) {
-    console_.error(spool.error().message);
-    ++r_.input_problems;
-    return;
-  }
-  DocumentBook docs(std::move(*spool), *target_);
-  auto sum = read_items(inputs_, read_opts_, console_, [&](Item& item) {
-    if (item.explicit_id) {
-      std::error_code ec;
-      const auto& path = inputs_.sources[item.origin.source].path;
-      auto file = path == "-" ? path : std::filesystem::absolute(path, ec).lexically_normal().string();
-      return static_cast<bool>(docs.add(file, item, false));
-    }
-    if (auto key = target_->identity_key(item.content)) expected_.add(item.document_id, *key);
-    else expected_.add_unchecked(item.document_id);
-    return true;
-  });
-  std::string state_path = resolve_state_path(g_, cfg_, env_);
-  if (read_opts_.shard && !g_.state_path) state_path = read_opts_.shard->apply_to_path(state_path);
-  DocIndex index(DocIndex::dir_for(state_path));
-  std::vector<std::string> ids;
-  docs.for_each_document([&](const Item& doc) { ids.push_back(doc.document_id); });
-  for (const auto& id : ids)
-    if (auto entry = index.find(target_->label(), id); entry)
-      for (const auto& [file, line] : entry->excluded) docs.exclude(id, file, line);
-  auto st = docs.for_each_document([&](const Item& doc) {
-    if (auto key = target_->identity_key(doc.content)) expected_.add(doc.document_id, *key);
-    else expected_.add_unchecked(doc.document_id);
-  });
-  if (!st) {
-    console_.error(st.error().message);
-    ++r_.input_problems;
+    sum = expect_exports(in_, *target_, console_, expected_);
+  } else {
+    std::string state_path = resolve_state_path(g_, cfg_, env_);
+    if (read_opts_.shard && !g_.state_path) state_path = read_opts_.shard->apply_to_path(state_path);
+    DocIndex index(DocIndex::dir_for(state_path));
+    sum = expect_inputs(inputs_, read_opts_, *target_, &index, console_, expected_);
   }
   r_.bad_lines = sum.bad_lines;
   r_.input_problems += sum.input_problems;
