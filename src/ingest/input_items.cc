@@ -76,6 +76,10 @@ Result<ItemReadOptions> resolve_read_options(ItemReadOptions o, const std::vecto
   if (auto f = pick_format(o.format, ""); !f) return f.error();
   if (o.unit != "line" && o.unit != "paragraph" && o.unit != "file")
     return Error{"--unit must be line, paragraph or file, not \"" + o.unit + "\"", exit_code::kUsage};
+  // Only a whole-file document has an id built from its path; elsewhere the prefix would be
+  // silently ignored and the user would believe their ids carry it.
+  if (!o.id_prefix.empty() && o.unit != "file")
+    return Error{"--id-prefix applies only with --unit file", exit_code::kUsage};
   if (!map_specs.empty() || !content_template.empty()) {
     auto m = parse_field_map(map_specs, content_template);
     if (!m) return m.error();

@@ -1,0 +1,45 @@
+// Issue 21 (10): the smaller things users notice, through the real binary.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+
+using e2e::RunResult;
+using e2e::Standin;
+using e2e::TempDir;
+
+namespace {
+
+std::vector<std::string> base(const Standin& s) { return {"--url", s.url(), "--bank", "b1"}; }
+
+std::vector<std::string> args(std::vector<std::string> a, const std::vector<std::string>& more) {
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
+bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("ux small: --id-prefix without --unit file is a usage error in ingest and verify - nothing is sent") {
+  Standin s;
+  TempDir t;
+  std::string f = t.write("notes.txt", "one\ntwo\n");
+  RunResult r = e2e::run_memconn(args(base(s), {"ingest", f, "--id-prefix", "notes/"}));
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(has(r.err, "memconn: error: --id-prefix applies only with --unit file\n"), r.err);
+  CHECK(s.documents().empty());
+  r = e2e::run_memconn(args(base(s), {"ingest", f, "--unit", "paragraph", "--id-prefix", "notes/", "--dry-run"}));
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(has(r.err, "--id-prefix applies only with --unit file"), r.err);
+  r = e2e::run_memconn(args(base(s), {"verify", f, "--id-prefix", "notes/"}));
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(has(r.err, "memconn: error: --id-prefix applies only with --unit file\n"), r.err);
+  // With --unit file it is what it was.
+  r = e2e::run_memconn(args(base(s), {"ingest", f, "--unit", "file", "--id-prefix", "notes/"}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(s.document("notes/notes.txt").has_value());
+}
