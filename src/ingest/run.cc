@@ -32,6 +32,7 @@
 #include "ingest/item_parser.h"
 #include "base/iso_time.h"
 #include "base/json_writer.h"
+#include "base/plural.h"
 #include "ingest/line_reader.h"
 #include "state/lock_file.h"
 #include "engine/pipeline.h"
@@ -789,7 +790,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
                          "file is complete)"));
   }
   if (utf8_warnings > 5)
-    console_.warn(src.display + ": " + std::to_string(utf8_warnings - 5) + " more lines had invalid UTF-8 replaced");
+    console_.warn(src.display + ": " + count_of(static_cast<uint64_t>(utf8_warnings - 5), "more line") +
+                  " had invalid UTF-8 replaced");
   if (!reader.error().empty()) {
     console_.error(src.display + ": read error: " + reader.error());
     ++input_problems_;
@@ -977,8 +979,8 @@ int Ingest::dry_run() {
     print(b);
   }
   out_.flush();
-  console_.info("dry run: " + std::to_string(docs.documents() + plain) + " documents; " + std::to_string(count) +
-                " items would be sent to " + target_->describe());
+  console_.info("dry run: " + count_of(docs.documents() + plain, "document") + "; " + count_of(count, "item") +
+                " would be sent to " + target_->describe());
   return sum.bad_lines > 0 || sum.input_problems > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }
 

@@ -43,3 +43,26 @@ TEST_CASE("ux small: --id-prefix without --unit file is a usage error in ingest 
   CHECK_MESSAGE(r.exit_code == 0, r.err);
   CHECK(s.document("notes/notes.txt").has_value());
 }
+
+TEST_CASE("ux small: the ingest summary says 1 duplicate, 1 retry, 1 document - not 1 duplicates") {
+  // Every second request fails once: two batches of one item take three requests, one retry.
+  Standin s({"--fail-every", "2"});
+  TempDir t;
+  std::string f = t.write("notes.txt", "alpha\nbeta\nalpha\n");
+  std::string state = t.file("state.json");
+  RunResult r = e2e::run_memconn(args(base(s), {"--state", state, "ingest", f, "-b", "1", "-w", "1"}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK_MESSAGE(has(r.err, "ingest ok: 2 sent, 1 duplicate, 0 failed, 1 retry ("), r.err);
+  CHECK_FALSE(has(r.err, "1 duplicates"));
+  // A re-run skips the committed lines: "3 lines", and one line "1 line".
+  s.config(R"({"fail_every":0})");
+  r = e2e::run_memconn(args(base(s), {"--state", state, "ingest", f}));
+  CHECK_MESSAGE(has(r.err, "0 duplicates, 0 failed, 0 retries, 3 lines skipped (already committed)"), r.err);
+  std::string one = t.write("one.txt", "only\n");
+  r = e2e::run_memconn(args(base(s), {"ingest", one, "--dry-run"}));
+  CHECK_MESSAGE(has(r.err, "dry run: 1 document; 1 item would be sent to "), r.err);
+  r = e2e::run_memconn(args(base(s), {"--state", state, "ingest", one}));
+  CHECK_MESSAGE(has(r.err, "ingest ok: 1 sent, 0 duplicates, 0 failed, 0 retries ("), r.err);
+  r = e2e::run_memconn(args(base(s), {"--state", state, "ingest", one}));
+  CHECK_MESSAGE(has(r.err, ", 1 line skipped (already committed)"), r.err);
+}
