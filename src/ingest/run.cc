@@ -185,6 +185,7 @@ Status Ingest::prepare() {
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
+  for (const auto& w : inputs_.warnings) console_.warn(w);
   for (const auto& n : inputs_.notes) console_.info(n);
   input_problems_ = static_cast<int>(inputs_.problems.size());
   for (const auto& s : inputs_.sources) total_bytes_ += s.size;

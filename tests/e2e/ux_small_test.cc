@@ -66,3 +66,30 @@ TEST_CASE("ux small: the ingest summary says 1 duplicate, 1 retry, 1 document - 
   r = e2e::run_memconn(args(base(s), {"--state", state, "ingest", one}));
   CHECK_MESSAGE(has(r.err, ", 1 line skipped (already committed)"), r.err);
 }
+
+TEST_CASE("ux small: an empty directory or a glob matching nothing warns - nothing at all to read is exit 1 like a missing file") {
+  Standin s;
+  TempDir t;
+  t.write("notes/a.md", "from markdown\n");
+  t.write("empty/.keep", "");
+  std::string good = t.write("good.txt", "readable\n");
+  // Beside a file that is read: a warning naming the directory, the run is ok.
+  RunResult r = e2e::run_memconn(args(base(s), {"ingest", t.file("empty"), good}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK_MESSAGE(has(r.err, "memconn: warning: " + t.file("empty") + ": no files to read (only hidden entries, which are skipped)\n"),
+                r.err);
+  // Nothing to read at all: one error line naming the directory and the pattern, exit 1.
+  r = e2e::run_memconn(args(base(s), {"ingest", t.file("notes"), "--glob", "*.txt"}));
+  CHECK(r.exit_code == 1);
+  CHECK_MESSAGE(has(r.err, "memconn: error: " + t.file("notes") + ": no file matches --glob '*.txt' (1 file does not): nothing to read\n"),
+                r.err);
+  std::filesystem::create_directories(t.file("void"));
+  r = e2e::run_memconn(args(base(s), {"--json", "ingest", t.file("void")}));
+  CHECK(r.exit_code == 1);
+  CHECK_MESSAGE(has(r.err, "memconn: error: " + t.file("void") + ": empty directory: nothing to read\n"), r.err);
+  CHECK(e2e::report_value(r.out, "input_problems") == 1);
+  // verify says the same.
+  r = e2e::run_memconn(args(base(s), {"verify", t.file("void")}));
+  CHECK(r.exit_code == 1);
+  CHECK_MESSAGE(has(r.err, t.file("void") + ": empty directory: nothing to read"), r.err);
+}
