@@ -93,3 +93,23 @@ TEST_CASE("ux small: an empty directory or a glob matching nothing warns - nothi
   CHECK(r.exit_code == 1);
   CHECK_MESSAGE(has(r.err, t.file("void") + ": empty directory: nothing to read"), r.err);
 }
+
+TEST_CASE("ux small: https:// to the plain-HTTP stand-in says use http:// - in ingest and doctor") {
+  Standin s;
+  TempDir t;
+  std::string f = t.write("notes.txt", "one\n");
+  std::string url = "https://127.0.0.1:" + std::to_string(s.port());
+  std::string hint = "the server at 127.0.0.1:" + std::to_string(s.port()) +
+                     " answered in plain HTTP: use http:// instead of https://";
+  std::string quick = t.write("quick.toml", "[defaults]\nretries = 0\n");
+  RunResult r = e2e::run_memconn({"--config", quick, "--url", url, "--bank", "b1", "ingest", f});
+  CHECK(r.exit_code == 69);
+  CHECK_MESSAGE(has(r.err, hint), r.err);
+  CHECK(s.documents().empty());
+  r = e2e::run_memconn({"--url", url, "--bank", "b1", "doctor"});
+  CHECK(r.exit_code != 0);
+  std::string said = r.out + r.err;
+  CHECK_MESSAGE(has(said, "FAIL  tls          "), said);
+  CHECK_MESSAGE(has(said, hint), said);
+  CHECK_FALSE(has(said, "a private CA?"));  // the certificate hint would send them the wrong way
+}
