@@ -578,8 +578,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
   uint64_t offset = 0, line = 0;
   std::vector<std::pair<uint64_t, uint64_t>> settled_ahead;  // lines an earlier run already settled
   if (regular) {
-    if (long nul = first_nul(fd); nul >= 0) {
-      console_.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
+    if (auto why = not_text_file(fd, src.display)) {
+      console_.error(*why);
       ++input_problems_;
       return true;
     }
@@ -725,7 +725,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
     if (r.repaired_utf8) {
       ledger_->utf8_repaired();
       if (++utf8_warnings <= 5)
-        console_.warn(src.display + ":" + std::to_string(blk.first_line) + ": invalid UTF-8 replaced with U+FFFD");
+        console_.warn(src.display + ":" + std::to_string(blk.first_line) + ": invalid UTF-8 replaced with U+FFFD" +
+                      (utf8_warnings == 1 ? latin1_hint(src.display, src.path == "-") : std::string()));
     }
     // Identical text under a content-hash id is the same document again; under an explicit
     // id it is another part of that document (a second "ok" in a chat), never dropped.

@@ -113,3 +113,30 @@ TEST_CASE("ux small: https:// to the plain-HTTP stand-in says use http:// - in i
   CHECK_MESSAGE(has(said, hint), said);
   CHECK_FALSE(has(said, "a private CA?"));  // the certificate hint would send them the wrong way
 }
+
+TEST_CASE("ux small: a UTF-16 file is skipped with the iconv command - a Latin-1 file's first warning carries the iconv hint") {
+  Standin s;
+  TempDir t;
+  std::string u16 = "\xFF\xFE";
+  for (char c : std::string("hello from windows\nsecond line\n")) {
+    u16 += c;
+    u16 += '\0';
+  }
+  std::string f16 = t.write("notes.txt", u16);
+  std::string good = t.write("good.txt", "readable\n");
+  RunResult r = e2e::run_memconn(args(base(s), {"ingest", f16, good}));
+  CHECK(r.exit_code == 1);  // as a binary file: an input that cannot be read
+  CHECK_MESSAGE(has(r.err, "memconn: error: " + f16 + " looks like UTF-16, skipped; convert it first: iconv -f UTF-16 -t UTF-8 " +
+                               f16 + " > " + t.file("notes-utf8.txt") + "\n"),
+                r.err);
+  CHECK(s.documents().size() == 1);
+
+  std::string latin = t.write("old.txt", "caf\xE9 one\nna\xEFve two\nplain\n");
+  r = e2e::run_memconn(args(base(s), {"ingest", latin}));
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK_MESSAGE(has(r.err, "memconn: warning: " + latin + ":1: invalid UTF-8 replaced with U+FFFD (if the file is Latin-1: iconv -f "
+                               "LATIN1 -t UTF-8 " + latin + " > " + t.file("old-utf8.txt") + ")\n"),
+                r.err);
+  // Once per file: the second line's warning is the plain one.
+  CHECK_MESSAGE(has(r.err, "memconn: warning: " + latin + ":2: invalid UTF-8 replaced with U+FFFD\n"), r.err);
+}
