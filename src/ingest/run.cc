@@ -71,6 +71,7 @@ class Ingest {
 
  private:
   Status prepare();
+  void announce_stdin() const;
   int dry_run();
   void produce(const std::function<bool(Batch)>& emit, ItemPool& pool);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
@@ -198,6 +199,16 @@ Status Ingest::prepare() {
   return ok_status();
 }
 
+// Said once, as reading starts: a terminal waiting for typed lines otherwise looks hung.
+void Ingest::announce_stdin() const {
+  if (!o_.announce_stdin) return;
+  for (const auto& s : inputs_.sources)
+    if (s.path == "-") {
+      console_.info("reading stdin (Ctrl-D to end)");
+      return;
+    }
+}
+
 Status Ingest::open_state() {
   journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
   store_ = std::make_unique<FileStore>(FileStore::dir_for(state_path_));
@@ -290,7 +301,10 @@ std::string Ingest::resume_key(const SourceSpec& src) const { return file_key(ta
 
 int Ingest::run() {
   if (auto st = prepare(); !st) return fail(console_, st.error());
-  if (o_.dry_run) return dry_run();
+  if (o_.dry_run) {
+    announce_stdin();
+    return dry_run();
+  }
 
   state_path_ = resolve_state_path(g_, cfg_, env_);
   // Shards run side by side, so each needs its own state, lock and dead-letter file (the
@@ -346,6 +360,7 @@ int Ingest::run() {
   if (g_.verbose) po.log_request = [this](const std::string& line) { console_.debug(line); };
   Pipeline pipeline(po, [&] { return target_->make_sender(o_.async, &control_.abort_transfers); }, *ledger_, control_);
   pipeline_ = &pipeline;
+  announce_stdin();
 
   auto last_draw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
   auto last_save = std::chrono::steady_clock::now();

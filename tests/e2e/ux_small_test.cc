@@ -140,3 +140,11 @@ TEST_CASE("ux small: a UTF-16 file is skipped with the iconv command - a Latin-1
   // Once per file: the second line's warning is the plain one.
   CHECK_MESSAGE(has(r.err, "memconn: warning: " + latin + ":2: invalid UTF-8 replaced with U+FFFD\n"), r.err);
 }
+
+TEST_CASE("ux small: ingest - from a pipe does not say reading stdin (Ctrl-D to end) - that is for a terminal") {
+  Standin s;
+  RunResult r = e2e::run_memconn(args(base(s), {"ingest", "-"}), {.stdin_data = "piped one\npiped two\n"});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK_FALSE(has(r.err, "reading stdin"));
+  CHECK(s.documents().size() == 2);
+}
