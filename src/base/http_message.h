@@ -24,6 +24,8 @@ struct HttpResponse {
   // The reply was longer than HttpOptions::max_response_bytes and was not read further
   // (transport_ok is false, error says so). Never retried: the next reply would be as long.
   bool too_large = false;
+  // An https:// URL reached a server speaking plain HTTP (error says so, and to use http://).
+  bool plain_http = false;
   double seconds = 0;
   // The whole request reached the server and then no answer came in time: the server may
   // be busy with it (a sync retain runs LLM extraction inside the request), not down.

@@ -21,6 +21,8 @@ Console::Console(bool quiet, bool verbose, LogFormat format) : quiet_(quiet), ve
   set_terminal(tty && !dumb && !quiet && format == LogFormat::Text, color_ok && format == LogFormat::Text);
 }
 
+bool should_announce_stdin(bool stdin_tty, bool stderr_tty, bool quiet) { return stdin_tty && stderr_tty && !quiet; }
+
 void Console::set_terminal(bool is_tty, bool color) {
   animated_ = is_tty;
   color_ = color;

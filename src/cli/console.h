@@ -41,6 +41,11 @@ class Console : public Diagnostics {
   bool progress_shown_ = false;
 };
 
+// Whether `ingest -` says "reading stdin (Ctrl-D to end)": only to a person typing into a
+// terminal who sees stderr (a pipe or a file needs no hint, and -q asked for silence).
+// Without it the run looked hung with its "0 items" progress line.
+bool should_announce_stdin(bool stdin_tty, bool stderr_tty, bool quiet);
+
 // The console -q, -v and --log-format ask for.
 Console make_console(const GlobalOptions& g);
 std::unique_ptr<Console> new_console(const GlobalOptions& g);

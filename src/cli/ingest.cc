@@ -1,5 +1,7 @@
 #include "cli/ingest.h"
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli/console.h"
@@ -9,7 +11,9 @@ namespace memconn {
 
 int run_ingest(const GlobalOptions& g, const IngestOptions& o) {
   Console console = make_console(g);
-  return run_ingest_job(g, o, console, std::cout);
+  IngestOptions opts = o;
+  opts.announce_stdin = should_announce_stdin(::isatty(STDIN_FILENO) == 1, ::isatty(STDERR_FILENO) == 1, g.quiet);
+  return run_ingest_job(g, opts, console, std::cout);
 }
 
 }  // namespace memconn

@@ -75,6 +75,7 @@ Status Verify::prepare() {
   if (exports_) return ok_status();  // conversations: ingest/export_import reads them
   inputs_ = expand_inputs(in.inputs, in.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
+  for (const auto& w : inputs_.warnings) console_.warn(w);
   r_.input_problems = static_cast<int>(inputs_.problems.size());
   if (auto st = use_recorded_options(); !st) return st;
   auto ro = resolve_read_options(

@@ -9,6 +9,7 @@
 
 #include "engine/bounded_queue.h"
 #include "base/digest.h"
+#include "base/plural.h"
 
 namespace memconn {
 
@@ -205,12 +206,12 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
           if (!r.message.empty() && r.message != answer) answer += ": " + r.message;
           control_.stop(StopReason::Unreachable,
                         r.http.transport_ok && r.http.status >= 500
-                            ? "the server failed " + std::to_string(attempt + 1) + " attempts in a row (" + answer +
+                            ? "the server failed " + count_of(static_cast<uint64_t>(attempt) + 1, "attempt") + " in a row (" + answer +
                                   "): the server is failing, not the items; nothing was dead-lettered, re-run once it works"
                         : never_answered
-                            ? options_.target + " never answered in " + std::to_string(attempt + 1) + " attempts (" +
+                            ? options_.target + " never answered in " + count_of(static_cast<uint64_t>(attempt) + 1, "attempt") + " (" +
                                   answer + "): check --url and that the server is running"
-                            : "target unreachable after " + std::to_string(attempt + 1) + " attempts: " + answer);
+                            : "target unreachable after " + count_of(static_cast<uint64_t>(attempt) + 1, "attempt") + ": " + answer);
           return false;
         }
         [[fallthrough]];  // a persistent server error on these items: isolate and dead-letter

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/plural.h"
+
 namespace memconn {
 
 std::string format_rate(double v) {
@@ -25,7 +27,7 @@ std::string progress_line(const ProgressInput& in) {
   const auto& c = in.counters;
   uint64_t done = c.sent + c.already_present + c.duplicates + c.failed;
   double rate = in.elapsed_s > 0 ? static_cast<double>(done) / in.elapsed_s : 0;
-  std::string s = std::to_string(done) + " items  " + format_rate(rate) + "/s";
+  std::string s = count_of(done, "item") + "  " + format_rate(rate) + "/s";
   if (in.total_bytes > 0) {
     double frac = std::min(1.0, static_cast<double>(c.bytes_read) / static_cast<double>(in.total_bytes));
     int width = 20;

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <set>
 
+#include "base/plural.h"
 #include "base/exit_codes.h"
 #include "base/iso_time.h"
 #include "base/json_writer.h"
@@ -414,7 +415,7 @@ int ExportImport::finish() {
       else console_.info(conversation_line_text(l));
     }
     std::string summary = std::string(o_.dry_run ? "ingest dry run" : "ingest " + outcome.result) + ": " +
-                          std::to_string(lines_.size()) + " conversations - " + std::to_string(count["imported"]) +
+                          count_of(lines_.size(), "conversation") + " - " + std::to_string(count["imported"]) +
                           " imported, " + std::to_string(count["updated"]) + " updated, " +
                           std::to_string(count["unchanged"]) + " unchanged, " + std::to_string(count["skipped"]) +
                           " skipped, " + std::to_string(count["failed"]) + " failed";

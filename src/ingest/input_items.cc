@@ -76,6 +76,10 @@ Result<ItemReadOptions> resolve_read_options(ItemReadOptions o, const std::vecto
   if (auto f = pick_format(o.format, ""); !f) return f.error();
   if (o.unit != "line" && o.unit != "paragraph" && o.unit != "file")
     return Error{"--unit must be line, paragraph or file, not \"" + o.unit + "\"", exit_code::kUsage};
+  // Only a whole-file document has an id built from its path; elsewhere the prefix would be
+  // silently ignored and the user would believe their ids carry it.
+  if (!o.id_prefix.empty() && o.unit != "file")
+    return Error{"--id-prefix applies only with --unit file", exit_code::kUsage};
   if (!map_specs.empty() || !content_template.empty()) {
     auto m = parse_field_map(map_specs, content_template);
     if (!m) return m.error();
@@ -89,12 +93,70 @@ Result<ItemReadOptions> resolve_read_options(ItemReadOptions o, const std::vecto
   return o;
 }
 
-long first_nul(int fd) {
+namespace {
+
+// A path as typed in a shell command: quoted when it holds anything a shell would split or expand.
+std::string shell_word(const std::string& path) {
+  bool plain = !path.empty() && path.find_first_not_of(
+                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+,:@%") ==
+                                    std::string::npos;
+  if (plain) return path;
+  std::string out = "'";
+  for (char c : path) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// notes.txt -> notes-utf8.txt, dir/README -> dir/README-utf8: where the converted copy goes.
+std::string utf8_copy_name(const std::string& path) {
+  std::filesystem::path p(path);
+  std::string ext = p.extension().string();
+  return (p.parent_path() / (p.stem().string() + "-utf8" + ext)).string();
+}
+
+std::string iconv_command(const std::string& from, const std::string& path) {
+  return "iconv -f " + from + " -t UTF-8 " + shell_word(path) + " > " + shell_word(utf8_copy_name(path));
+}
+
+// "UTF-16LE"/"UTF-16BE" when head is ASCII text with a NUL beside every character (UTF-16
+// without a byte-order mark), else "". Nine pairs in ten are enough: a few non-ASCII
+// characters have no NUL half.
+std::string utf16_without_bom(std::string_view head) {
+  size_t pairs = head.size() / 2, le = 0, be = 0;
+  if (pairs < 2) return "";
+  for (size_t i = 0; i + 1 < head.size(); i += 2) {
+    char a = head[i], b = head[i + 1];
+    if (a != '\0' && b == '\0') ++le;
+    if (a == '\0' && b != '\0') ++be;
+  }
+  if (le * 10 >= pairs * 9) return "UTF-16LE";
+  if (be * 10 >= pairs * 9) return "UTF-16BE";
+  return "";
+}
+
+}  // namespace
+
+std::optional<std::string> not_text_reason(std::string_view head, const std::string& display) {
+  std::string from;
+  // With a byte-order mark iconv reads the byte order from it; without one it must be named.
+  if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) from = "UTF-16";
+  else if (head.find('\0') != std::string_view::npos) from = utf16_without_bom(head);
+  if (!from.empty())
+    return display + " looks like UTF-16, skipped; convert it first: " + iconv_command(from, display);
+  auto nul = head.find('\0');
+  if (nul == std::string_view::npos) return std::nullopt;
+  return display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped";
+}
+
+std::optional<std::string> not_text_file(int fd, const std::string& display) {
   char buf[8192];
   ssize_t n = ::pread(fd, buf, sizeof buf, 0);
-  if (n <= 0) return -1;
-  const void* p = std::memchr(buf, '\0', static_cast<size_t>(n));
-  return p ? static_cast<const char*>(p) - buf : -1;
+  if (n <= 0) return std::nullopt;
+  return not_text_reason(std::string_view(buf, static_cast<size_t>(n)), display);
+}
+
+std::string latin1_hint(const std::string& display, bool is_stdin) {
+  if (is_stdin) return " (if the input is Latin-1: pipe it through iconv -f LATIN1 -t UTF-8)";
+  return " (if the file is Latin-1: " + iconv_command("LATIN1", display) + ")";
 }
 
 std::string oversized_line_reason(uint64_t length, uint64_t max_line_bytes) {
@@ -128,8 +190,8 @@ ItemReadSummary read_items(const InputSet& inputs, const ItemReadOptions& o, Dia
     struct stat st{};
     bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     if (regular) {
-      if (long nul = first_nul(fd); nul >= 0) {
-        diag.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
+      if (auto why = not_text_file(fd, src.display)) {
+        diag.error(*why);
         ++sum.input_problems;
         continue;
       }

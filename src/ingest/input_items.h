@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/diagnostics.h"
@@ -20,8 +21,15 @@ namespace memconn {
 
 // "auto" | "lines" | "jsonl"; auto picks by the path's extension (stdin is lines).
 Result<Format> pick_format(const std::string& format, const std::string& path);
-// Position of the first NUL in the first 8 KiB of fd, or -1: such a file is binary, not text.
-long first_nul(int fd);
+// Why a file whose first bytes are head is not UTF-8 text, as the one line shown for it:
+// UTF-16 (a byte-order mark, or ASCII with every other byte NUL) with the iconv command that
+// converts it, or binary (a NUL byte); nullopt for text. display names the file.
+std::optional<std::string> not_text_reason(std::string_view head, const std::string& display);
+// not_text_reason for the first 8 KiB of fd (read with pread: the offset is untouched).
+std::optional<std::string> not_text_file(int fd, const std::string& display);
+// The hint added to a file's first "invalid UTF-8 replaced" warning: a text file that is not
+// UTF-8 is most often Latin-1, and iconv turns it into UTF-8 before anything is altered.
+std::string latin1_hint(const std::string& display, bool is_stdin);
 
 // What an item is made of. line: each line (or JSONL object); paragraph: lines up to a blank
 // line; file: each line, all of them parts of one document named after the file.

@@ -34,12 +34,22 @@ bool first_visit(const fs::path& p, std::map<FileId, std::string>& seen, const c
   return inserted;
 }
 
-void walk(const fs::path& root, const fs::path& dir, const std::string& glob, Seen& seen, InputSet& out) {
+// What a directory walk passed over, to say why a directory gave no file.
+struct Passed {
+  int hidden = 0;     // ".name" entries (never read)
+  int unmatched = 0;  // regular files --glob left out
+};
+
+void walk(const fs::path& root, const fs::path& dir, const std::string& glob, Seen& seen, InputSet& out,
+          Passed& passed) {
   if (!first_visit(dir, seen.dirs, "directory", out)) return;
   std::error_code ec;
   std::vector<fs::path> entries;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().filename().string().starts_with(".")) continue;
+    if (it->path().filename().string().starts_with(".")) {
+      ++passed.hidden;
+      continue;
+    }
     entries.push_back(it->path());
   }
   if (ec) {
@@ -53,14 +63,27 @@ void walk(const fs::path& root, const fs::path& dir, const std::string& glob, Se
     if (sec) {
       out.problems.push_back(p.string() + ": " + sec.message());
     } else if (fs::is_directory(st)) {
-      walk(root, p, glob, seen, out);
+      walk(root, p, glob, seen, out, passed);
     } else if (fs::is_regular_file(st)) {
-      if (!glob.empty() && fnmatch(glob.c_str(), p.filename().c_str(), 0) != 0) continue;
+      if (!glob.empty() && fnmatch(glob.c_str(), p.filename().c_str(), 0) != 0) {
+        ++passed.unmatched;
+        continue;
+      }
       if (!first_visit(p, seen.files, "file", out)) continue;
       out.sources.push_back({p.string(), p.string(), static_cast<uint64_t>(fs::file_size(p, sec)),
                              p.lexically_relative(root).generic_string()});
     }
   }
+}
+
+// Why a directory argument gave no file, in the words of the flags the user typed.
+std::string why_no_file(const std::string& dir, const std::string& glob, const Passed& passed) {
+  if (passed.unmatched > 0)
+    return dir + ": no file matches --glob '" + glob + "' (" + std::to_string(passed.unmatched) +
+           (passed.unmatched == 1 ? " file does not)" : " files do not)");
+  if (!glob.empty()) return dir + ": no file matches --glob '" + glob + "' (the directory holds no files)";
+  if (passed.hidden > 0) return dir + ": no files to read (only hidden entries, which are skipped)";
+  return dir + ": empty directory";
 }
 
 }  // namespace
@@ -78,13 +101,23 @@ InputSet expand_inputs(const std::vector<std::string>& args, const std::string& 
     if (ec || !fs::exists(st)) {
       out.problems.push_back(a + ": " + (ec ? ec.message() : "No such file or directory"));
     } else if (fs::is_directory(st)) {
-      walk(a, a, glob, seen, out);
+      size_t sources = out.sources.size(), problems = out.problems.size(), notes = out.notes.size();
+      Passed passed;
+      walk(a, a, glob, seen, out, passed);
+      // A directory whose files were all taken already (a note) or unreadable (a problem) has
+      // its line; only one that gave nothing, silently, needs one.
+      if (out.sources.size() == sources && out.problems.size() == problems && out.notes.size() == notes)
+        out.warnings.push_back(why_no_file(a, glob, passed));
     } else if (fs::is_regular_file(st) && !first_visit(a, seen.files, "file", out)) {
       continue;
     } else {
       out.sources.push_back({a, a, fs::is_regular_file(st) ? static_cast<uint64_t>(fs::file_size(a, ec)) : 0,
                              fs::path(a).filename().generic_string()});
     }
+  }
+  if (out.sources.empty() && out.problems.empty() && !out.warnings.empty()) {
+    for (auto& w : out.warnings) out.problems.push_back(w + ": nothing to read");
+    out.warnings.clear();
   }
   return out;
 }

@@ -21,6 +21,11 @@ struct InputSet {
   std::vector<std::string> problems;  // "path: reason" for inputs that cannot be read at all
   // One file reached twice (named twice, overlapping globs, a link): read once, and why.
   std::vector<std::string> notes;
+  // A directory argument that gave no file (empty, only hidden entries, or nothing matching
+  // --glob): "path: why", shown as a warning. When no input gave anything to read, these
+  // are problems instead (exit 1, as a missing file is): a run that reads nothing is
+  // almost always a wrong path or pattern, and "0 sent" alone hid it.
+  std::vector<std::string> warnings;
 };
 
 // glob applies to file names found inside directories (fnmatch, e.g. "*.txt"); files named

@@ -47,3 +47,34 @@ TEST_CASE("a file reached twice and a directory symlink loop are taken once, wit
   CHECK(set.problems.empty());
   fs::remove_all(root);
 }
+
+TEST_CASE("an empty directory or a glob matching nothing warns - and is a problem when no input gave a file") {
+  auto root = fs::temp_directory_path() / ("memconn-inputs-empty-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "empty");
+  fs::create_directories(root / "md");
+  fs::create_directories(root / "hidden");
+  std::ofstream(root / "md/a.md") << "x\n";
+  std::ofstream(root / "md/b.md") << "x\n";
+  std::ofstream(root / "hidden/.x") << "x\n";
+  std::ofstream(root / "one.txt") << "x\n";
+  std::string empty = (root / "empty").string(), md = (root / "md").string(), hidden = (root / "hidden").string();
+
+  auto mixed = expand_inputs(std::vector<std::string>{empty, (root / "one.txt").string(), hidden}, "");
+  CHECK(mixed.sources.size() == 1);
+  CHECK(mixed.problems.empty());
+  REQUIRE(mixed.warnings.size() == 2);
+  CHECK(mixed.warnings[0] == empty + ": empty directory");
+  CHECK(mixed.warnings[1] == hidden + ": no files to read (only hidden entries, which are skipped)");
+
+  auto none = expand_inputs(std::vector<std::string>{md}, "*.txt");
+  CHECK(none.sources.empty());
+  CHECK(none.warnings.empty());
+  REQUIRE(none.problems.size() == 1);
+  CHECK(none.problems[0] == md + ": no file matches --glob '*.txt' (2 files do not): nothing to read");
+
+  auto with_stdin = expand_inputs(std::vector<std::string>{empty, "-"}, "");
+  CHECK(with_stdin.problems.empty());
+  CHECK(with_stdin.warnings.size() == 1);
+  fs::remove_all(root);
+}

@@ -48,6 +48,9 @@ struct IngestOptions {
   // flags), and the state lock, which it holds already.
   std::optional<TargetSpec> target_spec;
   bool lock_held = false;
+  // Set by the command line when stdin is a terminal a person types into (and sees stderr):
+  // reading "-" then says "reading stdin (Ctrl-D to end)" once.
+  bool announce_stdin = false;
 };
 
 }  // namespace memconn

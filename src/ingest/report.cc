@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "base/json_writer.h"
+#include "base/plural.h"
 #include "state/metrics_file.h"
 
 namespace memconn {
@@ -59,11 +60,12 @@ std::string ingest_summary(const IngestReport& r) {
   const auto& c = r.counters;
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.1f s, %.0f items/s", r.elapsed_s, per_second(r));
-  std::string s = "ingest " + r.result + ": " + std::to_string(c.sent) + " sent, " + std::to_string(c.duplicates) +
-                  " duplicates, " + std::to_string(c.failed) + " failed, " + std::to_string(c.retries) + " retries";
+  std::string s = "ingest " + r.result + ": " + std::to_string(c.sent) + " sent, " + count_of(c.duplicates, "duplicate") +
+                  ", " + std::to_string(c.failed) + " failed, " + count_of(c.retries, "retry", "retries");
   if (c.already_present) s += ", " + std::to_string(c.already_present) + " already present";
-  if (r.documents != c.sent) s += ", " + std::to_string(r.documents) + " documents";
-  if (r.skipped) s += ", " + std::to_string(r.skipped) + " lines skipped (already committed)";
+  // Nothing sent: a document count would only read as if something had been.
+  if (r.documents != c.sent && c.sent > 0) s += ", " + count_of(r.documents, "document");
+  if (r.skipped) s += ", " + count_of(r.skipped, "line") + " skipped (already committed)";
   if (!r.shard.empty()) s += ", " + std::to_string(r.skipped_shard) + " left to other shards (shard " + r.shard + ")";
   s += " (" + std::string(rate) + ")";
   if (r.operations.total) s += "; operations " + std::to_string(r.operations.completed) + "/" + std::to_string(r.operations.total) + " completed";
@@ -72,14 +74,16 @@ std::string ingest_summary(const IngestReport& r) {
          " still pending (the same command with --wait follows them; memconn verify lists them)";
   if (!r.dead_letter.empty()) s += "; dead letters in " + r.dead_letter + " (memconn dlq list)";
   if (r.adaptive)
-    s += "; workers auto: " + std::to_string(r.concurrency) + " at the end, " + std::to_string(r.peak_concurrency) +
-         " at most";
-  if (r.breaker_openings) s += "; target outage paused sending " + std::to_string(r.breaker_openings) + " time(s)";
+    // "4 at the end, 1 at most" read as a contradiction: the 4 is the limit, the 1 the peak.
+    s += "; workers auto: peak " + std::to_string(r.peak_concurrency) + " in flight (limit " +
+         std::to_string(r.concurrency) + ")";
+  if (r.breaker_openings) s += "; target outage paused sending " + count_of(static_cast<uint64_t>(r.breaker_openings), "time");
   if (r.held_back)
-    s += "; " + std::to_string(r.held_back) + " unfinished last line(s) held back until their newline arrives";
+    s += "; " + count_of(r.held_back, "unfinished last line") + " held back until " +
+         (r.held_back == 1 ? "its newline arrives" : "their newline arrives");
   if (r.unacknowledged)
-    s += "; " + std::to_string(r.unacknowledged) +
-         " items read from a pipe were not acknowledged: a pipe cannot be read again, so they are in the dead-letter "
+    s += "; " + count_of(r.unacknowledged, "item") + " read from a pipe " +
+         (r.unacknowledged == 1 ? "was" : "were") + " not acknowledged: a pipe cannot be read again, so they are in the dead-letter "
          "file (memconn dlq retry sends them)";
   if (r.resumable && r.interrupted) s += "; interrupted: run the same command again to resume";
   if (r.resumable && r.result == "unreachable") s += "; state saved: run the same command again to continue";

@@ -32,6 +32,7 @@
 #include "ingest/item_parser.h"
 #include "base/iso_time.h"
 #include "base/json_writer.h"
+#include "base/plural.h"
 #include "ingest/line_reader.h"
 #include "state/lock_file.h"
 #include "engine/pipeline.h"
@@ -70,6 +71,7 @@ class Ingest {
 
  private:
   Status prepare();
+  void announce_stdin() const;
   int dry_run();
   void produce(const std::function<bool(Batch)>& emit, ItemPool& pool);
   bool read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, ItemPool& pool,
@@ -184,6 +186,7 @@ Status Ingest::prepare() {
   if (o_.inputs.empty()) return Error{"no input given: name files, directories, or - for stdin", exit_code::kUsage};
   inputs_ = expand_inputs(o_.inputs, o_.glob);
   for (const auto& p : inputs_.problems) console_.error(p);
+  for (const auto& w : inputs_.warnings) console_.warn(w);
   for (const auto& n : inputs_.notes) console_.info(n);
   input_problems_ = static_cast<int>(inputs_.problems.size());
   for (const auto& s : inputs_.sources) total_bytes_ += s.size;
@@ -194,6 +197,16 @@ Status Ingest::prepare() {
     files_.push_back(s.path == "-" ? "-" : std::filesystem::absolute(s.path, ec).lexically_normal().string());
   }
   return ok_status();
+}
+
+// Said once, as reading starts: a terminal waiting for typed lines otherwise looks hung.
+void Ingest::announce_stdin() const {
+  if (!o_.announce_stdin) return;
+  for (const auto& s : inputs_.sources)
+    if (s.path == "-") {
+      console_.info("reading stdin (Ctrl-D to end)");
+      return;
+    }
 }
 
 Status Ingest::open_state() {
@@ -288,7 +301,10 @@ std::string Ingest::resume_key(const SourceSpec& src) const { return file_key(ta
 
 int Ingest::run() {
   if (auto st = prepare(); !st) return fail(console_, st.error());
-  if (o_.dry_run) return dry_run();
+  if (o_.dry_run) {
+    announce_stdin();
+    return dry_run();
+  }
 
   state_path_ = resolve_state_path(g_, cfg_, env_);
   // Shards run side by side, so each needs its own state, lock and dead-letter file (the
@@ -345,6 +361,7 @@ int Ingest::run() {
   if (g_.verbose) po.log_request = [this](const std::string& line) { console_.debug(line); };
   Pipeline pipeline(po, [&] { return target_->make_sender(o_.async, &control_.abort_transfers); }, *ledger_, control_);
   pipeline_ = &pipeline;
+  announce_stdin();
 
   auto last_draw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
   auto last_save = std::chrono::steady_clock::now();
@@ -582,8 +599,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
   uint64_t offset = 0, line = 0;
   std::vector<std::pair<uint64_t, uint64_t>> settled_ahead;  // lines an earlier run already settled
   if (regular) {
-    if (long nul = first_nul(fd); nul >= 0) {
-      console_.error(src.display + ": binary file (NUL byte at offset " + std::to_string(nul) + "), skipped");
+    if (auto why = not_text_file(fd, src.display)) {
+      console_.error(*why);
       ++input_problems_;
       return true;
     }
@@ -729,7 +746,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
     if (r.repaired_utf8) {
       ledger_->utf8_repaired();
       if (++utf8_warnings <= 5)
-        console_.warn(src.display + ":" + std::to_string(blk.first_line) + ": invalid UTF-8 replaced with U+FFFD");
+        console_.warn(src.display + ":" + std::to_string(blk.first_line) + ": invalid UTF-8 replaced with U+FFFD" +
+                      (utf8_warnings == 1 ? latin1_hint(src.display, src.path == "-") : std::string()));
     }
     // Identical text under a content-hash id is the same document again; under an explicit
     // id it is another part of that document (a second "ok" in a chat), never dropped.
@@ -795,7 +813,8 @@ bool Ingest::read_source(uint32_t idx, Batcher& batcher, DedupWindow& dedup, Ite
                          "file is complete)"));
   }
   if (utf8_warnings > 5)
-    console_.warn(src.display + ": " + std::to_string(utf8_warnings - 5) + " more lines had invalid UTF-8 replaced");
+    console_.warn(src.display + ": " + count_of(static_cast<uint64_t>(utf8_warnings - 5), "more line") +
+                  " had invalid UTF-8 replaced");
   if (!reader.error().empty()) {
     console_.error(src.display + ": read error: " + reader.error());
     ++input_problems_;
@@ -983,8 +1002,8 @@ int Ingest::dry_run() {
     print(b);
   }
   out_.flush();
-  console_.info("dry run: " + std::to_string(docs.documents() + plain) + " documents; " + std::to_string(count) +
-                " items would be sent to " + target_->describe());
+  console_.info("dry run: " + count_of(docs.documents() + plain, "document") + "; " + count_of(count, "item") +
+                " would be sent to " + target_->describe());
   return sum.bad_lines > 0 || sum.input_problems > 0 || input_problems_ > 0 ? exit_code::kPartial : exit_code::kOk;
 }
 

@@ -73,8 +73,10 @@ void Checkup::transport_failure(const UrlParts& parts, const HttpResponse& resp,
   auto proxy = proxy_for(url, env_);
   bool tls = parts.scheme == "https" &&
              (resp.error.find("SSL") != std::string::npos || resp.error.find("certificate") != std::string::npos);
+  // A plain-HTTP server is no CA problem: the error names the fix, the hint where the URL is set.
   add(tls ? "tls" : "connect", CheckLevel::Fail, resp.error,
-      tls ? "a private CA? set " + hints_.ca
+      resp.plain_http ? hints_.url
+      : tls           ? "a private CA? set " + hints_.ca
           : "is the server running and reachable at " + url_without_credentials(url) + "? (proxy: " +
                 (proxy.variable.empty() ? std::string("none") : proxy.variable) + ")");
 }

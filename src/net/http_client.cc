@@ -151,6 +151,10 @@ HttpResponse HttpClient::perform(const HttpRequest& req) {
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &resp.status);
   } else {
     resp.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    if (auto hint = plain_http_hint(rc, resp.error, req.url)) {
+      resp.error += ": " + *hint;
+      resp.plain_http = true;
+    }
     resp.status = 0;
     if (rc == CURLE_OPERATION_TIMEDOUT) {
       long request_bytes = 0;  // headers sent; 0 when the connection never came up
@@ -198,6 +202,19 @@ std::string url_without_credentials(const std::string& url) {
   auto at = url.rfind('@', host_end == std::string::npos ? url.size() : host_end);
   if (at == std::string::npos || at < start) return url;
   return url.substr(0, start) + url.substr(at + 1);
+}
+
+std::optional<std::string> plain_http_hint(int curl_code, std::string_view error, const std::string& url) {
+  if (curl_code != CURLE_SSL_CONNECT_ERROR || !url.starts_with("https://")) return std::nullopt;
+  if (error.find("wrong version number") == std::string_view::npos &&
+      error.find("packet length too long") == std::string_view::npos)
+    return std::nullopt;
+  // HOST:PORT as the URL names it (443 when it names none), without any user:password@.
+  std::string rest = url_without_credentials(url).substr(8);
+  std::string authority = rest.substr(0, rest.find_first_of("/?#"));
+  size_t bracket = authority.rfind(']');  // an IPv6 literal has colons of its own
+  if (authority.find(':', bracket == std::string::npos ? 0 : bracket) == std::string::npos) authority += ":443";
+  return "the server at " + authority + " answered in plain HTTP: use http:// instead of https://";
 }
 
 std::string url_escape(const std::string& s) {

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/http_message.h"
@@ -82,6 +84,11 @@ void http_global_init();
 std::string url_path_for_log(const std::string& url);
 // The URL without any "user:password@" part: safe to show in an error message.
 std::string url_without_credentials(const std::string& url);
+// An https:// URL whose server spoke plain HTTP fails the TLS handshake with OpenSSL's
+// "wrong version number" (or "packet length too long"), which names neither the cause nor
+// the fix. For that failure (curl_code is a CURLcode), the sentence that does:
+// "the server at HOST:PORT answered in plain HTTP: use http:// instead of https://".
+std::optional<std::string> plain_http_hint(int curl_code, std::string_view error, const std::string& url);
 // Percent-encodes one path segment or query value.
 std::string url_escape(const std::string& s);
 // The libcurl loaded at run time and its TLS backend, e.g. "7.88.1 (OpenSSL/3.0.11)".

@@ -31,3 +31,18 @@ TEST_CASE("libcurl_version names the library loaded at run time and its TLS back
   CHECK(s.rfind(v->version, 0) == 0);
   if (v->ssl_version) CHECK(s.find(v->ssl_version) != std::string::npos);
 }
+
+TEST_CASE("https:// to a plain-HTTP port - the TLS error names the cause and the fix") {
+  const std::string wrong = "OpenSSL/3.0.11: error:0A00010B:SSL routines::wrong version number";
+  CHECK(plain_http_hint(CURLE_SSL_CONNECT_ERROR, wrong, "https://127.0.0.1:8888/v1/default/banks") ==
+        "the server at 127.0.0.1:8888 answered in plain HTTP: use http:// instead of https://");
+  CHECK(plain_http_hint(CURLE_SSL_CONNECT_ERROR, "error:0A0000C6:SSL routines::packet length too long",
+                        "https://user:pw@mem.example.org/x") ==
+        "the server at mem.example.org:443 answered in plain HTTP: use http:// instead of https://");
+  CHECK(plain_http_hint(CURLE_SSL_CONNECT_ERROR, wrong, "https://[::1]/x") ==
+        "the server at [::1]:443 answered in plain HTTP: use http:// instead of https://");
+  // Other TLS failures (a bad certificate, a refused connection) keep their own words.
+  CHECK_FALSE(plain_http_hint(CURLE_SSL_CONNECT_ERROR, "certificate verify failed", "https://h:1/").has_value());
+  CHECK_FALSE(plain_http_hint(CURLE_COULDNT_CONNECT, wrong, "https://h:1/").has_value());
+  CHECK_FALSE(plain_http_hint(CURLE_SSL_CONNECT_ERROR, wrong, "http://h:1/").has_value());
+}

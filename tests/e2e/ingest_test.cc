@@ -554,7 +554,7 @@ TEST_CASE("ingest: --json prints one JSON report on stdout - the summary goes to
   CHECK(rep.root()["items_per_s"].is_number());
   CHECK(rep.root()["dead_letter"].is_null());
   CHECK(rep.root()["operation_ids"].is_array());
-  CHECK(r.err.find("ingest ok: 3 sent, 1 duplicates, 0 failed, 0 retries") != std::string::npos);
+  CHECK(r.err.find("ingest ok: 3 sent, 1 duplicate, 0 failed, 0 retries") != std::string::npos);
 
   s.reset();
   r = e2e::run_memconn(args(base(s), {"--json", "-q", "ingest", path}));
