@@ -89,6 +89,7 @@ std::string why_no_file(const std::string& dir, const std::string& glob, const P
 }  // namespace
 
 InputSet expand_inputs(const std::vector<std::string>& args, const std::string& glob) {
+  std::vector<size_t> glob_missed;  // warnings about a directory whose every file --glob left out
   InputSet out;
   Seen seen;
   for (const auto& a : args) {
@@ -106,8 +107,10 @@ InputSet expand_inputs(const std::vector<std::string>& args, const std::string& 
       walk(a, a, glob, seen, out, passed);
       // A directory whose files were all taken already (a note) or unreadable (a problem) has
       // its line; only one that gave nothing, silently, needs one.
-      if (out.sources.size() == sources && out.problems.size() == problems && out.notes.size() == notes)
+      if (out.sources.size() == sources && out.problems.size() == problems && out.notes.size() == notes) {
         out.warnings.push_back(why_no_file(a, glob, passed));
+        if (passed.unmatched > 0) glob_missed.push_back(out.warnings.size() - 1);
+      }
     } else if (fs::is_regular_file(st) && !first_visit(a, seen.files, "file", out)) {
       continue;
     } else {
@@ -115,9 +118,13 @@ InputSet expand_inputs(const std::vector<std::string>& args, const std::string& 
                              fs::path(a).filename().generic_string()});
     }
   }
-  if (out.sources.empty() && out.problems.empty() && !out.warnings.empty()) {
-    for (auto& w : out.warnings) out.problems.push_back(w + ": nothing to read");
-    out.warnings.clear();
+  // Nothing to read at all. An empty directory is a quiet day (a cron job on an inbox): a
+  // warning, and the run ends ok having sent nothing. A --glob that left out every file there
+  // was is most likely a mistyped pattern: an error (exit 1), like a missing file.
+  if (out.sources.empty() && out.problems.empty() && !glob_missed.empty()) {
+    for (size_t i : glob_missed) out.problems.push_back(out.warnings[i] + ": nothing to read");
+    for (auto i = glob_missed.rbegin(); i != glob_missed.rend(); ++i)
+      out.warnings.erase(out.warnings.begin() + static_cast<std::ptrdiff_t>(*i));
   }
   return out;
 }

@@ -48,7 +48,7 @@ TEST_CASE("a file reached twice and a directory symlink loop are taken once, wit
   fs::remove_all(root);
 }
 
-TEST_CASE("an empty directory or a glob matching nothing warns - and is a problem when no input gave a file") {
+TEST_CASE("an empty directory or a glob matching nothing warns - a glob that left out every file is a problem when no input gave one") {
   auto root = fs::temp_directory_path() / ("memconn-inputs-empty-" + std::to_string(::getpid()));
   fs::remove_all(root);
   fs::create_directories(root / "empty");
@@ -72,6 +72,12 @@ TEST_CASE("an empty directory or a glob matching nothing warns - and is a proble
   CHECK(none.warnings.empty());
   REQUIRE(none.problems.size() == 1);
   CHECK(none.problems[0] == md + ": no file matches --glob '*.txt' (2 files do not): nothing to read");
+
+  // Only empty directories: a quiet day, not a problem.
+  auto quiet = expand_inputs(std::vector<std::string>{empty, hidden}, "");
+  CHECK(quiet.sources.empty());
+  CHECK(quiet.problems.empty());
+  CHECK(quiet.warnings.size() == 2);
 
   auto with_stdin = expand_inputs(std::vector<std::string>{empty, "-"}, "");
   CHECK(with_stdin.problems.empty());
