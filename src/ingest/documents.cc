@@ -148,7 +148,7 @@ bool DocumentBook::known(const std::string& document_id) const {
   if (docs_.count(document_id)) return true;
   if (idle_.size() == 0) return false;
   auto [h1, h2] = hash_id(document_id);
-  return const_cast<IdleTable&>(idle_).find(h1, h2) != nullptr;
+  return idle_.find(h1, h2) != nullptr;
 }
 
 bool DocumentBook::has_file(const std::string& document_id, const std::string& file) const {
@@ -156,7 +156,7 @@ bool DocumentBook::has_file(const std::string& document_id, const std::string& f
   if (it != docs_.end()) return std::find(it->second.files.begin(), it->second.files.end(), file) != it->second.files.end();
   if (idle_.size() == 0) return false;
   auto [h1, h2] = hash_id(document_id);
-  const Idle* x = const_cast<IdleTable&>(idle_).find(h1, h2);
+  const Idle* x = idle_.find(h1, h2);
   return x && names_[x->file] == file;
 }
 
@@ -232,7 +232,32 @@ DocumentBook::Doc* DocumentBook::front_of(Queue& q) {
   return nullptr;
 }
 
+Status DocumentBook::collect_spool() {
+  auto fresh = spool_.fresh();
+  if (!fresh) return fresh.error();
+  auto move_chain = [&](uint64_t& last) -> Status {
+    if (last == PartSpool::kNone) return ok_status();
+    if (auto st = spool_.read_chain(last, parts_); !st) return st;
+    auto at = fresh->compact(parts_);
+    if (!at) return at.error();
+    last = *at;
+    return ok_status();
+  };
+  for (auto& entry : docs_)
+    if (auto st = move_chain(entry.second.last); !st) return st;
+  Status moved = ok_status();
+  idle_.for_each([&](Idle& x) {
+    if (moved) moved = move_chain(x.last);
+  });
+  if (!moved) return moved;
+  spool_ = std::move(*fresh);  // the old file goes with its descriptor
+  dead_bytes_ = 0;
+  return ok_status();
+}
+
 Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max_bytes, size_t horizon) {
+  if (spool_.bytes() >= collect_from_ && dead_bytes_ * 3 > spool_.bytes() * 2)
+    if (auto st = collect_spool(); !st) return st.error();
   std::vector<Item> out;
   size_t bytes = 0;
   while (out.size() < max_items) {
@@ -247,11 +272,13 @@ Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max
     Doc& d = *dp;
     const std::string& id = q->front().first;
     size_t records = 0;
-    if (auto st = spool_.read_chain(d.last, parts_, &records); !st) return st.error();
+    uint64_t chain_bytes = 0;
+    if (auto st = spool_.read_chain(d.last, parts_, &records, &chain_bytes); !st) return st.error();
     if (records > 1) {  // the next write reads one record, not one per part (part_spool.h)
-      auto at = spool_.compact(parts_, d.compacted);
+      auto at = spool_.compact(parts_);
       if (!at) return at.error();
-      d.last = d.compacted = *at;
+      d.last = *at;
+      dead_bytes_ += chain_bytes;
     }
     // What this write carries: every committed part and the oldest `carry` new ones (all of
     // them unless a refusal is being narrowed down), minus the parts refused before.

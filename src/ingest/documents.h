@@ -91,6 +91,9 @@ class DocumentBook {
   // Nothing to send and nothing in flight.
   bool idle() const { return ready_.empty() && in_flight_ == 0; }
   size_t documents() const { return docs_.size() + idle_.size(); }
+  // The part spool's size, and the size from which it is collected (tests make it small).
+  uint64_t spool_bytes() const { return spool_.bytes(); }
+  void collect_spool_from(uint64_t bytes) { collect_from_ = bytes; }
 
   // Every document's whole text as its writes carry it (its parts, minus those left out), in
   // no particular order: what verify expects the target to hold.
@@ -144,7 +147,6 @@ class DocumentBook {
   };
   struct Doc {
     uint64_t last = PartSpool::kNone;  // newest part in the spool
-    uint64_t compacted = PartSpool::kNone;  // the record compact() made of its chain, if any
     std::vector<std::string> files;    // rank -> file
     UnsentQueue unsent;                // new parts not carried by an acknowledged write, oldest first
     std::vector<std::pair<uint32_t, uint64_t>> excluded;  // (rank, line) left out of the text
@@ -181,9 +183,15 @@ class DocumentBook {
   class IdleTable {
    public:
     Idle* find(uint64_t h1, uint32_t h2);
+    const Idle* find(uint64_t h1, uint32_t h2) const { return const_cast<IdleTable*>(this)->find(h1, h2); }
     void put(const Idle& x);  // x is not in the table
     void erase(Idle* slot);
     size_t size() const { return used_; }
+    template <typename F>
+    void for_each(F f) {
+      for (auto& x : slots_)
+        if (x.h1 != 0 || x.h2 != 0) f(x);
+    }
 
    private:
     size_t home(uint64_t h1) const { return static_cast<size_t>((static_cast<unsigned __int128>(h1) * slots_.size()) >> 64); }
@@ -196,6 +204,9 @@ class DocumentBook {
   Doc& doc(const std::string& id);
   void maybe_forget(const std::string& id, Doc& d);
   uint32_t name_id(const std::string& file);
+  // Copies every document's chain into a fresh spool once the dead records (chains compact()
+  // replaced) are twice the live ones, so the spool stays within about three times the live.
+  Status collect_spool();
 
   using Queue = std::deque<std::pair<std::string, uint32_t>>;  // (document, its gen when queued)
   void enqueue(const std::string& id, Doc& d);
@@ -210,6 +221,8 @@ class DocumentBook {
   IdleTable idle_;
   std::vector<std::string> names_;  // files of forgotten documents
   std::unordered_map<std::string, uint32_t> name_ids_;
+  uint64_t dead_bytes_ = 0;  // spool records no chain reaches any more
+  uint64_t collect_from_ = 64ull << 20;
   Queue ready_;  // documents with parts to send and no write in flight, oldest first
   Queue due_;    // those of them whose new parts reached what the target holds of them
   uint64_t added_ = 0;  // parts added (the ordinal of the next)

@@ -263,7 +263,7 @@ TEST_CASE("part spool: a compacted chain reads back the same parts in one record
   size_t records = 0;
   REQUIRE(spool->read_chain(last, before, &records));
   CHECK(records == 50);
-  auto compacted = spool->compact(before, PartSpool::kNone);
+  auto compacted = spool->compact(before);
   REQUIRE(compacted);
   Part more;
   more.line = 51;
@@ -282,8 +282,8 @@ TEST_CASE("part spool: a compacted chain reads back the same parts in one record
     CHECK(after[i].metadata == before[i].metadata);
   }
   CHECK(after[50].content == "fifty-one");
-  // Compacted again, the first compacted record is given back; the chain still reads whole.
-  auto again = spool->compact(after, *compacted);
+  // Compacted again: one record holds the whole chain.
+  auto again = spool->compact(after);
   REQUIRE(again);
   REQUIRE(spool->read_chain(*again, before, &records));
   CHECK(records == 1);
@@ -337,4 +337,50 @@ TEST_CASE("documents: a forgotten idle document comes back whole when a later pa
     CHECK(written["n" + std::to_string(d)] == "first " + std::to_string(d) + "\nsecond " + std::to_string(d));
   }
   CHECK(book.documents() == kDocs);
+}
+
+// Each write of a growing document stores its chain again as one record, so the spool would
+// grow with the text SENT (many times the text read). Once dead records outweigh live ones,
+// every chain moves to a fresh spool: its size stays within a few times the text read, and
+// every document still reads back whole, forgotten ones included.
+TEST_CASE("documents: the part spool is collected once dead chains outweigh live ones, and every document stays whole") {
+  Fixture f;
+  auto book = f.book();
+  book.forget_idle();
+  book.collect_spool_from(64 * 1024);
+  MemoryDeadLetters dl;
+  Ledger ledger({"chat.jsonl"}, &dl);
+  ledger.start_source(0, 0, 0);
+  const int kDocs = 40, kTurns = 80;
+  std::map<std::string, std::string> expected, written;
+  uint64_t line = 0, text_bytes = 0, peak = 0;
+  for (int t = 0; t < kTurns; ++t)
+    for (int d = 0; d < kDocs; ++d) {
+      std::string id = "c" + std::to_string(d), turn = "turn " + std::to_string(t) + " of conversation " + id;
+      expected[id] += (expected[id].empty() ? "" : "\n") + turn;
+      text_bytes += turn.size();
+      REQUIRE(book.add("/a", part(id, turn, ++line), true));
+      // Every document with anything new, at every chance: the most rewriting there can be.
+      auto w = book.take_writes(8, 1 << 20);
+      REQUIRE(w);
+      for (auto& write : *w) {
+        written[write.document_id] = write.content;
+        book.delivered(write);
+      }
+      REQUIRE(book.apply_events(ledger, {}));
+      peak = std::max(peak, book.spool_bytes());
+    }
+  while (!book.idle()) {
+    auto w = book.take_writes(8, 1 << 20);
+    REQUIRE(w);
+    for (auto& write : *w) {
+      written[write.document_id] = write.content;
+      book.delivered(write);
+    }
+    REQUIRE(book.apply_events(ledger, {}));
+  }
+  CHECK(written == expected);
+  // Without collection the spool holds every chain ever compacted: about 40 times the text here.
+  CHECK(peak < 12 * text_bytes);
+  CHECK(peak >= text_bytes);
 }

@@ -1,7 +1,6 @@
 #include "ingest/part_spool.h"
 
 #include <fcntl.h>
-#include <linux/falloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,6 +66,7 @@ bool pread_all(int fd, char* p, size_t n, uint64_t off) {
 
 Result<PartSpool> PartSpool::open(const std::string& dir) {
   PartSpool s;
+  s.dir_ = dir;
   s.fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (s.fd_ < 0) {
     // Filesystems without O_TMPFILE: a named file, unlinked at once.
@@ -79,13 +79,14 @@ Result<PartSpool> PartSpool::open(const std::string& dir) {
   return s;
 }
 
-PartSpool::PartSpool(PartSpool&& o) noexcept : fd_(std::exchange(o.fd_, -1)), end_(o.end_) {}
+PartSpool::PartSpool(PartSpool&& o) noexcept : fd_(std::exchange(o.fd_, -1)), end_(o.end_), dir_(std::move(o.dir_)) {}
 
 PartSpool& PartSpool::operator=(PartSpool&& o) noexcept {
   if (this != &o) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(o.fd_, -1);
     end_ = o.end_;
+    dir_ = std::move(o.dir_);
   }
   return *this;
 }
@@ -138,20 +139,10 @@ Result<uint64_t> PartSpool::write_record(uint64_t prev, const Part* parts, size_
   return at;
 }
 
-Result<uint64_t> PartSpool::compact(const std::vector<Part>& parts, uint64_t replaces) {
-  auto at = write_record(kNone, parts.data(), parts.size());
-  if (!at || replaces == kNone) return at;
-  uint32_t total = 0;
-  if (pread_all(fd_, reinterpret_cast<char*>(&total), sizeof total, replaces)) {
-    // Space back to the filesystem; where it cannot punch holes the file just keeps it.
-    (void)::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(replaces), total);
-  }
-  return at;
-}
-
-Status PartSpool::read_chain(uint64_t last, std::vector<Part>& out, size_t* records) const {
+Status PartSpool::read_chain(uint64_t last, std::vector<Part>& out, size_t* records, uint64_t* bytes) const {
   out.clear();
   if (records) *records = 0;
+  if (bytes) *bytes = 0;
   std::string rec;
   // Records are read newest first; each one's parts are kept in order and the runs of parts
   // reversed at the end, record by record.
@@ -191,6 +182,7 @@ Status PartSpool::read_chain(uint64_t last, std::vector<Part>& out, size_t* reco
     }
     if (!c.ok || (prev != kNone && prev >= at)) return Error{"part spool: a record is damaged", exit_code::kPartial};
     if (records) ++*records;
+    if (bytes) *bytes += total;
     at = prev;
   }
   // out holds the records newest first, each in its own order: reverse the whole, then each

@@ -9,9 +9,10 @@
 // A document written many times (an interleaved export's conversation, sent whole each time
 // new turns arrive) would cost one read per part per write. So once a chain was read for a
 // write, compact() stores it again as ONE record, and the next write reads that record plus
-// the parts added since: two or three reads whatever the document's length. The record it
-// replaces is released (its blocks punched out of the file), so the file stays about the size
-// of the text read, not of the text sent.
+// the parts added since: two or three reads whatever the document's length. The records it
+// replaces are dead; the DocumentBook counts them and, once they are twice the live ones,
+// copies every chain into a fresh spool (so the file stays within about three times the live
+// records, not the text sent).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -50,19 +51,22 @@ class PartSpool {
   // Appends a part whose document's previous record is `prev` (kNone for its first).
   // Returns the new record's offset.
   Result<uint64_t> append(uint64_t prev, const Part& part);
-  // Every part of the chain ending at `last`, oldest first. `records`, when given, is set to
-  // how many records held them (1: the chain is already compact).
-  Status read_chain(uint64_t last, std::vector<Part>& out, size_t* records = nullptr) const;
+  // Every part of the chain ending at `last`, oldest first. `records` and `bytes`, when
+  // given, are set to how many records held them (1: the chain is already compact) and
+  // their size in the file.
+  Status read_chain(uint64_t last, std::vector<Part>& out, size_t* records = nullptr, uint64_t* bytes = nullptr) const;
   // Stores `parts` (a whole chain as read_chain gave it) as one record that starts a chain.
-  // Returns the new record's offset; `replaces`, when not kNone, is a record made by compact
-  // before for the same chain, whose space is given back.
-  Result<uint64_t> compact(const std::vector<Part>& parts, uint64_t replaces);
+  // Returns the new record's offset.
+  Result<uint64_t> compact(const std::vector<Part>& parts) { return write_record(kNone, parts.data(), parts.size()); }
+  // A new, empty spool in the same directory.
+  Result<PartSpool> fresh() const { return open(dir_); }
   uint64_t bytes() const { return end_; }
 
  private:
   Result<uint64_t> write_record(uint64_t prev, const Part* parts, size_t n);
   int fd_ = -1;
   uint64_t end_ = 0;
+  std::string dir_;
   std::string buf_;  // reused encoding buffer
 };
 
