@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/json_writer.h"
+#include "base/plural.h"
 
 namespace memconn {
 
@@ -134,12 +135,11 @@ std::string status_text(const std::vector<ConnectorView>& views, SysTime now, co
     out += "  next due:     " + due_text(v, now) + "\n";
     if (st) {
       out += "  cursor:       " + (st->cursor.empty() ? std::string("none") : st->cursor) + " (" +
-             std::to_string(st->recent_ids.size()) + " recent ids, " + std::to_string(st->empty_ids.size()) +
-             " empty ids)\n";
+             count_of(st->recent_ids.size(), "recent id") + ", " + count_of(st->empty_ids.size(), "empty id") + ")\n";
       out += "  totals:       " + std::to_string(st->total_sent) + " sent, " + std::to_string(st->total_duplicates) +
              " already present, " + std::to_string(st->total_updated) + " updated, " + std::to_string(st->total_failed) +
-             " failed, " + std::to_string(st->total_skipped_empty) + " empty skipped, " + std::to_string(st->runs.size()) +
-             " runs recorded\n";
+             " failed, " + std::to_string(st->total_skipped_empty) + " empty skipped, " + count_of(st->runs.size(), "run") +
+             " recorded\n";
     }
     out += "  dead letters: " + std::to_string(v.dead_letters);
     if (v.dead_letters) out += " in " + dead_letter_path + " (memconn dlq list)";

@@ -101,6 +101,7 @@ TEST_CASE("status: last run, counts, cursor, next due, dead letters, running or 
   CHECK(text.find("  next due:     2026-01-01T11:00:00Z\n") != std::string::npos);
   CHECK(text.find("  cursor:       2026-01-01T09:59:00Z") != std::string::npos);
   CHECK(text.find("  dead letters: 2 in /s/dead-letter.jsonl") != std::string::npos);
+  CHECK(text.find(" 1 run recorded\n") != std::string::npos);  // not "1 runs"
   w.hourly_state.running_pid = 4242;
   w.hourly_state.running_since = "2026-01-01T10:29:00Z";
   v[0].died = true;
