@@ -38,6 +38,23 @@ Item part(const std::string& doc, const std::string& text, uint64_t line) {
   return it;
 }
 
+// One round of a server that answers at once: takes up to max_items writes, acknowledges
+// each, applies the events. Each write's text goes to `written`, by document.
+void deliver_once(DocumentBook& book, Ledger& ledger, size_t max_items, std::map<std::string, std::string>& written) {
+  auto w = book.take_writes(max_items, 1 << 20);
+  REQUIRE(w);
+  for (auto& write : *w) {
+    written[write.document_id] = write.content;
+    book.delivered(write);
+  }
+  REQUIRE(book.apply_events(ledger, {}));
+}
+
+// Rounds until nothing is left to send.
+void deliver_all(DocumentBook& book, Ledger& ledger, size_t max_items, std::map<std::string, std::string>& written) {
+  while (!book.idle()) deliver_once(book, ledger, max_items, written);
+}
+
 }  // namespace
 
 TEST_CASE("documents: a write carries the whole text, folds the parts read while one was in flight, and settles each part once") {
@@ -300,17 +317,10 @@ TEST_CASE("documents: a forgotten idle document comes back whole when a later pa
   Ledger ledger({"notes.jsonl"}, &dl);
   ledger.start_source(0, 0, 0);
   const int kDocs = 5000;
-  auto write_all = [&] {
-    while (!book.idle()) {
-      auto w = book.take_writes(50, 1 << 20);
-      REQUIRE(w);
-      for (auto& write : *w) book.delivered(write);
-      REQUIRE(book.apply_events(ledger, {}));
-    }
-  };
   uint64_t line = 0;
   for (int d = 0; d < kDocs; ++d) REQUIRE(book.add("/n", part("n" + std::to_string(d), "first " + std::to_string(d), ++line), true));
-  write_all();
+  std::map<std::string, std::string> first;
+  deliver_all(book, ledger, 50, first);
   CHECK(book.documents() == kDocs);
   for (int d = 0; d < kDocs; ++d) {
     CAPTURE(d);
@@ -322,15 +332,7 @@ TEST_CASE("documents: a forgotten idle document comes back whole when a later pa
   // Every other document gets a second part: its write carries both.
   for (int d = 0; d < kDocs; d += 2) REQUIRE(book.add("/n", part("n" + std::to_string(d), "second " + std::to_string(d), ++line), true));
   std::map<std::string, std::string> written;
-  while (!book.idle()) {
-    auto w = book.take_writes(50, 1 << 20);
-    REQUIRE(w);
-    for (auto& write : *w) {
-      written[write.document_id] = write.content;
-      book.delivered(write);
-    }
-    REQUIRE(book.apply_events(ledger, {}));
-  }
+  deliver_all(book, ledger, 50, written);
   CHECK(written.size() == kDocs / 2);
   for (int d = 0; d < kDocs; d += 2) {
     CAPTURE(d);
@@ -361,24 +363,10 @@ TEST_CASE("documents: the part spool is collected once dead chains outweigh live
       text_bytes += turn.size();
       REQUIRE(book.add("/a", part(id, turn, ++line), true));
       // Every document with anything new, at every chance: the most rewriting there can be.
-      auto w = book.take_writes(8, 1 << 20);
-      REQUIRE(w);
-      for (auto& write : *w) {
-        written[write.document_id] = write.content;
-        book.delivered(write);
-      }
-      REQUIRE(book.apply_events(ledger, {}));
+      deliver_once(book, ledger, 8, written);
       peak = std::max(peak, book.spool_bytes());
     }
-  while (!book.idle()) {
-    auto w = book.take_writes(8, 1 << 20);
-    REQUIRE(w);
-    for (auto& write : *w) {
-      written[write.document_id] = write.content;
-      book.delivered(write);
-    }
-    REQUIRE(book.apply_events(ledger, {}));
-  }
+  deliver_all(book, ledger, 8, written);
   CHECK(written == expected);
   // Without collection the spool holds every chain ever compacted: about 40 times the text here.
   CHECK(peak < 12 * text_bytes);

@@ -17,14 +17,10 @@ using e2e::Standin;
 using e2e::StoredDoc;
 using e2e::TempDir;
 
+using e2e::args;
+using e2e::hindsight_args;
+
 namespace {
-
-std::vector<std::string> args(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
-
-std::vector<std::string> base(const Standin& s) { return {"--url", s.url(), "--bank", "b1"}; }
 
 std::string str(const JsonDoc& d, const std::string& pointer) {
   std::string_view s;
@@ -69,7 +65,7 @@ TEST_CASE("bad input: a binary file is skipped with one error naming it - other 
   t.write("in/a.txt", "first file\n");
   std::string bin = t.write("in/b.bin", std::string("PK\x03\x04 header\0\0\x01 more", 19));
   t.write("in/c.txt", "third file\n");
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", t.file("in")}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", t.file("in")}));
   CHECK(r.exit_code == 1);
   auto errs = problems(r.err);
   REQUIRE(errs.size() == 1);
@@ -85,7 +81,7 @@ TEST_CASE("bad input: invalid UTF-8 is replaced with U+FFFD, with a warning nami
   Standin s;
   TempDir t;
   std::string path = t.write("latin1.txt", "plain line\ncaf\xE9 au lait\n");
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   auto errs = problems(r.err);
   REQUIRE(errs.size() == 1);
@@ -113,7 +109,7 @@ TEST_CASE("bad input: a 5 MB single line lands intact") {
   for (size_t i = 0; big.size() < (5u << 20); ++i) big += "word" + std::to_string(i % 1000) + " ";
   big.resize(5u << 20);
   std::string path = t.write("big.txt", "small before\n" + big + "\nsmall after\n");
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(num(JsonDoc(r.out), "/sent") == 3);
   auto docs = s.documents();
@@ -138,7 +134,7 @@ TEST_CASE("bad input: malformed JSONL lines are reported as file:line and dead-l
   for (const auto& l : raw) text += l + "\n";
   std::string path = t.write("chat.jsonl", text);
   std::string dlq = t.file("dlq.jsonl");
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "--dead-letter", dlq}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "--dead-letter", dlq}));
   CHECK(r.exit_code == 1);
   CHECK(contents(s) == std::set<std::string>{"good one", "good two", "good three"});
   auto errs = problems(r.err);
@@ -170,7 +166,7 @@ TEST_CASE("bad input: unreadable paths are one-line errors - readable inputs sti
   TempDir t;
   std::string good = t.write("good.txt", "readable\n");
   std::string missing = t.file("nope.txt");
-  RunResult r = e2e::run_memconn(args(base(s), {"ingest", missing, good}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"ingest", missing, good}));
   CHECK(r.exit_code == 1);
   auto errs = problems(r.err);
   REQUIRE(errs.size() == 1);
@@ -184,7 +180,7 @@ TEST_CASE("bad input: unreadable paths are one-line errors - readable inputs sti
   s.reset();
   std::string locked = t.write("locked.txt", "secret\n");
   REQUIRE(::chmod(locked.c_str(), 0) == 0);
-  r = e2e::run_memconn(args(base(s), {"ingest", locked, good}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"ingest", locked, good}));
   CHECK(r.exit_code == 1);
   errs = problems(r.err);
   REQUIRE(errs.size() == 1);
@@ -247,7 +243,7 @@ TEST_CASE("bad input: a server answering HTML or broken JSON is a one-line error
     Standin s({knob});
     std::string dlq = t.file(std::string(knob + 2) + ".jsonl");
     RunResult r = e2e::run_memconn(
-        args(base(s), {"--config", quick, "--json", "ingest", path, "--dead-letter", dlq, "-b", "5", "--reset-state"}));
+        args(hindsight_args(s), {"--config", quick, "--json", "ingest", path, "--dead-letter", dlq, "-b", "5", "--reset-state"}));
     CHECK_FALSE(r.signaled);
     CHECK(r.exit_code == 69);
     // Not the items' fault: nothing may be dead-lettered.
@@ -262,7 +258,7 @@ TEST_CASE("bad input: a server answering HTML or broken JSON is a one-line error
     for (const auto& cmd : std::vector<std::vector<std::string>>{{"recall", "q"}, {"reflect", "q"},
                                                                  {"--json", "recall", "q"}}) {
       CAPTURE(cmd[0]);
-      r = e2e::run_memconn(args(args(base(s), {"--config", quick}), cmd));
+      r = e2e::run_memconn(args(args(hindsight_args(s), {"--config", quick}), cmd));
       CHECK_FALSE(r.signaled);
       CHECK(r.exit_code == 69);
       CHECK(r.out.empty());

@@ -228,6 +228,16 @@ size_t count_lines(const std::string& path);     // a last line without '\n' cou
 // Writes n lines "<prefix><i>" (i = 0..n-1) to path; returns path.
 std::string write_lines(const std::string& path, size_t n, const std::string& prefix = "line ");
 
+// The stand-in as the Hindsight target of a run: what most tests put before the subcommand;
+// and a command line with more words after it.
+inline std::vector<std::string> hindsight_args(const Standin& s, const std::string& bank = "b1") {
+  return {"--url", s.url(), "--bank", bank};
+}
+inline std::vector<std::string> args(std::vector<std::string> a, const std::vector<std::string>& more) {
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
 // Polls until done() holds (true) or `seconds` pass (false): what a test waits for, instead
 // of a sleep that a slow sanitizer start outlasts.
 template <class F>

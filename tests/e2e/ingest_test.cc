@@ -16,6 +16,9 @@ using e2e::Standin;
 using e2e::StoredDoc;
 using e2e::TempDir;
 
+using e2e::args;
+using e2e::hindsight_args;
+
 namespace {
 
 std::string str(const JsonDoc& d, const std::string& pointer) {
@@ -68,15 +71,6 @@ std::map<std::string, StoredDoc> by_content(const std::vector<StoredDoc>& docs) 
   return m;
 }
 
-std::vector<std::string> base(const Standin& s, const std::string& bank = "b1") {
-  return {"--url", s.url(), "--bank", bank};
-}
-
-std::vector<std::string> args(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
-
 std::string version() {
   RunResult v = e2e::run_memconn({"--version"});
   REQUIRE(v.exit_code == 0);
@@ -100,7 +94,7 @@ TEST_CASE("ingest: lines format - blanks skipped, CR and BOM stripped, SHA-256 i
   std::string path = t.write("notes.txt", "\xEF\xBB\xBFhello\r\n\n   \r\nworld\r\nhello\nlast line without newline");
   RunResult r = e2e::run_memconn(
       // --finished: the file is complete, so its last line counts without a newline.
-      args(base(s), {"--json", "ingest", path, "--finished", "--tags", "a,b", "--context", "imported notes"}));
+      args(hindsight_args(s), {"--json", "ingest", path, "--finished", "--tags", "a,b", "--context", "imported notes"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   JsonDoc rep(r.out);
   CHECK(num(rep, "/items_read") == 4);
@@ -145,7 +139,7 @@ TEST_CASE("ingest: directories are walked recursively in sorted order and --glob
     t.write(name, std::string("content of ") + name + "\n");
   std::string dir = t.file("docs");
 
-  RunResult r = e2e::run_memconn(args(base(s), {"ingest", dir, "--glob", "*.txt", "-b", "100", "-w", "1"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"ingest", dir, "--glob", "*.txt", "-b", "100", "-w", "1"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   auto reqs = retains(s);
   REQUIRE(reqs.size() == 1);
@@ -157,14 +151,14 @@ TEST_CASE("ingest: directories are walked recursively in sorted order and --glob
                                             dir + "/sub/z.txt"});
 
   s.reset();
-  r = e2e::run_memconn(args(base(s), {"ingest", dir}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"ingest", dir}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(s.documents().size() == 6);  // without --glob the .md file is read too
 }
 
 TEST_CASE("ingest: stdin via - (source stdin), also as JSONL with --format jsonl") {
   Standin s;
-  RunResult r = e2e::run_memconn(args(base(s), {"ingest", "-"}), {.stdin_data = "from stdin one\n\nfrom stdin two\n"});
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"ingest", "-"}), {.stdin_data = "from stdin one\n\nfrom stdin two\n"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   auto m = by_content(s.documents());
   REQUIRE(m.size() == 2);
@@ -173,7 +167,7 @@ TEST_CASE("ingest: stdin via - (source stdin), also as JSONL with --format jsonl
   CHECK(m["from stdin two"].metadata["line"] == "3");
 
   s.reset();
-  r = e2e::run_memconn(args(base(s), {"ingest", "-", "--format", "jsonl"}),
+  r = e2e::run_memconn(args(hindsight_args(s), {"ingest", "-", "--format", "jsonl"}),
                        {.stdin_data = "{\"text\":\"json from stdin\",\"id\":\"s-1\"}\n"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   auto docs = s.documents();
@@ -196,7 +190,7 @@ TEST_CASE("ingest: JSONL fields map onto the memory item - .jsonl and .ndjson ar
   std::string ndjson = t.write("more.ndjson", "{\"text\":\"epsilon\"}\n");
   std::string txt = t.write("plain.txt", "{\"text\":\"a line that only looks like JSON\"}\n");
   RunResult r = e2e::run_memconn(
-      args(base(s), {"ingest", jsonl, ndjson, txt, "--tags", "run", "--context", "run ctx"}));
+      args(hindsight_args(s), {"ingest", jsonl, ndjson, txt, "--tags", "run", "--context", "run ctx"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
 
   auto m = by_content(s.documents());
@@ -224,7 +218,7 @@ TEST_CASE("ingest: --batch-size and --workers are honoured") {
   TempDir t;
   std::string path = e2e::write_lines(t.file("in.txt"), 100);
 
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "--batch-size", "7", "--workers", "3"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "--batch-size", "7", "--workers", "3"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   auto st = s.stats();
   CHECK(st.retain_requests() == 15);  // ceil(100 / 7)
@@ -237,7 +231,7 @@ TEST_CASE("ingest: --batch-size and --workers are honoured") {
   CHECK(sizes.count(2) == 1);
 
   s.reset();
-  r = e2e::run_memconn(args(base(s), {"ingest", path, "--batch-size", "25", "--workers", "1"}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"ingest", path, "--batch-size", "25", "--workers", "1"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   st = s.stats();
   CHECK(st.retain_requests() == 4);
@@ -258,7 +252,7 @@ TEST_CASE("ingest: --max-batch-bytes bounds every request body - a bigger item t
   for (bool async : {false, true}) {
     CAPTURE(async);
     s.reset();
-    auto a = args(base(s), {"ingest", path, "-b", "1000", "--max-batch-bytes", std::to_string(limit)});
+    auto a = args(hindsight_args(s), {"ingest", path, "-b", "1000", "--max-batch-bytes", std::to_string(limit)});
     if (async) a.push_back("--async");
     RunResult r = e2e::run_memconn(a);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
@@ -287,7 +281,7 @@ TEST_CASE("ingest: async requests never carry one document_id twice, items shari
     expected[id] += (expected[id].empty() ? "" : "\n") + v;
   }
   std::string path = t.write("ids.jsonl", text);
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "--async", "--wait", "-b", "10", "-w", "2"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "--async", "--wait", "-b", "10", "-w", "2"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(num(JsonDoc(r.out), "/sent") == 40);
   CHECK(num(JsonDoc(r.out), "/documents") == 3);
@@ -311,7 +305,7 @@ TEST_CASE("ingest: 503 and 429 with Retry-After are retried - exact retry counts
   SUBCASE("503") {
     // One worker: requests 3, 6, ... fail; 12 batches need 17 requests, 5 of them retries.
     Standin s({"--fail-every", "3", "--retry-after", "0"});
-    RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "-b", "5", "-w", "1"}));
+    RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "-b", "5", "-w", "1"}));
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     JsonDoc rep(r.out);
     CHECK(num(rep, "/retries") == 5);
@@ -325,7 +319,7 @@ TEST_CASE("ingest: 503 and 429 with Retry-After are retried - exact retry counts
   }
   SUBCASE("429") {
     Standin s({"--throttle-every", "4", "--retry-after", "0"});
-    RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "-b", "5", "-w", "1"}));
+    RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "-b", "5", "-w", "1"}));
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     JsonDoc rep(r.out);
     CHECK(num(rep, "/retries") == 3);
@@ -340,7 +334,7 @@ TEST_CASE("ingest: the server's Retry-After is waited for") {
   TempDir t;
   std::string path = e2e::write_lines(t.file("in.txt"), 2);
   // Batch 1 lands, batch 2 gets 503 + Retry-After: 1 and must wait a second before landing.
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "-b", "1", "-w", "1"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "-b", "1", "-w", "1"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   JsonDoc rep(r.out);
   CHECK(num(rep, "/retries") == 1);
@@ -355,7 +349,7 @@ TEST_CASE("ingest: lost acks (dropped connections) are re-sent and stored once")
   Standin s({"--drop-every", "3"});
   TempDir t;
   std::string path = e2e::write_lines(t.file("in.txt"), 30);
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "-b", "3", "-w", "1"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "-b", "3", "-w", "1"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   JsonDoc rep(r.out);
   CHECK(num(rep, "/sent") == 30);
@@ -379,7 +373,7 @@ TEST_CASE("ingest: every item lands exactly once by document_id with 5 % 503 + d
   TempDir t;
   const long long n = 2500;
   std::string path = e2e::write_lines(t.file("big.txt"), static_cast<size_t>(n), "a distinct line number ");
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "-b", "10", "-w", "4"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "-b", "10", "-w", "4"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   JsonDoc rep(r.out);
   auto st = s.stats();
@@ -413,7 +407,7 @@ TEST_CASE("ingest: items the server refuses go to the dead-letter file, the rest
   for (int i = 1; i <= 40; ++i) text += (poison.count(i) ? "POISON pill " : "good line ") + std::to_string(i) + "\n";
   std::string path = t.write("in.txt", text);
   std::string xdg = t.file("xdg");
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "-b", "8"}),
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "-b", "8"}),
                                  {.env = {{"XDG_STATE_HOME", xdg}}});  // the default state lives there
   CHECK(r.exit_code == 1);
   JsonDoc rep(r.out);
@@ -446,7 +440,7 @@ TEST_CASE("ingest: items the server refuses go to the dead-letter file, the rest
   // The human summary names the file; an explicit --dead-letter path is honoured.
   s.reset();
   std::string explicit_dlq = t.file("dead/letters.jsonl");
-  r = e2e::run_memconn(args(base(s), {"ingest", path, "--dead-letter", explicit_dlq}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"ingest", path, "--dead-letter", explicit_dlq}));
   CHECK(r.exit_code == 1);
   CHECK(r.err.find(explicit_dlq) != std::string::npos);
   CHECK(e2e::count_lines(explicit_dlq) == 3);
@@ -456,7 +450,7 @@ TEST_CASE("ingest: --async sends async:true with a fresh UUID operation_id per r
   Standin s;
   TempDir t;
   std::string path = e2e::write_lines(t.file("in.txt"), 25);
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "--async", "-b", "10"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "--async", "-b", "10"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   std::set<std::string> sent_ops;
@@ -481,7 +475,7 @@ TEST_CASE("ingest: --async --wait follows every operation to completion") {
   Standin s({"--op-ms", "150"});
   TempDir t;
   std::string path = e2e::write_lines(t.file("in.txt"), 30);
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path, "--async", "--wait", "-b", "10"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path, "--async", "--wait", "-b", "10"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   JsonDoc rep(r.out);
   CHECK(num(rep, "/operations/total") == 3);
@@ -501,7 +495,7 @@ TEST_CASE("ingest: --async --wait reports a failed operation with its source (ex
   TempDir t;
   std::string good = t.write("good.txt", "fine one\nfine two\n");
   std::string bad = t.write("bad.txt", "fine three\nthis goes BOOM\n");
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", good, bad, "--async", "--wait", "-b", "2", "-w", "1"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", good, bad, "--async", "--wait", "-b", "2", "-w", "1"}));
   CHECK(r.exit_code == 1);
   JsonDoc rep(r.out);
   CHECK(num(rep, "/operations/total") == 2);
@@ -519,7 +513,7 @@ TEST_CASE("ingest: --dry-run prints the exact request bodies and sends nothing")
   Standin s;
   TempDir t;
   std::string path = t.write("in.txt", "one\ntwo\nthree\none\nfour\n\nfive\nsix\nseven\neight\n");
-  RunResult dry = e2e::run_memconn(args(base(s), {"ingest", path, "--dry-run", "-b", "3", "--tags", "x"}));
+  RunResult dry = e2e::run_memconn(args(hindsight_args(s), {"ingest", path, "--dry-run", "-b", "3", "--tags", "x"}));
   REQUIRE_MESSAGE(dry.exit_code == 0, dry.err);
   CHECK(s.stats().requests() == 0);
   auto printed = lines_of(dry.out);
@@ -527,7 +521,7 @@ TEST_CASE("ingest: --dry-run prints the exact request bodies and sends nothing")
   for (const auto& line : printed) JsonDoc check(line);
   CHECK(dry.err.find("8 items would be sent") != std::string::npos);
 
-  RunResult real = e2e::run_memconn(args(base(s), {"ingest", path, "-b", "3", "--tags", "x", "-w", "1"}));
+  RunResult real = e2e::run_memconn(args(hindsight_args(s), {"ingest", path, "-b", "3", "--tags", "x", "-w", "1"}));
   REQUIRE_MESSAGE(real.exit_code == 0, real.err);
   std::vector<std::string> sent;
   for (const auto& req : retains(s)) sent.push_back(req.body);
@@ -539,7 +533,7 @@ TEST_CASE("ingest: --json prints one JSON report on stdout - the summary goes to
   TempDir t;
   std::string path = t.write("in.txt", "a\nb\nc\na\n");
 
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "ingest", path}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "ingest", path}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   REQUIRE(r.out.ends_with("\n"));
   CHECK(r.out.find('\n') == r.out.size() - 1);  // exactly one line: one document
@@ -557,18 +551,18 @@ TEST_CASE("ingest: --json prints one JSON report on stdout - the summary goes to
   CHECK(r.err.find("ingest ok: 3 sent, 1 duplicate, 0 failed, 0 retries") != std::string::npos);
 
   s.reset();
-  r = e2e::run_memconn(args(base(s), {"--json", "-q", "ingest", path}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"--json", "-q", "ingest", path}));
   REQUIRE(r.exit_code == 0);
   JsonDoc quiet(r.out);
   CHECK(num(quiet, "/sent") == 3);
   CHECK(r.err.empty());
 
-  r = e2e::run_memconn(args(base(s), {"ingest", path}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"ingest", path}));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.empty());
   CHECK(r.err.find("ingest ok:") != std::string::npos);
 
-  r = e2e::run_memconn(args(base(s), {"-q", "ingest", path}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"-q", "ingest", path}));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.empty());
   CHECK(r.err.empty());
@@ -582,7 +576,7 @@ TEST_CASE("ingest: usage errors exit 2 before anything is sent") {
            {"--wait"}, {"--batch-size", "0"}, {"--workers", "0"}, {"--max-batch-bytes", "100"},
            {"--format", "csv"}, {"--no-such-flag"}, {"--timeout", "soon"}}) {
     CAPTURE(extra[0]);
-    RunResult r = e2e::run_memconn(args(args(base(s), {"ingest", path}), extra));
+    RunResult r = e2e::run_memconn(args(args(hindsight_args(s), {"ingest", path}), extra));
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);

@@ -13,14 +13,10 @@ using e2e::SeenRequest;
 using e2e::Standin;
 using e2e::TempDir;
 
+using e2e::args;
+using e2e::hindsight_args;
+
 namespace {
-
-std::vector<std::string> base(const Standin& s) { return {"--url", s.url(), "--bank", "b1"}; }
-
-std::vector<std::string> args(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
 
 // The one request the stand-in saw on `suffix` (e.g. "/memories/recall").
 SeenRequest only_request(Standin& s, const std::string& suffix) {
@@ -50,7 +46,7 @@ std::string seed(Standin& s, TempDir& t) {
                              "{\"content\":\"Alice deployed the billing service\",\"timestamp\":\"2024-03-05T10:00:00Z\","
                              "\"tags\":[\"ops\",\"billing\"]}\n"
                              "{\"content\":\"Bob reviewed the billing dashboard\"}\n");
-  RunResult r = e2e::run_memconn(args(base(s), {"ingest", path}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"ingest", path}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   return path;
 }
@@ -65,7 +61,7 @@ size_t request_count(Standin& s, const std::string& suffix) {
 
 TEST_CASE("recall: every option reaches the request body under its OpenAPI name") {
   Standin s;
-  RunResult r = e2e::run_memconn(args(base(s), {"recall", "what did alice deploy", "--budget", "high", "--max-tokens",
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"recall", "what did alice deploy", "--budget", "high", "--max-tokens",
                                                 "500", "--types", "world,experience", "--tags", "a", "--tags", "b",
                                                 "--tags-match", "any_strict", "--query-timestamp",
                                                 "2024-01-01T00:00:00Z", "--include-chunks"}));
@@ -86,7 +82,7 @@ TEST_CASE("recall: every option reaches the request body under its OpenAPI name"
 
   // Without options only the query is sent: the server's defaults apply.
   s.reset();
-  r = e2e::run_memconn(args(base(s), {"recall", "plain"}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"recall", "plain"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(only_request(s, "/memories/recall").body == R"({"query":"plain"})");
 }
@@ -95,7 +91,7 @@ TEST_CASE("recall: human output is numbered with type, date, tags and source") {
   Standin s;
   TempDir t;
   std::string path = seed(s, t);
-  RunResult r = e2e::run_memconn(args(base(s), {"recall", "alice deployed billing"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"recall", "alice deployed billing"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   auto nl = [](const std::string& s) { return s + "\n"; };
   std::string first = nl("1. [world] 2024-03-05  Alice deployed the billing service") +
@@ -108,12 +104,12 @@ TEST_CASE("recall: human output is numbered with type, date, tags and source") {
                 rest);
   CHECK(r.err.empty());
 
-  r = e2e::run_memconn(args(base(s), {"recall", "zebra"}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"recall", "zebra"}));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out == "no memories matched\n");
 
   // --tags filters on the server: with any_strict only the tagged memory is left.
-  r = e2e::run_memconn(args(base(s), {"recall", "billing", "--tags", "ops", "--tags-match", "any_strict"}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"recall", "billing", "--tags", "ops", "--tags-match", "any_strict"}));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out == first);
 }
@@ -122,7 +118,7 @@ TEST_CASE("recall: --json prints the server's JSON unchanged") {
   Standin s;
   TempDir t;
   seed(s, t);
-  RunResult r = e2e::run_memconn(args(base(s), {"--json", "recall", "billing", "--include-chunks"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"--json", "recall", "billing", "--include-chunks"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   SeenRequest req = only_request(s, "/memories/recall");
   e2e::HttpResponse direct = s.http("POST", req.path, req.body);
@@ -137,7 +133,7 @@ TEST_CASE("reflect: every option reaches the request body - --include-facts list
   Standin s;
   TempDir t;
   seed(s, t);
-  RunResult r = e2e::run_memconn(args(base(s), {"reflect", "who deployed billing", "--budget", "mid", "--max-tokens",
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"reflect", "who deployed billing", "--budget", "mid", "--max-tokens",
                                                 "300", "--context", "for the ops review", "--tags", "ops,billing",
                                                 "--tags-match", "all_strict", "--include-facts"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
@@ -161,7 +157,7 @@ TEST_CASE("reflect: every option reaches the request body - --include-facts list
 
   s.reset();
   seed(s, t);
-  r = e2e::run_memconn(args(base(s), {"reflect", "billing"}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"reflect", "billing"}));
   REQUIRE(r.exit_code == 0);
   CHECK(only_request(s, "/reflect").body == R"({"query":"billing"})");
   CHECK(r.out.find("- Bob reviewed the billing dashboard") != std::string::npos);
@@ -177,7 +173,7 @@ TEST_CASE("reflect: --schema sends response_schema and prints the structured ans
     "properties": {"summary": {"type": "string"}, "count": {"type": "integer"}},
     "required": ["summary", "count"]
   })");
-  RunResult r = e2e::run_memconn(args(base(s), {"reflect", "alice deployed", "--schema", schema}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"reflect", "alice deployed", "--schema", schema}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   JsonDoc body(only_request(s, "/reflect").body);
   CHECK(simdjson::minify(body.root()["response_schema"]) ==
@@ -187,7 +183,7 @@ TEST_CASE("reflect: --schema sends response_schema and prints the structured ans
 
   s.reset();
   seed(s, t);
-  r = e2e::run_memconn(args(base(s), {"--json", "reflect", "alice deployed", "--include-facts"}));
+  r = e2e::run_memconn(args(hindsight_args(s), {"--json", "reflect", "alice deployed", "--include-facts"}));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   SeenRequest req = only_request(s, "/reflect");
   e2e::HttpResponse direct = s.http("POST", req.path, req.body);
@@ -203,7 +199,7 @@ TEST_CASE("reflect: a bad --schema file is a one-line usage error (exit 2) and n
   std::string array = t.write("array.json", "[{\"type\":\"string\"}]");
   for (const std::string& file : {t.file("missing.json"), not_json, array}) {
     CAPTURE(file);
-    RunResult r = e2e::run_memconn(args(base(s), {"reflect", "q", "--schema", file}));
+    RunResult r = e2e::run_memconn(args(hindsight_args(s), {"reflect", "q", "--schema", file}));
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
     CHECK(r.err.starts_with("memconn: error: --schema: "));
@@ -218,11 +214,11 @@ TEST_CASE("recall: invalid option values are usage errors (exit 2)") {
   for (const auto& extra : std::vector<std::vector<std::string>>{
            {"--budget", "huge"}, {"--types", "world,dreams"}, {"--tags-match", "some"}, {"--max-tokens", "many"}}) {
     CAPTURE(extra[0]);
-    RunResult r = e2e::run_memconn(args(args(base(s), {"recall", "q"}), extra));
+    RunResult r = e2e::run_memconn(args(args(hindsight_args(s), {"recall", "q"}), extra));
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
   }
-  RunResult r = e2e::run_memconn(args(base(s), {"recall"}));
+  RunResult r = e2e::run_memconn(args(hindsight_args(s), {"recall"}));
   CHECK(r.exit_code == 2);
   CHECK(s.stats().requests() == 0);
 }

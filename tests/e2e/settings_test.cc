@@ -13,14 +13,11 @@ using e2e::SeenRequest;
 using e2e::Standin;
 using e2e::TempDir;
 
+using e2e::args;
+
 namespace {
 
 const std::string kKey = "sk-SECRET-7f3a9c1e5b";
-
-std::vector<std::string> args(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
 
 // Paths of the API requests a stand-in saw (recall/retain), oldest first.
 std::vector<std::string> api_paths(Standin& s) {
