@@ -63,52 +63,6 @@ std::pair<uint64_t, uint32_t> DocumentBook::hash_id(const std::string& id) {
   return {std::hash<std::string>{}(id), static_cast<uint32_t>(h2 >> 32) | 1};  // never both 0 (an empty slot)
 }
 
-DocumentBook::Idle* DocumentBook::IdleTable::find(uint64_t h1, uint32_t h2) {
-  if (slots_.empty()) return nullptr;
-  size_t n = slots_.size();
-  for (size_t i = home(h1);; i = i + 1 == n ? 0 : i + 1) {
-    Idle& x = slots_[i];
-    if (x.h1 == 0 && x.h2 == 0) return nullptr;
-    if (x.h1 == h1 && x.h2 == h2) return &x;
-  }
-}
-
-void DocumentBook::IdleTable::put(const Idle& x) {
-  if ((used_ + 1) * 20 > slots_.size() * 17) grow();
-  size_t n = slots_.size();
-  size_t i = home(x.h1);
-  while (slots_[i].h1 != 0 || slots_[i].h2 != 0) i = i + 1 == n ? 0 : i + 1;
-  slots_[i] = x;
-  ++used_;
-}
-
-void DocumentBook::IdleTable::erase(Idle* slot) {
-  size_t n = slots_.size();
-  size_t i = static_cast<size_t>(slot - slots_.data());
-  // Backward shift: move up each later entry of the run that could no longer be found past
-  // the hole (its home is not cyclically within (hole, itself]).
-  for (size_t j = i + 1 == n ? 0 : i + 1;; j = j + 1 == n ? 0 : j + 1) {
-    Idle& y = slots_[j];
-    if (y.h1 == 0 && y.h2 == 0) break;
-    size_t h = home(y.h1);
-    bool stays = i <= j ? (h > i && h <= j) : (h > i || h <= j);
-    if (stays) continue;
-    slots_[i] = y;
-    i = j;
-  }
-  slots_[i] = Idle{};
-  --used_;
-}
-
-void DocumentBook::IdleTable::grow() {
-  std::vector<Idle> old;
-  old.swap(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() + old.size() / 2, Idle{});
-  used_ = 0;
-  for (const auto& x : old)
-    if (x.h1 != 0 || x.h2 != 0) put(x);
-}
-
 uint32_t DocumentBook::name_id(const std::string& file) {
   auto it = name_ids_.find(file);
   if (it != name_ids_.end()) return it->second;
@@ -118,46 +72,68 @@ uint32_t DocumentBook::name_id(const std::string& file) {
   return id;
 }
 
+// Forgotten documents (idle_) are records of a DiskTable: k1 and k2 hash the id, v32 holds
+// the file (high 16 bits) and the parts held (low 16, saturating: it only paces writes), v64
+// where the chain ends. An I/O error of the table is kept in idle_error_ and returned by the
+// next add() or take_writes(): a lookup that failed finds nothing, a forget that failed keeps
+// the Doc.
+std::optional<DiskTable::Rec> DocumentBook::find_idle(const std::string& id, bool take) {
+  if (idle_.size() == 0 || !idle_error_) return std::nullopt;
+  auto [h1, h2] = hash_id(id);
+  auto got = take ? idle_.take(h1, h2) : idle_.find(h1, h2);
+  if (!got) {
+    idle_error_ = got.error();
+    return std::nullopt;
+  }
+  return *got;
+}
+
 DocumentBook::Doc& DocumentBook::doc(const std::string& id) {
   auto it = docs_.find(id);
   if (it != docs_.end()) return it->second;
   Doc& d = docs_[id];
-  if (idle_.size() == 0) return d;
-  auto [h1, h2] = hash_id(id);
-  if (Idle* x = idle_.find(h1, h2)) {
-    d.last = x->last;
-    d.files.push_back(names_[x->file]);
-    d.settled = x->settled;
-    idle_.erase(x);
+  if (auto x = find_idle(id, true)) {
+    d.last = x->v64;
+    d.files.push_back(names_[x->v32 >> 16]);
+    d.settled = x->v32 & 0xffff;
   }
   return d;
 }
 
 void DocumentBook::maybe_forget(const std::string& id, Doc& d) {
   if (!forget_idle_ || !d.unsent.empty() || d.carried > 0 || d.held || d.queued || d.due || d.probe > 0 ||
-      d.files.size() != 1 || !d.excluded.empty() || !d.excluded_files.empty() || d.last == PartSpool::kNone)
+      d.files.size() != 1 || !d.excluded.empty() || !d.excluded_files.empty() || d.last == PartSpool::kNone ||
+      !idle_error_)
     return;
   uint32_t file = name_id(d.files[0]);
   if (file > UINT16_MAX) return;
+  if (!idle_open_) {
+    auto t = DiskTable::open(spool_.dir());
+    if (!t) {
+      idle_error_ = t.error();
+      return;
+    }
+    idle_ = std::move(*t);
+    idle_open_ = true;
+  }
   auto [h1, h2] = hash_id(id);
-  idle_.put(Idle{h1, h2, static_cast<uint16_t>(file), static_cast<uint16_t>(std::min<size_t>(d.settled, UINT16_MAX)), d.last});
+  auto settled = static_cast<uint32_t>(std::min<size_t>(d.settled, UINT16_MAX));
+  if (auto st = idle_.insert(DiskTable::Rec{h1, h2, file << 16 | settled, d.last}); !st) {
+    idle_error_ = st;
+    return;
+  }
   docs_.erase(docs_.find(id));  // by iterator: `id` may be the key of the node erased
 }
 
-bool DocumentBook::known(const std::string& document_id) const {
-  if (docs_.count(document_id)) return true;
-  if (idle_.size() == 0) return false;
-  auto [h1, h2] = hash_id(document_id);
-  return idle_.find(h1, h2) != nullptr;
+bool DocumentBook::known(const std::string& document_id) {
+  return docs_.count(document_id) > 0 || find_idle(document_id, false).has_value();
 }
 
-bool DocumentBook::has_file(const std::string& document_id, const std::string& file) const {
+bool DocumentBook::has_file(const std::string& document_id, const std::string& file) {
   auto it = docs_.find(document_id);
   if (it != docs_.end()) return std::find(it->second.files.begin(), it->second.files.end(), file) != it->second.files.end();
-  if (idle_.size() == 0) return false;
-  auto [h1, h2] = hash_id(document_id);
-  const Idle* x = idle_.find(h1, h2);
-  return x && names_[x->file] == file;
+  auto x = find_idle(document_id, false);
+  return x && names_[x->v32 >> 16] == file;
 }
 
 void DocumentBook::order_files(const std::string& document_id, const std::vector<std::string>& files) {
@@ -183,13 +159,14 @@ Status DocumentBook::add(const std::string& file, const Item& item, bool is_new)
   p.timestamp = item.timestamp;
   p.tags = item.tags;
   p.metadata = item.metadata;
+  if (!idle_error_) return idle_error_;
   auto at = spool_.append(d.last, p);
   if (!at) return at.error();
   d.last = *at;
   if (!is_new) {
     ++d.settled;
     maybe_forget(item.document_id, d);
-    return ok_status();
+    return idle_error_;
   }
   d.unsent.push_back({item.origin.seq, item.origin.line, added_++, item.origin.source, p.rank});
   ++unsent_total_;
@@ -246,9 +223,12 @@ Status DocumentBook::collect_spool() {
   for (auto& entry : docs_)
     if (auto st = move_chain(entry.second.last); !st) return st;
   Status moved = ok_status();
-  idle_.for_each([&](Idle& x) {
-    if (moved) moved = move_chain(x.last);
-  });
+  if (idle_open_)
+    if (auto st = idle_.for_each([&](DiskTable::Rec& x) {
+          if (moved) moved = move_chain(x.v64);
+        });
+        !st)
+      return st;
   if (!moved) return moved;
   spool_ = std::move(*fresh);  // the old file goes with its descriptor
   dead_bytes_ = 0;
@@ -256,6 +236,7 @@ Status DocumentBook::collect_spool() {
 }
 
 Result<std::vector<Item>> DocumentBook::take_writes(size_t max_items, size_t max_bytes, size_t horizon) {
+  if (!idle_error_) return idle_error_.error();
   if (spool_.bytes() >= collect_from_ && dead_bytes_ * 3 > spool_.bytes() * 2)
     if (auto st = collect_spool(); !st) return st.error();
   std::vector<Item> out;

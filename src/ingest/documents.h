@@ -27,10 +27,12 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "base/disk_table.h"
 #include "base/result.h"
 #include "engine/item.h"
 #include "engine/ledger.h"
@@ -60,14 +62,14 @@ class DocumentBook {
   void exclude(const std::string& document_id, const std::string& file, uint64_t line);
   // While held, a document is not written (its parts from other files are not read yet).
   void hold(const std::string& document_id, bool held);
-  bool known(const std::string& document_id) const;
+  bool known(const std::string& document_id);
   // Whether the book has a part of the document from `file` (the first one is recorded in
   // the document index).
-  bool has_file(const std::string& document_id, const std::string& file) const;
+  bool has_file(const std::string& document_id, const std::string& file);
   // An ingest run: a document with nothing to send, in one file, with no part left out, is
-  // kept in 32 bytes instead of a Doc (an export of a million notes, each its own document,
-  // would hold a million Docs), and made whole again when another part of it comes. Not for
-  // for_each_document, which needs every document's id.
+  // kept as a 24-byte record on disk instead of a Doc in memory (an export of a million notes,
+  // each its own document, would hold a million Docs), and made whole again when another part
+  // of it comes. Not for for_each_document, which needs every document's id.
   void forget_idle() { forget_idle_ = true; }
 
   // Writes of documents that have parts to send and no write in flight, up to max_items
@@ -166,40 +168,11 @@ class DocumentBook {
     std::string message;
     int attempts = 0;
   };
-  // A forgotten document (forget_idle): a 128-bit hash of its id, where its chain ends, its
-  // one file and how many parts the target holds.
-  // 24 bytes: a 96-bit hash (two ids meet with odds of about n^2 / 2^97), the file as an
-  // index (up to 65535 files; a document of a later file is simply not forgotten) and the
-  // parts held, saturating (it only paces the document's writes).
-  struct Idle {
-    uint64_t h1 = 0;
-    uint32_t h2 = 0;  // with h1: both 0 is an empty slot
-    uint16_t file = 0;  // index into names_
-    uint16_t settled = 0;
-    uint64_t last = 0;
-  };
-  // Open addressing, linear probing, deletion by backward shift: no node per document, up to
-  // 85 % full, grown by half.
-  class IdleTable {
-   public:
-    Idle* find(uint64_t h1, uint32_t h2);
-    const Idle* find(uint64_t h1, uint32_t h2) const { return const_cast<IdleTable*>(this)->find(h1, h2); }
-    void put(const Idle& x);  // x is not in the table
-    void erase(Idle* slot);
-    size_t size() const { return used_; }
-    template <typename F>
-    void for_each(F f) {
-      for (auto& x : slots_)
-        if (x.h1 != 0 || x.h2 != 0) f(x);
-    }
-
-   private:
-    size_t home(uint64_t h1) const { return static_cast<size_t>((static_cast<unsigned __int128>(h1) * slots_.size()) >> 64); }
-    void grow();
-    std::vector<Idle> slots_;
-    size_t used_ = 0;
-  };
+  // A forgotten document's id as a DiskTable key: 96 bits (two ids meet with odds of about
+  // n^2 / 2^97).
   static std::pair<uint64_t, uint32_t> hash_id(const std::string& id);
+  // A forgotten document's record (take: and it is no longer forgotten).
+  std::optional<DiskTable::Rec> find_idle(const std::string& id, bool take);
   // The document's Doc, made again from its Idle record if it was forgotten, or a new one.
   Doc& doc(const std::string& id);
   void maybe_forget(const std::string& id, Doc& d);
@@ -218,7 +191,9 @@ class DocumentBook {
   const Target& target_;
   std::unordered_map<std::string, Doc> docs_;
   bool forget_idle_ = false;
-  IdleTable idle_;
+  DiskTable idle_;  // forgotten documents, in a scratch file beside the spool (opened at the first)
+  bool idle_open_ = false;
+  Status idle_error_ = ok_status();  // the first I/O error of idle_, returned by add() and take_writes()
   std::vector<std::string> names_;  // files of forgotten documents
   std::unordered_map<std::string, uint32_t> name_ids_;
   uint64_t dead_bytes_ = 0;  // spool records no chain reaches any more

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/exit_codes.h"
+#include "base/temp_file.h"
 
 namespace memconn {
 
@@ -48,34 +49,14 @@ struct Cursor {
 
 Status io_error(const char* what) { return Error{std::string("part spool: ") + what + ": " + std::strerror(errno), exit_code::kPartial}; }
 
-bool pread_all(int fd, char* p, size_t n, uint64_t off) {
-  while (n > 0) {
-    ssize_t r = ::pread(fd, p, n, static_cast<off_t>(off));
-    if (r <= 0) {
-      if (r < 0 && errno == EINTR) continue;
-      return false;
-    }
-    p += r;
-    n -= static_cast<size_t>(r);
-    off += static_cast<uint64_t>(r);
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<PartSpool> PartSpool::open(const std::string& dir) {
   PartSpool s;
   s.dir_ = dir;
-  s.fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (s.fd_ < 0) {
-    // Filesystems without O_TMPFILE: a named file, unlinked at once.
-    std::string path = dir + "/.memconn-parts.XXXXXX";
-    s.fd_ = ::mkstemp(path.data());
-    if (s.fd_ < 0)
-      return Error{"cannot create a temporary file in " + dir + ": " + std::strerror(errno), exit_code::kConfig};
-    ::unlink(path.c_str());
-  }
+  auto fd = open_scratch_file(dir, "parts");
+  if (!fd) return fd.error();
+  s.fd_ = *fd;
   return s;
 }
 
@@ -122,18 +103,8 @@ Result<uint64_t> PartSpool::write_record(uint64_t prev, const Part* parts, size_
   auto total = static_cast<uint32_t>(buf_.size());
   std::memcpy(buf_.data(), &total, sizeof total);
   uint64_t at = end_;
-  const char* data = buf_.data();
-  size_t left = buf_.size();
-  while (left > 0) {
-    ssize_t w = ::pwrite(fd_, data, left, static_cast<off_t>(end_));
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return io_error("write").error();
-    }
-    data += w;
-    left -= static_cast<size_t>(w);
-    end_ += static_cast<uint64_t>(w);
-  }
+  if (!pwrite_all(fd_, buf_.data(), buf_.size(), at)) return io_error("write").error();
+  end_ += buf_.size();
   // Shrunk back when a huge document grew it (compact() can be called with one).
   if (buf_.capacity() > (1u << 20)) std::string().swap(buf_);
   return at;

@@ -61,6 +61,7 @@ class PartSpool {
   // A new, empty spool in the same directory.
   Result<PartSpool> fresh() const { return open(dir_); }
   uint64_t bytes() const { return end_; }
+  const std::string& dir() const { return dir_; }
 
  private:
   Result<uint64_t> write_record(uint64_t prev, const Part* parts, size_t n);

@@ -40,13 +40,19 @@ uint32_t DocIndex::file_id(std::string_view path) {
   return id;
 }
 
-Result<DocIndex::Bucket*> DocIndex::bucket(const std::string& key) {
+Status DocIndex::load_bucket(const std::string& key) {
   std::string name = key.substr(0, 2);
-  auto it = loaded_.find(name);
-  if (it != loaded_.end()) return &it->second;
-  Bucket& b = loaded_[name];
+  auto slot = static_cast<size_t>(parse_key(name).hi);  // the key's first byte
+  if (loaded_[slot]) return ok_status();
+  loaded_[slot] = true;
   std::string path = dir_ + "/" + name + ".jsonl";
-  if (!file_exists(path)) return &b;
+  if (!file_exists(path)) return ok_status();
+  if (!recs_open_) {
+    auto t = DiskTable::open(dir_);
+    if (!t) return t.error();
+    recs_ = std::move(*t);
+    recs_open_ = true;
+  }
   auto text = read_whole_file(path);
   if (!text) return Error{text.error().message, exit_code::kConfig};
   // Every record, then folded per document in the order they were written.
@@ -78,6 +84,7 @@ Result<DocIndex::Bucket*> DocIndex::bucket(const std::string& key) {
   }
   std::string().swap(*text);
   std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& c) { return a.key < c.key; });
+  auto put = [&](const Key& k, uint32_t file, uint32_t more) { return recs_.insert({k.hi, static_cast<uint32_t>(k.lo >> 32), file, more}); };
   for (size_t i = 0; i < lines.size();) {
     size_t j = i;
     std::vector<uint32_t> files;
@@ -92,24 +99,27 @@ Result<DocIndex::Bucket*> DocIndex::bucket(const std::string& key) {
       if (l.op == 1) excluded.emplace_back(l.file, l.line);
     }
     if (files.size() == 1 && excluded.empty()) {
-      b.push_back({lines[i].key, files[0], 0});
+      if (auto st = put(lines[i].key, files[0], 0); !st) return st;
     } else {
       Entry e;
       for (auto f : files) e.files.push_back(files_[f]);
       for (const auto& [f, line] : excluded) e.excluded.emplace_back(files_[f], line);
       complex_.push_back(std::move(e));
-      b.push_back({lines[i].key, 0, static_cast<uint32_t>(complex_.size())});
+      if (auto st = put(lines[i].key, 0, static_cast<uint32_t>(complex_.size())); !st) return st;
     }
     i = j;
   }
-  b.shrink_to_fit();
-  return &b;
+  return ok_status();
 }
 
-const DocIndex::Rec* DocIndex::lookup(Bucket& b, const std::string& key) const {
+Result<std::optional<DocIndex::Rec>> DocIndex::lookup(const std::string& key) {
+  if (auto st = load_bucket(key); !st) return st.error();
+  if (!recs_open_) return std::optional<Rec>();
   Key k = parse_key(key);
-  auto it = std::lower_bound(b.begin(), b.end(), k, [](const Rec& r, const Key& x) { return r.key < x; });
-  return it != b.end() && it->key == k ? &*it : nullptr;
+  auto r = recs_.find(k.hi, static_cast<uint32_t>(k.lo >> 32));
+  if (!r) return r.error();
+  if (!r->has_value()) return std::optional<Rec>();
+  return std::optional<Rec>(Rec{(*r)->v32, static_cast<uint32_t>((*r)->v64)});
 }
 
 DocIndex::Entry DocIndex::entry_of(const Rec& r) const {
@@ -154,19 +164,17 @@ DocIndex::~DocIndex() {
 
 Result<DocIndex::Entry> DocIndex::find(const std::string& label, const std::string& document_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto key = key_of(label, document_id);
-  auto b = bucket(key);
-  if (!b) return b.error();
-  const Rec* r = lookup(**b, key);
-  return r ? entry_of(*r) : Entry{};
+  auto r = lookup(key_of(label, document_id));
+  if (!r) return r.error();
+  return r->has_value() ? entry_of(**r) : Entry{};
 }
 
 Status DocIndex::add_file(const std::string& label, const std::string& document_id, const std::string& file) {
   std::lock_guard<std::mutex> lock(mu_);
   auto key = key_of(label, document_id);
-  auto b = bucket(key);
-  if (!b) return b.error();
-  if (const Rec* r = lookup(**b, key)) {
+  auto found = lookup(key);
+  if (!found) return found.error();
+  if (const auto& r = *found) {
     if (r->more == 0 ? files_[r->file] == file
                      : std::find(complex_[r->more - 1].files.begin(), complex_[r->more - 1].files.end(), file) !=
                            complex_[r->more - 1].files.end())
@@ -199,7 +207,9 @@ Status DocIndex::mark_part(const std::string& label, const std::string& document
 
 Status DocIndex::clear() {
   std::lock_guard<std::mutex> lock(mu_);
-  loaded_.clear();
+  loaded_.reset();
+  recs_ = DiskTable();
+  recs_open_ = false;
   complex_.clear();
   for (const auto& [name, fd] : fds_) ::close(fd);
   fds_.clear();

@@ -8,13 +8,16 @@
 // each (a kill -9 loses none; a reader skips a torn last line), and a bucket is read once per
 // run, when a document of it is first looked up.
 //
-// Memory: an export may hold millions of documents, so a loaded bucket is a sorted vector of
-// 24-byte records (the key's 16 bytes, the file as an index into one table of paths), with a
-// side table only for the few documents in several files or with parts left out; what a run
-// appends is not kept at all (the run's DocumentBook knows the documents it met).
+// Memory: an export may hold millions of documents, so what a loaded bucket holds goes to a
+// DiskTable (a scratch file, base/disk_table.h) as 24-byte records (96 bits of the key, the
+// file as an index into one table of paths), with a side table in memory only for the few
+// documents in several files or with parts left out; what a run appends is not kept at all
+// (the run's DocumentBook knows the documents it met).
 #pragma once
+#include <bitset>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -22,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/disk_table.h"
 #include "base/result.h"
 
 namespace memconn {
@@ -58,16 +62,15 @@ class DocIndex {
     uint64_t hi = 0, lo = 0;
     auto operator<=>(const Key&) const = default;
   };
-  struct Rec {
-    Key key;
-    uint32_t file;  // with more == 0: the document's one file (an index into files_)
-    uint32_t more;  // 0, or 1 + its entry in complex_
+  struct Rec {      // a document's record in recs_: k1 = hi, k2 = lo's top 32 bits, then
+    uint32_t file;  // v32: with more == 0, the document's one file (an index into files_)
+    uint32_t more;  // v64: 0, or 1 + its entry in complex_
   };
-  using Bucket = std::vector<Rec>;  // sorted by key
   static std::string key_of(const std::string& label, const std::string& document_id);
   static Key parse_key(std::string_view hex);
-  Result<Bucket*> bucket(const std::string& key);
-  const Rec* lookup(Bucket& b, const std::string& key) const;
+  // Reads the key's bucket file into recs_ the first time one of its keys is looked up.
+  Status load_bucket(const std::string& key);
+  Result<std::optional<Rec>> lookup(const std::string& key);
   Entry entry_of(const Rec& r) const;
   uint32_t file_id(std::string_view path);
   Status append(const std::string& key, const std::string& line);
@@ -77,7 +80,9 @@ class DocIndex {
   std::string dir_;
   // The reader thread looks up and appends; the checkpoint (another thread) syncs.
   std::mutex mu_;  // guards everything below
-  std::map<std::string, Bucket> loaded_;  // bucket name -> its records, once read
+  std::bitset<256> loaded_;               // buckets read into recs_
+  DiskTable recs_;                        // opened when the first bucket file is read
+  bool recs_open_ = false;
   std::vector<std::string> files_;        // the paths records name
   std::unordered_map<std::string, uint32_t> file_ids_;
   std::vector<Entry> complex_;            // documents in several files, or with parts left out
