@@ -40,7 +40,8 @@ Item fold_parts(const std::string& document_id, const std::vector<Part>& parts) 
   return it;
 }
 
-uint32_t DocumentBook::rank_of(Doc& d, const std::string& file) {
+uint32_t DocumentBook::rank_of(Doc& d, const std::string& path) {
+  uint32_t file = name_id(path);
   auto it = std::find(d.files.begin(), d.files.end(), file);
   if (it != d.files.end()) return static_cast<uint32_t>(it - d.files.begin());
   d.files.push_back(file);
@@ -94,7 +95,7 @@ DocumentBook::Doc& DocumentBook::doc(const std::string& id) {
   Doc& d = docs_[id];
   if (auto x = find_idle(id, true)) {
     d.last = x->v64;
-    d.files.push_back(names_[x->v32 >> 16]);
+    d.files.push_back(x->v32 >> 16);
     d.settled = x->v32 & 0xffff;
   }
   return d;
@@ -105,7 +106,7 @@ void DocumentBook::maybe_forget(const std::string& id, Doc& d) {
       d.files.size() != 1 || !d.excluded.empty() || !d.excluded_files.empty() || d.last == PartSpool::kNone ||
       !idle_error_)
     return;
-  uint32_t file = name_id(d.files[0]);
+  uint32_t file = d.files[0];
   if (file > UINT16_MAX) return;
   if (!idle_open_) {
     auto t = DiskTable::open(spool_.dir());
@@ -129,11 +130,14 @@ bool DocumentBook::known(const std::string& document_id) {
   return docs_.count(document_id) > 0 || find_idle(document_id, false).has_value();
 }
 
-bool DocumentBook::has_file(const std::string& document_id, const std::string& file) {
+bool DocumentBook::has_file(const std::string& document_id, const std::string& path) {
+  auto name = name_ids_.find(path);
+  if (name == name_ids_.end()) return false;  // no document has a part of it yet
+  uint32_t file = name->second;
   auto it = docs_.find(document_id);
   if (it != docs_.end()) return std::find(it->second.files.begin(), it->second.files.end(), file) != it->second.files.end();
   auto x = find_idle(document_id, false);
-  return x && names_[x->v32 >> 16] == file;
+  return x && (x->v32 >> 16) == file;
 }
 
 void DocumentBook::order_files(const std::string& document_id, const std::vector<std::string>& files) {
@@ -141,8 +145,9 @@ void DocumentBook::order_files(const std::string& document_id, const std::vector
   for (const auto& f : files) rank_of(d, f);
 }
 
-void DocumentBook::exclude(const std::string& document_id, const std::string& file, uint64_t line) {
+void DocumentBook::exclude(const std::string& document_id, const std::string& path, uint64_t line) {
   Doc& d = doc(document_id);
+  uint32_t file = name_id(path);
   auto it = std::find(d.files.begin(), d.files.end(), file);
   if (it != d.files.end()) d.excluded.emplace_back(static_cast<uint32_t>(it - d.files.begin()), line);
   else d.excluded_files.emplace_back(file, line);
@@ -362,7 +367,7 @@ Result<bool> DocumentBook::apply_events(Ledger& ledger, const ExcludedHook& on_e
                                                      "; its other parts were sent)", e.attempts);
           !st)
         return st.error();
-      if (on_excluded) on_excluded(found->first, d.files[u.rank], u.line);
+      if (on_excluded) on_excluded(found->first, names_[d.files[u.rank]], u.line);
     }
     enqueue(found->first, d);
     maybe_forget(found->first, d);

@@ -149,10 +149,10 @@ class DocumentBook {
   };
   struct Doc {
     uint64_t last = PartSpool::kNone;  // newest part in the spool
-    std::vector<std::string> files;    // rank -> file
+    std::vector<uint32_t> files;       // rank -> file (its index in names_)
     UnsentQueue unsent;                // new parts not carried by an acknowledged write, oldest first
     std::vector<std::pair<uint32_t, uint64_t>> excluded;  // (rank, line) left out of the text
-    std::vector<std::pair<std::string, uint64_t>> excluded_files;  // before the file got a rank
+    std::vector<std::pair<uint32_t, uint64_t>> excluded_files;  // (file, line) before the file got a rank
     size_t carried = 0;   // unsent parts the write in flight carries (0: no write in flight)
     size_t settled = 0;   // parts the target holds (committed before, or carried by an acknowledged write)
     uint32_t gen = 0;     // bumped when a write is taken: queue entries of an older gen are stale
@@ -194,7 +194,7 @@ class DocumentBook {
   DiskTable idle_;  // forgotten documents, in a scratch file beside the spool (opened at the first)
   bool idle_open_ = false;
   Status idle_error_ = ok_status();  // the first I/O error of idle_, returned by add() and take_writes()
-  std::vector<std::string> names_;  // files of forgotten documents
+  std::vector<std::string> names_;  // the files documents have parts in (Doc::files, idle records)
   std::unordered_map<std::string, uint32_t> name_ids_;
   uint64_t dead_bytes_ = 0;  // spool records no chain reaches any more
   uint64_t collect_from_ = 64ull << 20;
