@@ -43,6 +43,7 @@ DiskTable& DiskTable::operator=(DiskTable&& o) noexcept {
     cur_dirty_ = std::exchange(o.cur_dirty_, false);
     buffer_ = std::move(o.buffer_);
     buffer_limit_ = o.buffer_limit_;
+    bloom_ = std::move(o.bloom_);
     overflow_ = std::move(o.overflow_);
   }
   return *this;
@@ -68,11 +69,38 @@ Status DiskTable::load(uint32_t no) {
   return ok_status();
 }
 
+namespace {
+uint64_t mix(uint64_t k1, uint32_t k2) {
+  uint64_t h = k1 ^ (uint64_t{k2} * 0x9e3779b97f4a7c15ull);
+  h ^= h >> 31;
+  return h * 0xbf58476d1ce4e5b9ull;
+}
+}  // namespace
+
+bool DiskTable::maybe_present(uint64_t k1, uint32_t k2) const {
+  if (bloom_.empty()) return false;
+  uint64_t h = mix(k1, k2);
+  for (int i = 0; i < 4; ++i, h = (h >> 23) | (h << 41)) {
+    uint64_t bit = h & ((kBloomWords << 6) - 1);
+    if (!(bloom_[bit >> 6] >> (bit & 63) & 1)) return false;
+  }
+  return true;
+}
+
+void DiskTable::remember(uint64_t k1, uint32_t k2) {
+  if (bloom_.empty()) bloom_.assign(kBloomWords, 0);
+  uint64_t h = mix(k1, k2);
+  for (int i = 0; i < 4; ++i, h = (h >> 23) | (h << 41)) {
+    uint64_t bit = h & ((kBloomWords << 6) - 1);
+    bloom_[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+}
+
 Result<std::optional<DiskTable::Rec>> DiskTable::find(uint64_t k1, uint32_t k2) {
   if (auto it = buffer_.find({k1, k2}); it != buffer_.end()) return std::optional<Rec>(it->second);
   if (!overflow_.empty())
     if (auto it = overflow_.find({k1, k2}); it != overflow_.end()) return std::optional<Rec>(it->second);
-  if (fd_ < 0) return std::optional<Rec>();
+  if (fd_ < 0 || !maybe_present(k1, k2)) return std::optional<Rec>();
   if (auto st = load(dir_[slot_of(k1)]); !st) return st.error();
   for (uint32_t i = 0; i < cur_.count; ++i)
     if (cur_.recs[i].k1 == k1 && cur_.recs[i].k2 == k2) return std::optional<Rec>(cur_.recs[i]);
@@ -88,7 +116,7 @@ Result<std::optional<DiskTable::Rec>> DiskTable::take(uint64_t k1, uint32_t k2) 
       --size_;
       return std::optional<Rec>(r);
     }
-  if (fd_ < 0) return std::optional<Rec>();
+  if (fd_ < 0 || !maybe_present(k1, k2)) return std::optional<Rec>();
   if (auto st = load(dir_[slot_of(k1)]); !st) return st.error();
   for (uint32_t i = 0; i < cur_.count; ++i)
     if (cur_.recs[i].k1 == k1 && cur_.recs[i].k2 == k2) {
@@ -105,6 +133,7 @@ Status DiskTable::insert(const Rec& r) {
   if (buffer_.size() >= buffer_limit_)
     if (auto st = flush(); !st) return st;
   buffer_.emplace(std::pair{r.k1, r.k2}, r);
+  remember(r.k1, r.k2);
   ++size_;
   return ok_status();
 }

@@ -5,8 +5,10 @@
 // Extendible hashing: 4 KiB pages of up to 170 records; an in-memory directory maps the top
 // bits of a key to its page (4 bytes per 128 records); a full page splits in two by the next
 // bit, the directory doubling when it must. A lookup is one pread (none when the page is the
-// one last touched). Inserts gather in a small buffer and are written page by page, sorted,
-// so a page takes many of them in one read and one write.
+// one last touched, nor for most keys never inserted: a fixed 1 MB Bloom filter answers those
+// while the table holds up to a few million keys, less and less well beyond). Inserts gather
+// in a small buffer and are written page by page, sorted, so a page takes many of them in one
+// read and one write.
 //
 // One unlinked scratch file (it vanishes with the process). Not thread-safe: one owner.
 #pragma once
@@ -69,6 +71,11 @@ class DiskTable {
     size_t operator()(const std::pair<uint64_t, uint32_t>& k) const { return static_cast<size_t>(k.first ^ k.second); }
   };
 
+  // The Bloom filter: 4 bits of 2^23 chosen by the key (never cleared: a key taken stays a
+  // "maybe", which costs only the read it would have cost anyway).
+  static constexpr size_t kBloomWords = size_t{1} << 17;
+  bool maybe_present(uint64_t k1, uint32_t k2) const;
+  void remember(uint64_t k1, uint32_t k2);
   size_t slot_of(uint64_t k1) const { return depth_ == 0 ? 0 : static_cast<size_t>(k1 >> (64 - depth_)); }
   // Makes page `no` the current one (writing back the one before if changed).
   Status load(uint32_t no);
@@ -88,6 +95,7 @@ class DiskTable {
   bool cur_dirty_ = false;
   std::unordered_map<std::pair<uint64_t, uint32_t>, Rec, KeyHash> buffer_;  // inserted, not yet in a page
   size_t buffer_limit_ = 32768;
+  std::vector<uint64_t> bloom_;  // kBloomWords, allocated at the first insert
   // Records a full page could not take without the directory outgrowing the pages (only for
   // keys far from uniform: 171 sharing their top bits).
   std::unordered_map<std::pair<uint64_t, uint32_t>, Rec, KeyHash> overflow_;
