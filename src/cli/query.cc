@@ -7,6 +7,7 @@
 #include "base/exit_codes.h"
 #include "cli/console.h"
 #include "cli/query_request.h"
+#include "config/command_setup.h"
 #include "connectors/context.h"
 #include "state/atomic_file.h"
 #include "targets/registry.h"
@@ -75,8 +76,9 @@ int ask(const GlobalOptions& g, const QueryRequest& q, const std::string& connec
     return e.exit_code;
   };
   auto env = process_env();
-  auto cfg = load_settings_config(g, env);
-  if (!cfg) return fail(cfg.error());
+  auto setup = CommandSetup::open(g, env);
+  if (!setup) return fail(setup.error());
+  const Config* cfg = &setup->config();
   auto spec = query_target(g, *cfg, env, connector);
   if (!spec) return fail(spec.error());
   TuningFlags flags;

@@ -6,44 +6,19 @@
 #include "base/exit_codes.h"
 #include "base/json_writer.h"
 #include "cli/console.h"
-#include "state/commit_journal.h"
-#include "state/doc_index.h"
-#include "state/file_store.h"
-#include "state/lock_file.h"
+#include "config/command_setup.h"
 #include "state/reset.h"
 
 namespace memconn {
 
-namespace {
-
-struct Paths {
-  std::string config, state, dead_letter, lock, files, documents, journal;
-};
-
-Result<Paths> resolve_paths(const GlobalOptions& g) {
-  auto env = process_env();
-  auto cfg = load_settings_config(g, env);
-  if (!cfg) return cfg.error();
-  Paths p;
-  p.config = cfg->path;
-  p.state = resolve_state_path(g, *cfg, env);
-  p.dead_letter = dead_letter_path_for(p.state);
-  p.lock = p.state + ".lock";
-  p.files = FileStore::dir_for(p.state);
-  p.documents = DocIndex::dir_for(p.state);
-  p.journal = p.state + ".journal";
-  return p;
-}
-
-}  // namespace
-
 int run_state_show(const GlobalOptions& g, const StateOptions&) {
   Console console = make_console(g);
-  auto p = resolve_paths(g);
-  if (!p) {
-    console.error(p.error().message);
-    return p.error().exit_code;
+  auto setup = CommandSetup::open(g, process_env());
+  if (!setup) {
+    console.error(setup.error().message);
+    return setup.error().exit_code;
   }
+  const CommandPaths* p = &setup->paths();
   std::error_code ec;
   auto exists = [&](const std::string& path) { return std::filesystem::exists(path, ec); };
   if (g.json) {
@@ -76,16 +51,16 @@ int run_state_reset(const GlobalOptions& g, const StateOptions& o) {
         "FILE's)");
     return exit_code::kUsage;
   }
-  auto p = resolve_paths(g);
-  if (!p) {
-    console.error(p.error().message);
-    return p.error().exit_code;
+  auto setup = CommandSetup::open(g, process_env());
+  if (!setup) {
+    console.error(setup.error().message);
+    return setup.error().exit_code;
   }
-  auto lock = FileLock::acquire(p->lock, o.wait_lock);
-  if (!lock) {
-    console.error(lock.error().message);
-    return lock.error().exit_code;
+  if (auto st = setup->lock(o.wait_lock); !st) {
+    console.error(st.error().message);
+    return st.error().exit_code;
   }
+  const CommandPaths* p = &setup->paths();
   auto n = reset_all_progress(p->state);
   if (!n) {
     console.error(n.error().message);

@@ -87,6 +87,8 @@ std::string ingest_summary(const IngestReport& r) {
          "file (memconn dlq retry sends them)";
   if (r.resumable && r.interrupted) s += "; interrupted: run the same command again to resume";
   if (r.resumable && r.result == "unreachable") s += "; state saved: run the same command again to continue";
+  if (r.new_state && !r.state_file.empty())
+    s += "; progress kept in " + r.state_file + " (memconn state show lists every path)";
   return s;
 }
 
