@@ -8,7 +8,7 @@ constexpr int kUsage = 2;         // bad command line
 constexpr int kConfig = 3;        // bad config or state file
 constexpr int kAuth = 4;          // the server refused our credentials (401/403)
 constexpr int kWrongTarget = 5;   // the URL answers, but not as the API (3xx/404/405/501, every item the same error,
-                                  // or a reply longer than --max-response-bytes)
+                                  // a reply longer than --max-response-bytes, or plain HTTP at an https:// URL)
 constexpr int kUnreachable = 69;  // target unreachable after retries / outage longer than --max-outage
 constexpr int kCantCreate = 73;   // the state directory or a state file cannot be created or written (local fault)
 constexpr int kLocked = 75;       // another run holds the state lock (only that: schedulers retry 75)
