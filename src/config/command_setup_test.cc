@@ -10,14 +10,6 @@ using namespace memconn;
 
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
 FileProbe only(std::string existing) {
   return [existing](const std::string& p) { return p == existing; };
 }

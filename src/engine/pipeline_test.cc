@@ -131,14 +131,18 @@ TEST_CASE("pipeline: a refused key stops the run and leaves items uncommitted") 
   CHECK(f.ledger.commit_point(0).offset == 0);
 }
 
+PipelineOptions one_worker(int retries) {
+  PipelineOptions opt;
+  opt.workers = 1;
+  opt.retries = retries;
+  opt.backoff.base = 1ms;
+  return opt;
+}
+
 TEST_CASE("pipeline: https:// at a plain-HTTP port stops at the first request - no retry, no dead letter") {
   Fixture f;
   f.target.plain_http = true;
-  PipelineOptions opt;
-  opt.workers = 1;
-  opt.retries = 5;
-  opt.backoff.base = 1ms;
-  f.run({"a", "b"}, 1, opt);
+  f.run({"a", "b"}, 1, one_worker(5));
   CHECK(f.control.reason() == StopReason::WrongTarget);
   CHECK(f.target.requests == 1);
   CHECK(f.ledger.counters().retries == 0);
@@ -149,11 +153,7 @@ TEST_CASE("pipeline: https:// at a plain-HTTP port stops at the first request - 
 TEST_CASE("pipeline: an outage outlasting the retries stops the run without dead letters") {
   Fixture f;
   f.target.flaky = 1000;
-  PipelineOptions opt;
-  opt.workers = 1;
-  opt.retries = 2;
-  opt.backoff.base = 1ms;
-  f.run({"a", "b"}, 1, opt);
+  f.run({"a", "b"}, 1, one_worker(2));
   CHECK(f.control.reason() == StopReason::Unreachable);
   CHECK(f.ledger.counters().failed == 0);
 }
