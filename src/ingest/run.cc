@@ -192,7 +192,7 @@ Status Ingest::prepare() {
   for (const auto& w : inputs_.warnings) console_.warn(w);
   for (const auto& n : inputs_.notes) console_.info(n);
   input_problems_ = static_cast<int>(inputs_.problems.size());
-  for (const auto& s : inputs_.sources) total_bytes_ += s.size;
+  total_bytes_ = known_total_bytes(inputs_);
   if (auto st = check_unit_file_ids(read_options_, inputs_); !st) return st;
   resumables_.resize(inputs_.sources.size());
   for (const auto& s : inputs_.sources) {
@@ -318,6 +318,8 @@ int Ingest::run() {
     if (auto st = own_setup_->lock(o_.wait_lock); !st) return fail(console_, st.error());
   new_state_ = !file_exists(state_path_);
   if (auto st = open_state(); !st) return fail(console_, st.error());
+  // Resumed files are read from their commit points: the progress counts what is left.
+  for (const auto& [key, cp] : previous_) total_bytes_ -= std::min(total_bytes_, cp.offset);
 
   std::vector<std::string> names;
   for (const auto& s : inputs_.sources) names.push_back(s.display);
@@ -362,7 +364,7 @@ int Ingest::run() {
   pipeline_ = &pipeline;
   announce_stdin();
 
-  auto last_draw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  ProgressMeter progress(total_bytes_, [this](const std::string& line) { console_.progress(line); });
   auto last_save = std::chrono::steady_clock::now();
   pipeline.run([&](const std::function<bool(Batch)>& emit) { produce(emit, pipeline.pool()); },
                [&] {
@@ -372,14 +374,8 @@ int Ingest::run() {
                                  std::to_string(tuning_.drain_timeout.count() / 1000) + " s; press Ctrl-C again to abort)");
                    control_.interrupt(sig);
                  }
+                 progress.tick(ledger_->counters(), tuning_.adaptive ? pipeline.concurrency() : 0);
                  auto now = std::chrono::steady_clock::now();
-                 if (now - last_draw >= std::chrono::milliseconds(100)) {
-                   last_draw = now;
-                   ProgressInput in{ledger_->counters(), total_bytes_,
-                                    std::chrono::duration<double>(now - started_).count(), false,
-                                    tuning_.adaptive ? pipeline.concurrency() : 0};
-                   console_.progress(progress_line(in));
-                 }
                  if (now - last_save >= std::chrono::seconds(1)) {
                    last_save = now;
                    checkpoint(false);
