@@ -14,6 +14,23 @@ constexpr int kCantCreate = 73;   // the state directory or a state file cannot 
 constexpr int kLocked = 75;       // another run holds the state lock (only that: schedulers retry 75)
 constexpr int kSigInt = 130;
 constexpr int kSigTerm = 143;
+// The --json "result" word of a command whose outcome is its exit status (man page, JSON OUTPUT).
+constexpr const char* result_word(int code) {
+  switch (code) {
+    case kOk: return "ok";
+    case kPartial: return "partial";
+    case kUsage: return "usage";
+    case kConfig: return "config";
+    case kAuth: return "auth";
+    case kWrongTarget: return "wrong_target";
+    case kUnreachable: return "unreachable";
+    case kCantCreate: return "cant_create";
+    case kLocked: return "locked";
+    case kSigInt:
+    case kSigTerm: return "interrupted";
+    default: return "failed";
+  }
+}
 // Every code above: a test checks that the README, the man page and `--help` document each.
 inline constexpr int kAll[] = {kOk,          kPartial,    kUsage,  kConfig, kAuth,  kWrongTarget,
                                kUnreachable, kCantCreate, kLocked, kSigInt, kSigTerm};

@@ -105,7 +105,7 @@ int run_dlq_list(const GlobalOptions& g, const DlqOptions& o) {
     if (g.json) {
       std::string s;
       JsonWriter w(s);
-      w.begin_object().key("path").value(c.path).key("entries").begin_array();
+      w.begin_object().envelope("dlq list", "ok", exit_code::kOk).key("path").value(c.path).key("entries").begin_array();
       for (const auto& d : c.entries)
         if (selected(d, o)) write_entry_json(w, d), ++n;
       w.end_array().key("count").value(static_cast<uint64_t>(n)).key("torn").value(static_cast<uint64_t>(c.torn)).end_object();
@@ -180,7 +180,8 @@ int run_dlq_purge(const GlobalOptions& g, const DlqOptions& o) {
     if (g.json) {
       std::string s;
       JsonWriter w(s);
-      w.begin_object().key("path").value(c.path).key("dry_run").value(o.dry_run);
+      w.begin_object().envelope("dlq purge", "ok", exit_code::kOk);
+      w.key("path").value(c.path).key("dry_run").value(o.dry_run);
       w.key("removed").value(static_cast<uint64_t>(o.dry_run ? 0 : removed));
       w.key("selected").value(static_cast<uint64_t>(removed));
       w.key("remaining").value(static_cast<uint64_t>(o.dry_run ? c.entries.size() : keep.size())).end_object();
@@ -216,9 +217,10 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
     if (g.json) {
       std::string s;
       JsonWriter w(s);
-      w.begin_object().key("path").value(c.path).key("delivered").value(static_cast<uint64_t>(r.delivered));
+      w.begin_object().envelope("dlq retry", exit_code::result_word(code), code);
+      w.key("path").value(c.path).key("delivered").value(static_cast<uint64_t>(r.delivered));
       w.key("failed").value(static_cast<uint64_t>(r.failed_again)).key("remaining").value(static_cast<uint64_t>(r.keep.size()));
-      w.key("exit_code").value(code).end_object();
+      w.end_object();
       std::cout << s << std::endl;
     }
     c.console.info("dlq retry: " + std::to_string(r.delivered) + " delivered, " + std::to_string(r.failed_again) +

@@ -181,10 +181,11 @@ int Doctor::run() {
           c.detail, c.hint);
   }
   bool failed = c_.failed();
+  const int code = failed ? exit_code::kPartial : exit_code::kOk;
   if (g_.json) {
     std::string s;
     JsonWriter w(s);
-    w.begin_object().key("result").value(failed ? "fail" : "ok").key("checks").begin_array();
+    w.begin_object().envelope("doctor", failed ? "fail" : "ok", code).key("checks").begin_array();
     for (const auto& c : c_.checks()) {
       w.begin_object().key("name").value(c.name).key("status").value(check_level_name(c.level)).key("detail").value(c.detail);
       w.key("hint");
@@ -204,7 +205,7 @@ int Doctor::run() {
     }
     std::cout.flush();
   }
-  return failed ? exit_code::kPartial : exit_code::kOk;
+  return code;
 }
 
 }  // namespace

@@ -93,7 +93,9 @@ int ask(const GlobalOptions& g, const QueryRequest& q, const std::string& connec
   if (prepared->timeout) http.timeout = *prepared->timeout;
   if (auto st = apply_timeout_flag(timeout, http); !st) return fail(st.error());
   HttpClient client(http, nullptr);
-  return ask_and_print(client, prepared->request, tuning->retries, g.json, console, target->describe(),
+  std::string json_command;
+  if (g.json) json_command = q.kind == QueryRequest::Kind::Recall ? "recall" : "reflect";
+  return ask_and_print(client, prepared->request, tuning->retries, json_command, console, target->describe(),
                        prepared->render, prepared->check_answer);
 }
 

@@ -24,7 +24,8 @@ int run_state_show(const GlobalOptions& g, const StateOptions&) {
   if (g.json) {
     std::string s;
     JsonWriter w(s);
-    w.begin_object().key("config").value(p->config).key("config_exists").value(exists(p->config));
+    w.begin_object().envelope("state show", "ok", exit_code::kOk);
+    w.key("config").value(p->config).key("config_exists").value(exists(p->config));
     w.key("state").value(p->state).key("state_exists").value(exists(p->state));
     w.key("dead_letter").value(p->dead_letter).key("lock").value(p->lock).key("files").value(p->files);
     w.key("documents").value(p->documents).key("journal").value(p->journal).end_object();
@@ -69,7 +70,8 @@ int run_state_reset(const GlobalOptions& g, const StateOptions& o) {
   if (g.json) {
     std::string s;
     JsonWriter w(s);
-    w.begin_object().key("state").value(p->state).key("files_forgotten").value(static_cast<uint64_t>(n->files));
+    w.begin_object().envelope("state reset", "ok", exit_code::kOk);
+    w.key("state").value(p->state).key("files_forgotten").value(static_cast<uint64_t>(n->files));
     w.key("conversations_forgotten").value(static_cast<uint64_t>(n->conversations)).end_object();
     std::cout << s << '\n';
   }

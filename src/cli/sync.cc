@@ -195,7 +195,7 @@ int run_sync(const GlobalOptions& g, const SyncOptions& o) {
   }
   auto dl = cmd.dead_letter_note();
   if (!dl.empty() && !g.quiet) c.console->info("dead letters in " + dl + " (memconn dlq list)");
-  if (g.json) std::cout << sync_report_json(runs, not_due, code, dl) << std::endl;
+  if (g.json) std::cout << sync_report_json("sync", runs, not_due, code, dl) << std::endl;
   return code;
 }
 
@@ -228,7 +228,7 @@ int run_trigger(const GlobalOptions& g, const TriggerOptions& o) {
   int code = cmd.pass(*session, {*conn}, false, opt, runs, not_due);
   auto dl = cmd.dead_letter_note();
   if (!dl.empty() && !g.quiet) c.console->info("dead letters in " + dl + " (memconn dlq list)");
-  if (g.json) std::cout << sync_report_json(runs, not_due, code, dl) << std::endl;
+  if (g.json) std::cout << sync_report_json("trigger", runs, not_due, code, dl) << std::endl;
   return code;
 }
 

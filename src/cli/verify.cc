@@ -213,7 +213,7 @@ int Verify::run() {
   if (r_.missing + r_.stale + r_.empty > 0) name_documents(o_.repair ? target_.get() : nullptr);
   if (o_.repair) r_.resend_exit_code = repair();
   if (g_.json) {
-    std::cout << verify_report_json(r_, [&](JsonWriter& w) {
+    std::cout << verify_report_json(r_, r_.exit_code(o_.repair), [&](JsonWriter& w) {
       const auto& s = target_->spec();
       w.key("target").value(target_kind_name(s.kind)).key("url").value(url_without_credentials(s.url)).key("bank").value(s.bank);
     }) << std::endl;

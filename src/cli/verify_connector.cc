@@ -211,7 +211,7 @@ int VerifyConnector::run() {
   if (o_.repair) repair();
   std::string url = url_without_credentials(tgt_->url);
   if (g_.json) {
-    std::cout << verify_report_json(r_, [&](JsonWriter& w) {
+    std::cout << verify_report_json(r_, r_.exit_code(o_.repair), [&](JsonWriter& w) {
       w.key("connector").value(conn_->name).key("target").value(target_kind_name(tgt_->kind));
       w.key("url").value(url);
       if (!tgt_->bank.empty()) w.key("bank").value(tgt_->bank);

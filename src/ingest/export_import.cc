@@ -387,7 +387,7 @@ int ExportImport::finish() {
   if (g_.json) {
     std::string s;
     JsonWriter w(s);
-    w.begin_object().key("result").value(outcome.result).key("exit_code").value(outcome.exit_code);
+    w.begin_object().envelope("ingest", outcome.result, outcome.exit_code);
     w.key("dry_run").value(o_.dry_run).key("target").value(target_->describe());
     w.key("conversations").begin_object();
     for (const char* k : {"imported", "updated", "unchanged", "skipped", "failed", "not_sent"})

@@ -20,7 +20,7 @@ std::string ingest_report_json(const IngestReport& r) {
   std::string s;
   JsonWriter w(s);
   w.begin_object();
-  w.key("result").value(r.result).key("exit_code").value(r.exit_code);
+  w.envelope("ingest", r.result, r.exit_code);
   w.key("items_read").value(c.items_read).key("documents").value(r.documents).key("sent").value(c.sent).key("duplicates").value(c.duplicates);
   w.key("already_present").value(c.already_present).key("failed").value(c.failed);
   w.key("retries").value(c.retries).key("requests").value(c.requests).key("batches").value(c.batches);
