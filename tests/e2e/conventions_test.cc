@@ -215,9 +215,10 @@ TEST_CASE("conventions: a --json run that fails carries its real exit status in 
       {"trigger", {"trigger", "p2b", "--full", "--retries", "0"}},  // the target is gone: 69
       {"recall", {"recall", "deploy"}},
   };
-  for (const auto& [path, args] : failing) {
+  for (const auto& run : failing) {
+    const std::string& path = run.first;  // not a structured binding: CAPTURE's lambda takes it
     CAPTURE(path);
-    auto json_args = with_config(w, args);
+    auto json_args = with_config(w, run.second);
     json_args.push_back("--json");
     RunResult r = e2e::run_memconn(json_args);
     CHECK(r.exit_code != 0);
