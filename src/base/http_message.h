@@ -26,6 +26,9 @@ struct HttpResponse {
   bool too_large = false;
   // An https:// URL reached a server speaking plain HTTP (error says so, and to use http://).
   bool plain_http = false;
+  // The URL is wrong in a way no retry changes (a reply over the cap, plain HTTP at an
+  // https:// URL): never retried, the run stops at once with exit 5 and the error's fix.
+  bool wrong_target() const { return too_large || plain_http; }
   double seconds = 0;
   // The whole request reached the server and then no answer came in time: the server may
   // be busy with it (a sync retain runs LLM extraction inside the request), not down.

@@ -219,4 +219,8 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
   return *this;
 }
 
+JsonWriter& JsonWriter::envelope(std::string_view command, std::string_view result, int exit_code) {
+  return key("command").value(command).key("result").value(result).key("exit_code").value(exit_code);
+}
+
 }  // namespace memconn

@@ -32,6 +32,9 @@ class JsonWriter {
   JsonWriter& value(uint64_t n);
   JsonWriter& value(double d);
   JsonWriter& null();
+  // The keys every --json document opens with (man page, JSON OUTPUT): the command as typed
+  // ("dlq retry"), its result word and the exit status the process ends with.
+  JsonWriter& envelope(std::string_view command, std::string_view result, int exit_code);
   // Inserts already-serialized JSON (e.g. a pre-encoded item) as the next value.
   JsonWriter& raw(std::string_view json);
 

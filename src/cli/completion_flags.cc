@@ -6,6 +6,7 @@
 
 #include "cli/app.h"
 #include "cli/completion.h"
+#include "config/command_setup.h"
 #include "base/exit_codes.h"
 
 namespace memconn {
@@ -21,9 +22,9 @@ struct CompletionOptions {
 // silent and successful whatever is wrong: a broken config must not spray errors into the
 // user's prompt (the next real command reports it properly).
 int print_connectors(const GlobalOptions& g) {
-  auto cfg = load_settings_config(g, process_env());
-  if (!cfg) return exit_code::kOk;
-  for (const auto& [name, connector] : cfg->connectors) std::cout << name << '\n';
+  auto setup = CommandSetup::open(g, process_env());
+  if (!setup) return exit_code::kOk;
+  for (const auto& [name, connector] : setup->config().connectors) std::cout << name << '\n';
   return exit_code::kOk;
 }
 

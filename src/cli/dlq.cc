@@ -14,7 +14,7 @@
 #include "ingest/dlq_retry.h"
 #include "targets/registry.h"
 #include "base/json_writer.h"
-#include "state/lock_file.h"
+#include "config/command_setup.h"
 #include "ingest/shard.h"
 #include "base/signals.h"
 
@@ -25,10 +25,8 @@ namespace {
 struct DlqContext {
   explicit DlqContext(const GlobalOptions& g) : console(make_console(g)) {}
   Console console;
-  EnvLookup env = process_env();
-  Config cfg;
-  std::string state_path, path;
-  std::optional<FileLock> lock;
+  std::unique_ptr<CommandSetup> setup;  // the config, read once, and the paths
+  std::string path;                     // the dead-letter file
   std::vector<DeadLetter> entries;
   size_t torn = 0;
 };
@@ -37,26 +35,19 @@ struct DlqContext {
 // appends under the same lock, so a rewrite never loses an append).
 Result<std::unique_ptr<DlqContext>> open_dlq(const GlobalOptions& g, const DlqOptions& o, bool lock) {
   auto ctx = std::make_unique<DlqContext>(g);
-  auto cfg = load_settings_config(g, ctx->env);
-  if (!cfg) return cfg.error();
-  ctx->cfg = std::move(*cfg);
-  ctx->state_path = resolve_state_path(g, ctx->cfg, ctx->env);
-  std::optional<Shard> shard;
+  // The same file names `ingest --shard K/N` uses, so each shard retries its own letters.
+  PathChoice where{"", o.dead_letter};
   if (!o.shard.empty()) {
     auto s = Shard::parse(o.shard);
     if (!s) return Error{"--shard: " + s.error().message, exit_code::kUsage};
-    shard = *s;
+    where.shard_tag = s->path_tag();
   }
-  // The same file names `ingest --shard K/N` uses, so each shard retries its own letters.
-  if (shard && !g.state_path) ctx->state_path = shard->apply_to_path(ctx->state_path);
-  ctx->path = o.dead_letter.empty() ? dead_letter_path_for(ctx->state_path) : o.dead_letter;
-  // An explicit --state is taken as is, so its dead letters take the shard in their name.
-  if (shard && o.dead_letter.empty() && g.state_path) ctx->path = shard->apply_to_path(ctx->path);
-  if (lock) {
-    auto l = FileLock::acquire(ctx->state_path + ".lock", o.wait_lock);
-    if (!l) return l.error();
-    ctx->lock.emplace(std::move(*l));
-  }
+  auto setup = CommandSetup::open(g, process_env(), where);
+  if (!setup) return setup.error();
+  ctx->setup = std::make_unique<CommandSetup>(std::move(*setup));
+  ctx->path = ctx->setup->paths().dead_letter;
+  if (lock)
+    if (auto st = ctx->setup->lock(o.wait_lock); !st) return st.error();
   auto entries = read_dead_letters(ctx->path, &ctx->torn);
   if (!entries) return entries.error();
   ctx->entries = std::move(*entries);
@@ -114,7 +105,7 @@ int run_dlq_list(const GlobalOptions& g, const DlqOptions& o) {
     if (g.json) {
       std::string s;
       JsonWriter w(s);
-      w.begin_object().key("path").value(c.path).key("entries").begin_array();
+      w.begin_object().envelope("dlq list", "ok", exit_code::kOk).key("path").value(c.path).key("entries").begin_array();
       for (const auto& d : c.entries)
         if (selected(d, o)) write_entry_json(w, d), ++n;
       w.end_array().key("count").value(static_cast<uint64_t>(n)).key("torn").value(static_cast<uint64_t>(c.torn)).end_object();
@@ -143,12 +134,12 @@ int run_dlq_purge(const GlobalOptions& g, const DlqOptions& o) {
   }
   return with_dlq(g, o, !o.dry_run, [&](DlqContext& c) {
     // A connector name that is neither configured nor on any entry is a typo, not "nothing".
-    if (!o.connector.empty() && o.connector != "-" && !c.cfg.connectors.count(o.connector)) {
+    if (!o.connector.empty() && o.connector != "-" && !c.setup->config().connectors.count(o.connector)) {
       bool on_entry = false;
       for (const auto& d : c.entries) on_entry = on_entry || d.connector == o.connector;
       if (!on_entry) {
         std::string known;
-        for (const auto& [name, _] : c.cfg.connectors) known += (known.empty() ? "" : ", ") + name;
+        for (const auto& [name, _] : c.setup->config().connectors) known += (known.empty() ? "" : ", ") + name;
         c.console.error("--connector " + o.connector + ": no such connector (configured: " +
                         (known.empty() ? "none" : known) + "; - selects plain ingest entries)");
         return exit_code::kUsage;
@@ -189,7 +180,8 @@ int run_dlq_purge(const GlobalOptions& g, const DlqOptions& o) {
     if (g.json) {
       std::string s;
       JsonWriter w(s);
-      w.begin_object().key("path").value(c.path).key("dry_run").value(o.dry_run);
+      w.begin_object().envelope("dlq purge", "ok", exit_code::kOk);
+      w.key("path").value(c.path).key("dry_run").value(o.dry_run);
       w.key("removed").value(static_cast<uint64_t>(o.dry_run ? 0 : removed));
       w.key("selected").value(static_cast<uint64_t>(removed));
       w.key("remaining").value(static_cast<uint64_t>(o.dry_run ? c.entries.size() : keep.size())).end_object();
@@ -206,11 +198,9 @@ int run_dlq_purge(const GlobalOptions& g, const DlqOptions& o) {
 int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
   return with_dlq(g, o, true, [&](DlqContext& c) {
     DlqRetryInput in;
-    in.cfg = &c.cfg;
-    in.env = c.env;
+    in.setup = c.setup.get();
     in.tuning = o.tuning;
     in.path = c.path;
-    in.state_path = c.state_path;
     in.entries = c.entries;
     in.selected = [&o](const DeadLetter& d) { return selected(d, o); };
     install_stop_signals();
@@ -227,9 +217,10 @@ int run_dlq_retry(const GlobalOptions& g, const DlqOptions& o) {
     if (g.json) {
       std::string s;
       JsonWriter w(s);
-      w.begin_object().key("path").value(c.path).key("delivered").value(static_cast<uint64_t>(r.delivered));
+      w.begin_object().envelope("dlq retry", exit_code::result_word(code), code);
+      w.key("path").value(c.path).key("delivered").value(static_cast<uint64_t>(r.delivered));
       w.key("failed").value(static_cast<uint64_t>(r.failed_again)).key("remaining").value(static_cast<uint64_t>(r.keep.size()));
-      w.key("exit_code").value(code).end_object();
+      w.end_object();
       std::cout << s << std::endl;
     }
     c.console.info("dlq retry: " + std::to_string(r.delivered) + " delivered, " + std::to_string(r.failed_again) +

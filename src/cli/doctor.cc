@@ -32,7 +32,7 @@ class Doctor {
   void check_target(TargetSpec spec);
   void check_connector(const Config& cfg, const ConnectorConfig& conn);
   void check_source(const Config& cfg, const SourceConfig& src);
-  void check_files(const std::string& state_path);
+  void check_files(const CommandPaths& paths);
   void check_file(const std::string& name, const std::string& path, bool holds_content);
 
   const GlobalOptions& g_;
@@ -130,32 +130,35 @@ void Doctor::check_file(const std::string& name, const std::string& path, bool h
   else add(name, CheckLevel::Ok, path + " (mode " + std::string(mode) + ")");
 }
 
-void Doctor::check_files(const std::string& state_path) {
-  check_file("state", state_path, false);
-  check_file("dead-letters", dead_letter_path_for(state_path), true);
-  std::string lock_path = state_path + ".lock";
+void Doctor::check_files(const CommandPaths& paths) {
+  check_file("state", paths.state, false);
+  check_file("dead-letters", paths.dead_letter, true);
+  const std::string& lock_path = paths.lock;
   if (!std::filesystem::exists(lock_path)) {
-    add("lock", CheckLevel::Ok, "free");
+    add("lock", CheckLevel::Ok, lock_path + " (free)");
     return;
   }
   auto lock = FileLock::acquire(lock_path, false);
-  if (lock) add("lock", CheckLevel::Ok, "free");
+  if (lock) add("lock", CheckLevel::Ok, lock_path + " (free)");
   else if (lock.error().exit_code == exit_code::kLocked) add("lock", CheckLevel::Warn, lock.error().message, "a run is in progress; new runs exit 75 (or pass --wait-lock)");
   else add("lock", CheckLevel::Fail, lock.error().message, "fix the permissions of " + lock_path);
 }
 
 int Doctor::run() {
-  auto cfg = load_settings_config(g_, env_);
-  if (!cfg) {
+  auto setup = CommandSetup::open(g_, env_);
+  if (!setup) {
     // Like every command: a config that cannot be read is one error line and exit 3, since
     // no later check would mean anything.
     Console console = make_console(g_);
-    console.error(cfg.error().message);
-    return cfg.error().exit_code;
+    console.error(setup.error().message);
+    return setup.error().exit_code;
   }
   {
-    bool exists = g_.config_path || std::filesystem::exists(cfg->path);
-    add("config", CheckLevel::Ok, exists ? cfg->path : "no config file at " + cfg->path + " (flags and environment only)");
+    const Config* cfg = &setup->config();
+    const CommandPaths& paths = setup->paths();
+    std::string named = paths.config_origin == "default" ? "" : " (from " + paths.config_origin + ")";
+    add("config", CheckLevel::Ok,
+        paths.config_exists ? paths.config + named : "no config file at " + paths.config + " (flags and environment only)");
     if (!o_.connector.empty()) {
       auto conn = find_connector(*cfg, o_.connector);
       if (!conn) {
@@ -169,7 +172,7 @@ int Doctor::run() {
       if (!hs) add("target", CheckLevel::Fail, hs.error().message, "fix the setting it names");
       else check_target(default_target_spec(*hs));
     }
-    check_files(resolve_state_path(g_, *cfg, env_));
+    check_files(paths);
     // `memconn serve`'s settings, when the config has an [api] table.
     for (const auto& c : check_api_settings(*cfg, env_))
       add(c.name, c.level == ApiCheck::Level::Ok     ? CheckLevel::Ok
@@ -178,10 +181,11 @@ int Doctor::run() {
           c.detail, c.hint);
   }
   bool failed = c_.failed();
+  const int code = failed ? exit_code::kPartial : exit_code::kOk;
   if (g_.json) {
     std::string s;
     JsonWriter w(s);
-    w.begin_object().key("result").value(failed ? "fail" : "ok").key("checks").begin_array();
+    w.begin_object().envelope("doctor", failed ? "fail" : "ok", code).key("checks").begin_array();
     for (const auto& c : c_.checks()) {
       w.begin_object().key("name").value(c.name).key("status").value(check_level_name(c.level)).key("detail").value(c.detail);
       w.key("hint");
@@ -201,7 +205,7 @@ int Doctor::run() {
     }
     std::cout.flush();
   }
-  return failed ? exit_code::kPartial : exit_code::kOk;
+  return code;
 }
 
 }  // namespace

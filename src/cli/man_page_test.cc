@@ -17,6 +17,7 @@
 #include "cli/app.h"
 #include "engine/run_control.h"
 #include "ingest/report.h"
+#include "config/command_setup.h"
 #include "config/settings.h"
 
 using namespace memconn;

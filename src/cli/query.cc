@@ -7,6 +7,7 @@
 #include "base/exit_codes.h"
 #include "cli/console.h"
 #include "cli/query_request.h"
+#include "config/command_setup.h"
 #include "connectors/context.h"
 #include "state/atomic_file.h"
 #include "targets/registry.h"
@@ -75,8 +76,9 @@ int ask(const GlobalOptions& g, const QueryRequest& q, const std::string& connec
     return e.exit_code;
   };
   auto env = process_env();
-  auto cfg = load_settings_config(g, env);
-  if (!cfg) return fail(cfg.error());
+  auto setup = CommandSetup::open(g, env);
+  if (!setup) return fail(setup.error());
+  const Config* cfg = &setup->config();
   auto spec = query_target(g, *cfg, env, connector);
   if (!spec) return fail(spec.error());
   TuningFlags flags;
@@ -91,7 +93,9 @@ int ask(const GlobalOptions& g, const QueryRequest& q, const std::string& connec
   if (prepared->timeout) http.timeout = *prepared->timeout;
   if (auto st = apply_timeout_flag(timeout, http); !st) return fail(st.error());
   HttpClient client(http, nullptr);
-  return ask_and_print(client, prepared->request, tuning->retries, g.json, console, target->describe(),
+  std::string json_command;
+  if (g.json) json_command = q.kind == QueryRequest::Kind::Recall ? "recall" : "reflect";
+  return ask_and_print(client, prepared->request, tuning->retries, json_command, console, target->describe(),
                        prepared->render, prepared->check_answer);
 }
 

@@ -2,11 +2,13 @@
 
 #include <simdjson.h>
 
+#include <cctype>
 #include <iostream>
 
 #include "cli/console.h"
 #include "base/duration.h"
 #include "base/exit_codes.h"
+#include "base/json_writer.h"
 #include "net/request.h"
 
 namespace memconn {
@@ -20,7 +22,30 @@ Status apply_timeout_flag(const std::optional<std::string>& flag, HttpOptions& h
   return ok_status();
 }
 
-int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool json, Console& console,
+namespace {
+
+// The server's answer with the --json envelope: its keys first in the answer's own object, so
+// every path into the answer stays as it was; an answer that is no object, or that has a key
+// of the envelope's, goes under "answer".
+std::string with_envelope(const std::string& command, const simdjson::dom::element& doc, std::string_view body) {
+  std::string s;
+  JsonWriter w(s);
+  w.begin_object().envelope(command, "ok", exit_code::kOk);
+  simdjson::dom::object obj;
+  bool own = !doc.get(obj);
+  if (own)
+    for (auto field : obj)
+      if (field.key == "command" || field.key == "result" || field.key == "exit_code") own = false;
+  if (!own) return s + ",\"answer\":" + std::string(body) + "}";
+  size_t open = body.find('{');
+  std::string_view rest = body.substr(open + 1);
+  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);
+  return s + (rest.front() == '}' ? "" : ",") + std::string(rest);
+}
+
+}  // namespace
+
+int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, const std::string& json_command, Console& console,
                   const std::string& target_label, const Renderer& render, bool check_json) {
   std::string path = url_path_for_log(req.url);
   auto resp = perform_with_retries(client, req, retries, {}, [&](const HttpResponse& r, int attempt) {
@@ -39,7 +64,7 @@ int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool 
                   (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp));
     return code;
   }
-  if (json) {
+  if (!json_command.empty()) {
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     if (parser.parse(resp.body).get(doc)) {
@@ -53,7 +78,9 @@ int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool 
         console.error(text.error().message);
         return text.error().exit_code;
       }
-    std::cout << resp.body << (resp.body.ends_with("\n") ? "" : "\n");
+    std::string body = resp.body;
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.pop_back();
+    std::cout << with_envelope(json_command, doc, body) << "\n";
     return exit_code::kOk;
   }
   auto text = render(resp.body);

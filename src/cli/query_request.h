@@ -17,8 +17,10 @@ namespace memconn {
 // --timeout of recall/reflect, when given, replaces http.timeout. A usage error if invalid.
 Status apply_timeout_flag(const std::optional<std::string>& flag, HttpOptions& http);
 
-// target_label names the server in errors (credentials in it are removed). Returns the exit code.
-int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, bool json, Console& console,
+// target_label names the server in errors (credentials in it are removed). json_command: with
+// --json, the command ("recall"), whose envelope is added to the server's answer; empty: the
+// answer rendered as text. Returns the exit code.
+int ask_and_print(HttpClient& client, const HttpRequest& req, int retries, const std::string& json_command, Console& console,
                   const std::string& target_label, const Renderer& render, bool check_json = false);
 
 }  // namespace memconn

@@ -6,50 +6,26 @@
 #include "base/exit_codes.h"
 #include "base/json_writer.h"
 #include "cli/console.h"
-#include "state/commit_journal.h"
-#include "state/doc_index.h"
-#include "state/file_store.h"
-#include "state/lock_file.h"
+#include "config/command_setup.h"
 #include "state/reset.h"
 
 namespace memconn {
 
-namespace {
-
-struct Paths {
-  std::string config, state, dead_letter, lock, files, documents, journal;
-};
-
-Result<Paths> resolve_paths(const GlobalOptions& g) {
-  auto env = process_env();
-  auto cfg = load_settings_config(g, env);
-  if (!cfg) return cfg.error();
-  Paths p;
-  p.config = cfg->path;
-  p.state = resolve_state_path(g, *cfg, env);
-  p.dead_letter = dead_letter_path_for(p.state);
-  p.lock = p.state + ".lock";
-  p.files = FileStore::dir_for(p.state);
-  p.documents = DocIndex::dir_for(p.state);
-  p.journal = p.state + ".journal";
-  return p;
-}
-
-}  // namespace
-
 int run_state_show(const GlobalOptions& g, const StateOptions&) {
   Console console = make_console(g);
-  auto p = resolve_paths(g);
-  if (!p) {
-    console.error(p.error().message);
-    return p.error().exit_code;
+  auto setup = CommandSetup::open(g, process_env());
+  if (!setup) {
+    console.error(setup.error().message);
+    return setup.error().exit_code;
   }
+  const CommandPaths* p = &setup->paths();
   std::error_code ec;
   auto exists = [&](const std::string& path) { return std::filesystem::exists(path, ec); };
   if (g.json) {
     std::string s;
     JsonWriter w(s);
-    w.begin_object().key("config").value(p->config).key("config_exists").value(exists(p->config));
+    w.begin_object().envelope("state show", "ok", exit_code::kOk);
+    w.key("config").value(p->config).key("config_exists").value(exists(p->config));
     w.key("state").value(p->state).key("state_exists").value(exists(p->state));
     w.key("dead_letter").value(p->dead_letter).key("lock").value(p->lock).key("files").value(p->files);
     w.key("documents").value(p->documents).key("journal").value(p->journal).end_object();
@@ -76,16 +52,16 @@ int run_state_reset(const GlobalOptions& g, const StateOptions& o) {
         "FILE's)");
     return exit_code::kUsage;
   }
-  auto p = resolve_paths(g);
-  if (!p) {
-    console.error(p.error().message);
-    return p.error().exit_code;
+  auto setup = CommandSetup::open(g, process_env());
+  if (!setup) {
+    console.error(setup.error().message);
+    return setup.error().exit_code;
   }
-  auto lock = FileLock::acquire(p->lock, o.wait_lock);
-  if (!lock) {
-    console.error(lock.error().message);
-    return lock.error().exit_code;
+  if (auto st = setup->lock(o.wait_lock); !st) {
+    console.error(st.error().message);
+    return st.error().exit_code;
   }
+  const CommandPaths* p = &setup->paths();
   auto n = reset_all_progress(p->state);
   if (!n) {
     console.error(n.error().message);
@@ -94,7 +70,8 @@ int run_state_reset(const GlobalOptions& g, const StateOptions& o) {
   if (g.json) {
     std::string s;
     JsonWriter w(s);
-    w.begin_object().key("state").value(p->state).key("files_forgotten").value(static_cast<uint64_t>(n->files));
+    w.begin_object().envelope("state reset", "ok", exit_code::kOk);
+    w.key("state").value(p->state).key("files_forgotten").value(static_cast<uint64_t>(n->files));
     w.key("conversations_forgotten").value(static_cast<uint64_t>(n->conversations)).end_object();
     std::cout << s << '\n';
   }

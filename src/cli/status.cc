@@ -50,8 +50,9 @@ int run_status(const GlobalOptions& g, const StatusOptions& o) {
   if (l->views->views.empty() && !g.json && !g.quiet)
     l->ctx->console->info("no connectors configured in " + l->ctx->cfg.path + " (add a [connectors.NAME] table: man memconn, CONFIGURATION; /usr/share/doc/memconn/connectors.md)");
   auto now = l->ctx->clock->now();
-  const auto& dl = l->ctx->dead_letter_path;
-  std::cout << (g.json ? status_json(l->views->views, now, dl) + "\n" : status_text(l->views->views, now, dl)) << std::flush;
+  const auto& paths = l->ctx->paths;
+  std::cout << (g.json ? status_json(l->views->views, now, paths) + "\n" : status_text(l->views->views, now, paths))
+            << std::flush;
   return 0;
 }
 

@@ -60,7 +60,7 @@ class SyncCommand {
   }
 
   std::string dead_letter_note() const {
-    return exec_.dead_letters_written() ? ctx_.dead_letter_path : "";
+    return exec_.dead_letters_written() ? ctx_.paths.dead_letter : "";
   }
 
  private:
@@ -179,7 +179,7 @@ int run_sync(const GlobalOptions& g, const SyncOptions& o) {
   opt.wait = o.wait;
   opt.command = "sync";
 
-  auto session = StateSession::open(c.state_path, o.wait_lock);
+  auto session = StateSession::open(c.paths, o.wait_lock);
   if (!session) return fail(*c.console, session.error());
   std::vector<ConnectorRunReport> runs;
   std::vector<NotDue> not_due;
@@ -195,7 +195,7 @@ int run_sync(const GlobalOptions& g, const SyncOptions& o) {
   }
   auto dl = cmd.dead_letter_note();
   if (!dl.empty() && !g.quiet) c.console->info("dead letters in " + dl + " (memconn dlq list)");
-  if (g.json) std::cout << sync_report_json(runs, not_due, code, dl) << std::endl;
+  if (g.json) std::cout << sync_report_json("sync", runs, not_due, code, dl) << std::endl;
   return code;
 }
 
@@ -215,7 +215,7 @@ int run_trigger(const GlobalOptions& g, const TriggerOptions& o) {
   else if ((*conn)->paused && !g.quiet)
     c.console->info(o.name + " is paused (since " + (*conn)->paused_since + "); running it because you named it");
   install_stop_signals();
-  auto session = StateSession::open(c.state_path, o.wait_lock);
+  auto session = StateSession::open(c.paths, o.wait_lock);
   if (!session) return fail(*c.console, session.error());
   SyncCommand cmd(g, c, *tuning);
   ExecOptions opt;
@@ -228,7 +228,7 @@ int run_trigger(const GlobalOptions& g, const TriggerOptions& o) {
   int code = cmd.pass(*session, {*conn}, false, opt, runs, not_due);
   auto dl = cmd.dead_letter_note();
   if (!dl.empty() && !g.quiet) c.console->info("dead letters in " + dl + " (memconn dlq list)");
-  if (g.json) std::cout << sync_report_json(runs, not_due, code, dl) << std::endl;
+  if (g.json) std::cout << sync_report_json("trigger", runs, not_due, code, dl) << std::endl;
   return code;
 }
 

@@ -42,7 +42,7 @@ class Verify {
   const VerifyOptions& o_;
   Console& console_;
   EnvLookup env_ = process_env();
-  Config cfg_;
+  std::unique_ptr<CommandSetup> setup_;  // the config and the paths of the state verify reads
   std::unique_ptr<Target> target_;
   Tuning tuning_;
   InputSet inputs_;
@@ -55,9 +55,17 @@ class Verify {
 };
 
 Status Verify::prepare() {
-  auto setup = set_up_ingest(g_, env_, o_.ingest.tuning, o_.ingest.target, std::nullopt, nullptr, console_);
+  // A sharded ingest kept its file offsets and document index in the shard's own state.
+  std::string shard_tag;
+  if (!o_.ingest.shard.empty()) {
+    auto shard = Shard::parse(o_.ingest.shard);
+    if (!shard) return shard.error();
+    shard_tag = shard->path_tag();
+  }
+  auto setup = set_up_ingest(g_, env_, PathChoice{shard_tag, ""}, o_.ingest.tuning, o_.ingest.target, std::nullopt,
+                             nullptr, nullptr, console_);
   if (!setup) return setup.error();
-  cfg_ = std::move(setup->cfg);
+  setup_ = std::move(setup->owned);
   tuning_ = setup->tuning;
   target_ = std::move(setup->target);
   in_ = o_.ingest;
@@ -94,17 +102,15 @@ Status Verify::prepare() {
 }
 
 Status Verify::load_recorded() {
-  std::string state_path = resolve_state_path(g_, cfg_, env_);
-  if (!in_.shard.empty() && !g_.state_path)
-    if (auto shard = Shard::parse(in_.shard)) state_path = shard->apply_to_path(state_path);
+  const CommandPaths& paths = setup_->paths();
   std::set<std::string> keys;
   for (const auto& src : inputs_.sources)
     if (src.path != "-") keys.insert(file_key(target_->label(), src.path));
-  auto got = FileStore(FileStore::dir_for(state_path)).load(keys);
+  auto got = FileStore(paths.files).load(keys);
   if (!got) return got.error();
   recorded_ = std::move(*got);
   // A run that died before its end left its newest entries in the state file.
-  if (auto st = load_state(state_path); st)
+  if (auto st = setup_->load_state(); st)
     for (auto& [k, cp] : st->files)
       if (keys.count(k) && !cp.shape.empty()) recorded_[k] = cp;
   return ok_status();
@@ -149,9 +155,7 @@ void Verify::collect_expected() {
   if (exports_) {
     sum = expect_exports(in_, *target_, console_, expected_);
   } else {
-    std::string state_path = resolve_state_path(g_, cfg_, env_);
-    if (read_opts_.shard && !g_.state_path) state_path = read_opts_.shard->apply_to_path(state_path);
-    DocIndex index(DocIndex::dir_for(state_path));
+    DocIndex index(setup_->paths().documents);
     sum = expect_inputs(inputs_, read_opts_, *target_, &index, console_, expected_);
   }
   r_.bad_lines = sum.bad_lines;
@@ -209,7 +213,7 @@ int Verify::run() {
   if (r_.missing + r_.stale + r_.empty > 0) name_documents(o_.repair ? target_.get() : nullptr);
   if (o_.repair) r_.resend_exit_code = repair();
   if (g_.json) {
-    std::cout << verify_report_json(r_, [&](JsonWriter& w) {
+    std::cout << verify_report_json(r_, r_.exit_code(o_.repair), [&](JsonWriter& w) {
       const auto& s = target_->spec();
       w.key("target").value(target_kind_name(s.kind)).key("url").value(url_without_credentials(s.url)).key("bank").value(s.bank);
     }) << std::endl;

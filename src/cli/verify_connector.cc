@@ -99,7 +99,7 @@ Status VerifyConnector::prepare() {
 // cursor, and records the state remembers by id (settled ahead of the cursor, or untimed).
 // Newer ones are the next sync's work, counted apart. Blank texts are never sent.
 Status VerifyConnector::collect_expected() {
-  auto state = load_state(ctx_->state_path);
+  auto state = load_state(ctx_->paths.state);
   if (!state) return state.error();
   std::unordered_set<std::string> remembered;
   if (auto it = state->connectors.find(conn_->name); it != state->connectors.end()) {
@@ -165,12 +165,12 @@ void VerifyConnector::repair() {
 // A connector run that sends only what verify found missing (as new) or stale (as an
 // edit), under the state lock like any other run.
 int VerifyConnector::resend() {
-  auto lock = FileLock::acquire(ctx_->state_path + ".lock", false);
+  auto lock = FileLock::acquire(ctx_->paths.lock, false);
   if (!lock) {
     console().error(lock.error().message);
     return lock.error().exit_code;
   }
-  auto state = load_state(ctx_->state_path);
+  auto state = load_state(ctx_->paths.state);
   if (!state) {
     console().error(state.error().message);
     return state.error().exit_code;
@@ -186,10 +186,10 @@ int VerifyConnector::resend() {
     if (!(f & ExpectedDocuments::kPresent)) return RepairAction::Resend;
     return (f & ExpectedDocuments::kStale) ? RepairAction::Replace : RepairAction::Skip;
   };
-  const std::string& path = ctx_->state_path;
+  const std::string& path = ctx_->paths.state;
   auto rep = exec.run(*conn_, state->connectors[conn_->name], opt, [&] { return save_state(path, *state); });
   if (exec.dead_letters_written() && !g_.quiet)
-    console().info("dead letters in " + ctx_->dead_letter_path + " (memconn dlq list)");
+    console().info("dead letters in " + ctx_->paths.dead_letter + " (memconn dlq list)");
   return rep.exit_code;
 }
 
@@ -211,7 +211,7 @@ int VerifyConnector::run() {
   if (o_.repair) repair();
   std::string url = url_without_credentials(tgt_->url);
   if (g_.json) {
-    std::cout << verify_report_json(r_, [&](JsonWriter& w) {
+    std::cout << verify_report_json(r_, r_.exit_code(o_.repair), [&](JsonWriter& w) {
       w.key("connector").value(conn_->name).key("target").value(target_kind_name(tgt_->kind));
       w.key("url").value(url);
       if (!tgt_->bank.empty()) w.key("bank").value(tgt_->bank);

@@ -55,7 +55,7 @@ void print_verify_report(std::ostream& out, const std::string& heading, const Ve
   out.flush();
 }
 
-std::string verify_report_json(const VerifyReport& r, const std::function<void(JsonWriter&)>& where_fields) {
+std::string verify_report_json(const VerifyReport& r, int exit_code, const std::function<void(JsonWriter&)>& where_fields) {
   std::string s;
   JsonWriter w(s);
   auto named = [&](const char* key, const std::vector<Named>& v) {
@@ -95,7 +95,7 @@ std::string verify_report_json(const VerifyReport& r, const std::function<void(J
     }
     w.end_array();
   };
-  w.begin_object().key("result").value(r.complete() ? "complete" : "incomplete");
+  w.begin_object().envelope("verify", r.complete() ? "complete" : "incomplete", exit_code);
   where_fields(w);
   w.key("expected").value(r.expected).key("present").value(r.present).key("missing").value(r.missing);
   w.key("stale").value(r.stale).key("empty").value(r.empty).key("extra").value(r.extra);

@@ -56,6 +56,6 @@ struct VerifyReport {
 // heading: the first line, naming what was compared ("bank team at http://…").
 void print_verify_report(std::ostream& out, const std::string& heading, const VerifyReport& r, int list_limit);
 // where: writes the keys that say what was compared ("target", "url", "bank", ...).
-std::string verify_report_json(const VerifyReport& r, const std::function<void(JsonWriter&)>& where);
+std::string verify_report_json(const VerifyReport& r, int exit_code, const std::function<void(JsonWriter&)>& where);
 
 }  // namespace memconn

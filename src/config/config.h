@@ -24,6 +24,8 @@ namespace memconn {
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 // getenv-backed lookup for main().
 EnvLookup process_env();
+// An environment of exactly these variables (tests: the real one is never read or changed).
+EnvLookup env_of(std::map<std::string, std::string> vars);
 
 // [hindsight]: the default target of ingest/recall/reflect. line = 0 when absent.
 struct HindsightSection {

@@ -17,14 +17,6 @@ using std::chrono::seconds;
 
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
 Config ok(std::string_view text, const EnvLookup& env = env_of({})) {
   auto r = parse_config(text, "memconn.toml", env);
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));

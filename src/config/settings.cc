@@ -2,10 +2,7 @@
 
 #include <cstdlib>
 
-#include <filesystem>
-#include <iostream>
 
-#include "state/atomic_file.h"
 #include "base/duration.h"
 #include "base/exit_codes.h"
 
@@ -17,31 +14,6 @@ bool is_http_url(const std::string& url) {
 
 std::string user_agent() { return std::string("memconn/") + MEMCONN_VERSION; }
 
-
-Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env, bool resolve_secrets) {
-  if (g.config_path) return load_config(*g.config_path, env, resolve_secrets);
-  std::string path = default_config_path(env);
-  if (file_exists(path)) {
-    auto cfg = load_config(path, env, resolve_secrets);
-    if (cfg)
-      if (auto note = migrate_default_state(g, *cfg, env)) std::cerr << "memconn: " << *note << std::endl;
-    return cfg;
-  }
-  // A config named by MEMCONN_CONFIG is as explicit as --config: ignoring a typo there would
-  // move the state beside a file that does not exist and re-send everything.
-  if (auto named = env("MEMCONN_CONFIG"); named && !named->empty())
-    return Error{"MEMCONN_CONFIG names " + *named + ", which does not exist (unset it to use the default " +
-                     default_config_path([&](const std::string& k) -> std::optional<std::string> {
-                       if (k == "MEMCONN_CONFIG") return std::nullopt;
-                       return env(k);
-                     }) +
-                     ")",
-                 exit_code::kConfig};
-  Config empty;
-  empty.path = path;  // a state file from before XDG state lives beside where the config would be
-  if (auto note = migrate_default_state(g, empty, env)) std::cerr << "memconn: " << *note << std::endl;
-  return empty;
-}
 
 Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config& cfg, const EnvLookup& env,
                                             bool need_bank) {
@@ -89,68 +61,6 @@ Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config
     return Error{"no bank given: pass --bank NAME, set HINDSIGHT_BANK_ID, or set [hindsight] bank in the config",
                  exit_code::kUsage};
   return s;
-}
-
-namespace {
-
-// $XDG_STATE_HOME/memconn, else ~/.local/state/memconn; nullopt without either.
-std::optional<std::string> xdg_state_dir(const EnvLookup& env) {
-  if (auto x = env("XDG_STATE_HOME"); x && !x->empty() && x->front() == '/') return *x + "/memconn";
-  if (auto h = env("HOME"); h && !h->empty()) return *h + "/.local/state/memconn";
-  return std::nullopt;
-}
-
-bool config_named(const GlobalOptions& g, const EnvLookup& env) {
-  auto m = env("MEMCONN_CONFIG");
-  return g.config_path || (m && !m->empty());
-}
-
-}  // namespace
-
-std::string resolve_state_path(const GlobalOptions& g, const Config& cfg, const EnvLookup& env) {
-  if (g.state_path) return *g.state_path;
-  if (cfg.state.path) return *cfg.state.path;
-  // A named config (--config, MEMCONN_CONFIG) is a deployment of its own: its state lives
-  // beside it. The default one's state lives where XDG puts state.
-  if (!config_named(g, env))
-    if (auto dir = xdg_state_dir(env)) return *dir + "/state.json";
-  return (std::filesystem::path(cfg.dir()) / "state.json").string();
-}
-
-std::optional<std::string> migrate_default_state(const GlobalOptions& g, const Config& cfg, const EnvLookup& env) {
-  if (g.state_path || cfg.state.path || config_named(g, env)) return std::nullopt;
-  auto dir = xdg_state_dir(env);
-  if (!dir) return std::nullopt;
-  namespace fs = std::filesystem;
-  fs::path old_dir = cfg.dir(), new_dir = *dir;
-  std::error_code ec;
-  if (!fs::exists(old_dir / "state.json", ec) || fs::exists(new_dir / "state.json", ec)) return std::nullopt;
-  if (fs::equivalent(old_dir, new_dir, ec)) return std::nullopt;
-  fs::create_directories(new_dir, ec);
-  if (ec) return "note: cannot create " + new_dir.string() + " (" + ec.message() + "); the state stays in " + old_dir.string();
-  fs::permissions(new_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  // The state file last: a run that finds it moved finds everything that goes with it.
-  for (const char* name : {"state.json.files", "state.json.docs", "state.json.journal", "state.json.journal.old",
-                           "dead-letter.jsonl", "state.json"}) {
-    if (!fs::exists(old_dir / name, ec)) continue;
-    fs::rename(old_dir / name, new_dir / name, ec);
-    if (ec)
-      return "note: cannot move the state from " + old_dir.string() + " to " + new_dir.string() + " (" + ec.message() +
-             "); move it by hand, or keep it with [state] path";
-  }
-  fs::remove(old_dir / "state.json.lock", ec);
-  return "note: the state moved from " + old_dir.string() + " to " + new_dir.string() +
-         " (where XDG keeps state; memconn state show lists every path). This note is shown once.";
-}
-
-std::string dead_letter_path_for(const std::string& state_path) {
-  // Named after its state file, so two state files in one folder never share dead letters:
-  // state.json -> dead-letter.jsonl (as always), state.shard-0-of-2.json ->
-  // dead-letter.shard-0-of-2.jsonl, team.json -> team.dead-letter.jsonl.
-  auto p = std::filesystem::path(state_path);
-  std::string stem = p.stem().string();
-  std::string name = stem.rfind("state", 0) == 0 ? "dead-letter" + stem.substr(5) + ".jsonl" : stem + ".dead-letter.jsonl";
-  return (p.parent_path() / name).string();
 }
 
 Result<Tuning> resolve_tuning(const TuningFlags& f, const Defaults& d) {

@@ -33,18 +33,8 @@ struct HindsightSettings {
   std::string ca_file_origin;  // "--ca-file", "HINDSIGHT_CA_FILE" or the config file's key
 };
 
-// The config named by --config (must exist) or the default location (may be absent).
-Result<Config> load_settings_config(const GlobalOptions& g, const EnvLookup& env, bool resolve_secrets = true);
 Result<HindsightSettings> resolve_hindsight(const GlobalOptions& g, const Config& cfg, const EnvLookup& env,
                                             bool need_bank);
-// --state, else [state] path, else state.json beside a config named by --config or
-// MEMCONN_CONFIG, else $XDG_STATE_HOME/memconn/state.json (~/.local/state/memconn/).
-std::string resolve_state_path(const GlobalOptions& g, const Config& cfg, const EnvLookup& env);
-// Once: a default state still beside the default config (before XDG state) moves to the XDG
-// state folder, with its file offsets, document index, journal and dead letters. Returns the
-// one-line note to show, or nullopt when there was nothing to move.
-std::optional<std::string> migrate_default_state(const GlobalOptions& g, const Config& cfg, const EnvLookup& env);
-std::string dead_letter_path_for(const std::string& state_path);
 bool is_http_url(const std::string& url);
 std::string user_agent();
 

@@ -31,18 +31,18 @@ bool alive(uint64_t pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0)
 Result<std::unique_ptr<ConnectorViews>> load_connector_views(const ConnectorContext& c, const std::string& only) {
   if (!only.empty())
     if (auto f = find_connector(c.cfg, only); !f) return f.error();
-  auto st = load_state(c.state_path);
+  auto st = load_state(c.paths.state);
   if (!st) return st.error();
   auto l = std::make_unique<ConnectorViews>();
   l->state = std::move(*st);
   std::map<std::string, size_t> dead;
-  if (file_exists(c.dead_letter_path)) {
-    auto entries = read_dead_letters(c.dead_letter_path);
+  if (file_exists(c.paths.dead_letter)) {
+    auto entries = read_dead_letters(c.paths.dead_letter);
     if (entries)
       for (const auto& d : *entries)
         if (!d.connector.empty()) ++dead[d.connector];
   }
-  uint64_t holder = lock_holder(c.state_path + ".lock");
+  uint64_t holder = lock_holder(c.paths.lock);
   for (const auto& [name, conn] : c.cfg.connectors) {
     if (!only.empty() && name != only) continue;
     ConnectorView v;

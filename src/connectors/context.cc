@@ -1,6 +1,5 @@
 #include "connectors/context.h"
 
-#include "state/dead_letter.h"
 #include "base/exit_codes.h"
 
 namespace memconn {
@@ -9,14 +8,13 @@ Result<std::unique_ptr<ConnectorContext>> load_connector_context(const GlobalOpt
                                                                  std::unique_ptr<Diagnostics> console,
                                                                  bool resolve_secrets) {
   auto ctx = std::make_unique<ConnectorContext>(std::move(console));
-  auto cfg = load_settings_config(g, ctx->env, resolve_secrets);
-  if (!cfg) return cfg.error();
-  ctx->cfg = std::move(*cfg);
+  auto setup = CommandSetup::open(g, ctx->env, {}, resolve_secrets);
+  if (!setup) return setup.error();
+  ctx->cfg = std::move(setup->config());
+  ctx->paths = setup->paths();
   if (require_connectors && ctx->cfg.connectors.empty())
     return Error{ctx->cfg.path + ": no connectors configured (add a [connectors.NAME] table: man memconn, CONFIGURATION; /usr/share/doc/memconn/connectors.md)",
                  exit_code::kConfig};
-  ctx->state_path = resolve_state_path(g, ctx->cfg, ctx->env);
-  ctx->dead_letter_path = dead_letter_path_for(ctx->state_path);
   auto clock = clock_from_env(ctx->env);
   if (!clock) return clock.error();
   ctx->clock = std::move(*clock);

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "base/diagnostics.h"
+#include "config/command_setup.h"
 #include "config/settings.h"
 #include "connectors/sync_clock.h"
 
@@ -19,7 +20,7 @@ struct ConnectorContext {
   std::unique_ptr<Diagnostics> console;  // never null
   EnvLookup env = process_env();
   Config cfg;
-  std::string state_path, dead_letter_path;
+  CommandPaths paths;  // where the state, its lock and the dead letters are (config/command_setup)
   // Shared: a reloaded config keeps the clock of the service it reloads (MEMCONN_FAKE_*), and
   // a run still using the old context keeps it alive.
   std::shared_ptr<SyncClock> clock;

@@ -37,7 +37,7 @@ std::unique_ptr<Source> open_connector_source(const SourceConfig& src, const std
 }
 
 ConnectorExecutor::ConnectorExecutor(ConnectorContext& ctx, Tuning tuning, bool verbose)
-    : ctx_(ctx), tuning_(tuning), verbose_(verbose), dead_letters_(ctx.dead_letter_path) {}
+    : ctx_(ctx), tuning_(tuning), verbose_(verbose), dead_letters_(ctx.paths.dead_letter) {}
 
 ConnectorRunReport ConnectorExecutor::run(const ConnectorConfig& conn, ConnectorState& state, const ExecOptions& opt,
                                           const std::function<Status()>& persist) {

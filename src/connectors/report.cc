@@ -42,11 +42,11 @@ std::string connector_report_json(const ConnectorRunReport& r) {
   return s;
 }
 
-std::string sync_report_json(const std::vector<ConnectorRunReport>& runs, const std::vector<NotDue>& not_due,
-                             int exit_code, const std::string& dead_letter) {
+std::string sync_report_json(const std::string& command, const std::vector<ConnectorRunReport>& runs,
+                             const std::vector<NotDue>& not_due, int exit_code, const std::string& dead_letter) {
   std::string s;
   JsonWriter w(s);
-  w.begin_object().key("exit_code").value(exit_code).key("runs").begin_array();
+  w.begin_object().envelope(command, exit_code::result_word(exit_code), exit_code).key("runs").begin_array();
   for (const auto& r : runs) write_run(w, r);
   w.end_array().key("not_due").begin_array();
   for (const auto& n : not_due) w.begin_object().key("connector").value(n.connector).key("next_due").value(n.next_due).end_object();

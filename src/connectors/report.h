@@ -16,7 +16,7 @@ struct NotDue {
 
 std::string connector_report_json(const ConnectorRunReport& r);
 // {"exit_code":N,"runs":[...],"not_due":[{"connector","next_due"}],"dead_letter":path|null}
-std::string sync_report_json(const std::vector<ConnectorRunReport>& runs, const std::vector<NotDue>& not_due,
+std::string sync_report_json(const std::string& command, const std::vector<ConnectorRunReport>& runs, const std::vector<NotDue>& not_due,
                              int exit_code, const std::string& dead_letter);
 // "pendant-to-rag ok: 1200 fetched, 200 new, 200 sent, 0 already present, 0 failed, ..."
 std::string connector_summary(const ConnectorRunReport& r);

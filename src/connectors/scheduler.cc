@@ -88,7 +88,7 @@ std::vector<const ConnectorConfig*> Scheduler::candidates(const Active& a) const
 Result<bool> Scheduler::run_one(const std::shared_ptr<Active>& a, const std::string& name, const std::string& command,
                                 bool only_if_due, const std::function<bool()>& stop) {
   ConnectorContext& ctx = *a->plan.ctx;
-  auto session = StateSession::open_unless(ctx.state_path, stop);
+  auto session = StateSession::open_unless(ctx.paths, stop);
   if (!session) {
     if (session.error().exit_code == 0) return false;  // stop() while waiting for the lock
     return session.error();
@@ -146,7 +146,7 @@ Status Scheduler::run(const std::function<bool()>& stop, const std::function<boo
 
     // Then whatever is due, in name order; the state is read without the lock (writes are
     // atomic renames) and judged again under it.
-    auto state = load_state(ctx.state_path);
+    auto state = load_state(ctx.paths.state);
     if (!state) return state.error();
     auto now = ctx.clock->now();
     std::optional<SysTime> next;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "config/command_setup.h"
 #include "state/lock_file.h"
 #include "state/state.h"
 
@@ -13,13 +14,13 @@ namespace memconn {
 
 class StateSession {
  public:
-  // Locks <state_path>.lock (wait: block until free; else another holder is exit 75), then
-  // loads the state (corrupt: exit 3).
-  static Result<StateSession> open(const std::string& state_path, bool wait);
+  // Locks paths.lock (wait: block until free; else another holder is exit 75), then loads
+  // the state (corrupt: exit 3).
+  static Result<StateSession> open(const CommandPaths& paths, bool wait);
   // Waits for the lock by polling every `every` until it is free or stop() holds (then an
   // error with exit code 0 and an empty message: nobody is to be told). Unlike a blocking
   // flock, this returns promptly on SIGTERM whichever thread the signal was delivered to.
-  static Result<StateSession> open_unless(const std::string& state_path, const std::function<bool()>& stop,
+  static Result<StateSession> open_unless(const CommandPaths& paths, const std::function<bool()>& stop,
                                           std::chrono::milliseconds every = std::chrono::milliseconds(100));
   State& state() { return state_; }
   Status save() { return save_state(path_, state_); }

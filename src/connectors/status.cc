@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/exit_codes.h"
 #include "base/json_writer.h"
 #include "base/plural.h"
 
@@ -94,7 +95,7 @@ std::string list_table(const std::vector<ConnectorView>& views, SysTime now) {
 std::string list_json(const std::vector<ConnectorView>& views, SysTime now) {
   std::string s;
   JsonWriter w(s);
-  w.begin_object().key("connectors").begin_array();
+  w.begin_object().envelope("list", "ok", exit_code::kOk).key("connectors").begin_array();
   for (const auto& v : views) {
     const auto& c = *v.connector;
     w.begin_object().key("name").value(c.name).key("source").value(c.source).key("target").value(c.target);
@@ -111,7 +112,7 @@ std::string list_json(const std::vector<ConnectorView>& views, SysTime now) {
   return s;
 }
 
-std::string status_text(const std::vector<ConnectorView>& views, SysTime now, const std::string& dead_letter_path) {
+std::string status_text(const std::vector<ConnectorView>& views, SysTime now, const CommandPaths& paths) {
   std::string out;
   for (const auto& v : views) {
     const auto& c = *v.connector;
@@ -142,16 +143,22 @@ std::string status_text(const std::vector<ConnectorView>& views, SysTime now, co
              " recorded\n";
     }
     out += "  dead letters: " + std::to_string(v.dead_letters);
-    if (v.dead_letters) out += " in " + dead_letter_path + " (memconn dlq list)";
+    if (v.dead_letters) out += " in " + paths.dead_letter + " (memconn dlq list)";
     out += "\n";
   }
+  if (!out.empty()) out += "\n";
+  out += "config:       " + paths.config + (paths.config_exists ? "" : " (none: flags and environment only)") + "\n";
+  out += "state:        " + paths.state + "\n";
+  out += "dead letters: " + paths.dead_letter + "\n";
   return out;
 }
 
-std::string status_json(const std::vector<ConnectorView>& views, SysTime now, const std::string& dead_letter_path) {
+std::string status_json(const std::vector<ConnectorView>& views, SysTime now, const CommandPaths& paths) {
   std::string s;
   JsonWriter w(s);
-  w.begin_object().key("now").value(format_iso8601(now)).key("dead_letter_file").value(dead_letter_path);
+  w.begin_object().envelope("status", "ok", exit_code::kOk);
+  w.key("now").value(format_iso8601(now)).key("dead_letter_file").value(paths.dead_letter);
+  w.key("config_file").value(paths.config).key("state_file").value(paths.state);
   w.key("connectors").begin_array();
   for (const auto& v : views) {
     const auto& c = *v.connector;

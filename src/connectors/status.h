@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/command_setup.h"
 #include "config/config.h"
 #include "base/iso_time.h"
 #include "state/state.h"
@@ -32,8 +33,9 @@ struct ConnectorView {
 
 std::string list_table(const std::vector<ConnectorView>& views, SysTime now);
 std::string list_json(const std::vector<ConnectorView>& views, SysTime now);
-std::string status_text(const std::vector<ConnectorView>& views, SysTime now, const std::string& dead_letter_path);
-std::string status_json(const std::vector<ConnectorView>& views, SysTime now, const std::string& dead_letter_path);
+// Both end with where the config, the state and the dead letters are (config/command_setup).
+std::string status_text(const std::vector<ConnectorView>& views, SysTime now, const CommandPaths& paths);
+std::string status_json(const std::vector<ConnectorView>& views, SysTime now, const CommandPaths& paths);
 // {"connector": NAME, "runs": [...]}: the run history (oldest first), as status_json has it.
 std::string history_json(const ConnectorView& view);
 

@@ -92,7 +92,12 @@ TEST_CASE("list: a table for people and JSON for scripts") {
 TEST_CASE("status: last run, counts, cursor, next due, dead letters, running or died") {
   World w;
   auto v = w.views();
-  auto text = status_text({v[0]}, w.now, "/s/dead-letter.jsonl");
+  CommandPaths paths;
+  paths.config = "/c/config.toml";
+  paths.config_exists = true;
+  paths.state = "/s/state.json";
+  paths.dead_letter = "/s/dead-letter.jsonl";
+  auto text = status_text({v[0]}, w.now, paths);
   CHECK(text.find("p2r: pendant (memory-api) → rag (lightrag), every 1h\n") == 0);
   CHECK(text.find("  running:      no\n") != std::string::npos);
   CHECK(text.find("(sync) ok: 205 fetched, 200 sent, 0 already present, 0 failed, 5 processed before, 3 empty skipped") !=
@@ -102,14 +107,19 @@ TEST_CASE("status: last run, counts, cursor, next due, dead letters, running or 
   CHECK(text.find("  cursor:       2026-01-01T09:59:00Z") != std::string::npos);
   CHECK(text.find("  dead letters: 2 in /s/dead-letter.jsonl") != std::string::npos);
   CHECK(text.find(" 1 run recorded\n") != std::string::npos);  // not "1 runs"
+  // Where everything is, as the command resolved it, closes the report.
+  CHECK(text.find("\n\nconfig:       /c/config.toml\nstate:        /s/state.json\ndead letters: /s/dead-letter.jsonl\n") !=
+        std::string::npos);
   w.hourly_state.running_pid = 4242;
   w.hourly_state.running_since = "2026-01-01T10:29:00Z";
   v[0].died = true;
-  CHECK(status_text({v[0]}, w.now, "").find("died without finishing") != std::string::npos);
-  CHECK(status_text({v[1]}, w.now, "").find("  last run:     never\n") != std::string::npos);
+  CHECK(status_text({v[0]}, w.now, CommandPaths{}).find("died without finishing") != std::string::npos);
+  CHECK(status_text({v[1]}, w.now, CommandPaths{}).find("  last run:     never\n") != std::string::npos);
 
   simdjson::dom::parser p;
-  auto doc = p.parse(status_json(v, w.now, "/s/dead-letter.jsonl"));
+  auto doc = p.parse(status_json(v, w.now, paths));
+  CHECK(doc["state_file"].get_string().value() == "/s/state.json");
+  CHECK(doc["config_file"].get_string().value() == "/c/config.toml");
   auto first = doc["connectors"].at(0);
   CHECK(first["last_run"]["sent"].get_uint64().value() == 200);
   CHECK(first["dead_letters"].get_uint64().value() == 2);

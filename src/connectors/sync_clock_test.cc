@@ -7,16 +7,6 @@
 using namespace memconn;
 using namespace std::chrono;
 
-namespace {
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& k) -> std::optional<std::string> {
-    auto it = vars.find(k);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-}  // namespace
-
 TEST_CASE("sync clock: a fake clock starts at MEMCONN_FAKE_NOW and runs MEMCONN_FAKE_SPEED times faster") {
   steady_clock::time_point steady{};
   ScaledClock clock(*parse_iso8601("2026-01-01T00:00:00Z"), 3600, [&] { return steady; });

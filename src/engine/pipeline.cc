@@ -125,7 +125,7 @@ bool Pipeline::deliver(BatchSender& sender, std::vector<const Item*> items, std:
                            "ms attempt=" + std::to_string(attempt + 1) + " items=" + std::to_string(items.size()));
     }
     if (r.http.transport_ok) answered_.store(true);
-    if (r.http.too_large) {  // retrying would read as much again; no item is at fault
+    if (r.http.wrong_target()) {  // a retry would meet the same answer; no item is at fault
       control_.stop(StopReason::WrongTarget, r.http.error + ". Nothing was dead-lettered");
       return false;
     }

@@ -18,6 +18,8 @@ struct FakeTarget {
   std::multiset<std::string> stored;
   int flaky = 0;
   bool refuse_auth = false;
+  bool plain_http = false;  // an https:// URL at a plain-HTTP port: the handshake fails
+  int requests = 0;
 };
 
 class FakeSender : public BatchSender {
@@ -25,8 +27,16 @@ class FakeSender : public BatchSender {
   explicit FakeSender(FakeTarget& t) : t_(t) {}
   SendResult send(const std::vector<const Item*>& items, const std::string&) override {
     std::lock_guard<std::mutex> lock(t_.mu);
+    ++t_.requests;
     SendResult r;
     r.http.transport_ok = true;
+    if (t_.plain_http) {
+      r.http.transport_ok = false;
+      r.http.plain_http = true;
+      r.http.error = "SSL routines::wrong version number: the server at h:1 answered in plain HTTP: use http://";
+      r.outcome = classify(false, 0);
+      return r;
+    }
     if (t_.refuse_auth) {
       r.http.status = 401;
     } else if (t_.flaky > 0) {
@@ -121,14 +131,29 @@ TEST_CASE("pipeline: a refused key stops the run and leaves items uncommitted") 
   CHECK(f.ledger.commit_point(0).offset == 0);
 }
 
+PipelineOptions one_worker(int retries) {
+  PipelineOptions opt;
+  opt.workers = 1;
+  opt.retries = retries;
+  opt.backoff.base = 1ms;
+  return opt;
+}
+
+TEST_CASE("pipeline: https:// at a plain-HTTP port stops at the first request - no retry, no dead letter") {
+  Fixture f;
+  f.target.plain_http = true;
+  f.run({"a", "b"}, 1, one_worker(5));
+  CHECK(f.control.reason() == StopReason::WrongTarget);
+  CHECK(f.target.requests == 1);
+  CHECK(f.ledger.counters().retries == 0);
+  CHECK(f.ledger.counters().failed == 0);
+  CHECK(f.control.message().find("use http://") != std::string::npos);
+}
+
 TEST_CASE("pipeline: an outage outlasting the retries stops the run without dead letters") {
   Fixture f;
   f.target.flaky = 1000;
-  PipelineOptions opt;
-  opt.workers = 1;
-  opt.retries = 2;
-  opt.backoff.base = 1ms;
-  f.run({"a", "b"}, 1, opt);
+  f.run({"a", "b"}, 1, one_worker(2));
   CHECK(f.control.reason() == StopReason::Unreachable);
   CHECK(f.ledger.counters().failed == 0);
 }

@@ -60,7 +60,7 @@ PartsRetry retry_document_parts(const GlobalOptions& g, const DlqRetryInput& c, 
   std::set<std::string> ids;
   std::set<std::string> files;
   {
-    DocIndex index(DocIndex::dir_for(c.state_path));
+    DocIndex index(c.setup->paths().documents);
     for (auto i : indexes) {
       const auto& d = c.entries[i];
       if (!ids.insert(d.document_id).second) continue;
@@ -80,7 +80,7 @@ PartsRetry retry_document_parts(const GlobalOptions& g, const DlqRetryInput& c, 
   IngestOptions in;
   in.inputs.assign(files.begin(), files.end());
   in.target_spec = spec;
-  in.lock_held = true;
+  in.setup = c.setup;
   in.tuning = c.tuning;
   in.finished = true;
   in.dead_letter = retry_path;
@@ -131,14 +131,14 @@ DlqRetryResult retry_dead_letters(const GlobalOptions& g, const DlqRetryInput& c
     result.exit_code = code;
     return result;
   };
-  auto tuning = resolve_tuning(c.tuning, c.cfg->defaults);
+  auto tuning = resolve_tuning(c.tuning, c.setup->config().defaults);
   if (!tuning) {
     console.error(tuning.error().message);
     return fail(tuning.error().exit_code);
   }
   // Entries go back where they were going: the target label recorded with them, or the
   // target of this invocation's flags for entries that recorded none.
-  auto defaults = resolve_hindsight(g, *c.cfg, c.env, false);
+  auto defaults = resolve_hindsight(g, c.setup->config(), c.setup->env(), false);
   if (!defaults) {
     console.error(defaults.error().message);
     return fail(defaults.error().exit_code);
@@ -183,7 +183,7 @@ DlqRetryResult retry_dead_letters(const GlobalOptions& g, const DlqRetryInput& c
     }
     std::string label = make_target(*spec, plain_env)->label();
     if (!specs.count(label)) {
-      auto configured = configured_with_label(*c.cfg, label, console);
+      auto configured = configured_with_label(c.setup->config(), label, console);
       if (!configured) {
         console.error(configured.error().message);
         return fail(configured.error().exit_code);

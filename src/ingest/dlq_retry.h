@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "config/command_setup.h"
 #include "config/settings.h"
 #include "engine/dead_letter_sink.h"
 #include "targets/target.h"
@@ -18,11 +19,11 @@
 namespace memconn {
 
 struct DlqRetryInput {
-  const Config* cfg = nullptr;
-  EnvLookup env;
+  // The command's config and paths, with the state lock held: parts of documents are sent
+  // again by an ingest run that reads no config of its own and takes no lock.
+  const CommandSetup* setup = nullptr;
   TuningFlags tuning;
-  std::string path;        // the dead-letter file (its ".retry" sibling collects re-failures)
-  std::string state_path;  // whose document index and lock (held by the caller) apply
+  std::string path;  // the dead-letter file (its ".retry" sibling collects re-failures)
   std::vector<DeadLetter> entries;
   std::function<bool(const DeadLetter&)> selected;  // --connector
 };

@@ -104,12 +104,12 @@ class ExportImport {
   Diagnostics& console_;
   std::ostream& out_;
   EnvLookup env_ = process_env();
-  Config cfg_;
+  std::unique_ptr<CommandSetup> own_setup_;  // null when dlq retry lends its own (lock held)
+  const CommandSetup* setup_ = nullptr;     // the config and every path, resolved once
   Tuning tuning_;
   CurlShare share_;
   std::unique_ptr<Target> target_;
   std::string label_, state_path_, dead_letter_path_;
-  std::optional<FileLock> lock_;
   State state_;
   std::unique_ptr<DeadLetterWriter> dead_letters_;
   std::unique_ptr<RecordingSink> recording_;
@@ -135,9 +135,11 @@ class ExportImport {
 };
 
 Status ExportImport::prepare() {
-  auto setup = set_up_ingest(g_, env_, o_.tuning, o_.target, o_.target_spec, &share_, console_);
+  auto setup = set_up_ingest(g_, env_, PathChoice{"", o_.dead_letter}, o_.tuning, o_.target, o_.target_spec, o_.setup,
+                             &share_, console_);
   if (!setup) return setup.error();
-  cfg_ = std::move(setup->cfg);
+  own_setup_ = std::move(setup->owned);
+  setup_ = setup->command;
   tuning_ = setup->tuning;
   target_ = std::move(setup->target);
   label_ = target_->label();
@@ -276,16 +278,13 @@ int ExportImport::run() {
     console_.error(st.error().message);
     return st.error().exit_code;
   }
-  state_path_ = resolve_state_path(g_, cfg_, env_);
-  dead_letter_path_ = o_.dead_letter.empty() ? dead_letter_path_for(state_path_) : o_.dead_letter;
-  if (!o_.dry_run && !o_.lock_held) {
-    auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
-    if (!lock) {
+  state_path_ = setup_->paths().state;
+  dead_letter_path_ = o_.dead_letter.empty() ? setup_->paths().dead_letter : o_.dead_letter;
+  if (!o_.dry_run && own_setup_)
+    if (auto lock = own_setup_->lock(o_.wait_lock); !lock) {
       console_.error(lock.error().message);
       return lock.error().exit_code;
     }
-    lock_.emplace(std::move(*lock));
-  }
   auto st = load_state(state_path_);
   if (!st) {
     console_.error(st.error().message);
@@ -388,7 +387,7 @@ int ExportImport::finish() {
   if (g_.json) {
     std::string s;
     JsonWriter w(s);
-    w.begin_object().key("result").value(outcome.result).key("exit_code").value(outcome.exit_code);
+    w.begin_object().envelope("ingest", outcome.result, outcome.exit_code);
     w.key("dry_run").value(o_.dry_run).key("target").value(target_->describe());
     w.key("conversations").begin_object();
     for (const char* k : {"imported", "updated", "unchanged", "skipped", "failed", "not_sent"})

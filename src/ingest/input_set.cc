@@ -129,4 +129,14 @@ InputSet expand_inputs(const std::vector<std::string>& args, const std::string& 
   return out;
 }
 
+uint64_t known_total_bytes(const InputSet& inputs) {
+  uint64_t total = 0;
+  for (const auto& s : inputs.sources) {
+    std::error_code ec;
+    if (s.path == "-" || !fs::is_regular_file(s.path, ec)) return 0;
+    total += s.size;
+  }
+  return total;
+}
+
 }  // namespace memconn

@@ -35,4 +35,8 @@ struct InputSet {
 // until the path got too long.
 InputSet expand_inputs(const std::vector<std::string>& args, const std::string& glob);
 
+// The bytes of every input when all are regular files (their sizes known up front, for the
+// progress line's total); 0 when one is stdin, a pipe or another file of unknown size.
+uint64_t known_total_bytes(const InputSet& inputs);
+
 }  // namespace memconn

@@ -23,12 +23,14 @@ TEST_CASE("directories are walked recursively in sorted order with a glob") {
   CHECK(set.sources[2].path == (root / "b/deep/d.txt").string());
   CHECK(set.sources[0].size == 2);
   CHECK(set.problems.empty());
+  CHECK(known_total_bytes(set) == 6);  // regular files: the progress line can show a total
 
   auto missing = expand_inputs(std::vector<std::string>{(root / "nope").string(), "-"}, "");
   REQUIRE(missing.problems.size() == 1);
   CHECK(missing.problems[0].find("nope: No such file") != std::string::npos);
   REQUIRE(missing.sources.size() == 1);
   CHECK(missing.sources[0].display == "stdin");
+  CHECK(known_total_bytes(missing) == 0);  // stdin's size is unknown, so the total is too
   fs::remove_all(root);
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/command_setup.h"
 #include "config/settings.h"
 #include "engine/item.h"
 #include "targets/target.h"
@@ -45,9 +46,10 @@ struct IngestOptions {
   // is read (the lines were committed before; what the server lost is among them).
   std::function<bool(const Item&)> select;
   // Set by `dlq retry`: the target its dead letters were going to (instead of --target or the
-  // flags), and the state lock, which it holds already.
+  // flags), and its command setup - the config it read and the paths it resolved, with the
+  // state lock held - so the run reads no config of its own and takes no lock.
   std::optional<TargetSpec> target_spec;
-  bool lock_held = false;
+  const CommandSetup* setup = nullptr;
   // Set by the command line when stdin is a terminal a person types into (and sees stderr):
   // reading "-" then says "reading stdin (Ctrl-D to end)" once.
   bool announce_stdin = false;

@@ -20,7 +20,7 @@ std::string ingest_report_json(const IngestReport& r) {
   std::string s;
   JsonWriter w(s);
   w.begin_object();
-  w.key("result").value(r.result).key("exit_code").value(r.exit_code);
+  w.envelope("ingest", r.result, r.exit_code);
   w.key("items_read").value(c.items_read).key("documents").value(r.documents).key("sent").value(c.sent).key("duplicates").value(c.duplicates);
   w.key("already_present").value(c.already_present).key("failed").value(c.failed);
   w.key("retries").value(c.retries).key("requests").value(c.requests).key("batches").value(c.batches);
@@ -87,6 +87,8 @@ std::string ingest_summary(const IngestReport& r) {
          "file (memconn dlq retry sends them)";
   if (r.resumable && r.interrupted) s += "; interrupted: run the same command again to resume";
   if (r.resumable && r.result == "unreachable") s += "; state saved: run the same command again to continue";
+  if (r.new_state && !r.state_file.empty())
+    s += "; progress kept in " + r.state_file + " (memconn state show lists every path)";
   return s;
 }
 

@@ -36,6 +36,9 @@ struct IngestReport {
   std::string result;
   int exit_code = 0;
   std::string state_file;
+  // The state file was created by this run: the summary says where it is, once, so the
+  // user learns where progress lives before anything goes wrong.
+  bool new_state = false;
 };
 
 std::string ingest_report_json(const IngestReport& r);

@@ -106,13 +106,13 @@ class Ingest {
   Diagnostics& console_;
   std::ostream& out_;  // data: the --json report, --dry-run bodies
   EnvLookup env_ = process_env();
-  Config cfg_;
+  std::unique_ptr<CommandSetup> own_setup_;  // null when dlq retry lends its own (lock held)
+  const CommandSetup* setup_ = nullptr;     // the config and every path, resolved once
   CurlShare share_;  // DNS and TLS caches of every connection this run opens
   std::unique_ptr<Target> target_;
   Tuning tuning_;
   InputSet inputs_;
   std::string state_path_, dead_letter_path_;
-  std::optional<FileLock> lock_;
   std::unique_ptr<CommitJournal> journal_;
   std::unique_ptr<FileStore> store_;
   // The file store's entries for this run's inputs, as the run began: read-only once the
@@ -124,6 +124,7 @@ class Ingest {
   RunControl control_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::string started_iso_ = now_iso8601();
+  bool new_state_ = false;  // no state file before this run (the summary then names it)
   uint64_t total_bytes_ = 0;
   int input_problems_ = 0;          // written by the reader thread before the pipeline ends
   std::atomic<uint64_t> skipped_{0};  // lines already committed by earlier runs
@@ -156,9 +157,16 @@ class Ingest {
 Status Ingest::prepare() {
   // --target NAME: a configured target of any kind; else the Hindsight bank of the flags,
   // the environment and [hindsight].
-  auto setup = set_up_ingest(g_, env_, o_.tuning, o_.target, o_.target_spec, &share_, console_);
+  if (!o_.shard.empty()) {
+    auto shard = Shard::parse(o_.shard);
+    if (!shard) return shard.error();
+    shard_ = *shard;
+  }
+  PathChoice where{shard_ ? shard_->path_tag() : "", o_.dead_letter};
+  auto setup = set_up_ingest(g_, env_, where, o_.tuning, o_.target, o_.target_spec, o_.setup, &share_, console_);
   if (!setup) return setup.error();
-  cfg_ = std::move(setup->cfg);
+  own_setup_ = std::move(setup->owned);
+  setup_ = setup->command;
   tuning_ = setup->tuning;
   target_ = std::move(setup->target);
   if (o_.async && !target_->supports_async())
@@ -170,11 +178,6 @@ Status Ingest::prepare() {
     auto d = parse_duration(*o_.wait_timeout);
     if (!d) return Error{"--wait-timeout: " + d.error().message, exit_code::kUsage};
     wait_timeout_ = *d;
-  }
-  if (!o_.shard.empty()) {
-    auto shard = Shard::parse(o_.shard);
-    if (!shard) return shard.error();
-    shard_ = *shard;
   }
   auto ro = resolve_read_options(
       ItemReadOptions{o_.format, o_.tags, o_.context, shard_, !o_.finished, o_.unit, o_.id_prefix, nullptr}, o_.map,
@@ -189,7 +192,7 @@ Status Ingest::prepare() {
   for (const auto& w : inputs_.warnings) console_.warn(w);
   for (const auto& n : inputs_.notes) console_.info(n);
   input_problems_ = static_cast<int>(inputs_.problems.size());
-  for (const auto& s : inputs_.sources) total_bytes_ += s.size;
+  total_bytes_ = known_total_bytes(inputs_);
   if (auto st = check_unit_file_ids(read_options_, inputs_); !st) return st;
   resumables_.resize(inputs_.sources.size());
   for (const auto& s : inputs_.sources) {
@@ -210,9 +213,10 @@ void Ingest::announce_stdin() const {
 }
 
 Status Ingest::open_state() {
-  journal_ = std::make_unique<CommitJournal>(state_path_ + ".journal");
-  store_ = std::make_unique<FileStore>(FileStore::dir_for(state_path_));
-  index_ = std::make_unique<DocIndex>(DocIndex::dir_for(state_path_));
+  const CommandPaths& paths = setup_->paths();
+  journal_ = std::make_unique<CommitJournal>(paths.journal);
+  store_ = std::make_unique<FileStore>(paths.files);
+  index_ = std::make_unique<DocIndex>(paths.documents);
   bool older_ids = false;  // files were committed under content-hash ids of the content alone
   auto loaded = load_state(state_path_);
   if (!loaded && !o_.reset_state) return loaded.error();
@@ -306,19 +310,16 @@ int Ingest::run() {
     return dry_run();
   }
 
-  state_path_ = resolve_state_path(g_, cfg_, env_);
-  // Shards run side by side, so each needs its own state, lock and dead-letter file (the
-  // lock also guards dead-letter rewrites by `dlq`); an explicit --state is taken as is.
-  if (shard_ && !g_.state_path) state_path_ = shard_->apply_to_path(state_path_);
-  dead_letter_path_ = o_.dead_letter.empty() ? dead_letter_path_for(state_path_) : o_.dead_letter;
-  // An explicit --state is taken as is, so its dead letters take the shard in their name.
-  if (shard_ && o_.dead_letter.empty() && g_.state_path) dead_letter_path_ = shard_->apply_to_path(dead_letter_path_);
-  if (!o_.lock_held) {
-    auto lock = FileLock::acquire(state_path_ + ".lock", o_.wait_lock);
-    if (!lock) return fail(console_, lock.error());
-    lock_.emplace(std::move(*lock));
-  }
+  state_path_ = setup_->paths().state;
+  // dlq retry's run collects what fails again in a file of its own (--dead-letter otherwise
+  // chose it already), under the lock that command holds.
+  dead_letter_path_ = o_.dead_letter.empty() ? setup_->paths().dead_letter : o_.dead_letter;
+  if (own_setup_)
+    if (auto st = own_setup_->lock(o_.wait_lock); !st) return fail(console_, st.error());
+  new_state_ = !file_exists(state_path_);
   if (auto st = open_state(); !st) return fail(console_, st.error());
+  // Resumed files are read from their commit points: the progress counts what is left.
+  for (const auto& [key, cp] : previous_) total_bytes_ -= std::min(total_bytes_, cp.offset);
 
   std::vector<std::string> names;
   for (const auto& s : inputs_.sources) names.push_back(s.display);
@@ -363,7 +364,7 @@ int Ingest::run() {
   pipeline_ = &pipeline;
   announce_stdin();
 
-  auto last_draw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  ProgressMeter progress(total_bytes_, [this](const std::string& line) { console_.progress(line); });
   auto last_save = std::chrono::steady_clock::now();
   pipeline.run([&](const std::function<bool(Batch)>& emit) { produce(emit, pipeline.pool()); },
                [&] {
@@ -373,14 +374,8 @@ int Ingest::run() {
                                  std::to_string(tuning_.drain_timeout.count() / 1000) + " s; press Ctrl-C again to abort)");
                    control_.interrupt(sig);
                  }
+                 progress.tick(ledger_->counters(), tuning_.adaptive ? pipeline.concurrency() : 0);
                  auto now = std::chrono::steady_clock::now();
-                 if (now - last_draw >= std::chrono::milliseconds(100)) {
-                   last_draw = now;
-                   ProgressInput in{ledger_->counters(), total_bytes_,
-                                    std::chrono::duration<double>(now - started_).count(), false,
-                                    tuning_.adaptive ? pipeline.concurrency() : 0};
-                   console_.progress(progress_line(in));
-                 }
                  if (now - last_save >= std::chrono::seconds(1)) {
                    last_save = now;
                    checkpoint(false);
@@ -956,6 +951,7 @@ int Ingest::finish() {
   r.result = result;
   r.exit_code = code;
   r.state_file = state_path_;
+  r.new_state = new_state_;
   if (g_.json) out_ << ingest_report_json(r) << std::endl;
   if (!g_.quiet) console_.info(ingest_summary(r));
   if (!o_.metrics_file.empty()) {

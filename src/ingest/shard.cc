@@ -1,7 +1,6 @@
 #include "ingest/shard.h"
 
 #include <charconv>
-#include <filesystem>
 
 #include "base/digest.h"
 #include "base/exit_codes.h"
@@ -49,11 +48,6 @@ bool Shard::owns(const std::string& document_id) const { return n <= 1 || shard_
 
 std::string Shard::to_string() const { return std::to_string(k) + "/" + std::to_string(n); }
 
-std::string Shard::apply_to_path(const std::string& path) const {
-  std::filesystem::path p(path);
-  std::string name = p.stem().string() + ".shard-" + std::to_string(k) + "-of-" + std::to_string(n) +
-                     p.extension().string();
-  return (p.parent_path() / name).string();
-}
+std::string Shard::path_tag() const { return "shard-" + std::to_string(k) + "-of-" + std::to_string(n); }
 
 }  // namespace memconn

@@ -20,9 +20,9 @@ struct Shard {
   bool owns(const std::string& document_id) const;
   // "K/N", as accepted by parse().
   std::string to_string() const;
-  // path with ".shard-K-of-N" inserted before its extension: each shard keeps its own
-  // state file, lock and dead-letter file beside the unsharded ones.
-  std::string apply_to_path(const std::string& path) const;
+  // "shard-K-of-N": inserted before the extension of the state and dead-letter files
+  // (config/command_setup), so each shard keeps its own beside the unsharded ones.
+  std::string path_tag() const;
 
   static constexpr int kMaxShards = 4096;
 };

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/exit_codes.h"
+#include "config/command_setup.h"
 
 using namespace memconn;
 
@@ -65,10 +66,10 @@ TEST_CASE("every id is owned by exactly one shard, and the split is roughly even
   CHECK(Shard{}.owns("x"));  // the default is "no sharding"
 }
 
-TEST_CASE("apply_to_path inserts the shard before the extension") {
+TEST_CASE("the shard's path tag goes before the extension") {
   Shard s{2, 8};
-  CHECK(s.apply_to_path("/var/lib/memconn/state.json") == "/var/lib/memconn/state.shard-2-of-8.json");
-  CHECK(s.apply_to_path("state.json") == "state.shard-2-of-8.json");
-  CHECK(s.apply_to_path("dir/dead-letter.jsonl") == "dir/dead-letter.shard-2-of-8.jsonl");
-  CHECK(s.apply_to_path("/x/state") == "/x/state.shard-2-of-8");
+  CHECK(tagged_path("/var/lib/memconn/state.json", s.path_tag()) == "/var/lib/memconn/state.shard-2-of-8.json");
+  CHECK(tagged_path("state.json", s.path_tag()) == "state.shard-2-of-8.json");
+  CHECK(tagged_path("dir/dead-letter.jsonl", s.path_tag()) == "dir/dead-letter.shard-2-of-8.jsonl");
+  CHECK(tagged_path("/x/state", s.path_tag()) == "/x/state.shard-2-of-8");
 }

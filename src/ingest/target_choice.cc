@@ -25,21 +25,27 @@ Result<TargetSpec> choose_ingest_target(const GlobalOptions& g, const Config& cf
   return configured_target_spec(cfg, it->second);
 }
 
-Result<IngestSetup> set_up_ingest(const GlobalOptions& g, const EnvLookup& env, const TuningFlags& flags,
-                                  const std::string& target_name, const std::optional<TargetSpec>& fixed,
-                                  CurlShare* share, Diagnostics& console) {
+Result<IngestSetup> set_up_ingest(const GlobalOptions& g, const EnvLookup& env, const PathChoice& where,
+                                  const TuningFlags& flags, const std::string& target_name,
+                                  const std::optional<TargetSpec>& fixed, const CommandSetup* opened, CurlShare* share,
+                                  Diagnostics& console) {
   IngestSetup s;
-  auto cfg = load_settings_config(g, env);
-  if (!cfg) return cfg.error();
-  s.cfg = std::move(*cfg);
-  auto t = resolve_tuning(flags, s.cfg.defaults);
+  s.command = opened;
+  if (!opened) {
+    auto command = CommandSetup::open(g, env, where);
+    if (!command) return command.error();
+    s.owned = std::make_unique<CommandSetup>(std::move(*command));
+    s.command = s.owned.get();
+  }
+  const Config& cfg = s.command->config();
+  auto t = resolve_tuning(flags, cfg.defaults);
   if (!t) return t.error();
   s.tuning = *t;
   TargetSpec spec;
   if (fixed) {
     spec = *fixed;
   } else {
-    auto chosen = choose_ingest_target(g, s.cfg, env, target_name);
+    auto chosen = choose_ingest_target(g, cfg, env, target_name);
     if (!chosen) return chosen.error();
     spec = std::move(*chosen);
   }

@@ -15,7 +15,7 @@ HttpResponse perform_with_retries(HttpClient& client, const HttpRequest& req, in
   for (int attempt = 0;; ++attempt) {
     auto resp = client.perform(req);
     if (on_attempt) on_attempt(resp, attempt + 1);
-    if (classify(resp.transport_ok, resp.status) != Outcome::Retryable || resp.too_large || attempt >= retries ||
+    if (classify(resp.transport_ok, resp.status) != Outcome::Retryable || resp.wrong_target() || attempt >= retries ||
         stop_signal_received())
       return resp;
     // The server is busy with it (a reflect runs an LLM): asking again makes it start over,
@@ -27,7 +27,7 @@ HttpResponse perform_with_retries(HttpClient& client, const HttpRequest& req, in
 }
 
 int exit_code_for(const HttpResponse& resp) {
-  if (resp.too_large) return exit_code::kWrongTarget;  // no answer of the API's is that long
+  if (resp.wrong_target()) return exit_code::kWrongTarget;  // the URL needs fixing, not a retry
   switch (classify(resp.transport_ok, resp.status)) {
     case Outcome::Success: return exit_code::kOk;
     case Outcome::AuthError: return exit_code::kAuth;

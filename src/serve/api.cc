@@ -353,7 +353,7 @@ ApiResponse Api::status(const ApiRequest&, const RouteParams& p) {
   if (!ctx->cfg.connectors.count(p["name"])) return api_error(404, "not_found", "no connector named \"" + p["name"] + "\"");
   auto views = load_connector_views(*ctx, p["name"]);
   if (!views) return api_error(500, "internal", views.error().message);
-  return json(200, status_json((*views)->views, ctx->clock->now(), ctx->dead_letter_path));
+  return json(200, status_json((*views)->views, ctx->clock->now(), ctx->paths));
 }
 
 ApiResponse Api::history(const ApiRequest&, const RouteParams& p) {

@@ -16,7 +16,7 @@ std::unique_ptr<Source> make_source(const SourceConfig& cfg, const std::string& 
 Error source_http_error(const std::string& source_name, const HttpResponse& resp) {
   std::string what = "source " + source_name + ": " +
                      (resp.transport_ok ? "HTTP " + std::to_string(resp.status) + ": " : "") + error_message(resp);
-  if (resp.too_large) return Error{what, exit_code::kWrongTarget};
+  if (resp.wrong_target()) return Error{what, exit_code::kWrongTarget};
   switch (classify(resp.transport_ok, resp.status)) {
     case Outcome::AuthError: return Error{what + " (check the source's api_key)", exit_code::kAuth};
     case Outcome::Retryable:

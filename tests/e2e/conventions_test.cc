@@ -158,7 +158,27 @@ TEST_CASE("conventions: every subcommand's --help exits 0 on stdout with an Exam
   CHECK(top.out.find("Exit codes:") != std::string::npos);
 }
 
-TEST_CASE("conventions: --json prints exactly one JSON document - -q prints nothing on stderr") {
+namespace {
+
+// The envelope every --json document carries (man page, JSON OUTPUT): which command, its result
+// word, and the exit status the process ends with.
+void check_envelope(const std::string& path, const RunResult& r) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object doc;
+  REQUIRE_MESSAGE(!parser.parse(r.out).get(doc), "stdout: " << r.out);
+  std::string_view command, result;
+  int64_t code = -1;
+  CHECK_MESSAGE(!doc["command"].get(command), "no \"command\" in: " << r.out);
+  CHECK(command == path);
+  CHECK_MESSAGE(!doc["result"].get(result), "no \"result\" in: " << r.out);
+  CHECK_FALSE(result.empty());
+  CHECK_MESSAGE(!doc["exit_code"].get(code), "no \"exit_code\" in: " << r.out);
+  CHECK_MESSAGE(code == r.exit_code, "exit_code " << code << " in the JSON, " << r.exit_code << " from the process");
+}
+
+}  // namespace
+
+TEST_CASE("conventions: --json prints exactly one JSON document with command, result and exit_code - -q prints nothing on stderr") {
   World w;
   auto paths = all_subcommands();
   auto known = recipes();
@@ -173,6 +193,7 @@ TEST_CASE("conventions: --json prints exactly one JSON document - -q prints noth
     RunResult r = e2e::run_memconn(json_args);
     CHECK_MESSAGE(r.exit_code == 0, "stderr: " << r.err);
     CHECK_MESSAGE(json_documents(r.out) == 1, "stdout: " << r.out);
+    check_envelope(path, r);
     CHECK_FALSE(has_escape(r.err));
 
     auto quiet_args = with_config(w, *args);
@@ -180,6 +201,28 @@ TEST_CASE("conventions: --json prints exactly one JSON document - -q prints noth
     RunResult q = e2e::run_memconn(quiet_args);
     CHECK(q.exit_code == 0);
     CHECK_MESSAGE(q.err.empty(), "-q still printed: " << q.err);
+  }
+}
+
+TEST_CASE("conventions: a --json run that fails carries its real exit status in exit_code") {
+  World w;
+  w.hindsight.stop();
+  std::string absent = w.dir.file("absent.txt");
+  const std::vector<std::pair<std::string, std::vector<std::string>>> failing = {
+      {"ingest", {"ingest", w.input, absent, "--retries", "0"}},  // the server is gone: 69
+      {"verify", {"verify", w.input}},
+      {"doctor", {"doctor"}},
+      {"trigger", {"trigger", "p2b", "--full", "--retries", "0"}},  // the target is gone: 69
+      {"recall", {"recall", "deploy"}},
+  };
+  for (const auto& run : failing) {
+    const std::string& path = run.first;  // not a structured binding: CAPTURE's lambda takes it
+    CAPTURE(path);
+    auto json_args = with_config(w, run.second);
+    json_args.push_back("--json");
+    RunResult r = e2e::run_memconn(json_args);
+    CHECK(r.exit_code != 0);
+    if (!r.out.empty()) check_envelope(path, r);  // a command that stops before its report prints only the error
   }
 }
 

@@ -19,6 +19,13 @@ using e2e::hindsight_args;
 namespace {
 
 // The one request the stand-in saw on `suffix` (e.g. "/memories/recall").
+// The server's answer as --json prints it: the envelope's keys first in its object, the rest
+// byte for byte (man page, JSON OUTPUT).
+std::string enveloped(const std::string& command, const std::string& answer) {
+  REQUIRE(answer.rfind("{\"", 0) == 0);
+  return "{\"command\":\"" + command + "\",\"result\":\"ok\",\"exit_code\":0," + answer.substr(1) + "\n";
+}
+
 SeenRequest only_request(Standin& s, const std::string& suffix) {
   auto reqs = s.requests();
   std::erase_if(reqs, [&](const SeenRequest& r) { return !r.path.ends_with(suffix); });
@@ -114,7 +121,7 @@ TEST_CASE("recall: human output is numbered with type, date, tags and source") {
   CHECK(r.out == first);
 }
 
-TEST_CASE("recall: --json prints the server's JSON unchanged") {
+TEST_CASE("recall: --json prints the server's JSON, the envelope's keys added first") {
   Standin s;
   TempDir t;
   seed(s, t);
@@ -123,7 +130,7 @@ TEST_CASE("recall: --json prints the server's JSON unchanged") {
   SeenRequest req = only_request(s, "/memories/recall");
   e2e::HttpResponse direct = s.http("POST", req.path, req.body);
   REQUIRE(direct.status == 200);
-  CHECK(r.out == direct.body + "\n");
+  CHECK(r.out == enveloped("recall", direct.body));
   JsonDoc doc(r.out);
   CHECK(doc.root()["results"].get_array().size() == 2);
   CHECK(doc.root()["chunks"].is_object());
@@ -164,7 +171,7 @@ TEST_CASE("reflect: every option reaches the request body - --include-facts list
   CHECK(r.out.find("Sources:") == std::string::npos);
 }
 
-TEST_CASE("reflect: --schema sends response_schema and prints the structured answer - --json is the server's JSON") {
+TEST_CASE("reflect: --schema sends response_schema and prints the structured answer - --json is the server's JSON with the envelope") {
   Standin s;
   TempDir t;
   seed(s, t);
@@ -187,7 +194,7 @@ TEST_CASE("reflect: --schema sends response_schema and prints the structured ans
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   SeenRequest req = only_request(s, "/reflect");
   e2e::HttpResponse direct = s.http("POST", req.path, req.body);
-  CHECK(r.out == direct.body + "\n");
+  CHECK(r.out == enveloped("reflect", direct.body));
   JsonDoc doc(r.out);
   CHECK(doc.root()["based_on"]["memories"].get_array().size() == 1);
 }

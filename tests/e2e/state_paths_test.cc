@@ -208,3 +208,38 @@ TEST_CASE("state paths: a JSONL file whose commit point is still 0 with a later 
   REQUIRE(doc);
   CHECK(doc->content == "one\ntwo\nthree");
 }
+
+TEST_CASE("state paths: one resolution for every command - the first summary, status, doctor, state show and a shard's dlq agree") {
+  Standin s;
+  TempDir t;
+  std::string notes = t.write("notes.txt", "a fact\nanother fact\n");
+  std::map<std::string, std::string> env{{"XDG_STATE_HOME", t.file("xs")}, {"XDG_CONFIG_HOME", t.file("xc")}};
+  const std::string dir = t.file("xs") + "/memconn/";
+  auto run = [&](std::vector<std::string> words) { return e2e::run_memconn(e2e::args(e2e::hindsight_args(s), words), {.env = env}); };
+
+  RunResult r = run({"ingest", notes});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK_MESSAGE(r.err.find("; progress kept in " + dir + "state.json (memconn state show lists every path)") !=
+                    std::string::npos,
+                r.err);
+  r = run({"ingest", notes});  // said once: the state file is there now
+  CHECK(r.err.find("progress kept in") == std::string::npos);
+
+  r = run({"status"});
+  CHECK(r.exit_code == 0);
+  CHECK_MESSAGE(r.out.find("config:       " + t.file("xc") + "/memconn/config.toml (none: flags and environment only)\n"
+                           "state:        " + dir + "state.json\ndead letters: " + dir + "dead-letter.jsonl\n") !=
+                    std::string::npos,
+                r.out);
+  r = run({"doctor"});
+  CHECK_MESSAGE(r.out.find("ok    lock         " + dir + "state.json.lock (free)") != std::string::npos, r.out);
+  CHECK(r.out.find("ok    state        " + dir + "state.json (mode 0600)") != std::string::npos);
+  r = run({"--json", "state", "show"});
+  CHECK(e2e::JsonDoc(r.out).root()["journal"].get_string().value() == dir + "state.json.journal");
+
+  // A shard's files, as ingest --shard and dlq --shard both name them.
+  r = run({"--json", "ingest", notes, "--shard", "0/2"});
+  CHECK_MESSAGE(r.out.find("\"state_file\":\"" + dir + "state.shard-0-of-2.json\"") != std::string::npos, r.out);
+  r = run({"--json", "dlq", "list", "--shard", "0/2"});
+  CHECK_MESSAGE(r.out.find("\"path\":\"" + dir + "dead-letter.shard-0-of-2.jsonl\"") != std::string::npos, r.out);
+}

@@ -91,17 +91,22 @@ TEST_CASE("ux small: an empty directory or a glob matching nothing warns - a glo
   CHECK_MESSAGE(has(r.err, t.file("void") + ": empty directory"), r.err);
 }
 
-TEST_CASE("ux small: https:// to the plain-HTTP stand-in says use http:// - in ingest and doctor") {
+TEST_CASE("ux small: https:// to the plain-HTTP stand-in says use http:// at once - in ingest and doctor") {
   Standin s;
   TempDir t;
   std::string f = t.write("notes.txt", "one\n");
   std::string url = "https://127.0.0.1:" + std::to_string(s.port());
   std::string hint = "the server at 127.0.0.1:" + std::to_string(s.port()) +
                      " answered in plain HTTP: use http:// instead of https://";
-  std::string quick = t.write("quick.toml", "[defaults]\nretries = 0\n");
-  RunResult r = e2e::run_memconn({"--config", quick, "--url", url, "--bank", "b1", "ingest", f});
-  CHECK(r.exit_code == 69);
+  // The default retries: a wrong scheme is not retried (5 retries with backoff took seconds).
+  auto started = std::chrono::steady_clock::now();
+  RunResult r = e2e::run_memconn({"--url", url, "--bank", "b1", "--state", t.file("state.json"), "--json", "ingest", f});
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(r.exit_code == 5);  // the URL answers, but not as the API: fix --url
   CHECK_MESSAGE(has(r.err, hint), r.err);
+  CHECK_MESSAGE(has(r.out, "\"result\":\"wrong_target\""), r.out);
+  CHECK_MESSAGE(has(r.out, "\"retries\":0,\"requests\":1,"), r.out);
+  CHECK(took < std::chrono::seconds(2));
   CHECK(s.documents().empty());
   r = e2e::run_memconn({"--url", url, "--bank", "b1", "doctor"});
   CHECK(r.exit_code != 0);
