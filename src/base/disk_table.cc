@@ -20,7 +20,7 @@ Result<DiskTable> DiskTable::open(const std::string& dir) {
   auto fd = open_scratch_file(dir, "table");
   if (!fd) return fd.error();
   DiskTable t;
-  t.fd_ = *fd;
+  t.fd_ = std::move(*fd);
   t.dir_ = {0};
   t.pages_ = 1;
   t.cur_no_ = 0;  // page 0, empty, written when first left
@@ -28,34 +28,9 @@ Result<DiskTable> DiskTable::open(const std::string& dir) {
   return t;
 }
 
-DiskTable::DiskTable(DiskTable&& o) noexcept { *this = std::move(o); }
-
-DiskTable& DiskTable::operator=(DiskTable&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(o.fd_, -1);
-    dir_ = std::move(o.dir_);
-    depth_ = o.depth_;
-    pages_ = o.pages_;
-    size_ = std::exchange(o.size_, 0);
-    cur_ = o.cur_;
-    cur_no_ = std::exchange(o.cur_no_, UINT32_MAX);
-    cur_dirty_ = std::exchange(o.cur_dirty_, false);
-    buffer_ = std::move(o.buffer_);
-    buffer_limit_ = o.buffer_limit_;
-    bloom_ = std::move(o.bloom_);
-    overflow_ = std::move(o.overflow_);
-  }
-  return *this;
-}
-
-DiskTable::~DiskTable() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 Status DiskTable::write_back() {
   if (!cur_dirty_ || cur_no_ == UINT32_MAX) return ok_status();
-  if (!pwrite_all(fd_, reinterpret_cast<const char*>(&cur_), kPage, uint64_t{cur_no_} * kPage)) return io_error("write");
+  if (!pwrite_all(fd_.get(), reinterpret_cast<const char*>(&cur_), kPage, uint64_t{cur_no_} * kPage)) return io_error("write");
   cur_dirty_ = false;
   return ok_status();
 }
@@ -64,7 +39,7 @@ Status DiskTable::load(uint32_t no) {
   if (no == cur_no_) return ok_status();
   if (auto st = write_back(); !st) return st;
   cur_no_ = UINT32_MAX;
-  if (!pread_all(fd_, reinterpret_cast<char*>(&cur_), kPage, uint64_t{no} * kPage)) return io_error("read");
+  if (!pread_all(fd_.get(), reinterpret_cast<char*>(&cur_), kPage, uint64_t{no} * kPage)) return io_error("read");
   cur_no_ = no;
   return ok_status();
 }
@@ -100,7 +75,7 @@ Result<std::optional<DiskTable::Rec>> DiskTable::find(uint64_t k1, uint32_t k2) 
   if (auto it = buffer_.find({k1, k2}); it != buffer_.end()) return std::optional<Rec>(it->second);
   if (!overflow_.empty())
     if (auto it = overflow_.find({k1, k2}); it != overflow_.end()) return std::optional<Rec>(it->second);
-  if (fd_ < 0 || !maybe_present(k1, k2)) return std::optional<Rec>();
+  if (!fd_.valid() || !maybe_present(k1, k2)) return std::optional<Rec>();
   if (auto st = load(dir_[slot_of(k1)]); !st) return st.error();
   for (uint32_t i = 0; i < cur_.count; ++i)
     if (cur_.recs[i].k1 == k1 && cur_.recs[i].k2 == k2) return std::optional<Rec>(cur_.recs[i]);
@@ -116,7 +91,7 @@ Result<std::optional<DiskTable::Rec>> DiskTable::take(uint64_t k1, uint32_t k2) 
       --size_;
       return std::optional<Rec>(r);
     }
-  if (fd_ < 0 || !maybe_present(k1, k2)) return std::optional<Rec>();
+  if (!fd_.valid() || !maybe_present(k1, k2)) return std::optional<Rec>();
   if (auto st = load(dir_[slot_of(k1)]); !st) return st.error();
   for (uint32_t i = 0; i < cur_.count; ++i)
     if (cur_.recs[i].k1 == k1 && cur_.recs[i].k2 == k2) {
@@ -190,7 +165,7 @@ Status DiskTable::place(const Rec& r) {
     cur_.depth = d + 1;
     cur_dirty_ = true;
     uint32_t no = pages_;
-    if (!pwrite_all(fd_, reinterpret_cast<const char*>(&upper), kPage, uint64_t{no} * kPage)) return io_error("write");
+    if (!pwrite_all(fd_.get(), reinterpret_cast<const char*>(&upper), kPage, uint64_t{no} * kPage)) return io_error("write");
     ++pages_;
     for (size_t s = first + run / 2; s < first + run; ++s) dir_[s] = no;
   }

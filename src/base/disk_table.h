@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/temp_file.h"
 
 namespace memconn {
 
@@ -39,11 +40,6 @@ class DiskTable {
   // An empty table in a scratch file in `dir`.
   static Result<DiskTable> open(const std::string& dir);
   DiskTable() = default;
-  DiskTable(DiskTable&& o) noexcept;
-  DiskTable& operator=(DiskTable&& o) noexcept;
-  DiskTable(const DiskTable&) = delete;
-  DiskTable& operator=(const DiskTable&) = delete;
-  ~DiskTable();
 
   Result<std::optional<Rec>> find(uint64_t k1, uint32_t k2);
   // find(), and the record is removed.
@@ -51,6 +47,8 @@ class DiskTable {
   // The key must not be in the table (find or take it first).
   Status insert(const Rec& r);
   size_t size() const { return size_; }
+  // Whether open() made it (a default-constructed table holds nothing and cannot insert).
+  bool is_open() const { return fd_.valid(); }
   // Every record, in no particular order; f may change a record's values (not its key).
   Status for_each(const std::function<void(Rec&)>& f);
   // Tests: how many records wait in memory before being written.
@@ -85,7 +83,7 @@ class DiskTable {
   Status split();  // the current page, full
   Status flush();  // the buffer, to the pages
 
-  int fd_ = -1;
+  UniqueFd fd_;
   std::vector<uint32_t> dir_;  // slot (top depth_ bits of k1) -> page number
   uint32_t depth_ = 0;
   uint32_t pages_ = 0;

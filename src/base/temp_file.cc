@@ -11,15 +11,20 @@
 
 namespace memconn {
 
-Result<int> open_scratch_file(const std::string& dir, const std::string& what) {
+void UniqueFd::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Result<UniqueFd> open_scratch_file(const std::string& dir, const std::string& what) {
   int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd >= 0) return fd;
+  if (fd >= 0) return UniqueFd(fd);
   // Filesystems without O_TMPFILE: a named file, unlinked at once.
   std::string path = dir + "/.memconn-" + what + ".XXXXXX";
   fd = ::mkstemp(path.data());
   if (fd < 0) return Error{"cannot create a temporary file in " + dir + ": " + std::strerror(errno), exit_code::kConfig};
   ::unlink(path.c_str());
-  return fd;
+  return UniqueFd(fd);
 }
 
 bool pread_all(int fd, char* p, size_t n, uint64_t off) {

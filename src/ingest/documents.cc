@@ -108,14 +108,13 @@ void DocumentBook::maybe_forget(const std::string& id, Doc& d) {
     return;
   uint32_t file = d.files[0];
   if (file > UINT16_MAX) return;
-  if (!idle_open_) {
+  if (!idle_.is_open()) {
     auto t = DiskTable::open(spool_.dir());
     if (!t) {
       idle_error_ = t.error();
       return;
     }
     idle_ = std::move(*t);
-    idle_open_ = true;
   }
   auto [h1, h2] = hash_id(id);
   auto settled = static_cast<uint32_t>(std::min<size_t>(d.settled, UINT16_MAX));
@@ -228,7 +227,7 @@ Status DocumentBook::collect_spool() {
   for (auto& entry : docs_)
     if (auto st = move_chain(entry.second.last); !st) return st;
   Status moved = ok_status();
-  if (idle_open_)
+  if (idle_.is_open())
     if (auto st = idle_.for_each([&](DiskTable::Rec& x) {
           if (moved) moved = move_chain(x.v64);
         });

@@ -192,7 +192,6 @@ class DocumentBook {
   std::unordered_map<std::string, Doc> docs_;
   bool forget_idle_ = false;
   DiskTable idle_;  // forgotten documents, in a scratch file beside the spool (opened at the first)
-  bool idle_open_ = false;
   Status idle_error_ = ok_status();  // the first I/O error of idle_, returned by add() and take_writes()
   std::vector<std::string> names_;  // the files documents have parts in (Doc::files, idle records)
   std::unordered_map<std::string, uint32_t> name_ids_;

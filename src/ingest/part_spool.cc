@@ -56,24 +56,8 @@ Result<PartSpool> PartSpool::open(const std::string& dir) {
   s.dir_ = dir;
   auto fd = open_scratch_file(dir, "parts");
   if (!fd) return fd.error();
-  s.fd_ = *fd;
+  s.fd_ = std::move(*fd);
   return s;
-}
-
-PartSpool::PartSpool(PartSpool&& o) noexcept : fd_(std::exchange(o.fd_, -1)), end_(o.end_), dir_(std::move(o.dir_)) {}
-
-PartSpool& PartSpool::operator=(PartSpool&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(o.fd_, -1);
-    end_ = o.end_;
-    dir_ = std::move(o.dir_);
-  }
-  return *this;
-}
-
-PartSpool::~PartSpool() {
-  if (fd_ >= 0) ::close(fd_);
 }
 
 Result<uint64_t> PartSpool::append(uint64_t prev, const Part& p) { return write_record(prev, &p, 1); }
@@ -103,7 +87,7 @@ Result<uint64_t> PartSpool::write_record(uint64_t prev, const Part* parts, size_
   auto total = static_cast<uint32_t>(buf_.size());
   std::memcpy(buf_.data(), &total, sizeof total);
   uint64_t at = end_;
-  if (!pwrite_all(fd_, buf_.data(), buf_.size(), at)) return io_error("write").error();
+  if (!pwrite_all(fd_.get(), buf_.data(), buf_.size(), at)) return io_error("write").error();
   end_ += buf_.size();
   // Shrunk back when a huge document grew it (compact() can be called with one).
   if (buf_.capacity() > (1u << 20)) std::string().swap(buf_);
@@ -122,15 +106,15 @@ Status PartSpool::read_chain(uint64_t last, std::vector<Part>& out, size_t* reco
     // One read for a small record (most are one part): its length is in its first bytes.
     constexpr size_t kGuess = 512;
     rec.resize(kGuess);
-    ssize_t got = ::pread(fd_, rec.data(), kGuess, static_cast<off_t>(at));
-    while (got < 0 && errno == EINTR) got = ::pread(fd_, rec.data(), kGuess, static_cast<off_t>(at));
+    ssize_t got = ::pread(fd_.get(), rec.data(), kGuess, static_cast<off_t>(at));
+    while (got < 0 && errno == EINTR) got = ::pread(fd_.get(), rec.data(), kGuess, static_cast<off_t>(at));
     uint32_t total = 0;
     if (got < static_cast<ssize_t>(sizeof total)) return io_error("read");
     std::memcpy(&total, rec.data(), sizeof total);
     if (total < 16) return Error{"part spool: a record is damaged", exit_code::kPartial};
     if (total > static_cast<size_t>(got)) {
       rec.resize(total);
-      if (!pread_all(fd_, rec.data() + got, total - static_cast<size_t>(got), at + static_cast<uint64_t>(got)))
+      if (!pread_all(fd_.get(), rec.data() + got, total - static_cast<size_t>(got), at + static_cast<uint64_t>(got)))
         return io_error("read");
     }
     Cursor c{std::string_view(rec.data(), total).substr(sizeof total)};

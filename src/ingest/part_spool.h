@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/temp_file.h"
 #include "engine/item.h"
 
 namespace memconn {
@@ -42,11 +43,6 @@ class PartSpool {
   // where the user keeps state, mode 0600, never to a shared /tmp).
   static Result<PartSpool> open(const std::string& dir);
   PartSpool() = default;
-  PartSpool(PartSpool&& o) noexcept;
-  PartSpool& operator=(PartSpool&& o) noexcept;
-  PartSpool(const PartSpool&) = delete;
-  PartSpool& operator=(const PartSpool&) = delete;
-  ~PartSpool();
 
   // Appends a part whose document's previous record is `prev` (kNone for its first).
   // Returns the new record's offset.
@@ -65,7 +61,7 @@ class PartSpool {
 
  private:
   Result<uint64_t> write_record(uint64_t prev, const Part* parts, size_t n);
-  int fd_ = -1;
+  UniqueFd fd_;
   uint64_t end_ = 0;
   std::string dir_;
   std::string buf_;  // reused encoding buffer

@@ -47,11 +47,10 @@ Status DocIndex::load_bucket(const std::string& key) {
   loaded_[slot] = true;
   std::string path = dir_ + "/" + name + ".jsonl";
   if (!file_exists(path)) return ok_status();
-  if (!recs_open_) {
+  if (!recs_.is_open()) {
     auto t = DiskTable::open(dir_);
     if (!t) return t.error();
     recs_ = std::move(*t);
-    recs_open_ = true;
   }
   auto text = read_whole_file(path);
   if (!text) return Error{text.error().message, exit_code::kConfig};
@@ -114,7 +113,7 @@ Status DocIndex::load_bucket(const std::string& key) {
 
 Result<std::optional<DocIndex::Rec>> DocIndex::lookup(const std::string& key) {
   if (auto st = load_bucket(key); !st) return st.error();
-  if (!recs_open_) return std::optional<Rec>();
+  if (!recs_.is_open()) return std::optional<Rec>();
   Key k = parse_key(key);
   auto r = recs_.find(k.hi, static_cast<uint32_t>(k.lo >> 32));
   if (!r) return r.error();
@@ -209,7 +208,6 @@ Status DocIndex::clear() {
   std::lock_guard<std::mutex> lock(mu_);
   loaded_.reset();
   recs_ = DiskTable();
-  recs_open_ = false;
   complex_.clear();
   for (const auto& [name, fd] : fds_) ::close(fd);
   fds_.clear();

@@ -82,7 +82,6 @@ class DocIndex {
   std::mutex mu_;  // guards everything below
   std::bitset<256> loaded_;               // buckets read into recs_
   DiskTable recs_;                        // opened when the first bucket file is read
-  bool recs_open_ = false;
   std::vector<std::string> files_;        // the paths records name
   std::unordered_map<std::string, uint32_t> file_ids_;
   std::vector<Entry> complex_;            // documents in several files, or with parts left out
